@@ -1,0 +1,139 @@
+"""The graph schema as code: node labels, their keys and identity rules, and
+relationship types with direction and meaning.
+
+Modelled on POLE (Person, Object, Location, Event) and OCCRP followthemoney's
+explicit schema: every label says what makes two records the same thing, so
+that ETL, resolution and the stores never invent their own rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Method(str, Enum):
+    """How a fact got into the graph (provenance `method`)."""
+
+    STRUCTURED = "structured"  # a typed field of a source record
+    RULE = "rule"  # a regular expression, gazetteer or hand-written rule on free text
+    MODEL = "model"  # a statistical model on free text
+    HUMAN = "human"  # an analyst's confirmation or correction
+    INFERRED = "inferred"  # derived by an investigation (gangs, chains)
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    label: str
+    prefix: str  # key prefix, e.g. "person"
+    identity: str  # the identity rule, in words (docs, `resolve explain`)
+    display: str  # Chinese display name for the UI
+    name_property: str = "name"
+    indexed: tuple[str, ...] = ()  # extra indexed properties
+    fulltext: tuple[str, ...] = ()  # properties in the full-text index
+
+
+LABELS: dict[str, LabelSpec] = {
+    s.label: s
+    for s in [
+        LabelSpec(
+            "Person",
+            "person",
+            "18-char resident ID (GB 11643) when known: `person:<id>`; otherwise "
+            "`person:<name>@<doc key>` — a name alone never identifies anyone across documents.",
+            "人员",
+            indexed=("id_card", "name"),
+            fulltext=("name",),
+        ),
+        LabelSpec(
+            "Company",
+            "company",
+            "统一社会信用代码 (GB 32100) when known: `company:<uscc>`; otherwise the normalised full name.",
+            "单位",
+            indexed=("uscc", "name"),
+            fulltext=("name",),
+        ),
+        LabelSpec("Vehicle", "vehicle", "normalised plate, e.g. `vehicle:浙E3K821`.", "车辆", indexed=("plate",), fulltext=("plate",)),
+        LabelSpec("Vessel", "vessel", "normalised vessel number, e.g. `vessel:浙岱渔07215`.", "船舶", fulltext=("name",)),
+        LabelSpec("Phone", "phone", "digits of an unmasked number; masked numbers are stored on documents only.", "电话"),
+        LabelSpec(
+            "Site",
+            "site",
+            "`site:<kind id>` for coded sites (checkpoint, outfall, river segment, station), "
+            "`site:<normalised name>` for places named in text.",
+            "地点",
+            indexed=("kind", "name"),
+            fulltext=("name",),
+        ),
+        LabelSpec(
+            "Document",
+            "doc",
+            "`doc:<source>:<record id>` — one per source record (ticket, grid event, case, manifest, plate read, reading).",
+            "文书",
+            name_property="title",
+            indexed=("source", "time"),
+            fulltext=("text",),
+        ),
+        LabelSpec("WasteType", "waste", "national hazardous-waste code (`waste:HW34`) or normalised name.", "废物"),
+        LabelSpec("Species", "species", "species name as in the protected-species list.", "物种"),
+        LabelSpec("Gang", "gang", "stable id derived from the sorted member keys.", "团伙"),
+        LabelSpec("Alert", "alert", "detector name plus the keys it fired on.", "预警"),
+    ]
+}
+
+PREFIX_TO_LABEL = {s.prefix: s.label for s in LABELS.values()}
+
+
+@dataclass(frozen=True)
+class RelSpec:
+    type: str
+    heads: tuple[str, ...]
+    tails: tuple[str, ...]
+    meaning: str
+    props: tuple[str, ...] = field(default_factory=tuple)
+
+
+RELATIONS: dict[str, RelSpec] = {
+    s.type: s
+    for s in [
+        RelSpec("MENTIONS", ("Document",), tuple(LABELS), "the document names the entity (quote and offsets say where)"),
+        RelSpec("INVOLVED_IN", ("Person", "Company", "Vehicle", "Vessel"), ("Document",), "a party to the record", ("role",)),
+        RelSpec("DRIVES", ("Person",), ("Vehicle", "Vessel"), "the person drives or skippers the vehicle/vessel"),
+        RelSpec("OWNS", ("Person", "Company"), ("Company", "Vehicle", "Vessel"), "owner / actual controller"),
+        RelSpec("REPRESENTS", ("Person",), ("Company",), "legal representative, manager acting for the company"),
+        RelSpec("WORKS_FOR", ("Person",), ("Company",), "employee"),
+        RelSpec("USES_PHONE", ("Person", "Company"), ("Phone",), "the party uses this number"),
+        RelSpec("CO_OFFENDER", ("Person",), ("Person",), "named together as acting jointly (伙同, 共同)"),
+        RelSpec("SEEN_AT", ("Vehicle", "Vessel"), ("Site",), "a checkpoint or patrol read the plate", ("time",)),
+        RelSpec("LOCATED_AT", tuple(LABELS), ("Site",), "where something is or happened"),
+        RelSpec(
+            "TRANSFERRED_WASTE",
+            ("Company",),
+            ("Company",),
+            "producer → receiver on a transfer manifest",
+            ("waste", "waste_code", "tons", "time", "manifest"),
+        ),
+        RelSpec("TRANSPORTS", ("Company", "Person", "Vehicle"), ("Company",), "carrier hauls for the producer"),
+        RelSpec("DUMPED_AT", ("Person", "Company", "Vehicle", "Vessel"), ("Site",), "illegal dumping or discharge at the site"),
+        RelSpec("DISCHARGES_INTO", ("Site",), ("Site",), "an outfall discharges into a river segment"),
+        RelSpec("FLOWS_INTO", ("Site",), ("Site",), "a river segment flows into its downstream segment"),
+        RelSpec("MONITORS", ("Site",), ("Site",), "a monitoring station sits on a river segment"),
+        RelSpec("HANDLES", ("Company", "Person", "Vehicle"), ("WasteType",), "handles / carries this waste"),
+        RelSpec("INVOLVES_SPECIES", ("Document",), ("Species",), "the record concerns this species"),
+        RelSpec("POSSIBLY_SAME", tuple(LABELS), tuple(LABELS), "resolution suggests the two may be one; an analyst decides"),
+        RelSpec("MEMBER_OF", ("Person",), ("Gang",), "computed gang membership", ("score",)),
+        RelSpec("FLAGS", ("Alert",), tuple(LABELS), "an alert is about this entity"),
+    ]
+}
+
+# Provenance every asserted relationship carries (see `graph_schema.model.Provenance`).
+PROVENANCE_PROPS = ("doc", "quote", "start", "end", "method", "confidence", "first_seen", "last_seen")
+
+
+def label_for_key(key: str) -> str:
+    """Map a key such as `vehicle:浙E3K821` to its label (`Vehicle`)."""
+    prefix = key.split(":", 1)[0]
+    try:
+        return PREFIX_TO_LABEL[prefix]
+    except KeyError as exc:
+        raise ValueError(f"unknown key prefix in {key!r}") from exc
