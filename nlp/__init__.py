@@ -1,0 +1,1 @@
+"""Chinese NER and relation extraction (spaCy pipeline). See nlp/README.md."""
