@@ -22,7 +22,9 @@ _PLATE_STRIP = re.compile(r"[\s·•・\.\-_．]")
 _PLATE_RE = re.compile(
     rf"^[{PROVINCE_CHARS}][A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{{5,6}}|[A-HJ-NP-Z0-9]{{4}}[{PLATE_SUFFIXES}])$"
 )
-_VESSEL_RE = re.compile(rf"^[{PROVINCE_CHARS}][\u4e00-\u9fff]{{1,3}}(?:渔|货|运|客|油|拖|工|养|捕|科|渔运)[\u4e00-\u9fff]?\d{{3,6}}$")
+_VESSEL_RE = re.compile(
+    rf"^[{PROVINCE_CHARS}][\u4e00-\u9fff]{{1,3}}(?:渔|货|运|客|油|拖|工|养|捕|科|渔运)[\u4e00-\u9fff]?\d{{3,6}}$"
+)
 
 
 def to_halfwidth(text: str) -> str:
@@ -98,6 +100,7 @@ def uscc_check_char(first17: str) -> str:
 
 def org_code_check_char(first8: str) -> str:
     """GB 11714 check character of the 9-character organisation code."""
+
     def val(c: str) -> int:
         return int(c) if c.isdigit() else ord(c) - 55
 

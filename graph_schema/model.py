@@ -98,7 +98,7 @@ class GraphBatch:
     def add_rel(self, type_: str, head: str, tail: str, provenance: Provenance, **props: Any) -> None:
         self.rels.append(Rel(type_, head, tail, provenance, {k: v for k, v in props.items() if v is not None}))
 
-    def extend(self, other: "GraphBatch") -> None:
+    def extend(self, other: GraphBatch) -> None:
         self.nodes.extend(other.nodes)
         self.rels.extend(other.rels)
 

@@ -53,9 +53,20 @@ LABELS: dict[str, LabelSpec] = {
             indexed=("uscc", "name"),
             fulltext=("name",),
         ),
-        LabelSpec("Vehicle", "vehicle", "normalised plate, e.g. `vehicle:浙E3K821`.", "车辆", indexed=("plate",), fulltext=("plate",)),
-        LabelSpec("Vessel", "vessel", "normalised vessel number, e.g. `vessel:浙岱渔07215`.", "船舶", fulltext=("name",)),
-        LabelSpec("Phone", "phone", "digits of an unmasked number; masked numbers are stored on documents only.", "电话"),
+        LabelSpec(
+            "Vehicle",
+            "vehicle",
+            "normalised plate, e.g. `vehicle:浙E3K821`.",
+            "车辆",
+            indexed=("plate",),
+            fulltext=("plate",),
+        ),
+        LabelSpec(
+            "Vessel", "vessel", "normalised vessel number, e.g. `vessel:浙岱渔07215`.", "船舶", fulltext=("name",)
+        ),
+        LabelSpec(
+            "Phone", "phone", "digits of an unmasked number; masked numbers are stored on documents only.", "电话"
+        ),
         LabelSpec(
             "Site",
             "site",
@@ -96,8 +107,12 @@ class RelSpec:
 RELATIONS: dict[str, RelSpec] = {
     s.type: s
     for s in [
-        RelSpec("MENTIONS", ("Document",), tuple(LABELS), "the document names the entity (quote and offsets say where)"),
-        RelSpec("INVOLVED_IN", ("Person", "Company", "Vehicle", "Vessel"), ("Document",), "a party to the record", ("role",)),
+        RelSpec(
+            "MENTIONS", ("Document",), tuple(LABELS), "the document names the entity (quote and offsets say where)"
+        ),
+        RelSpec(
+            "INVOLVED_IN", ("Person", "Company", "Vehicle", "Vessel"), ("Document",), "a party to the record", ("role",)
+        ),
         RelSpec("DRIVES", ("Person",), ("Vehicle", "Vessel"), "the person drives or skippers the vehicle/vessel"),
         RelSpec("OWNS", ("Person", "Company"), ("Company", "Vehicle", "Vessel"), "owner / actual controller"),
         RelSpec("REPRESENTS", ("Person",), ("Company",), "legal representative, manager acting for the company"),
@@ -114,13 +129,20 @@ RELATIONS: dict[str, RelSpec] = {
             ("waste", "waste_code", "tons", "time", "manifest"),
         ),
         RelSpec("TRANSPORTS", ("Company", "Person", "Vehicle"), ("Company",), "carrier hauls for the producer"),
-        RelSpec("DUMPED_AT", ("Person", "Company", "Vehicle", "Vessel"), ("Site",), "illegal dumping or discharge at the site"),
+        RelSpec(
+            "DUMPED_AT",
+            ("Person", "Company", "Vehicle", "Vessel"),
+            ("Site",),
+            "illegal dumping or discharge at the site",
+        ),
         RelSpec("DISCHARGES_INTO", ("Site",), ("Site",), "an outfall discharges into a river segment"),
         RelSpec("FLOWS_INTO", ("Site",), ("Site",), "a river segment flows into its downstream segment"),
         RelSpec("MONITORS", ("Site",), ("Site",), "a monitoring station sits on a river segment"),
         RelSpec("HANDLES", ("Company", "Person", "Vehicle"), ("WasteType",), "handles / carries this waste"),
         RelSpec("INVOLVES_SPECIES", ("Document",), ("Species",), "the record concerns this species"),
-        RelSpec("POSSIBLY_SAME", tuple(LABELS), tuple(LABELS), "resolution suggests the two may be one; an analyst decides"),
+        RelSpec(
+            "POSSIBLY_SAME", tuple(LABELS), tuple(LABELS), "resolution suggests the two may be one; an analyst decides"
+        ),
         RelSpec("MEMBER_OF", ("Person",), ("Gang",), "computed gang membership", ("score",)),
         RelSpec("FLAGS", ("Alert",), tuple(LABELS), "an alert is about this entity"),
     ]

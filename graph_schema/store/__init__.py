@@ -1,0 +1,24 @@
+"""The graph store: one port, two adapters (embedded FalkorDB, Neo4j)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from graph_schema.store.port import GraphStore, StoreError, register_query_dir, registry
+
+__all__ = ["GraphStore", "StoreError", "open_store", "register_query_dir", "registry"]
+
+
+def open_store(backend: str | None = None, data_dir: Path | str | None = None) -> GraphStore:
+    """Open the configured store: `ECOGRAPH_BACKEND` = `falkordb` (default) or `neo4j`."""
+    backend = (backend or os.environ.get("ECOGRAPH_BACKEND") or "falkordb").lower()
+    if backend in ("falkordb", "embedded", "falkor"):
+        from graph_schema.store.falkor import FalkorStore
+
+        return FalkorStore(Path(data_dir) if data_dir else None)
+    if backend == "neo4j":
+        from graph_schema.store.neo4j_store import Neo4jStore
+
+        return Neo4jStore.from_env()
+    raise StoreError(f"未知后端 / unknown backend {backend!r} (use falkordb or neo4j)")

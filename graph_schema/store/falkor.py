@@ -1,0 +1,160 @@
+"""FalkorDB adapter of the store port (the embedded default).
+
+Speaks FalkorDB's native protocol (GRAPH.QUERY over the Unix socket) through
+the `falkordb` client.  Its Bolt endpoint is experimental and was seen to
+ignore a rollback and crash under batched MERGE, so it is not used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import redis
+from falkordb import FalkorDB
+from falkordb.edge import Edge
+from falkordb.node import Node
+from falkordb.path import Path as FPath
+
+from graph_schema.store import dialect
+from graph_schema.store.falkor_server import default_data_dir, ensure_server
+from graph_schema.store.port import GraphStore, StoreError
+
+GRAPH_NAME = "ecograph"
+
+
+def _plain(value: Any) -> Any:
+    """Client objects → plain Python (dicts/lists), so callers never see adapter types."""
+    if isinstance(value, Node):
+        return dict(value.properties)
+    if isinstance(value, Edge):
+        return dict(value.properties)
+    if isinstance(value, FPath):
+        return {"nodes": [_plain(n) for n in value.nodes()], "edges": [_plain(e) for e in value.edges()]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _clean_params(value: Any) -> Any:
+    """The client renders parameters into the query header; make every value renderable.
+
+    Booleans must be lowercase Cypher literals and NaN/inf have no literal: both are
+    fixed here so no value can change the query's shape.
+    """
+    if isinstance(value, bool):
+        return _CypherBool(value)
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _clean_params(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_clean_params(v) for v in value]
+    return value
+
+
+class _CypherBool(int):
+    def __new__(cls, value: bool):
+        obj = int.__new__(cls, int(value))
+        obj._b = value
+        return obj
+
+    def __str__(self) -> str:
+        return "true" if self._b else "false"
+
+    __repr__ = __str__
+
+
+class FalkorStore(GraphStore):
+    dialect = "falkordb"
+
+    def __init__(self, data_dir: Path | None = None, graph_name: str = GRAPH_NAME) -> None:
+        self.data_dir = Path(data_dir) if data_dir else default_data_dir()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            sock, self.started_server = ensure_server(self.data_dir)
+        except RuntimeError as exc:
+            raise StoreError(str(exc)) from exc
+        self._db = FalkorDB(unix_socket_path=str(sock))
+        self._graph = self._db.select_graph(graph_name)
+        self.graph_name = graph_name
+        self._schema_ready = False
+
+    # -- adapter hooks -------------------------------------------------------
+    def _run(self, cypher: str, params: dict[str, Any], read_only: bool) -> list[dict[str, Any]]:
+        try:
+            if read_only:
+                res = self._graph.ro_query(cypher, _clean_params(params))
+            else:
+                res = self._graph.query(cypher, _clean_params(params))
+        except redis.exceptions.ResponseError as exc:
+            raise StoreError(f"查询失败 / query failed: {exc}") from exc
+        except redis.exceptions.ConnectionError as exc:
+            raise StoreError(f"图数据库连接中断 / lost the FalkorDB connection: {exc}") from exc
+        header = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
+        return [dict(zip(header, (_plain(v) for v in row))) for row in res.result_set]
+
+    def _write(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if not self._schema_ready:
+            self.setup_schema()
+        return self._run(cypher, params, read_only=False)
+
+    def _read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            return self._run(cypher, params, read_only=True)
+        except StoreError as exc:
+            if "Invalid graph operation on empty key" in str(exc) or "empty key" in str(exc):
+                return []  # nothing ingested yet
+            raise
+
+    def read_cypher(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """For the dialect layer's generated reads (shortest path, full-text)."""
+        return self._read(cypher, params)
+
+    def setup_schema(self) -> None:
+        existing = self._existing_indexes()
+        for stmt in dialect.schema_statements(self.dialect):
+            if _index_signature(stmt) in existing:
+                continue
+            self._try(stmt)
+        for stmt in dialect.falkor_fulltext_statements():
+            self._try(stmt)
+        self._schema_ready = True
+
+    def _existing_indexes(self) -> set[tuple[str, str]]:
+        try:
+            rows = self._run("CALL db.indexes() YIELD label, properties RETURN label, properties", {}, True)
+        except StoreError:
+            return set()
+        return {(r["label"], p) for r in rows for p in (r["properties"] or [])}
+
+    def _try(self, stmt: str) -> None:
+        try:
+            self._graph.query(stmt)
+        except redis.exceptions.ResponseError as exc:
+            msg = str(exc).lower()
+            if "already" not in msg and "exists" not in msg:
+                raise StoreError(f"建立索引失败 / schema setup failed: {stmt}: {exc}") from exc
+
+    def wipe(self) -> None:
+        try:
+            self._graph.delete()
+        except redis.exceptions.ResponseError:
+            pass  # graph did not exist
+        self._schema_ready = False
+        self.setup_schema()
+
+    def close(self) -> None:
+        try:
+            self._db.connection.close()
+        except Exception:  # noqa: BLE001 - closing a dead connection is fine
+            pass
+
+
+def _index_signature(stmt: str) -> tuple[str, str] | None:
+    import re
+
+    m = re.match(r"CREATE INDEX FOR \(n:(\w+)\) ON \(n\.(\w+)\)", stmt)
+    return (m.group(1), m.group(2)) if m else None

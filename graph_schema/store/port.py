@@ -1,0 +1,268 @@
+"""The store port: the one interface every layer above writes to and reads from.
+
+Two adapters implement it (`falkor.FalkorStore`, the embedded default, and
+`neo4j_store.Neo4jStore`).  Callers never see Cypher of their own making: they
+call `write_batch` with a `GraphBatch`, or `query(name, **params)` with a named,
+parameterised query from a `.cypher` file.
+"""
+
+from __future__ import annotations
+
+import abc
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph_schema.model import GraphBatch
+from graph_schema.schema import LABELS, RELATIONS
+
+ENTITY_LABEL = "Entity"  # every node carries it, so lookups by key use one index
+_NAME_RE = re.compile(r"^//\s*name:\s*([A-Za-z_][\w]*)(?:\s*@(\w+))?\s*$")
+QUERY_DIR = Path(__file__).parent / "queries"
+
+
+class StoreError(RuntimeError):
+    """A store failure with a message fit for the user (Chinese + English)."""
+
+
+class UnknownQuery(StoreError):
+    pass
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    text: str
+    dialect: str | None = None  # None: common subset of FalkorDB and Neo4j 5
+    source: str = ""
+
+
+@dataclass
+class QueryRegistry:
+    """Named queries loaded from `.cypher` files.
+
+    File format: blocks introduced by `// name: QUERY_NAME` (common Cypher) or
+    `// name: QUERY_NAME @neo4j` / `@falkordb` (a dialect-specific variant that
+    wins over the common one on that backend).  Each layer keeps its own file.
+    """
+
+    queries: dict[tuple[str, str | None], NamedQuery] = field(default_factory=dict)
+
+    def load_file(self, path: Path) -> None:
+        name: str | None = None
+        dialect: str | None = None
+        lines: list[str] = []
+
+        def flush() -> None:
+            if name is not None:
+                text = "\n".join(lines).strip()
+                if text:
+                    self.queries[(name, dialect)] = NamedQuery(name, text, dialect, str(path))
+
+        for line in path.read_text(encoding="utf-8").splitlines():
+            m = _NAME_RE.match(line.strip())
+            if m:
+                flush()
+                name, dialect, lines = m.group(1), m.group(2), []
+            elif name is not None and not line.strip().startswith("//"):
+                lines.append(line)
+        flush()
+
+    def load_dir(self, directory: Path) -> None:
+        for path in sorted(directory.glob("*.cypher")):
+            self.load_file(path)
+
+    def get(self, name: str, dialect: str) -> NamedQuery:
+        q = self.queries.get((name, dialect)) or self.queries.get((name, None))
+        if q is None:
+            raise UnknownQuery(f"未知查询 / unknown query: {name!r}; available: {', '.join(sorted(self.names()))}")
+        return q
+
+    def names(self) -> set[str]:
+        return {n for n, _ in self.queries}
+
+    def all(self) -> Iterator[NamedQuery]:
+        yield from self.queries.values()
+
+
+_REGISTRY: QueryRegistry | None = None
+_EXTRA_DIRS: list[Path] = []
+
+
+def register_query_dir(directory: Path) -> None:
+    """Let a layer above (e.g. investigations) add its own `.cypher` folder."""
+    directory = Path(directory)
+    if directory not in _EXTRA_DIRS:
+        _EXTRA_DIRS.append(directory)
+        if _REGISTRY is not None:
+            _REGISTRY.load_dir(directory)
+
+
+def registry() -> QueryRegistry:
+    global _REGISTRY
+    if _REGISTRY is None:
+        reg = QueryRegistry()
+        reg.load_dir(QUERY_DIR)
+        for d in _EXTRA_DIRS:
+            reg.load_dir(d)
+        _REGISTRY = reg
+    return _REGISTRY
+
+
+def _ident(name: str, allowed: Iterable[str]) -> str:
+    """Labels and types cannot be parameters in Cypher; accept only schema names."""
+    if name not in allowed:
+        raise StoreError(f"not a schema name: {name!r}")
+    return name
+
+
+def node_upsert_cypher(label: str) -> str:
+    label = _ident(label, LABELS)
+    return f"UNWIND $rows AS row MERGE (n:{label}:{ENTITY_LABEL} {{key: row.key}}) SET n += row.props"
+
+
+def rel_upsert_cypher(rel_type: str, head_label: str, tail_label: str) -> str:
+    rel_type = _ident(rel_type, RELATIONS)
+    head_label = _ident(head_label, LABELS)
+    tail_label = _ident(tail_label, LABELS)
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{head_label} {{key: row.head}}) "
+        f"MATCH (b:{tail_label} {{key: row.tail}}) "
+        f"MERGE (a)-[r:{rel_type} {{fact: row.fact}}]->(b) SET r += row.props"
+    )
+
+
+class GraphStore(abc.ABC):
+    """Batched upserts, named read queries, schema setup, stats, wipe."""
+
+    dialect: str = ""
+    batch_size: int = 5000
+
+    # -- writing -------------------------------------------------------------
+    def write_batch(self, batch: GraphBatch) -> dict[str, int]:
+        """Upsert every node, then every relationship, of `batch`.
+
+        Relationship endpoints missing from the batch are created as bare
+        nodes first, so a fact is never dropped because its node came in an
+        earlier batch or file.  Returns counts of rows sent.
+        """
+        nodes = batch.nodes_by_label()
+        rels = batch.rels_by_shape()
+        present = {row["key"] for rows in nodes.values() for row in rows}
+        for (_, head_label, tail_label), rows in rels.items():
+            for row in rows:
+                for key, label in ((row["head"], head_label), (row["tail"], tail_label)):
+                    if key not in present:
+                        nodes.setdefault(label, []).append({"key": key, "props": {}})
+                        present.add(key)
+        n_nodes = n_rels = 0
+        for label, rows in nodes.items():
+            for chunk in _chunks(rows, self.batch_size):
+                self._write(node_upsert_cypher(label), {"rows": chunk})
+                n_nodes += len(chunk)
+        for (rel_type, head_label, tail_label), rows in rels.items():
+            for chunk in _chunks(rows, self.batch_size):
+                self._write(rel_upsert_cypher(rel_type, head_label, tail_label), {"rows": chunk})
+                n_rels += len(chunk)
+        return {"nodes": n_nodes, "relationships": n_rels}
+
+    def run_write(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a named write query (e.g. write-back of gang ids)."""
+        return self._write(registry().get(name, self.dialect).text, params)
+
+    # -- reading -------------------------------------------------------------
+    def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a named read query; rows come back as plain dicts."""
+        return self._read(registry().get(name, self.dialect).text, params)
+
+    def shortest_path(self, a: str, b: str, max_hops: int = 4, frontier_limit: int = 20000) -> dict[str, Any] | None:
+        """One shortest undirected path between two keys, at most `max_hops` long.
+
+        Bidirectional breadth-first search (Pohl 1971) over `expand_frontier`:
+        each step expands the smaller frontier with one query, so a 4-hop
+        search costs at most four round trips.  Returns
+        `{"keys": [...], "hops": [{"head", "type", "tail", "props"}]}` or None.
+        """
+        if a == b:
+            return {"keys": [a], "hops": []}
+        parents: list[dict[str, tuple[str, dict[str, Any]] | None]] = [{a: None}, {b: None}]
+        frontiers = [[a], [b]]
+        for _ in range(max_hops):
+            side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+            if not frontiers[side]:
+                return None
+            rows = self.query("expand_frontier", keys=frontiers[side], exclude=[], limit=frontier_limit)
+            nxt: list[str] = []
+            meet: str | None = None
+            for row in rows:
+                to = row["to"]
+                if to in parents[side]:
+                    continue
+                parents[side][to] = (row["from"], {"type": row["type"], "head": row["head"], "props": row["props"]})
+                nxt.append(to)
+                if to in parents[1 - side]:
+                    meet = to
+                    break
+            if meet is not None:
+                return _join_path(parents, meet)
+            frontiers[side] = nxt
+        return None
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        labels = {r["label"]: r["count"] for r in self.query("count_nodes_by_label")}
+        rels = {r["type"]: r["count"] for r in self.query("count_relationships_by_type")}
+        return {"nodes": dict(sorted(labels.items())), "relationships": dict(sorted(rels.items()))}
+
+    # -- adapter hooks -------------------------------------------------------
+    @abc.abstractmethod
+    def setup_schema(self) -> None: ...
+
+    @abc.abstractmethod
+    def wipe(self) -> None: ...
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    @abc.abstractmethod
+    def _write(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
+
+    @abc.abstractmethod
+    def _read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _join_path(parents: list[dict[str, Any]], meet: str) -> dict[str, Any]:
+    left: list[tuple[str, dict[str, Any] | None]] = []
+    k: str | None = meet
+    while k is not None:
+        step = parents[0][k]
+        left.append((k, step[1] if step else None))
+        k = step[0] if step else None
+    left.reverse()
+    keys = [k for k, _ in left]
+    edges = [e for _, e in left[1:]]
+    k = meet
+    while parents[1][k] is not None:
+        prev, edge = parents[1][k]
+        keys.append(prev)
+        edges.append(edge)
+        k = prev
+    hops = []
+    for i, e in enumerate(edges):
+        x, y = keys[i], keys[i + 1]
+        tail = y if e["head"] == x else x
+        hops.append({"head": e["head"], "type": e["type"], "tail": tail, "props": e["props"]})
+    return {"keys": keys, "hops": hops}
+
+
+def _chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]

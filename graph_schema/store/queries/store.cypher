@@ -1,0 +1,38 @@
+// Named queries of the graph layer, in the common subset of FalkorDB and Neo4j 5 Cypher.
+// Always parameterised: values come in as $params, never spliced into the text.
+
+// name: count_nodes_by_label
+MATCH (n) UNWIND labels(n) AS l WITH l WHERE l <> 'Entity' RETURN l AS label, count(l) AS count
+
+// name: count_relationships_by_type
+MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS count
+
+// name: node_by_key
+MATCH (n:Entity {key: $key}) RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props
+
+// name: nodes_by_keys
+UNWIND $keys AS k MATCH (n:Entity {key: k}) RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props
+
+// name: relationships_of
+MATCH (n:Entity {key: $key})-[r]-(m)
+RETURN startNode(r).key AS head, type(r) AS type, endNode(r).key AS tail, properties(r) AS props,
+       m.key AS other, [l IN labels(m) WHERE l <> 'Entity'][0] AS other_label
+ORDER BY type, other
+LIMIT $limit
+
+// name: documents_by_keys
+UNWIND $keys AS k MATCH (d:Document {key: k}) RETURN d.key AS key, properties(d) AS props
+
+// name: delete_node
+MATCH (n:Entity {key: $key}) DETACH DELETE n
+
+// name: set_node_props
+MATCH (n:Entity {key: $key}) SET n += $props RETURN n.key AS key
+
+// name: expand_frontier
+// One breadth-first step for path search: every neighbour of the frontier keys.
+UNWIND $keys AS k
+MATCH (n:Entity {key: k})-[r]-(m)
+WHERE NOT m.key IN $exclude
+RETURN k AS from, m.key AS to, type(r) AS type, startNode(r).key AS head, properties(r) AS props
+LIMIT $limit
