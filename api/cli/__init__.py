@@ -1,0 +1,1 @@
+"""The `ecograph` command line: thin wrappers over the layers below."""
