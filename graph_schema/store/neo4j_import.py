@@ -120,3 +120,50 @@ class Neo4jImportWriter:
         )
         script.chmod(0o755)
         return script
+
+
+def export_store(store: Any, out_dir: Path, page: int = 5000) -> dict[str, Any]:
+    """Dump an existing graph (any backend) into neo4j-admin import CSVs."""
+    from graph_schema.model import Node, Provenance, Rel
+
+    writer = Neo4jImportWriter(out_dir)
+    after = ""
+    while True:
+        rows = store.query("export_nodes_page", after=after, limit=page)
+        if not rows:
+            break
+        batch = GraphBatch()
+        for r in rows:
+            props = {k: v for k, v in (r["props"] or {}).items() if k != "key"}
+            batch.nodes.append(Node(r["key"], props))
+        for e in store.query("export_outgoing", keys=[r["key"] for r in rows]):
+            props = dict(e["props"] or {})
+            fact = props.pop("fact", None)
+            rel = Rel(
+                e["type"], e["head"], e["tail"], Provenance(doc=props.get("doc", ""), method=props.get("method", ""))
+            )
+            rel.props = props
+            batch.rels.append(_KeepFact(rel, fact))
+        writer.write_batch(batch)
+        after = rows[-1]["key"]
+    script = writer.close()
+    return {"nodes": writer.nodes_written, "relationships": writer.rels_written, "script": str(script)}
+
+
+class _KeepFact:
+    """A Rel whose stored props (and fact id) are written back verbatim."""
+
+    def __init__(self, rel: Any, fact: str | None):
+        self._rel = rel
+        self._fact = fact
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._rel, name)
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "head": self._rel.head,
+            "tail": self._rel.tail,
+            "fact": self._fact or self._rel.fact_id,
+            "props": self._rel.props,
+        }

@@ -36,3 +36,15 @@ MATCH (n:Entity {key: k})-[r]-(m)
 WHERE NOT m.key IN $exclude
 RETURN k AS from, m.key AS to, type(r) AS type, startNode(r).key AS head, properties(r) AS props
 LIMIT $limit
+
+// name: export_nodes_page
+// Keyset pagination over every node (stable order, uses the Entity.key index).
+MATCH (n:Entity) WHERE n.key > $after
+RETURN n.key AS key, properties(n) AS props
+ORDER BY key
+LIMIT $limit
+
+// name: export_outgoing
+UNWIND $keys AS k
+MATCH (a:Entity {key: k})-[r]->(b)
+RETURN a.key AS head, type(r) AS type, b.key AS tail, properties(r) AS props
