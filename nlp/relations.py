@@ -1,0 +1,166 @@
+"""Rule-based relation extraction between recognised entities.
+
+Every relation is found inside one sentence (split at 。！？； and line ends)
+and carries that sentence as evidence.  The confidence falls with the number
+of characters between the two arguments and rises when a specific trigger
+word sits between them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.types import Entity, Relation
+
+_SENT_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+_CLAUSE_SPLIT = re.compile(r"[，,、：:（）()]")
+
+T_DRIVE = re.compile(r"驾驶|驾乘|开着|开车|开的|驾车|所驾|驾|开|司机|驾驶员|驾驶人|船长|船老大|操纵|驶")
+T_OWNS = re.compile(
+    r"实际控制人|实际经营者|实际经营人|实控人|老板|业主|经营者|投资人|股东|承包人|负责人|所有|开办|经营|开设"
+)
+T_REPR = re.compile(r"法定代表人|法人代表|法人")
+T_WORK = re.compile(
+    r"员工|职工|工人|雇员|司机|驾驶员|押运员|经理|总经理|副总经理|厂长|副厂长|主管|主任|保安|会计|出纳|技术员|车间主任|操作工|"
+    r"安全员|环保专员|环保负责人|受雇|雇佣|雇用|聘用|任职|就职|上班|工作"
+)
+T_PHONE = re.compile(r"电话|手机|号码|联系方式|手机号")
+T_CO = re.compile(r"伙同|共同|一起|一同|合伙|同伙|纠集|结伙|同案|与.{0,8}(?:一起|共同|合谋)|和.{0,8}一起")
+T_DUMP = re.compile(
+    r"倾倒|倒入|倒在|倒进|倒|偷排|直排|排放|排入|排到|排进|排至|丢弃|抛弃|抛洒|堆放|堆在|填埋|掩埋|卸入|卸在|卸|弃置|偷倒|乱倒|倾泻|流入|流到"
+)
+T_TRANS = re.compile(r"交由|交给|委托|转交|承运|运输|清运|拉走|运走|转运|代为处置|处置")
+T_LOC = re.compile(r"位于|地处|坐落|住址|住|家住|居住|户籍|在|设在|厂址|地址")
+
+VEHICLE = ("PLATE", "VESSEL")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _SENT_RE.finditer(text) if m.group().strip()]
+
+
+def _between(text: str, a: Entity, b: Entity) -> str:
+    lo, hi = (a, b) if a.start < b.start else (b, a)
+    return text[lo.end : hi.start]
+
+
+def _conf(base: float, gap: int) -> float:
+    return round(max(0.3, min(0.99, base - 0.01 * max(0, gap - 4))), 2)
+
+
+def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
+    rels: list[Relation] = []
+    seen: set[tuple[int, int, str]] = set()
+
+    def add(h: int, t: int, typ: str, conf: float, s0: int, s1: int) -> None:
+        key = (h, t, typ)
+        if h == t or key in seen:
+            return
+        seen.add(key)
+        rels.append(Relation(h, t, typ, conf, s0, s1))
+
+    for s0, s1 in sentences(text):
+        idx = [i for i, e in enumerate(ents) if e.start >= s0 and e.end <= s1]
+        if len(idx) < 2:
+            continue
+        by = {
+            lab: [i for i in idx if ents[i].label == lab]
+            for lab in ("PERSON", "ORG", "LOC", "PHONE", "PLATE", "VESSEL")
+        }
+        persons, orgs, locs = by["PERSON"], by["ORG"], by["LOC"]
+        vehicles = by["PLATE"] + by["VESSEL"]
+
+        # DRIVES: person … 驾驶 … vehicle, or vehicle（驾驶员 person）
+        for p in persons:
+            for v in vehicles:
+                gap = _between(text, ents[p], ents[v])
+                if len(gap) > 30:
+                    continue
+                if T_DRIVE.search(gap) or (
+                    ents[v].start < ents[p].start and re.search(r"驾驶员|司机|驾驶人|船长", gap)
+                ):
+                    # another person between the two takes the vehicle instead
+                    if any(
+                        ents[q].start > min(ents[p].end, ents[v].end)
+                        and ents[q].end < max(ents[p].start, ents[v].start)
+                        for q in persons
+                        if q != p
+                    ):
+                        continue
+                    add(p, v, "DRIVES", _conf(0.9, len(gap)), s0, s1)
+
+        # person – company: REPRESENTS / OWNS / WORKS_FOR
+        for p in persons:
+            for o in orgs:
+                gap = _between(text, ents[p], ents[o])
+                if len(gap) > 25:
+                    continue
+                near = gap if len(gap) <= 25 else ""
+                if T_REPR.search(near):
+                    add(p, o, "REPRESENTS", _conf(0.9, len(gap)), s0, s1)
+                elif T_OWNS.search(near) and not T_WORK.search(near.replace("负责人", "")):
+                    add(p, o, "OWNS", _conf(0.85, len(gap)), s0, s1)
+                elif T_WORK.search(near):
+                    add(p, o, "WORKS_FOR", _conf(0.85, len(gap)), s0, s1)
+
+        # USES_PHONE: nearest person before the phone in the sentence
+        for ph in by["PHONE"]:
+            before = [p for p in persons if ents[p].end <= ents[ph].start]
+            if before:
+                p = max(before, key=lambda i: ents[i].end)
+                gap = text[ents[p].end : ents[ph].start]
+                if len(gap) <= 40 and (T_PHONE.search(gap) or len(gap) <= 3):
+                    add(p, ph, "USES_PHONE", _conf(0.95, len(gap) - 10), s0, s1)
+
+        # CO_OFFENDER: person … 伙同 … person
+        for a_i, p in enumerate(persons):
+            for q in persons[a_i + 1 :]:
+                gap = _between(text, ents[p], ents[q])
+                if len(gap) <= 15 and (
+                    T_CO.search(gap) or (re.fullmatch(r"[、和与及]", gap) and T_CO.search(text[ents[q].end : s1][:15]))
+                ):
+                    add(p, q, "CO_OFFENDER", _conf(0.85, len(gap)), s0, s1)
+            # "伙同王某" with subject earlier in the sentence
+        # DUMPED_AT: actor … 倾倒 … site
+        actors = vehicles + persons + orgs
+        for a in actors:
+            for loc in locs:
+                if ents[loc].start < ents[a].end:
+                    gap = text[ents[loc].end : ents[a].start]
+                    if (
+                        len(gap) <= 30
+                        and T_DUMP.search(text[ents[a].end : s1][:20])
+                        and re.search(r"在|于|往|到|向", gap[-20:] if gap else "")
+                    ):
+                        pass
+                    continue
+                gap = text[ents[a].end : ents[loc].start]
+                if len(gap) > 50:
+                    continue
+                if T_DUMP.search(gap) or T_DUMP.search(text[ents[loc].end : ents[loc].end + 6]):
+                    add(a, loc, "DUMPED_AT", _conf(0.8, len(gap)), s0, s1)
+
+        # TRANSPORTS: company … 交由/委托 … carrier (company or person)
+        for o in orgs:
+            for c in orgs + persons:
+                if c == o or ents[c].start < ents[o].end:
+                    continue
+                gap = text[ents[o].end : ents[c].start]
+                if len(gap) <= 40 and T_TRANS.search(gap):
+                    add(o, c, "TRANSPORTS", _conf(0.8, len(gap)), s0, s1)
+                elif (
+                    len(gap) <= 30
+                    and re.search(r"运输|承运|清运|转运", text[ents[c].end : ents[c].end + 6])
+                    and re.search(r"交由|交给|委托|由", gap)
+                ):
+                    add(o, c, "TRANSPORTS", _conf(0.8, len(gap)), s0, s1)
+
+        # LOCATED_AT: person 住 LOC, company 位于 LOC, LOC + company
+        for a in persons + orgs:
+            for loc in locs:
+                gap = _between(text, ents[a], ents[loc])
+                if ents[loc].start >= ents[a].end and len(gap) <= 20 and T_LOC.search(gap) and not T_DUMP.search(gap):
+                    add(a, loc, "LOCATED_AT", _conf(0.8, len(gap)), s0, s1)
+                elif ents[a].label == "ORG" and ents[loc].end == ents[a].start:
+                    add(a, loc, "LOCATED_AT", 0.7, s0, s1)
+    return rels
