@@ -240,7 +240,7 @@ _NAME_END_RE = re.compile(
 def find_persons(text: str, words: list[Word]) -> list[Cand]:
     """Names LAC misses right after a role word: "驾驶员费建明", "船主郑海波"."""
     out: list[Cand] = []
-    for k, (s, e, tag) in enumerate(words):
+    for s, _e, tag in words:
         if tag == "PER" or text[s] not in SURNAMES:
             continue
         if not _ROLE_BEFORE_NAME.search(text[max(0, s - 8) : s]):
