@@ -42,6 +42,7 @@ serial numbers.  Times are naive local (China Standard Time).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -69,6 +70,7 @@ __all__ = [
     "FieldError",
     "parse_record",
     "parse_or_quarantine",
+    "iter_typed",
     "parse_datetime",
     "parse_date",
     "parse_float",
@@ -654,3 +656,33 @@ def parse_or_quarantine(raw: RawRecord) -> TypedRecord | QuarantineEntry:
             source=raw.source,
             record_id=raw.record_id,
         )
+
+
+def iter_typed(
+    path: Any,
+    source: str | None = None,
+    mapping: Any = None,
+    stats: Any = None,
+) -> Iterator[TypedRecord | QuarantineEntry]:
+    """Read + parse one file: typed records and quarantine entries, counted into `stats` (a LoadStats).
+
+    Each yielded item is one record read, so `stats.records_read == stats.records_loaded +
+    stats.records_quarantined` holds at every point of the stream.
+    """
+    from etl.readers import iter_records
+
+    for item in iter_records(path, source=source, mapping=mapping):
+        out = item if isinstance(item, QuarantineEntry) else parse_or_quarantine(item)
+        if stats is not None:
+            stats.records_read += 1
+            if isinstance(out, QuarantineEntry):
+                stats.records_quarantined += 1
+            else:
+                stats.records_loaded += 1
+                if out.warnings:
+                    stats.records_with_warnings += 1
+                if stats.source is None:
+                    stats.source = out.source
+            if not isinstance(item, QuarantineEntry) and stats.encoding is None:
+                stats.encoding = item.encoding
+        yield out
