@@ -25,6 +25,7 @@ from graph_schema.model import GraphBatch
 from graph_schema.store import GraphStore
 
 SKIP_NAMES = {"truth.json", "package.json", "package-lock.json"}
+DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".json", ".docx"}
 CHECKPOINT_DIR = "ingest_state"
 
 ProgressFn = Callable[[str, int], None]  # (file, records done in this file)
@@ -96,8 +97,9 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise FileNotFoundError(f"文件不存在 / no such file or folder: {p}")
         if p.is_dir():
             for f in sorted(x for x in p.rglob("*") if x.is_file()):
-                if any(part.startswith(".") for part in f.relative_to(p).parts) or f.name in SKIP_NAMES:
-                    continue
+                hidden = any(part.startswith(".") for part in f.relative_to(p).parts)
+                if hidden or f.name in SKIP_NAMES or f.suffix.lower() not in DATA_SUFFIXES:
+                    continue  # inside a folder only data files count; a file named explicitly is always tried
                 yield f
         else:
             yield p

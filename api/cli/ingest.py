@@ -90,10 +90,10 @@ def _print_report(out: dict) -> None:
         ]
         for f in out["files"]
     ]
-    rows.append(["合计 total", "", "", out["records_read"], out["records_loaded"], out["records_quarantined"]])
+    rows.append(["合计", "", "", out["records_read"], out["records_loaded"], out["records_quarantined"]])
     print_table(
         "导入结果 / ingest summary",
-        ["文件 file", "来源 source", "编码", "读取 read", "入库 loaded", "隔离 quarantined"],
+        ["文件", "来源", "编码", "读取", "入库", "隔离"],
         rows,
     )
     for s in out["skipped"]:
