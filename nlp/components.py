@@ -77,13 +77,14 @@ def make_lac(nlp: Language, name: str, batch_size: int):
     return LACTagger(nlp, name, batch_size)
 
 
-@Language.factory("eco_identifiers")
-def make_identifiers(nlp: Language, name: str):
+@Language.factory("eco_identifiers", default_config={"times": True})
+def make_identifiers(nlp: Language, name: str, times: bool):
     def identifiers(doc: Doc) -> Doc:
         found, usccs = rules.find_identifiers(doc.text)
         c = _cands(doc)
         c.extend(found)
-        c.extend(rules.find_times(doc.text))
+        if times:
+            c.extend(rules.find_times(doc.text))
         doc._.usccs = usccs
         return doc
 
@@ -115,16 +116,22 @@ def make_gazetteer(nlp: Language, name: str, lexicons: dict[str, str]):
     return Gazetteer(nlp, name, lexicons)
 
 
-@Language.factory("eco_domain", default_config={"use_model": True})
-def make_domain(nlp: Language, name: str, use_model: bool):
+@Language.factory("eco_domain", default_config={"use_model": True, "use_rules": True, "merge_loc": True})
+def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merge_loc: bool):
+    """`use_rules=False, merge_loc=True` is the baseline "LAC + identifier regexes +
+    adjacent LOC pieces merged"; `use_model=False` drops LAC's own spans."""
+
     def domain_rules(doc: Doc) -> Doc:
         text = doc.text
         words = doc._.lac_words or []
         c = _cands(doc)
-        c.extend(rules.find_masked_persons(text))
-        c.extend(domain.find_orgs(text, words))
-        c.extend(domain.find_locs(text, words))
-        c.extend(domain.find_persons(text, words))
+        if use_rules:
+            c.extend(rules.find_masked_persons(text))
+            c.extend(domain.find_orgs(text, words))
+            c.extend(domain.find_locs(text, words))
+            c.extend(domain.find_persons(text, words))
+        elif merge_loc:
+            c.extend(domain.merge_adjacent_locs(text, words))
         if use_model:
             for s, e, tag in words:
                 lab = _LAC_LABELS.get(tag)

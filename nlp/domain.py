@@ -222,6 +222,22 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
     return out
 
 
+def merge_adjacent_locs(text: str, words: list[Word]) -> list[Cand]:
+    """Baseline only: LAC's adjacent LOC words joined, nothing else."""
+    out: list[Cand] = []
+    i, n = 0, len(words)
+    while i < n:
+        if words[i][2] != "LOC":
+            i += 1
+            continue
+        j = i + 1
+        while j < n and words[j][2] == "LOC" and words[j][0] == words[j - 1][1]:
+            j += 1
+        out.append(Cand(words[i][0], words[j - 1][1], "LOC", "model", P_LOC_RULE, 0.8))
+        i = j
+    return out
+
+
 def has_surname(name: str) -> bool:
     return bool(name) and name[0] in SURNAMES
 

@@ -12,9 +12,27 @@ import nlp.components  # noqa: F401  (registers the factories)
 CONFIG_PATH = Path(__file__).parent / "config.cfg"
 
 
-def load_pipeline(use_model: bool = True, config_path: str | Path | None = None) -> Language:
-    """Load the pipeline. `use_model=False` leaves LAC's spans out (rules only; LAC
-    segmentation is still used by the company/address rules)."""
+MODES = {
+    # name: (LAC spans, domain rules, rule TIME, gazetteers)
+    "full": (True, True, True, True),
+    "rules": (False, True, True, True),
+    "lac": (True, False, False, False),
+}
+
+
+def load_pipeline(mode: str = "full", config_path: str | Path | None = None) -> Language:
+    """Load the pipeline.
+
+    mode "full": everything; "rules": LAC's own PER/ORG/LOC/TIME spans left out
+    (LAC segmentation still feeds the company/address rules); "lac": the
+    baseline — LAC spans + identifier regexes + adjacent LOC pieces merged.
+    """
+    use_model, use_rules, times, gazetteers = MODES[mode]
     config = spacy.util.load_config(config_path or CONFIG_PATH)
     config["components"]["eco_domain"]["use_model"] = use_model
-    return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    config["components"]["eco_domain"]["use_rules"] = use_rules
+    config["components"]["eco_identifiers"]["times"] = times
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    if not gazetteers:
+        nlp.remove_pipe("eco_gazetteer")
+    return nlp
