@@ -110,6 +110,11 @@ def parse_datetime(value: Any, field: str) -> datetime | None:
         if 1 <= value < 2958466:  # Excel serial day number (1900 date system)
             return (_EXCEL_EPOCH + timedelta(days=float(value))).replace(microsecond=0)
         raise FieldError(field, f"{field}: 无法识别的日期 {value!r} (unrecognised date)")
+    if isinstance(value, str) and len(value) in (10, 16, 19) and value[4:5] == "-":
+        try:  # fast path for the common ISO-like forms; anything odd falls through to the regex
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
     s = ids.to_halfwidth(str(value)).strip()
     if not s:
         return None
@@ -137,6 +142,12 @@ def parse_float(value: Any, field: str) -> float | None:
         raise FieldError(field, f"{field}: 不是数字 {value!r} (not a number)")
     if isinstance(value, int | float):
         return float(value)
+    try:
+        f = float(value)  # fast path
+        if f == f and f not in (float("inf"), float("-inf")):
+            return f
+    except ValueError:
+        pass
     s = ids.to_halfwidth(str(value)).strip().replace(",", "")
     if not s:
         return None

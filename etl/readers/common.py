@@ -16,7 +16,7 @@ def clean_cell(v: Any) -> Any:
     if v is None:
         return None
     if isinstance(v, str):
-        s = v.strip().strip("\u3000\xa0").strip()
+        s = v.strip()  # str.strip() also removes the ideographic space and NBSP
         return s or None
     return v
 
