@@ -20,7 +20,7 @@ Relationship directions chosen here (all within graph_schema.schema.RELATIONS):
 
 | source   | facts |
 |----------|-------|
-| hotline  | Person(caller, real name only) INVOLVED_IN{role:caller} Doc; Doc MENTIONS Phone (unmasked only); Person USES_PHONE Phone; Doc LOCATED_AT Site{kind:address} (事发地址) |
+| hotline  | Person(caller, real name only) INVOLVED_IN{role:caller} Doc; Doc MENTIONS Phone (unmasked only); Person USES_PHONE Phone; Doc LOCATED_AT Site{kind:place} (事发地址, same kind as places named in text) |
 | grid     | Person(reporter) INVOLVED_IN{role:reporter} Doc; Doc MENTIONS Phone; Person USES_PHONE Phone; Doc LOCATED_AT Site{kind:grid} (所属网格) |
 | case     | Person INVOLVED_IN{role:suspect} Doc (key by valid ID, else `person:<name>@<doc>`); Person USES_PHONE Phone; Vehicle/Vessel INVOLVED_IN{role:vehicle/vessel}; Company INVOLVED_IN{role:company} |
 | anpr     | Vehicle SEEN_AT{time} Site{kind:checkpoint} `site:<卡口编号>` (light Document, no NLP) |
@@ -218,7 +218,7 @@ def _hotline(x: _Builder, t: HotlineTicket) -> None:
         if person:
             x.rel("USES_PHONE", person, ph, x.prov("来电号码", t.caller_phone_raw))
     if t.address:
-        site = x.site(t.address, "address", name=t.address)
+        site = x.site(t.address, "place", name=t.address)
         if site:
             x.rel("LOCATED_AT", x.doc, site, x.prov("事发地址", t.address))
 

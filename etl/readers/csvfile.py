@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from etl.readers.common import clean_cell, has_undecodable, make_record
-from etl.readers.detect import HEADERS, KEYS, detect_encoding, norm_header, score_headers
+from etl.readers.detect import HEADERS, KEYS, detect_encoding, norm_header, score_headers, sniff_delimiter
 from etl.readers.mapping import apply_mapping
 from etl.records import QuarantineEntry, RawRecord, ReaderError, sha256_text
 
@@ -47,7 +47,13 @@ def iter_csv(
                 buf.append(line)
                 yield line
 
-        reader = csv.reader(lines())
+        first = ""
+        for line in fh:  # the delimiter comes from the first non-blank line, which is then re-read
+            if line.strip():
+                first = line
+                break
+        fh.seek(0)
+        reader = csv.reader(lines(), delimiter=sniff_delimiter(first))
         consumed = 0
         header: list[str] | None = None
         scanned = 0

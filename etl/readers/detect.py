@@ -165,13 +165,24 @@ def _first_line(path: Path, encoding: str) -> str:
     return ""
 
 
+def sniff_delimiter(header_line: str) -> str:
+    """Comma, unless the header line is tab- (TSV) or semicolon-separated and has no comma."""
+    if "," in header_line:
+        return ","
+    for d in ("\t", ";", "|"):
+        if d in header_line:
+            return d
+    return ","
+
+
 def detect_source(path: str | Path, mapping: dict[str, str] | None = None) -> str:
     """hotline/grid/case/anpr/manifest/segment/outfall/reading from the file's headers or structure.
 
     `mapping` is a city→canonical header mapping (see `etl.readers.mapping`), applied before matching.
     """
-    from etl.readers.mapping import apply_mapping
+    from etl.readers.mapping import apply_mapping, load_mapping
 
+    mapping = load_mapping(mapping)  # accepts a mapping file, either direction; idempotent
     p = Path(path)
     ext = p.suffix.lower()
     if ext == ".docx":
@@ -224,7 +235,7 @@ def detect_source(path: str | Path, mapping: dict[str, str] | None = None) -> st
     import csv
 
     try:
-        cells = next(csv.reader([stripped]))
+        cells = next(csv.reader([stripped], delimiter=sniff_delimiter(stripped)))
     except (csv.Error, StopIteration):
         cells = []
     cells = apply_mapping([norm_header(c) for c in cells], mapping)

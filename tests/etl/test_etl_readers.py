@@ -336,3 +336,23 @@ def test_not_a_case_file_is_quarantined(tmp_path):
     f.write_text("随便写的笔记\n没有任何要素\n", encoding="utf-8")
     items, stats = _typed(f, source="case")
     assert isinstance(items[0], QuarantineEntry) and stats.records_quarantined == 1
+
+
+def test_tab_separated_export(tmp_path):
+    f = tmp_path / "seg.tsv"
+    f.write_text("\ufeff河段编号\t河段名称\t下游河段编号\r\nA\t甲河\tB\r\nB\t乙河\t\r\n", encoding="utf-8")
+    assert detect_source(f) == "segment"
+    items, stats = _typed(f)
+    assert [(i.segment_id, i.name, i.downstream_id, i.row) for i in items] == [
+        ("A", "甲河", "B", 2),
+        ("B", "乙河", None, 3),
+    ]
+
+
+def test_detect_source_accepts_a_raw_mapping_dict(tmp_path):
+    f = tmp_path / "kk.csv"
+    f.write_text("抓拍时间,号牌号码,设备编号\n2024-05-21 22:41:18,浙E5G378,KK1\n", encoding="utf-8")
+    raw_mapping = {"过车时间": "抓拍时间", "车牌号": "号牌号码", "卡口编号": "设备编号"}
+    assert detect_source(f, raw_mapping) == "anpr"
+    ((t,), _) = _typed(f, mapping=raw_mapping)
+    assert t.plate == "浙E5G378" and t.checkpoint_id == "KK1"
