@@ -311,3 +311,14 @@ def test_real_nlp_if_available(samples):
     tails = {r.tail for r in rels(b, "MENTIONS", doc)}
     assert "vehicle:浙E5G378" in tails
     assert not any(t.startswith("person:周卫东@") for t in tails)  # coreference to the suspect with the ID
+
+
+def test_iter_batches_are_self_contained(samples):
+    from etl.facts import iter_batches
+
+    reads = load(samples / "anpr.csv")
+    batches = list(iter_batches(reads, None, size=64))
+    assert [len(b.rels) for b in batches] == [64, 64, 64, 8]
+    for b in batches:
+        keys_in_batch = {n.key for n in b.nodes}
+        assert all(r.head in keys_in_batch and r.tail in keys_in_batch for r in b.rels)

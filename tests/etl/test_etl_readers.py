@@ -356,3 +356,17 @@ def test_detect_source_accepts_a_raw_mapping_dict(tmp_path):
     assert detect_source(f, raw_mapping) == "anpr"
     ((t,), _) = _typed(f, mapping=raw_mapping)
     assert t.plate == "浙E5G378" and t.checkpoint_id == "KK1"
+
+
+def test_quarantine_writer_jsonl(samples, tmp_path):
+    from etl.records import QuarantineWriter
+
+    out = tmp_path / "q" / "quarantine.jsonl"
+    with QuarantineWriter(out) as w:
+        for item in iter_typed(samples / "hotline.csv"):
+            if isinstance(item, QuarantineEntry):
+                w.write(item)
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(x["row"] for x in lines) == [9, 16]
+    assert {x["field"] for x in lines} == {"来电时间", None}
+    assert all(x["file"].endswith("hotline.csv") and x["raw"] and x["reason"] for x in lines)
