@@ -7,6 +7,8 @@ ignore a rollback and crash under batched MERGE, so it is not used.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -38,33 +40,47 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _clean_params(value: Any) -> Any:
-    """The client renders parameters into the query header; make every value renderable.
+_KEY_RE = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)":')
+_CTRL_ESCAPE_RE = re.compile(r"(?<!\\)((?:\\\\)*)\\u(00[01][0-9a-fA-F]|007[fF])")
 
-    Booleans must be lowercase Cypher literals and NaN/inf have no literal: both are
-    fixed here so no value can change the query's shape.
+
+def params_header(params: dict[str, Any]) -> str:
+    """Render parameters as FalkorDB's `CYPHER k=v …` header, fast.
+
+    The client's renderer walks every value in Python, which dominated bulk
+    writes.  Here the C JSON encoder does the work and two regular expressions
+    turn JSON into a Cypher literal: map keys (always our own identifiers) get
+    backticks — `"name":` with both quotes unescaped can only be a key, since
+    quotes inside JSON strings are escaped and only keys are followed by `:` — and `\\u00XX` escapes of control characters, which
+    FalkorDB does not decode, become the raw characters.  Strings are data:
+    whatever they contain stays inside a quoted literal.
     """
-    if isinstance(value, bool):
-        return _CypherBool(value)
+    parts = []
+    for name, value in params.items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise StoreError(f"bad parameter name {name!r}")
+        try:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError):
+            text = json.dumps(_jsonable(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        for key in set(_KEY_RE.findall(text)):
+            text = text.replace(f'"{key}":', f"`{key}`:")
+        if "\\u00" in text or "\\u007" in text:
+            text = _CTRL_ESCAPE_RE.sub(lambda m: m.group(1) + chr(int(m.group(2), 16)), text)
+        parts.append(f"{name}={text}")
+    return "CYPHER " + " ".join(parts) + " "
+
+
+def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return None
     if isinstance(value, dict):
-        return {str(k): _clean_params(v) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [_clean_params(v) for v in value]
-    return value
-
-
-class _CypherBool(int):
-    def __new__(cls, value: bool):
-        obj = int.__new__(cls, int(value))
-        obj._b = value
-        return obj
-
-    def __str__(self) -> str:
-        return "true" if self._b else "false"
-
-    __repr__ = __str__
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
 
 
 class FalkorStore(GraphStore):
@@ -85,10 +101,8 @@ class FalkorStore(GraphStore):
     # -- adapter hooks -------------------------------------------------------
     def _run(self, cypher: str, params: dict[str, Any], read_only: bool) -> list[dict[str, Any]]:
         try:
-            if read_only:
-                res = self._graph.ro_query(cypher, _clean_params(params))
-            else:
-                res = self._graph.query(cypher, _clean_params(params))
+            text = (params_header(params) if params else "") + cypher
+            res = self._graph.ro_query(text) if read_only else self._graph.query(text)
         except redis.exceptions.ResponseError as exc:
             raise StoreError(f"查询失败 / query failed: {exc}") from exc
         except redis.exceptions.ConnectionError as exc:
