@@ -23,6 +23,9 @@ def find_header(
     Title rows (a merged A1:K1 banner, an export timestamp) sit above the
     header; the header is the first row whose cells match a known source.
     """
+    if hasattr(ws, "reset_dimensions"):
+        # exports often carry a wrong <dimension> (A1, or A1:K1048576); trusting it would cut rows silently
+        ws.reset_dimensions()
     for i, values in enumerate(ws.iter_rows(max_row=_HEADER_SCAN_ROWS, values_only=True), start=1):
         cells = apply_mapping([norm_header(v) for v in values], mapping)
         if source is not None:

@@ -370,3 +370,21 @@ def test_quarantine_writer_jsonl(samples, tmp_path):
     assert sorted(x["row"] for x in lines) == [9, 16]
     assert {x["field"] for x in lines} == {"来电时间", None}
     assert all(x["file"].endswith("hotline.csv") and x["raw"] and x["reason"] for x in lines)
+
+
+def test_xlsx_with_wrong_dimension_is_read_in_full(samples, tmp_path):
+    """A workbook whose <dimension> claims A1:A1 must not be cut to one cell (openpyxl read-only trusts it)."""
+    import re
+    import zipfile
+
+    src = samples / "hotline.xlsx"
+    dst = tmp_path / "bad_dim.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1"/>', data)
+            zout.writestr(item, data)
+    items, stats = _typed(dst)
+    assert stats.records_read == 10 and stats.records_quarantined == 0
+    assert _by_id(items)["ZY2024040900031"].reply.startswith("经水务")
