@@ -91,6 +91,12 @@ def make_identifiers(nlp: Language, name: str, times: bool):
     return identifiers
 
 
+_PLACE_AFTER_NAME = set("口村镇港桥湾岛浜埠岙")
+_WASTE_HEADS = {"废水", "废液", "污泥", "废渣", "边角料", "垃圾", "废物", "粪污", "污水", "残渣", "废油", "废料"}
+_NOT_QUALIFIERS = {"的", "有", "和", "大量", "黑色", "白色", "这些", "那些", "部分", "少量", "其他", "所有", "排放", "倾倒", "生产", "产生"}
+_HAN_QUAL_RE = __import__("re").compile(r"含[\u4e00-\u9fff]{1,2}")
+
+
 class Gazetteer:
     def __init__(self, nlp: Language, name: str, lexicons: dict[str, str]):
         self.name = name
@@ -103,9 +109,21 @@ class Gazetteer:
 
     def __call__(self, doc: Doc) -> Doc:
         c = _cands(doc)
+        text = doc.text
+        ends = {w[1]: w for w in (doc._.lac_words or [])}
         for match_id, s, e in self.matcher(doc):
             span = doc[s:e]
-            c.append(Cand(span.start_char, span.end_char, self.labels[match_id], "gazetteer", rules.P_GAZ, 0.9))
+            start, label = span.start_char, self.labels[match_id]
+            if label == "WASTE" and span.text in _WASTE_HEADS:
+                # "皮革边角料", "含油废水": a qualifier word directly in front belongs to the waste
+                w = ends.get(start)
+                if w and w[2] in ("n", "vn", "nz") and w[1] - w[0] == 2 and text[w[0] : w[1]] not in _NOT_QUALIFIERS:
+                    start = w[0]
+                else:
+                    m = _HAN_QUAL_RE.search(text, max(0, start - 3), start)
+                    if m and m.end() == start:
+                        start = m.start()
+            c.append(Cand(start, span.end_char, label, "gazetteer", rules.P_GAZ, 0.9))
         for m in WASTE_CODE_RE.finditer(doc.text):
             c.append(Cand(m.start(), m.end(), "WASTE", "rule", rules.P_GAZ + 1, 0.95))
         return doc
@@ -136,6 +154,10 @@ def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merg
             for s, e, tag in words:
                 lab = _LAC_LABELS.get(tag)
                 if lab:
+                    if tag == "PER" and text[e : e + 1] in _PLACE_AFTER_NAME:
+                        # "小梅口", "王家村": a name-like word that heads a place
+                        c.append(Cand(s, e + 1, "LOC", "model", rules.P_MODEL_LOC, 0.6))
+                        continue
                     c.append(Cand(s, e, lab[0], "model", lab[1], 0.8))
         return doc
 

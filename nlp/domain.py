@@ -26,6 +26,17 @@ ORG_SUFFIXES = (
     "商行",
     "门市部",
     "养殖场",
+    "砂石料场",
+    "砂石场",
+    "石料场",
+    "料场",
+    "采砂场",
+    "洗砂场",
+    "屠宰场",
+    "加工场",
+    "农场",
+    "林场",
+    "渔场",
     "加工厂",
     "总厂",
     "分厂",
@@ -84,16 +95,23 @@ def _org_start(text: str, words: list[Word], wi: int, suffix_start: int) -> int 
     return start
 
 
+_ADDR_END = re.compile(r"(?:镇|乡|街道|村|社区|路|号|组|工业园区|开发区)")
+_LEAD_STRIP = "经在对据于将向从"
+
+
 def find_orgs(text: str, words: list[Word]) -> list[Cand]:
     out: list[Cand] = []
     if not words:
         return out
-    starts = [w[0] for w in words]
     import bisect
 
+    starts = [w[0] for w in words]
     for m in _ORG_SUFFIX_RE.finditer(text):
         s_suf, e = m.start(), m.end()
-        # extend a branch office: "...有限公司长兴分公司"
+        before = text[max(0, s_suf - 6) : s_suf]
+        # "…有限公司厂后": a suffix right after another company suffix is not a new name
+        if re.search(r"(?:公司|厂|合作社|经营部)$", before):
+            continue
         b = _BRANCH_RE.match(text, e)
         if b and m.group().endswith(("公司", "厂")):
             e = b.end()
@@ -103,24 +121,94 @@ def find_orgs(text: str, words: list[Word]) -> list[Cand]:
         start = _org_start(text, words, wi, s_suf)
         if start is None or start >= s_suf:
             continue
-        # prefer a LAC ORG word that starts earlier and runs into this suffix
-        name = text[start:s_suf]
-        # strip leading generic or demonstrative words
         name_words = [w for w in words if w[0] >= start and w[1] <= s_suf]
-        while name_words and (text[name_words[0][0] : name_words[0][1]] in GENERIC_NAME_WORDS and len(name_words) > 1):
+        # cut a common-noun lead-in before the first place name: "渣土车所属湖州通衢…"
+        for k, w in enumerate(name_words):
+            if w[2] in ("LOC", "ORG") and k > 0:
+                lead = name_words[:k]
+                if all(x[2] in ("n", "v", "vn", "a", "s", "f", "r", "d") for x in lead):
+                    name_words = name_words[k:]
+                    start = w[0]
+                break
+        while name_words and text[name_words[0][0] : name_words[0][1]] in GENERIC_NAME_WORDS and len(name_words) > 1:
             name_words.pop(0)
             start = name_words[0][0]
+        while start < s_suf and text[start] in _LEAD_STRIP:
+            start += 1
+        # an address in front of the name: "织里镇河西村湖州织里顺风童装厂"
+        last_addr = None
+        for am in _ADDR_END.finditer(text, start, s_suf):
+            last_addr = am.end()
+        if last_addr is not None:
+            rest = text[last_addr:s_suf]
+            if len(rest) < 4:
+                continue  # "长城村养殖场", "善琏镇湖笔厂": a place plus a kind, no name
+            start = last_addr
         name = text[start:s_suf]
-        if not name:
+        inner = [w for w in name_words if w[0] >= start]
+        if not name or (inner and all(text[w[0] : w[1]] in GENERIC_NAME_WORDS for w in inner)):
             continue
-        kind = m.group()
-        if all(text[w[0] : w[1]] in GENERIC_NAME_WORDS for w in name_words):
-            continue
-        min_len = 2 if "公司" in kind or "合作社" in kind else 2
-        if len(name) < min_len:
+        if len(name) < 2:
             continue
         conf = 0.9 if len(name) >= 4 else 0.75
         out.append(Cand(start, e, "ORG", "rule", P_ORG_RULE, conf))
+    out.extend(find_agencies(text, words))
+    return out
+
+
+AGENCY_SUFFIX = (
+    r"(?:人民政府|政府|公安局|公安分局|分局|派出所|边防派出所|森林公安局|森林公安|生态环境局|环境保护局|环保局|林业局|林业和草原局|"
+    r"农业农村局|自然资源和规划局|自然资源局|水利局|海洋与渔业局|海洋渔业局|渔业局|综合行政执法局|行政执法局|执法局|市场监督管理局|"
+    r"交通运输局|应急管理局|卫生健康委员会|管委会|管理委员会|管理局|管理处|管理站|管护中心|管护站|保护站|救护中心|检测中心|监测站|"
+    r"林业站|农业站|水利站|兽医站|执法大队|执法中队|中队|大队|支队|总队|海警局|海警工作站|海事局|海事处|检察院|人民检察院|法院|人民法院|"
+    r"村民委员会|村委会|居委会|村委|街道办事处|办事处|生态办|农办|卫生院|医院|学校|中学|小学|研究所|研究院|鉴定中心|处置中心|保护区管理局)"
+)
+_AGENCY_RE = re.compile(AGENCY_SUFFIX)
+_AGENCY_MID_VERB = re.compile(r"会同|联合|配合|协助|移送|移交|转办|转交|接到|组织|通报|报告|责令|要求|通知|联系|调查|检查|查处")
+_AGENCY_MID_STOP = set("的了在是有将把被从到向对等个那这其该于已并经由称说，。、；：（）()")
+
+
+def find_agencies(text: str, words: list[Word]) -> list[Cand]:
+    """Government bodies: place chain + agency ("湖州市生态环境局南浔分局", "煤山派出所")."""
+    out: list[Cand] = []
+    locs = [
+        w
+        for w in words
+        if w[1] - w[0] >= 2
+        and (w[2] in ("LOC", "ORG") or (w[2] in ("n", "nz", "j") and _ADMIN_SUFFIX.search(text[w[0] : w[1]])))
+    ]
+    used_until = -1
+    for w in locs:
+        if w[0] < used_until:
+            continue
+        s0 = w[0]
+        while s0 < w[1] and text[s0] in _LEAD_STRIP:
+            s0 += 1
+        pos = s0
+        end = None
+        while True:
+            m = _AGENCY_RE.search(text, pos, min(len(text), pos + 22))
+            if not m:
+                break
+            mid = text[pos : m.start()]
+            if any(c in _AGENCY_MID_STOP for c in mid) or re.search(r"[0-9A-Za-z]", mid) or _AGENCY_MID_VERB.search(mid):
+                break
+            if end is not None and (len(mid) > 10 or re.search(r"[和与及同]", mid)):
+                break
+            end = m.end()
+            pos = end
+        if end is not None:
+            co = re.match(r"(?:股份有限公司|有限责任公司|有限公司)", text[end:])
+            if co:
+                end += co.end()
+            # a unit under the agency continues the name: "公安局" + "吴兴区分局", "+环境犯罪侦查支队"
+        if end is None:
+            continue
+        # the agency must start at the place name (or be one LAC ORG word)
+        if end - s0 < 4:
+            continue
+        out.append(Cand(s0, end, "ORG", "rule", P_ORG_RULE, 0.85))
+        used_until = end
     return out
 
 
@@ -135,17 +223,50 @@ _NUM_ADDR_RE = re.compile(
     r"(?:第?[0-9０-９一二三四五六七八九十]+(?:号|幢|栋|弄|组|单元|室|楼|层|网格|号楼|区块|车间|仓库))+"
 )
 _SITE_EXT_RE = re.compile(
-    r"(?:(?:的)?(?:东|南|西|北|东南|东北|西南|西北)(?:侧|面|边|部|首|岸|头)?)?(?:的)?(?:废弃|原|老|一处|一个|那个|附近的?)?(?:的)?"
-    r"(?:石矿坑|废矿坑|矿坑|采石场|石矿|废弃鱼塘|鱼塘|废塘|水塘|河道|河段|河埠头|河滩|江滩|沙滩|滩涂|码头|山沟|山坳|竹林|树林|林地|农田|耕地|菜地|空地|荒地|厂区|厂房|仓库|堆场|排污口|排口|入河口|入海口|桥下|桥洞|涵洞|大坝|水库|港池|锚地|海域|水域|湖面|沿岸|岸边|山口|后山|山顶|半山腰|垃圾场|填埋场|废品站)"
+    r"(?:(?:东|南|西|北|东南|东北|西南|西北)(?:侧|面|边|部)?)?(?:废弃|原|老)?"
+    r"(?:石矿坑|废矿坑|矿坑|采石场|采石宕口|宕口|石矿|鱼塘|废塘|河埠头|滩涂|湿地|码头|渔港|山沟|山坳|后山|排污口|入河口|入海口|水库|垃圾场|填埋场)"
+    r"|[\u4e00-\u9fff]{2}(?:渔港|码头|港区)"
 )
+_GENERIC_PLACE = set(
+    "村里 河里 河道 湖边 山上 镇上 县里 市里 村口 路口 港口 门口 河边 路边 山里 湖里 江里 村子 山区 水域 海域 岸边 沿岸 湖面 "
+    "禁渔区 保护区 雨水沟 水沟 山沟 河沟 鱼塘 池塘 水塘 废塘 山塘 清塘 护林 江边 海边 溪边 溪里 塘里 港里 村委 小区 景区 园区 厂区 "
+    "城区 市区 郊区 辖区 库区 矿区 林区 工业区 开发区 高新区 新区 社区 片区 地区 江南 河西 湖南 山东 山西".split()
+)
+_CONT_RE = re.compile(
+    r"[^\W\d_的了在是有和与及往把被将从到向对等个那这其该于已并经由说都也就还又很一处弃沿境内近附边旁里]{1,4}?"
+    r"(?:街道|社区|镇|乡|村|路|街|大道|巷|弄|港|溪|河|塘|湖|浦|漾|荡|渠|江|桥)"
+)
+_GENERIC_AFTER = {"河": "道里边上面口岸头水沿", "港": "口里", "溪": "里边水", "塘": "里边", "湖": "里边面", "村": "里民委子口", "江": "里边",
+                  "路": "上边口", "街": "上头", "桥": "下上头边", "镇": "上里", "乡": "下里"}
 _LOCISH_TAGS = {"LOC", "ns"}
+_ORG_TAIL = re.compile(r"(?:公司|厂|合作社|经营部|商行|养殖场|料场|局|所|队|站|中心|委员会|村委|管委会|政府)$")
+_ADMIN_UNIT_END = re.compile(r"(?:省|市|县|区|镇|乡|街道|村|社区)")
+
+
+def _piece_end(text: str, w: Word) -> int | None:
+    """End of the place part of a LAC word: all of a LOC word; for a word that runs into
+    a company or fragment ("河西村湖州织里顺风童装厂", "善琏镇湖") the part up to the last
+    administrative unit."""
+    s, e, tag = w
+    seg = text[s:e]
+    if _is_loc_piece(text, w) and tag != "ORG":
+        return e
+    if tag in ("LOC", "ORG", "nz", "n"):
+        last = None
+        for m in _ADMIN_UNIT_END.finditer(seg):
+            last = m.end()
+        if last and last >= 2 and last < len(seg):
+            return s + last
+    return None
 
 
 def _is_loc_piece(text: str, w: Word) -> bool:
     s, e, tag = w
     seg = text[s:e]
+    if seg in _GENERIC_PLACE or _ORG_TAIL.search(seg):
+        return False
     if tag in _LOCISH_TAGS:
-        return True
+        return len(seg) >= 2 or seg in ("浙", "苏", "皖")
     if tag in ("n", "nz", "s", "ORG", "PER", "j") and len(seg) >= 3 and _ADMIN_SUFFIX.search(seg):
         # "尹家圩村" tagged n; "余英溪" mis-tagged PER; reject generic "河道", "村里"
         if seg in (
@@ -182,20 +303,29 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
     n = len(words)
     i = 0
     while i < n:
-        if not _is_loc_piece(text, words[i]):
+        pe = _piece_end(text, words[i])
+        if pe is None:
             i += 1
             continue
         s = words[i][0]
-        e = words[i][1]
+        e = pe
+        if pe < words[i][1]:  # the word runs on into a company name: the chain ends here
+            out.append(Cand(s, e, "LOC", "rule", P_LOC_RULE, 0.8))
+            i += 1
+            continue
+        while s < e - 2 and text[s] in _LEAD_STRIP:
+            s += 1
         j = i + 1
         while j < n:
             w = words[j]
             if w[0] != e:
                 break
-            seg = text[w[0] : w[1]]
-            if _is_loc_piece(text, w):
-                e = w[1]
+            pe = _piece_end(text, w)
+            if pe is not None:
+                e = pe
                 j += 1
+                if pe < w[1]:
+                    break
                 continue
             # road / number pieces: "大港路" + "128号"
             m = _NUM_ADDR_RE.match(text, w[0])
@@ -204,10 +334,25 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
                 while j < n and words[j][1] <= e:
                     j += 1
                 continue
-            # "XX村委" etc. are ORG; stop
-            if seg in ("以西", "以东", "以南", "以北"):
-                break
             break
+        # continuation the segmenter missed: "安吉县" + "报福镇", "织里镇" + "轧村"
+        while True:
+            m = _CONT_RE.match(text, e)
+            if not m:
+                break
+            nxt = text[m.end() : m.end() + 1]
+            if nxt and nxt in _GENERIC_AFTER.get(m.group()[-1], ""):
+                break
+            if m.group() in _GENERIC_PLACE or m.group()[-2:] in _GENERIC_PLACE:
+                break
+            e = m.end()
+        # trailing generic tail or a hill/bridge that starts a direction phrase: "…村山脚下", "…村桥东侧"
+        for tail in sorted(_GENERIC_PLACE, key=len, reverse=True):
+            if text.endswith(tail, s, e) and e - len(tail) - s >= 2:
+                e -= len(tail)
+                break
+        if e - s >= 3 and text[e - 1] in "山桥" and text[e - 2] in "村镇乡" and text[e : e + 1] in "脚上下头边东西南北里坡顶腰":
+            e -= 1
         # trailing numbers directly after
         m = _NUM_ADDR_RE.match(text, e)
         if m:
@@ -253,9 +398,13 @@ _NAME_END_RE = re.compile(
 )
 
 
+_NOT_NAMES = set("司机 师傅 老板 工人 村民 民警 干部 群众 家属 邻居 老乡 同伙 同事 朋友 亲戚 船员 车主 船主 货主 业主 孙子 钱款 金额 包装 包括 马上 马路 高速 高价 方面 方向 方式 范围 成本 成员 周边 周围 周末 周某 江边 江面 黄色 白色 黑色 常年 常用 常住 时间 时候 明显 明天 和平 平时 安全 万元".split())
+
+
 def find_persons(text: str, words: list[Word]) -> list[Cand]:
     """Names LAC misses right after a role word: "驾驶员费建明", "船主郑海波"."""
     out: list[Cand] = []
+    bounds = {w[1] for w in words}
     for s, _e, tag in words:
         if tag == "PER" or text[s] not in SURNAMES:
             continue
@@ -269,10 +418,19 @@ def find_persons(text: str, words: list[Word]) -> list[Cand]:
             if "某" in cand:
                 break
             nxt = text[s + ln : s + ln + 2]
-            if not nxt or _NAME_END_RE.match(nxt):
-                out.append(Cand(s, s + ln, "PERSON", "rule", 60, 0.7))
+            if not nxt or _NAME_END_RE.match(nxt) or (s + ln) in bounds:
+                if cand in _NOT_NAMES or cand[-1] in "机员长人工主户":
+                    break
+                out.append(Cand(s, s + ln, "PERSON", "rule", P_LOC_RULE + 2, 0.7))
                 break
     return out
+
+
+_ORGISH_END = re.compile(
+    r"(?:公司|厂|局|所|队|院|会|委|办|站|中心|社|部|处|科|行|店|馆|场|集团|银行|学校|政府|法院|检察院|协会|联社|合作社|管委会|基地)$"
+)
+_VAGUE_TIME = set("现在 目前 当时 之前 以前 以后 之后 最近 近期 这两天 两天 这几天 几天 这个月 这段时间 平时 每次 有时 经常 一直 刚才 后来 以往 往年 今后 将来 随后 此前".split())
+_WASTE_NOT_BEFORE = re.compile(r"^(?:车|经营许可证|经营许可|经营资质|许可证|处置中心|处置资质|收集|鉴定|名录|池|罐车|运输资质|产生单位)")
 
 
 def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
@@ -282,7 +440,20 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
         if c.label == "PERSON":
             if len(seg) < 2 or re.search(r"[0-9A-Za-z]", seg):
                 continue
-        if c.label in ("LOC", "ORG") and len(seg) < 2:
-            continue
+            if c.method == "model" and text[max(0, c.start - 1) : c.start] == "姓":
+                continue
+        elif c.label in ("LOC", "ORG"):
+            if len(seg) < 2 or seg in _GENERIC_PLACE:
+                continue
+            if c.label == "ORG" and c.method == "model" and not _ORGISH_END.search(seg):
+                continue
+        elif c.label == "TIME":
+            if seg in _VAGUE_TIME:
+                continue
+            if c.start > 0 and text[c.start - 1] in "一整每" and seg in ("晚上", "夜", "天", "上午", "下午", "夜里", "早上"):
+                continue
+        elif c.label == "WASTE":
+            if _WASTE_NOT_BEFORE.match(text[c.end : c.end + 6]) and not re.fullmatch(r"HW\d\d", seg, re.I):
+                continue
         out.append(c)
     return out

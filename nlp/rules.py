@@ -209,5 +209,7 @@ def find_masked_persons(text: str) -> list[Cand]:
         out.append(Cand(s, e, "PERSON", "rule", P_PERSON_RULE, 0.95))
     for m in _TITLE_RE.finditer(text):
         s, e = m.start(), m.end()
+        if text[max(0, s - 1) : s + 1] in ("公司", "总经", "经理", "管理"):
+            continue
         out.append(Cand(s, e, "PERSON", "rule", P_PERSON_RULE - 5, 0.8))
     return out
