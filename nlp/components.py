@@ -93,7 +93,24 @@ def make_identifiers(nlp: Language, name: str, times: bool):
 
 _PLACE_AFTER_NAME = set("口村镇港桥湾岛浜埠岙")
 _WASTE_HEADS = {"废水", "废液", "污泥", "废渣", "边角料", "垃圾", "废物", "粪污", "污水", "残渣", "废油", "废料"}
-_NOT_QUALIFIERS = {"的", "有", "和", "大量", "黑色", "白色", "这些", "那些", "部分", "少量", "其他", "所有", "排放", "倾倒", "生产", "产生"}
+_NOT_QUALIFIERS = {
+    "的",
+    "有",
+    "和",
+    "大量",
+    "黑色",
+    "白色",
+    "这些",
+    "那些",
+    "部分",
+    "少量",
+    "其他",
+    "所有",
+    "排放",
+    "倾倒",
+    "生产",
+    "产生",
+}
 _HAN_QUAL_RE = __import__("re").compile(r"含[\u4e00-\u9fff]{1,2}")
 
 
@@ -154,6 +171,9 @@ def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merg
             for s, e, tag in words:
                 lab = _LAC_LABELS.get(tag)
                 if lab:
+                    if tag == "PER" and text[e - 1] in _PLACE_AFTER_NAME and e - s >= 3:
+                        c.append(Cand(s, e, "LOC", "model", rules.P_MODEL_LOC, 0.6))
+                        continue
                     if tag == "PER" and text[e : e + 1] in _PLACE_AFTER_NAME:
                         # "小梅口", "王家村": a name-like word that heads a place
                         c.append(Cand(s, e + 1, "LOC", "model", rules.P_MODEL_LOC, 0.6))

@@ -56,7 +56,7 @@ GENERIC_NAME_WORDS = set(
     "混凝土 服装 童装 纺织 家具 木业 塑料 塑胶 五金 食品 水产 冷链 造纸 包装 铸造 钢铁 冶炼 金属 表面处理 "
     "材料 新材料 实业 投资 发展 农业 生态 渔业 石料 采石 矿业 加工 生产 制造 化纤 皮革 制革 酿造 小 大 老 新 这 那 该 某 "
     "一家 这家 那家 一个 那个 这个 个 家 的 本 外地 当地 附近 周边 隔壁 村里 镇上 村 镇 县 市 区 乡 "
-    "黑 无证 非法 地下 小型 个体 私人".split()
+    "黑 无证 非法 地下 小型 个体 私人 洗煤 洗砂 砖 砖瓦 水泥 石灰 木材 竹制品 竹木 饲料 化肥 农药 屠宰 冷库 修理 汽车维修 印花 湖笔".split()
 )
 _ORG_STOP_TAGS = {"v", "p", "c", "u", "w", "r", "d", "q", "f", "TIME", "xc", "ad", "vd", "m", "PER"}
 _ORG_STOP_CHARS = set("的将把被由在从向对与和及或跟给经系是为其该这那了着过到往让叫说称说有")
@@ -138,7 +138,8 @@ def find_orgs(text: str, words: list[Word]) -> list[Cand]:
         # an address in front of the name: "织里镇河西村湖州织里顺风童装厂"
         last_addr = None
         for am in _ADDR_END.finditer(text, start, s_suf):
-            last_addr = am.end()
+            if text[am.end() : am.end() + 1] not in ("市", "县", "区", "镇"):
+                last_addr = am.end()
         if last_addr is not None:
             rest = text[last_addr:s_suf]
             if len(rest) < 4:
@@ -164,8 +165,10 @@ AGENCY_SUFFIX = (
     r"村民委员会|村委会|居委会|村委|街道办事处|办事处|生态办|农办|卫生院|医院|学校|中学|小学|研究所|研究院|鉴定中心|处置中心|保护区管理局)"
 )
 _AGENCY_RE = re.compile(AGENCY_SUFFIX)
-_AGENCY_MID_VERB = re.compile(r"会同|联合|配合|协助|移送|移交|转办|转交|接到|组织|通报|报告|责令|要求|通知|联系|调查|检查|查处")
-_AGENCY_MID_STOP = set("的了在是有将把被从到向对等个那这其该于已并经由称说，。、；：（）()")
+_AGENCY_MID_VERB = re.compile(
+    r"会同|联合|配合|协助|移送|移交|转办|转交|接到|组织|通报|报告|责令|要求|通知|联系|调查|检查|查处"
+)
+_AGENCY_MID_STOP = set("的了在是有将把被从到向对等个那这其该于已并经由称说接，。、；：（）()")
 
 
 def find_agencies(text: str, words: list[Word]) -> list[Cand]:
@@ -175,7 +178,11 @@ def find_agencies(text: str, words: list[Word]) -> list[Cand]:
         w
         for w in words
         if w[1] - w[0] >= 2
-        and (w[2] in ("LOC", "ORG") or (w[2] in ("n", "nz", "j") and _ADMIN_SUFFIX.search(text[w[0] : w[1]])))
+        and (
+            w[2] in ("LOC", "ORG")
+            or (w[2] == "p" and w[1] - w[0] >= 5)
+            or (w[2] in ("n", "nz", "j") and _ADMIN_SUFFIX.search(text[w[0] : w[1]]))
+        )
     ]
     used_until = -1
     for w in locs:
@@ -191,7 +198,11 @@ def find_agencies(text: str, words: list[Word]) -> list[Cand]:
             if not m:
                 break
             mid = text[pos : m.start()]
-            if any(c in _AGENCY_MID_STOP for c in mid) or re.search(r"[0-9A-Za-z]", mid) or _AGENCY_MID_VERB.search(mid):
+            if (
+                any(c in _AGENCY_MID_STOP for c in mid)
+                or re.search(r"[0-9A-Za-z]", mid)
+                or _AGENCY_MID_VERB.search(mid)
+            ):
                 break
             if end is not None and (len(mid) > 10 or re.search(r"[和与及同]", mid)):
                 break
@@ -236,8 +247,20 @@ _CONT_RE = re.compile(
     r"[^\W\d_的了在是有和与及往把被将从到向对等个那这其该于已并经由说都也就还又很一处弃沿境内近附边旁里]{1,4}?"
     r"(?:街道|社区|镇|乡|村|路|街|大道|巷|弄|港|溪|河|塘|湖|浦|漾|荡|渠|江|桥)"
 )
-_GENERIC_AFTER = {"河": "道里边上面口岸头水沿", "港": "口里", "溪": "里边水", "塘": "里边", "湖": "里边面", "村": "里民委子口", "江": "里边",
-                  "路": "上边口", "街": "上头", "桥": "下上头边", "镇": "上里", "乡": "下里"}
+_GENERIC_AFTER = {
+    "河": "道里边上面口岸头水沿",
+    "港": "口里",
+    "溪": "里边水",
+    "塘": "里边",
+    "湖": "里边面",
+    "村": "里民委子口",
+    "江": "里边",
+    "路": "上边口",
+    "街": "上头",
+    "桥": "下上头边",
+    "镇": "上里",
+    "乡": "下里",
+}
 _LOCISH_TAGS = {"LOC", "ns"}
 _ORG_TAIL = re.compile(r"(?:公司|厂|合作社|经营部|商行|养殖场|料场|局|所|队|站|中心|委员会|村委|管委会|政府)$")
 _ADMIN_UNIT_END = re.compile(r"(?:省|市|县|区|镇|乡|街道|村|社区)")
@@ -351,7 +374,12 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
             if text.endswith(tail, s, e) and e - len(tail) - s >= 2:
                 e -= len(tail)
                 break
-        if e - s >= 3 and text[e - 1] in "山桥" and text[e - 2] in "村镇乡" and text[e : e + 1] in "脚上下头边东西南北里坡顶腰":
+        if (
+            e - s >= 3
+            and text[e - 1] in "山桥"
+            and text[e - 2] in "村镇乡"
+            and text[e : e + 1] in "脚上下头边东西南北里坡顶腰"
+        ):
             e -= 1
         # trailing numbers directly after
         m = _NUM_ADDR_RE.match(text, e)
@@ -398,7 +426,12 @@ _NAME_END_RE = re.compile(
 )
 
 
-_NOT_NAMES = set("司机 师傅 老板 工人 村民 民警 干部 群众 家属 邻居 老乡 同伙 同事 朋友 亲戚 船员 车主 船主 货主 业主 孙子 钱款 金额 包装 包括 马上 马路 高速 高价 方面 方向 方式 范围 成本 成员 周边 周围 周末 周某 江边 江面 黄色 白色 黑色 常年 常用 常住 时间 时候 明显 明天 和平 平时 安全 万元".split())
+_NOT_NAMES = set(
+    "司机 师傅 老板 工人 村民 民警 干部 群众 家属 邻居 老乡 同伙 同事 朋友 亲戚 船员 车主 船主 货主 业主 孙子 钱款 金额 包装 包括 马上 马路 高速 高价 方面 方向 方式 范围 成本 成员 周边 周围 周末 周某 江边 江面 黄色 白色 黑色 常年 常用 常住 时间 时候 明显 明天 和平 平时 安全 万元".split()
+)
+
+
+_ROLE_PREFIX = re.compile(r"(?:老板|船主|车主|司机|驾驶员|船长|负责人|经营者|业主|户主|村民|嫌疑人|当事人|法人)")
 
 
 def find_persons(text: str, words: list[Word]) -> list[Cand]:
@@ -406,7 +439,15 @@ def find_persons(text: str, words: list[Word]) -> list[Cand]:
     out: list[Cand] = []
     bounds = {w[1] for w in words}
     for s, _e, tag in words:
-        if tag == "PER" or text[s] not in SURNAMES:
+        if tag == "PER":
+            continue
+        rm = _ROLE_PREFIX.match(text, s, _e)
+        if rm and _e - rm.end() in (2, 3) and text[rm.end()] in SURNAMES and "某" not in text[rm.end() : _e]:
+            # "老板钱永福" segmented as one word
+            if text[rm.end() : _e] not in _NOT_NAMES:
+                out.append(Cand(rm.end(), _e, "PERSON", "rule", P_LOC_RULE + 2, 0.7))
+            continue
+        if text[s] not in SURNAMES:
             continue
         if not _ROLE_BEFORE_NAME.search(text[max(0, s - 8) : s]):
             continue
@@ -429,8 +470,12 @@ def find_persons(text: str, words: list[Word]) -> list[Cand]:
 _ORGISH_END = re.compile(
     r"(?:公司|厂|局|所|队|院|会|委|办|站|中心|社|部|处|科|行|店|馆|场|集团|银行|学校|政府|法院|检察院|协会|联社|合作社|管委会|基地)$"
 )
-_VAGUE_TIME = set("现在 目前 当时 之前 以前 以后 之后 最近 近期 这两天 两天 这几天 几天 这个月 这段时间 平时 每次 有时 经常 一直 刚才 后来 以往 往年 今后 将来 随后 此前".split())
-_WASTE_NOT_BEFORE = re.compile(r"^(?:车|经营许可证|经营许可|经营资质|许可证|处置中心|处置资质|收集|鉴定|名录|池|罐车|运输资质|产生单位)")
+_VAGUE_TIME = set(
+    "现在 目前 当时 之前 以前 以后 之后 最近 近期 这两天 两天 这几天 几天 这个月 这段时间 平时 每次 有时 经常 一直 刚才 后来 以往 往年 今后 将来 随后 此前".split()
+)
+_WASTE_NOT_BEFORE = re.compile(
+    r"^(?:车|经营许可证|经营许可|经营资质|许可证|处置中心|处置资质|收集|鉴定|名录|池|罐车|运输资质|产生单位)"
+)
 
 
 def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
@@ -450,7 +495,11 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
         elif c.label == "TIME":
             if seg in _VAGUE_TIME:
                 continue
-            if c.start > 0 and text[c.start - 1] in "一整每" and seg in ("晚上", "夜", "天", "上午", "下午", "夜里", "早上"):
+            if (
+                c.start > 0
+                and text[c.start - 1] in "一整每"
+                and seg in ("晚上", "夜", "天", "上午", "下午", "夜里", "早上")
+            ):
                 continue
         elif c.label == "WASTE":
             if _WASTE_NOT_BEFORE.match(text[c.end : c.end + 6]) and not re.fullmatch(r"HW\d\d", seg, re.I):
