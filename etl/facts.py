@@ -38,6 +38,7 @@ an ID_CARD is `person:<id>`.  Other persons are `person:<name>@<doc key>`
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -84,6 +85,11 @@ def free_texts(record: TypedRecord) -> list[tuple[str, str]]:
         if text:
             out.append((field, text))
     return out
+
+
+def _extra_json(r: TypedRecord) -> str | None:
+    """Columns the formats do not name, kept on the Document as one JSON string (graph props are scalars)."""
+    return json.dumps(r.extra, ensure_ascii=False, default=str, sort_keys=True) if r.extra else None
 
 
 def _iso(t: datetime | date | None) -> str | None:
@@ -136,6 +142,7 @@ class _Builder:
             title=title,
             text=text,
             warnings=list(r.warnings) or None,
+            extra_json=_extra_json(r),
             ingest_run=self.run_id,
             **props,
         )
@@ -318,6 +325,7 @@ def _anpr(x: _Builder, t: PlateRead) -> None:
         plate=t.plate or t.plate_raw,
         checkpoint=t.checkpoint_id,
         warnings=list(t.warnings) or None,
+        extra_json=_extra_json(t),
     )
     v = x.vehicle(t.plate, t.plate_raw)
     site = x.site(t.checkpoint_id, "checkpoint", code=t.checkpoint_id, name=t.checkpoint_name, lon=t.lon, lat=t.lat)
@@ -399,6 +407,7 @@ def _light_doc(x: _Builder, title: str, **props: Any) -> None:
         time=x.seen,
         title=title,
         warnings=list(r.warnings) or None,
+        extra_json=_extra_json(r),
         ingest_run=x.run_id,
         **props,
     )

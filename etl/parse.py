@@ -46,6 +46,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from etl.readers.detect import HEADERS
 from etl.records import (
     CaseCompany,
     CaseFile,
@@ -169,6 +170,9 @@ def parse_coord(value: Any, field: str, lo: float, hi: float) -> float | None:
     return f
 
 
+_CANON = {src: frozenset(hs) for src, hs in HEADERS.items() if src != "case"}
+
+
 class _Ctx:
     """Per-record helper: reads fields and collects warnings for kept-but-untyped values."""
 
@@ -234,7 +238,11 @@ class _Ctx:
 
     def base(self) -> dict[str, Any]:
         r = self.raw
-        return {"source": r.source, "file": r.file, "row": r.row, "sha256": r.sha256, "warnings": self.warnings}
+        out = {"source": r.source, "file": r.file, "row": r.row, "sha256": r.sha256, "warnings": self.warnings}
+        canon = _CANON.get(r.source)
+        if canon is not None and not canon.issuperset(self.f):  # keep columns formats.md does not name
+            out["extra"] = {k: v for k, v in self.f.items() if k not in canon and v is not None}
+        return out
 
 
 # ------------------------------------------------------------------- sources

@@ -149,6 +149,7 @@ class TypedRecord:
     record_id: str = ""  # canonical record id; the Document key is `doc:<source>:<record_id>`
     sha256: str = ""
     warnings: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # columns / header lines / JSON fields not in formats.md
 
     @property
     def time(self) -> datetime | date | None:  # the record's own time (provenance `seen`)
@@ -237,7 +238,6 @@ class CaseFile(TypedRecord):
     vehicles: list[CaseVehicle] = field(default_factory=list)
     companies: list[CaseCompany] = field(default_factory=list)
     narrative: str | None = None  # 简要案情 (free text)
-    extra: dict[str, Any] = field(default_factory=dict)  # unknown header lines / JSON fields
 
     @property
     def time(self) -> date | None:

@@ -21,6 +21,21 @@ def clean_cell(v: Any) -> Any:
     return v
 
 
+def unique_headers(cells: list[str]) -> list[str]:
+    """Empty header cells become `_col<n>`; a repeated name gets `_2`, `_3` … so no column overwrites another."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, c in enumerate(cells, start=1):
+        name = c or f"_col{i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
 def has_undecodable(text: str) -> bool:
     return bool(_SURROGATE.search(text))
 

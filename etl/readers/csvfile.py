@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from etl.readers.common import clean_cell, has_undecodable, make_record
+from etl.readers.common import clean_cell, has_undecodable, make_record, unique_headers
 from etl.readers.detect import HEADERS, KEYS, detect_encoding, norm_header, score_headers, sniff_delimiter
 from etl.readers.mapping import apply_mapping
 from etl.records import QuarantineEntry, RawRecord, ReaderError, sha256_text
@@ -77,7 +77,9 @@ def iter_csv(
                     continue
                 norm = apply_mapping([norm_header(c) for c in cells], mapping)
                 if _header_ok(norm, source):
-                    header = norm
+                    while norm and not norm[-1]:  # `a,b,c,` — a trailing empty header cell is no column
+                        norm.pop()
+                    header = unique_headers(norm)
                     continue
                 scanned += 1
                 if scanned >= _HEADER_SCAN_ROWS:

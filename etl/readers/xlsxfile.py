@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from etl.readers.common import clean_cell, make_record
+from etl.readers.common import clean_cell, make_record, unique_headers
 from etl.readers.detect import KEYS, norm_header, score_headers
 from etl.readers.mapping import apply_mapping
 from etl.records import QuarantineEntry, RawRecord, ReaderError, sha256_obj
 
 _HEADER_SCAN_ROWS = 20
+log = logging.getLogger(__name__)
 
 
 def find_header(
@@ -64,9 +66,12 @@ def iter_xlsx(
         for ws in wb.worksheets:
             found = find_header(ws, mapping, source)
             if not found:
+                if ws.max_row:  # a notes / summary sheet; say so rather than skip it silently
+                    log.warning("%s: sheet %r has no %s header row; not read", p, ws.title, source or "known")
                 continue
             matched = True
             src, header_row, header = found
+            header = unique_headers(header)
             file = f"{p}#{ws.title}" if many else str(p)
             for r, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
                 cells = [clean_cell(v) for v in values]
@@ -75,7 +80,7 @@ def iter_xlsx(
                 fields: dict[str, Any] = {}
                 raw: dict[str, Any] = {}  # the cells as read (unstripped), for quarantine and sha256
                 for i, c in enumerate(cells):
-                    name = header[i] if i < len(header) and header[i] else f"_col{i + 1}"
+                    name = header[i] if i < len(header) else f"_col{i + 1}"
                     if name.startswith("_col") and c is None:
                         continue
                     fields[name] = c

@@ -388,3 +388,18 @@ def test_xlsx_with_wrong_dimension_is_read_in_full(samples, tmp_path):
     items, stats = _typed(dst)
     assert stats.records_read == 10 and stats.records_quarantined == 0
     assert _by_id(items)["ZY2024040900031"].reply.startswith("经水务")
+
+
+def test_unknown_and_duplicate_columns_are_kept(tmp_path):
+    from etl.facts import record_to_batch
+
+    f = tmp_path / "h.csv"
+    f.write_text(
+        "工单编号,来电时间,诉求内容,满意度,满意度,\nT1,2024-06-01 08:00:00,河里有油,满意,很满意,\n",
+        encoding="utf-8",
+    )
+    ((t,), stats) = _typed(f)
+    assert stats.records_loaded == 1
+    assert t.extra == {"满意度": "满意", "满意度_2": "很满意"}
+    doc = [n for n in record_to_batch(t).nodes if n.key == "doc:hotline:T1"][0]
+    assert json.loads(doc.props["extra_json"]) == {"满意度": "满意", "满意度_2": "很满意"}
