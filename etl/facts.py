@@ -556,20 +556,26 @@ def _entity_key(x: _Builder, e: Entity) -> str | None:
     return None  # TIME and unknown labels carry no node
 
 
-_MANIFEST_REF = re.compile(r"联单(?:编号|号)?\s*[（(:：]?\s*(?:编号|号)?\s*[:：]?\s*(\d{10,20})")
+_CROSS_REFS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("manifest", re.compile(r"联单(?:编号|号)?\s*[（(:：]?\s*(?:编号|号)?\s*[:：]?\s*(\d{10,20})")),
+    ("hotline", re.compile(r"工单(?:编号|号)?\s*[:：]?\s*([A-Z]{2,6}\d{8,16})")),
+    ("grid", re.compile(r"(?<![A-Za-z0-9-])([A-Z0-9]{2,4}-[A-Z]{2}-\d{8}-\d{4})(?![0-9])")),
+)
 
 
 def _cross_refs(x: _Builder, field: str, text: str) -> None:
-    """Record numbers quoted in free text (联单编号2024330522000204) → MENTIONS of that record's Document."""
-    for m in _MANIFEST_REF.finditer(text):
-        ref = keys.doc_key("manifest", m.group(1))
-        if ref == x.doc or ref in x.mentioned:
-            continue
-        s, t = sentence_bounds(text, m.start(1), m.end(1))
-        x.b.add_node(ref, source="manifest", record_id=m.group(1))
-        prov = Provenance(x.doc, Method.RULE.value, 0.95, text[s:t], m.start(1), m.end(1), field, x.seen)
-        x.rel("MENTIONS", x.doc, ref, prov, count=1)
-        x.mentioned[ref] = x.b.rels[-1].props
+    """Record numbers quoted in free text (联单编号2024330522000204, 与工单ZJHZ…合并办理, 141-CX-…)
+    → MENTIONS of that record's Document (a stub node until the record itself is loaded)."""
+    for source, rx in _CROSS_REFS:
+        for m in rx.finditer(text):
+            ref = keys.doc_key(source, m.group(1))
+            if ref == x.doc or ref in x.mentioned:
+                continue
+            s, t = sentence_bounds(text, m.start(1), m.end(1))
+            x.b.add_node(ref, source=source, record_id=m.group(1))
+            prov = Provenance(x.doc, Method.RULE.value, 0.95, text[s:t], m.start(1), m.end(1), field, x.seen)
+            x.rel("MENTIONS", x.doc, ref, prov, count=1)
+            x.mentioned[ref] = x.b.rels[-1].props
 
 
 def _text_facts(x: _Builder, field: str, ex: Extraction) -> None:

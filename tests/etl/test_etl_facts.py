@@ -322,3 +322,12 @@ def test_iter_batches_are_self_contained(samples):
     for b in batches:
         keys_in_batch = {n.key for n in b.nodes}
         assert all(r.head in keys_in_batch and r.tail in keys_in_batch for r in b.rels)
+
+
+def test_record_numbers_in_text_link_documents(samples):
+    recs = {r.record_id: r for r in load(samples / "hotline.csv")}
+    b = record_to_batch(recs["ZJHZ2024052200431"])
+    (m,) = rels(b, "MENTIONS", "doc:hotline:ZJHZ2024052200431", "doc:hotline:ZJHZ2024052200417")
+    assert m.provenance.field == "回复内容" and "合并办理" in m.provenance.quote and m.provenance.method == "rule"
+    stub = node_props(b, "doc:hotline:ZJHZ2024052200417")
+    assert stub == {"source": "hotline", "record_id": "ZJHZ2024052200417"}  # merged over by the real record later
