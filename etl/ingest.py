@@ -228,25 +228,27 @@ def _ingest_file(
     pending: list[RawRecord] = []
     pending_quarantine: list[QuarantineEntry] = []
     seen = 0
+    writer = _PipelinedWriter()
 
-    def commit() -> None:
-        loaded, rejected, batch = _records_to_batch(pending, extract, run_id)
-        if transform_batch is not None:
-            batch = transform_batch(batch)
+    def write_and_checkpoint(
+        batch: GraphBatch, read: int, quarantined: list[QuarantineEntry], loaded: int, done: int
+    ) -> None:
+        # Runs on the writer thread, one batch at a time and in order, so the
+        # checkpoint only ever names batches the store has committed.
         if len(batch):
             written = store.write_batch(batch)
             report.nodes_written += written["nodes"]
             report.relationships_written += written["relationships"]
-        for entry in pending_quarantine + rejected:
+        for entry in quarantined:
             quarantine.write(entry)
-        stats.records_read += len(pending) + len(pending_quarantine)
+        stats.records_read += read
         stats.records_loaded += loaded
-        stats.records_quarantined += len(rejected) + len(pending_quarantine)
+        stats.records_quarantined += len(quarantined)
         checkpoints.save(
             fp,
             {
                 "file": str(path),
-                "records_done": seen,
+                "records_done": done,
                 "records_read": stats.records_read,
                 "records_loaded": stats.records_loaded,
                 "records_quarantined": stats.records_quarantined,
@@ -254,10 +256,18 @@ def _ingest_file(
                 "done": False,
             },
         )
+        if progress:
+            progress(str(path), done)
+
+    def commit() -> None:
+        loaded, rejected, batch = _records_to_batch(pending, extract, run_id)
+        if transform_batch is not None:
+            batch = transform_batch(batch)
+        quarantined = pending_quarantine + rejected
+        read = len(pending) + len(pending_quarantine)
+        writer.submit(write_and_checkpoint, batch, read, quarantined, loaded, seen)
         pending.clear()
         pending_quarantine.clear()
-        if progress:
-            progress(str(path), seen)
 
     try:
         for item in iter_records(path, source=source, mapping=mapping):
@@ -273,12 +283,42 @@ def _ingest_file(
                 commit()
         if pending or pending_quarantine:
             commit()
+        writer.wait()
     except ReaderError as exc:
+        writer.wait()
         frep.error = str(exc)
     else:
         checkpoints.clear(fp)
+    finally:
+        writer.close()
     frep.seconds = time.monotonic() - started
     return frep
+
+
+class _PipelinedWriter:
+    """Overlap building batch N+1 (client CPU) with the store writing batch N.
+
+    At most one write is in flight; a failure in it surfaces on the next
+    submit or wait, so nothing after a failed batch is checkpointed.
+    """
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecograph-writer")
+        self._future = None
+
+    def submit(self, fn: Callable[..., None], *args: Any) -> None:
+        self.wait()
+        self._future = self._pool.submit(fn, *args)
+
+    def wait(self) -> None:
+        if self._future is not None:
+            future, self._future = self._future, None
+            future.result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
 
 
 def _records_to_batch(
