@@ -31,7 +31,8 @@ Relationship directions chosen here (all within graph_schema.schema.RELATIONS):
 
 Doc-local coreference for text mentions: a PERSON whose name equals a header
 suspect's name is that suspect; a PLATE is `vehicle_key(normalised)`; an ORG
-whose normalised name equals a header company's is that company (USCC key);
+whose normalised name equals a header company's (or is the tail of exactly
+one header company's name: 山野人家农家乐) is that company (USCC key);
 an ID_CARD is `person:<id>`.  Other persons are `person:<name>@<doc key>`
 (never fused across documents here), places `site:<name>` with kind "place".
 """
@@ -114,6 +115,7 @@ class _Builder:
         self.run_id = run_id
         self.persons: dict[str, str] = {}  # name → key (header suspects, callers, drivers)
         self.companies: dict[str, str] = {}  # normalised name → key
+        self.structured_companies: dict[str, str] = {}  # the record's own (header / column) companies
         self.mentioned: dict[str, dict[str, Any]] = {}  # entity key → props of its MENTIONS rel
 
     def prov(self, field: str, quote: Any, confidence: float = 1.0) -> Provenance:
@@ -159,6 +161,7 @@ class _Builder:
         norm = ids.normalize_company_name(name)
         if norm:
             self.companies.setdefault(norm, key)
+            self.structured_companies.setdefault(norm, key)
         return key
 
     def local_person(self, name: str, **props: Any) -> str:
@@ -512,6 +515,14 @@ def _entity_key(x: _Builder, e: Entity) -> str | None:
             return None
         if n in x.companies:
             return x.companies[n]
+        # a short form of the record's own company (山野人家农家乐 for 安吉县山川乡山野人家农家乐):
+        # doc-local, and only when exactly one structured company ends with the mention
+        if len(n) >= 4:
+            hits = {k for name, k in x.structured_companies.items() if name.endswith(n)}
+            if len(hits) == 1:
+                key = hits.pop()
+                x.companies[n] = key
+                return key
         key = keys.company_key(name=n)
         b.add_node(key, name=text)
         x.companies[n] = key

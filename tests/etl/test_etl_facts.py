@@ -331,3 +331,12 @@ def test_record_numbers_in_text_link_documents(samples):
     assert m.provenance.field == "回复内容" and "合并办理" in m.provenance.quote and m.provenance.method == "rule"
     stub = node_props(b, "doc:hotline:ZJHZ2024052200417")
     assert stub == {"source": "hotline", "record_id": "ZJHZ2024052200417"}  # merged over by the real record later
+
+
+def test_short_company_name_in_narrative_is_the_header_company(samples):
+    (case,) = load(samples / "cases/aj-2024-00029.docx")
+    b = records_to_batch([case], FakeExtractor([("山野人家农家乐", "ORG"), ("林业局", "ORG")]))
+    doc = "doc:case:安公(环)立字〔2024〕00029号"
+    tails = {r.tail for r in rels(b, "MENTIONS", doc)}
+    assert "company:92330523MA2JD7H148" in tails
+    assert "company:林业局" in tails  # not the tail of the header company's name
