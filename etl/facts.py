@@ -173,16 +173,16 @@ class _Builder:
     def phone(self, p: ids.Phone | None) -> str | None:
         if p is None or p.masked:
             return None
-        key = f"phone:{p.digits}"
+        key = keys.phone_key(p.digits)
         self.b.add_node(key, number=p.digits)
         return key
 
     def vehicle(self, plate: str | None, raw: str | None = None, **props: Any) -> str | None:
         if plate:
-            key = f"vehicle:{plate}"
+            key = keys.vehicle_key(plate)
             self.b.add_node(key, plate=plate, **props)
             return key
-        if raw:
+        if raw:  # not a standard plate (WJ浙12345): keyed by its cleaned spelling, flagged
             cleaned = clean_plate_text(raw)
             if cleaned:
                 key = f"vehicle:{cleaned}"
@@ -298,7 +298,7 @@ def _case(x: _Builder, t: CaseFile) -> None:
             key = x.vehicle(v.plate, vehicle_type=v.kind)
             x.rel("INVOLVED_IN", key, x.doc, x.prov("涉案车辆", v.written), role="vehicle")
         elif v.vessel:
-            key = f"vessel:{v.vessel}"
+            key = keys.vessel_key(v.vessel)
             x.b.add_node(key, name=v.vessel, vessel_type=v.kind)
             x.rel("INVOLVED_IN", key, x.doc, x.prov("涉案车辆", v.written), role="vessel")
     for c in t.companies:
@@ -534,7 +534,7 @@ def _entity_key(x: _Builder, e: Entity) -> str | None:
         v = ids.normalize_vessel(norm) or ids.normalize_vessel(text)
         if not v:
             return None
-        key = f"vessel:{v}"
+        key = keys.vessel_key(v)
         b.add_node(key, name=v)
         return key
     if label == "PHONE":
@@ -543,7 +543,7 @@ def _entity_key(x: _Builder, e: Entity) -> str | None:
         idc = ids.normalize_resident_id(norm or text)
         if not idc:
             return None
-        key = f"person:{idc}"
+        key = keys.person_key(id_card=idc)
         b.add_node(key, id_card=idc)
         return key
     if label == "LOC":
