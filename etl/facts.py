@@ -26,7 +26,7 @@ Relationship directions chosen here (all within graph_schema.schema.RELATIONS):
 | anpr     | Vehicle SEEN_AT{time} Site{kind:checkpoint} `site:<卡口编号>` (light Document, no NLP) |
 | manifest | producer/carrier/receiver Company INVOLVED_IN{role}; producer TRANSFERRED_WASTE receiver {waste, waste_code, tons, time, manifest}; carrier TRANSPORTS producer; Vehicle TRANSPORTS producer; Vehicle INVOLVED_IN{role:vehicle}; driver Person DRIVES Vehicle, INVOLVED_IN{role:driver}, WORKS_FOR carrier (confidence 0.8); producer/carrier/receiver/Vehicle HANDLES WasteType |
 | segment  | Site{kind:segment} FLOWS_INTO downstream Site{kind:segment} |
-| outfall  | Site{kind:outfall} DISCHARGES_INTO Site{kind:segment}; owner Company LOCATED_AT{role:owner} outfall Site and INVOLVED_IN{role:owner} the outfall Document |
+| outfall  | Site{kind:outfall} DISCHARGES_INTO Site{kind:segment}; owner Company OWNS the outfall Site and INVOLVED_IN{role:owner} the outfall Document |
 | reading  | Doc (indicator, value, exceeded) LOCATED_AT Site{kind:station}; station MONITORS segment |
 
 Doc-local coreference for text mentions: a PERSON whose name equals a header
@@ -437,7 +437,7 @@ def _outfall(x: _Builder, t: Outfall) -> None:
         quote = " ".join(v for v in (t.owner, t.owner_uscc or t.owner_uscc_invalid) if v)
         x.rel("INVOLVED_IN", owner, x.doc, x.prov("所属单位", quote), role="owner")
         if site:
-            x.rel("LOCATED_AT", owner, site, x.prov("所属单位", quote), role="owner")
+            x.rel("OWNS", owner, site, x.prov("所属单位", quote))
 
 
 def _reading(x: _Builder, t: Reading) -> None:

@@ -143,12 +143,11 @@ class Checkpoints:
         self._path(fp).unlink(missing_ok=True)
 
 
-def _default_extract() -> Callable[[list[str]], list[Any]] | None:
-    try:
-        from nlp import extract_texts
-    except ImportError:
-        return None
-    return extract_texts
+def _default_extract() -> Callable[[list[str]], list[Any]]:
+    """`nlp.extract_texts`, or the identifier rules when the NLP layer cannot load."""
+    from etl.facts import default_extract
+
+    return default_extract()
 
 
 def ingest_paths(
@@ -184,7 +183,7 @@ def ingest_paths(
     with QuarantineWriter(qpath) as quarantine:
         for path in expand_paths(paths):
             try:
-                file_source = source or detect_source(path)
+                file_source = source or detect_source(path, mapping)
             except (ReaderError, ValueError) as exc:
                 report.skipped.append({"file": str(path), "reason": str(exc)})
                 continue

@@ -114,7 +114,12 @@ RELATIONS: dict[str, RelSpec] = {
             "INVOLVED_IN", ("Person", "Company", "Vehicle", "Vessel"), ("Document",), "a party to the record", ("role",)
         ),
         RelSpec("DRIVES", ("Person",), ("Vehicle", "Vessel"), "the person drives or skippers the vehicle/vessel"),
-        RelSpec("OWNS", ("Person", "Company"), ("Company", "Vehicle", "Vessel"), "owner / actual controller"),
+        RelSpec(
+            "OWNS",
+            ("Person", "Company"),
+            ("Company", "Vehicle", "Vessel", "Site"),
+            "owner / actual controller (a company owns its outfalls)",
+        ),
         RelSpec("REPRESENTS", ("Person",), ("Company",), "legal representative, manager acting for the company"),
         RelSpec("WORKS_FOR", ("Person",), ("Company",), "employee"),
         RelSpec("USES_PHONE", ("Person", "Company"), ("Phone",), "the party uses this number"),

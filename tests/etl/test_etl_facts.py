@@ -257,8 +257,8 @@ def test_water_network_facts(samples):
     assert len(flows) == 14  # 15 segments, one outlet (太湖)
     assert ("site:HZ-QLX-01", "site:HZ-HXG-01") in flows
     assert ("site:PK-DQ-001", "site:HZ-YYX-01") in {(r.head, r.tail) for r in rels(b, "DISCHARGES_INTO")}
-    owner = rels(b, "LOCATED_AT", "company:91330521MA29N6LE9K", "site:PK-DQ-001")
-    assert owner and owner[0].props["role"] == "owner"
+    owner = rels(b, "OWNS", "company:91330521MA29N6LE9K", "site:PK-DQ-001")
+    assert owner and owner[0].provenance.field == "所属单位"
     assert ("site:JC-CX-01", "site:HZ-QLX-01") in {(r.head, r.tail) for r in rels(b, "MONITORS")}
     exceeded = [n for n in b.nodes if n.key.startswith("doc:reading:") and n.props.get("exceeded")]
     assert len(exceeded) == 8
