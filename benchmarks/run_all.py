@@ -1,0 +1,39 @@
+"""Run every benchmark in this folder, one after another, each printing its own table.
+
+python benchmarks/run_all.py            # all, at their default sizes
+python benchmarks/run_all.py --quick    # small sizes, for a smoke run
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+QUICK_ARGS = {
+    "bench_store.py": ["--sizes", "20000"],
+    "bench_ingest.py": ["--reads", "20000", "--manifests", "2000", "--naive", "500", "--big-gb", "0.05"],
+    "bench_readers.py": [],
+    "bench_nlp.py": [],
+    "bench_gangs.py": [],
+    "bench_api.py": [],
+}
+
+
+def main() -> int:
+    quick = "--quick" in sys.argv
+    failed = []
+    for script in sorted(HERE.glob("bench_*.py")):
+        args = QUICK_ARGS.get(script.name, []) if quick else []
+        print(f"\n=== {script.name} {' '.join(args)}", flush=True)
+        rc = subprocess.call([sys.executable, str(script), *args])
+        if rc:
+            failed.append(script.name)
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
