@@ -12,11 +12,12 @@ Data flow (all on a character-tokenised `zh` Doc):
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from nlp import domain, rules
@@ -26,9 +27,18 @@ from nlp.relations import extract_relations
 from nlp.rules import Cand
 from nlp.types import Entity
 
-for _name in ("lac_words", "eco_cands", "usccs", "entities", "relations"):
+for _name in ("lac_words", "eco_cands", "usccs", "entities", "relations", "raw_text"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
+
+
+def _text(doc: Doc) -> str:
+    """Doc.text re-joins every token on each access; keep it once per doc."""
+    t = doc._.raw_text
+    if t is None:
+        t = doc.text
+        doc._.raw_text = t
+    return t
 
 
 def _cands(doc: Doc) -> list[Cand]:
@@ -66,7 +76,7 @@ class LACTagger:
 
     def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
         for batch in minibatch(docs, size=batch_size or self.batch_size):
-            tagged = self.lac.tag_batch([d.text for d in batch])
+            tagged = self.lac.tag_batch([_text(d) for d in batch])
             for doc, words in zip(batch, tagged):
                 doc._.lac_words = words
                 yield doc
@@ -80,11 +90,12 @@ def make_lac(nlp: Language, name: str, batch_size: int):
 @Language.factory("eco_identifiers", default_config={"times": True})
 def make_identifiers(nlp: Language, name: str, times: bool):
     def identifiers(doc: Doc) -> Doc:
-        found, usccs = rules.find_identifiers(doc.text)
+        text = _text(doc)
+        found, usccs = rules.find_identifiers(text)
         c = _cands(doc)
         c.extend(found)
         if times:
-            c.extend(rules.find_times(doc.text))
+            c.extend(rules.find_times(text))
         doc._.usccs = usccs
         return doc
 
@@ -126,7 +137,7 @@ class Gazetteer:
 
     def __call__(self, doc: Doc) -> Doc:
         c = _cands(doc)
-        text = doc.text
+        text = _text(doc)
         ends = {w[1]: w for w in (doc._.lac_words or [])}
         for match_id, s, e in self.matcher(doc):
             span = doc[s:e]
@@ -141,7 +152,7 @@ class Gazetteer:
                     if m and m.end() == start:
                         start = m.start()
             c.append(Cand(start, span.end_char, label, "gazetteer", rules.P_GAZ, 0.9))
-        for m in WASTE_CODE_RE.finditer(doc.text):
+        for m in WASTE_CODE_RE.finditer(text):
             c.append(Cand(m.start(), m.end(), "WASTE", "rule", rules.P_GAZ + 1, 0.95))
         return doc
 
@@ -157,7 +168,7 @@ def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merg
     adjacent LOC pieces merged"; `use_model=False` drops LAC's own spans."""
 
     def domain_rules(doc: Doc) -> Doc:
-        text = doc.text
+        text = _text(doc)
         words = doc._.lac_words or []
         c = _cands(doc)
         if use_rules:
@@ -187,10 +198,10 @@ def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merg
 @Language.factory("eco_merger")
 def make_merger(nlp: Language, name: str):
     def merger(doc: Doc) -> Doc:
-        chosen = domain.postfilter(doc.text, resolve(_cands(doc)))
+        text = _text(doc)
+        chosen = domain.postfilter(text, resolve(_cands(doc)))
         usccs = doc._.usccs or []
         ents: list[Entity] = []
-        spans = []
         for c in chosen:
             norm = c.normalized
             if c.label == "ORG" and usccs:
@@ -198,30 +209,30 @@ def make_merger(nlp: Language, name: str):
                     if 0 <= us - c.end <= 14:
                         norm = code
                         break
-            ents.append(Entity(c.start, c.end, c.label, doc.text[c.start : c.end], c.method, c.confidence, norm))
-            span = doc.char_span(c.start, c.end, label=c.label, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.ents = _non_overlapping(spans)
+            ents.append(Entity(c.start, c.end, c.label, text[c.start : c.end], c.method, c.confidence, norm))
         doc._.entities = ents
+        if ents:
+            # token boundaries: one lookup table instead of Doc.char_span per entity
+            starts = doc.to_array("IDX").tolist()
+            spans = []
+            last = 0
+            for e in ents:
+                ts = bisect_right(starts, e.start) - 1
+                te = bisect_left(starts, e.end)
+                if ts < last or te <= ts:
+                    continue
+                spans.append(Span(doc, ts, te, label=e.label))
+                last = te
+            doc.set_ents(spans, default="outside")
         return doc
 
     return merger
 
 
-def _non_overlapping(spans):
-    out, last = [], -1
-    for sp in sorted(spans, key=lambda s: s.start):
-        if sp.start >= last:
-            out.append(sp)
-            last = sp.end
-    return out
-
-
 @Language.factory("eco_relations")
 def make_relations(nlp: Language, name: str):
     def relations(doc: Doc) -> Doc:
-        doc._.relations = extract_relations(doc.text, doc._.entities or [])
+        doc._.relations = extract_relations(_text(doc), doc._.entities or [])
         return doc
 
     return relations

