@@ -105,6 +105,14 @@ def make_identifiers(nlp: Language, name: str, times: bool):
 _PLACE_AFTER_NAME = set("口村镇港桥湾岛浜埠岙")
 _WASTE_HEADS = {"废水", "废液", "污泥", "废渣", "边角料", "垃圾", "废物", "粪污", "污水", "残渣", "废油", "废料"}
 _NOT_QUALIFIERS = {
+    "褐色",
+    "红色",
+    "绿色",
+    "蓝色",
+    "黄色",
+    "灰色",
+    "乳白色",
+    "白色的",
     "的",
     "有",
     "和",
@@ -145,7 +153,13 @@ class Gazetteer:
             if label == "WASTE" and span.text in _WASTE_HEADS:
                 # "皮革边角料", "含油废水": a qualifier word directly in front belongs to the waste
                 w = ends.get(start)
-                if w and w[2] in ("n", "vn", "nz") and w[1] - w[0] == 2 and text[w[0] : w[1]] not in _NOT_QUALIFIERS:
+                if (
+                    w
+                    and w[2] in ("n", "vn", "nz")
+                    and w[1] - w[0] == 2
+                    and text[w[0] : w[1]] not in _NOT_QUALIFIERS
+                    and text[w[1] - 1] != "色"
+                ):
                     start = w[0]
                 else:
                     m = _HAN_QUAL_RE.search(text, max(0, start - 3), start)
@@ -182,6 +196,8 @@ def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merg
             for s, e, tag in words:
                 lab = _LAC_LABELS.get(tag)
                 if lab:
+                    if tag == "PER" and text[s] not in rules.SURNAMES:
+                        continue
                     if tag == "PER" and text[e - 1] in _PLACE_AFTER_NAME and e - s >= 3:
                         c.append(Cand(s, e, "LOC", "model", rules.P_MODEL_LOC, 0.6))
                         continue

@@ -83,8 +83,8 @@ def _org_start(text: str, words: list[Word], wi: int, suffix_start: int) -> int 
             if any(c in _ORG_STOP_CHARS for c in seg):
                 break
         elif tag == "v" and len(seg) >= 2 and not any(c in _ORG_STOP_CHARS for c in seg):
-            # verbs inside names ("驰骋", "顺发") only when name material precedes them
-            if j == 0 or words[j - 1][2] not in ("LOC", "ORG", "nz", "n"):
+            # verbs inside names ("驰骋", "顺发") only right after a place or brand
+            if j == 0 or words[j - 1][2] not in ("LOC", "ORG", "nz") or words[j - 1][1] != s:
                 break
         elif tag == "PER" and len(seg) <= 3:
             pass
@@ -241,10 +241,11 @@ _SITE_EXT_RE = re.compile(
 _GENERIC_PLACE = set(
     "村里 河里 河道 湖边 山上 镇上 县里 市里 村口 路口 港口 门口 河边 路边 山里 湖里 江里 村子 山区 水域 海域 岸边 沿岸 湖面 "
     "禁渔区 保护区 雨水沟 水沟 山沟 河沟 鱼塘 池塘 水塘 废塘 山塘 清塘 护林 江边 海边 溪边 溪里 塘里 港里 村委 小区 景区 园区 厂区 "
-    "城区 市区 郊区 辖区 库区 矿区 林区 工业区 开发区 高新区 新区 社区 片区 地区 江南 河西 湖南 山东 山西".split()
+    "城区 市区 郊区 辖区 库区 矿区 林区 工业区 开发区 高新区 新区 社区 片区 地区 江南 河西 湖南 山东 山西 镇里 镇村 村镇 乡里 "
+    "河面 水面 江面 海面 塘边 河岸 湖岸 江岸 海岸 岸上 桥下 桥上 桥头 溪沟 河段 路段 路面 路口 路上".split()
 )
 _CONT_RE = re.compile(
-    r"[^\W\d_的了在是有和与及往把被将从到向对等个那这其该于已并经由说都也就还又很一处弃沿境内近附边旁里]{1,4}?"
+    r"[^\W\d_的了在是有和与及往把被将从到向对等个那这其该于已并经由说都也就还又很一处弃沿境内近附边旁里侧下上面]{1,4}?"
     r"(?:街道|社区|镇|乡|村|路|街|大道|巷|弄|港|溪|河|塘|湖|浦|漾|荡|渠|江|桥)"
 )
 _GENERIC_AFTER = {
@@ -262,8 +263,9 @@ _GENERIC_AFTER = {
     "乡": "下里",
 }
 _LOCISH_TAGS = {"LOC", "ns"}
+_LOC_LEAD_WORDS = re.compile(r"(?:户籍地|户籍所在地|户籍|家住|住址|居住地|住所地|住|地址|位于|地处)")
 _ORG_TAIL = re.compile(r"(?:公司|厂|合作社|经营部|商行|养殖场|料场|局|所|队|站|中心|委员会|村委|管委会|政府)$")
-_ADMIN_UNIT_END = re.compile(r"(?:省|市|县|区|镇|乡|街道|村|社区)")
+_ADMIN_UNIT_END = re.compile(r"(?:县|区|镇|乡|街道|村|社区)")
 
 
 def _piece_end(text: str, w: Word) -> int | None:
@@ -274,10 +276,11 @@ def _piece_end(text: str, w: Word) -> int | None:
     seg = text[s:e]
     if _is_loc_piece(text, w) and tag != "ORG":
         return e
-    if tag in ("LOC", "ORG", "nz", "n"):
+    if tag == "ORG" or (tag in ("LOC", "nz", "n") and _ORG_TAIL.search(seg)):
         last = None
         for m in _ADMIN_UNIT_END.finditer(seg):
-            last = m.end()
+            if seg[m.end() : m.end() + 1] not in ("市", "县", "区", "镇", "场"):
+                last = m.end()
         if last and last >= 2 and last < len(seg):
             return s + last
     return None
@@ -338,6 +341,12 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
             continue
         while s < e - 2 and text[s] in _LEAD_STRIP:
             s += 1
+        lead = _LOC_LEAD_WORDS.match(text, s, e)
+        if lead and e - lead.end() >= 2:
+            s = lead.end()
+        if e - s < 2 or text[s] in "座个条块片处家":
+            i += 1
+            continue
         j = i + 1
         while j < n:
             w = words[j]
@@ -473,6 +482,8 @@ _ORGISH_END = re.compile(
 _VAGUE_TIME = set(
     "现在 目前 当时 之前 以前 以后 之后 最近 近期 这两天 两天 这几天 几天 这个月 这段时间 平时 每次 有时 经常 一直 刚才 后来 以往 往年 今后 将来 随后 此前".split()
 )
+_CASE_NO_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[（(][\u4e00-\u9fff]{1,2}[）)][\u4e00-\u9fff]{0,3}字?[〔\[【(（]?\d{4}")
+_IDENT_LABELS = {"PLATE", "VESSEL", "PHONE", "ID_CARD"}
 _WASTE_NOT_BEFORE = re.compile(
     r"^(?:车|经营许可证|经营许可|经营资质|许可证|处置中心|处置资质|收集|鉴定|名录|池|罐车|运输资质|产生单位)"
 )
@@ -480,8 +491,12 @@ _WASTE_NOT_BEFORE = re.compile(
 
 def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
     out = []
+    # case numbers "长公(环)立字〔2024〕00057号": no names or places inside
+    blocked = [(m.start(), m.end()) for m in _CASE_NO_RE.finditer(text)]
     for c in chosen:
         seg = text[c.start : c.end]
+        if blocked and c.label not in _IDENT_LABELS and any(c.start < b and c.end > a for a, b in blocked):
+            continue
         if c.label == "PERSON":
             if len(seg) < 2 or re.search(r"[0-9A-Za-z]", seg):
                 continue
@@ -493,8 +508,12 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
             if c.label == "ORG" and c.method == "model" and not _ORGISH_END.search(seg):
                 continue
         elif c.label == "TIME":
-            if seg in _VAGUE_TIME:
+            if seg in _VAGUE_TIME or len(seg) < 2:
                 continue
+            if c.method == "model" and re.match(
+                r"^(?:[一两几数多半]|这一?)个?(?:礼拜|星期|月|小时|钟头|年|天|周)", seg
+            ):
+                continue  # durations, not points in time
             if (
                 c.start > 0
                 and text[c.start - 1] in "一整每"

@@ -17,7 +17,7 @@ _CLAUSE_SPLIT = re.compile(r"[，,、：:（）()]")
 
 T_DRIVE = re.compile(r"驾驶|驾乘|开着|开车|开的|驾车|所驾|驾|开|司机|驾驶员|驾驶人|船长|船老大|操纵|驶")
 T_OWNS = re.compile(
-    r"实际控制人|实际经营者|实际经营人|实控人|老板|业主|经营者|投资人|股东|承包人|负责人|所有|开办|经营|开设"
+    r"实际控制人|实际经营者|实际经营人|实控人|老板|业主|经营者|投资人|股东|承包人|负责人|开办|开设|出资"
 )
 T_REPR = re.compile(r"法定代表人|法人代表|法人")
 T_WORK = re.compile(
@@ -30,7 +30,8 @@ T_DUMP = re.compile(
     r"倾倒|倒入|倒在|倒进|倒|偷排|直排|排放|排入|排到|排进|排至|丢弃|抛弃|抛洒|堆放|堆在|填埋|掩埋|卸入|卸在|卸|弃置|偷倒|乱倒|倾泻|流入|流到"
 )
 T_TRANS = re.compile(r"交由|交给|委托|转交|承运|运输|清运|拉走|运走|转运|代为处置|处置")
-T_LOC = re.compile(r"位于|地处|坐落|住址|住|家住|居住|户籍|在|设在|厂址|地址")
+T_LOC_ORG = re.compile(r"位于|地处|坐落|设在|厂址|地址|注册地|经营地")
+T_LOC_PER = re.compile(r"住址|住|家住|居住|户籍|现住|暂住")
 
 VEHICLE = ("PLATE", "VESSEL")
 
@@ -141,6 +142,17 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                     add(a, loc, "DUMPED_AT", _conf(0.8, len(gap)), s0, s1)
 
         # TRANSPORTS: company … 交由/委托 … carrier (company or person)
+        for m in re.finditer(r"交由|交给|委托|雇用|雇佣|找来", text[s0:s1]):
+            tpos = s0 + m.start()
+            heads = [o for o in orgs if ents[o].end <= tpos]
+            carriers = [
+                c for c in orgs + persons if ents[c].start >= tpos + len(m.group()) and ents[c].start - tpos <= 20
+            ]
+            if heads and carriers:
+                o = max(heads, key=lambda i: ents[i].end)
+                c = min(carriers, key=lambda i: ents[i].start)
+                if re.search(r"运输|承运|清运|转运|运至|运到|拉走|运走|处置|倾倒", text[ents[c].end : s1][:20]):
+                    add(o, c, "TRANSPORTS", _conf(0.85, (tpos - ents[o].end) // 3), s0, s1)
         for o in orgs:
             for c in orgs + persons:
                 if c == o or ents[c].start < ents[o].end:
@@ -159,7 +171,8 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
         for a in persons + orgs:
             for loc in locs:
                 gap = _between(text, ents[a], ents[loc])
-                if ents[loc].start >= ents[a].end and len(gap) <= 20 and T_LOC.search(gap) and not T_DUMP.search(gap):
+                trig = T_LOC_PER if ents[a].label == "PERSON" else T_LOC_ORG
+                if ents[loc].start >= ents[a].end and len(gap) <= 30 and trig.search(gap) and not T_DUMP.search(gap):
                     add(a, loc, "LOCATED_AT", _conf(0.8, len(gap)), s0, s1)
                 elif ents[a].label == "ORG" and ents[loc].end == ents[a].start:
                     add(a, loc, "LOCATED_AT", 0.7, s0, s1)

@@ -199,13 +199,38 @@ _TITLE_RE = re.compile(
 )
 
 
+_NICK_NOT = set(
+    "小区 老公 老婆 小孩 小时 老师 小学 老家 小姐 老板 小组 老人 小伙 老乡 小型 老化 小米 老大 小心 小说 老实 小吃 老汉 小麦 "
+    "小便 老虎 小鸟 小船 老鼠 小车 小路 小河 小山 老街 老路 小桥 小店 老店".split()
+)
+_NICK_RE = re.compile(
+    rf"(?:(?<=[的是叫找和跟与给让被说问，,：:])|(?<![\u4e00-\u9fff]))(?:老|小)(?:{_SURNAME_ALT})(?=[，,。、说讲称家的和与也就都在是他她开叫讲]|$)"
+)
+
+
 def find_masked_persons(text: str) -> list[Cand]:
     out = []
+    for m in _NICK_RE.finditer(text):
+        # "放羊的老杨说": 老/小 + surname as a way to name someone
+        if m.group() in _NICK_NOT:
+            continue
+        if text[m.end() : m.end() + 1] == "家" and re.match(r"家(?:村|桥|浜|湾|港|弄|庄|圩)", text[m.end() :]):
+            continue
+        out.append(Cand(m.start(), m.end(), "PERSON", "rule", P_PERSON_RULE - 10, 0.6))
     for m in _MASKED_RE.finditer(text):
         s, e = m.start(), m.end()
         # "某某公司" / "某村": the mask is not a person when an org/place suffix follows
-        if re.match(r"(?:公司|厂|村|镇|县|路|河|单位|企业|合作社|养殖场)", text[e:]):
+        if re.match(
+            r"(?:公司|厂|村|镇|县|路|河|单位|企业|合作社|养殖场|居民|小区|处|地|店|场|工地|路段|河段|地块|号)", text[e:]
+        ):
             continue
+        if (
+            s > 0
+            and text[s] in "路街村镇区县河港湖"
+            and "\u4e00" <= text[s - 1] <= "\u9fff"
+            and text[s:e] != text[s] + "某某"
+        ):
+            continue  # "大港路某居民楼": the "surname" ends a place name
         out.append(Cand(s, e, "PERSON", "rule", P_PERSON_RULE, 0.95))
     for m in _TITLE_RE.finditer(text):
         s, e = m.start(), m.end()
