@@ -90,18 +90,28 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                         continue
                     add(p, v, "DRIVES", _conf(0.9, len(gap)), s0, s1)
 
-        # person – company: REPRESENTS / OWNS / WORKS_FOR
+        # person – company: REPRESENTS / OWNS / WORKS_FOR.  The role word sits between
+        # "公司 + 法定代表人 + 张三", or right after "张三系 + 公司 + 驾驶员".
         for p in persons:
             for o in orgs:
-                gap = _between(text, ents[p], ents[o])
-                if len(gap) > 25:
+                pe, oe = ents[p], ents[o]
+                lo, hi = (oe, pe) if oe.start < pe.start else (pe, oe)
+                if any(lo.end <= ents[q].start and ents[q].end <= hi.start for q in persons + orgs if q not in (p, o)):
                     continue
-                near = gap if len(gap) <= 25 else ""
-                if T_REPR.search(near):
+                gap = text[lo.end : hi.start]
+                if oe.start < pe.start:
+                    if len(gap) > 14:
+                        continue
+                    role = gap
+                else:
+                    if len(gap) > 10 or not re.search(r"系|是|为|任|在|担任|受雇于|就职于|^$|，", gap):
+                        continue
+                    role = gap + text[oe.end : min(s1, oe.end + 8)]
+                if T_REPR.search(role):
                     add(p, o, "REPRESENTS", _conf(0.9, len(gap)), s0, s1)
-                elif T_OWNS.search(near) and not T_WORK.search(near.replace("负责人", "")):
+                elif T_OWNS.search(role):
                     add(p, o, "OWNS", _conf(0.85, len(gap)), s0, s1)
-                elif T_WORK.search(near):
+                elif T_WORK.search(role):
                     add(p, o, "WORKS_FOR", _conf(0.85, len(gap)), s0, s1)
 
         # USES_PHONE: nearest person before the phone in the sentence
