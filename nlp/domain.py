@@ -58,6 +58,10 @@ GENERIC_NAME_WORDS = set(
     "一家 这家 那家 一个 那个 这个 个 家 的 本 外地 当地 附近 周边 隔壁 村里 镇上 村 镇 县 市 区 乡 "
     "黑 无证 非法 地下 小型 个体 私人 洗煤 洗砂 砖 砖瓦 水泥 石灰 木材 竹制品 竹木 饲料 化肥 农药 屠宰 冷库 修理 汽车维修 印花 湖笔".split()
 )
+_INDUSTRY_VERBS = set(
+    "处理 加工 维修 修理 制造 回收 运输 养殖 印染 铸造 冶炼 清运 拆解 经营 销售 贸易 开发 生产 建设 装饰 装修 "
+    "种植 包装 印刷 服务 检测 配送 租赁 设计 营造 制作 研发 发展 管理 物流 储运 收购 利用 再生 治理".split()
+)
 _ORG_STOP_TAGS = {"v", "p", "c", "u", "w", "r", "d", "q", "f", "TIME", "xc", "ad", "vd", "m", "PER"}
 _ORG_STOP_CHARS = set("的将把被由在从向对与和及或跟给经系是为其该这那了着过到往让叫说称说有")
 
@@ -82,6 +86,10 @@ def _org_start(text: str, words: list[Word], wi: int, suffix_start: int) -> int 
         elif tag in ("n", "vn", "an", "a", "s"):
             if any(c in _ORG_STOP_CHARS for c in seg):
                 break
+        elif tag in ("v", "vn") and seg in _INDUSTRY_VERBS:
+            pass
+        elif tag == "v" and len(seg) == 1 and j > 0 and words[j - 1][2] == "LOC" and seg not in _ORG_STOP_CHARS:
+            pass  # "湖州" + "练" + "市丰收…合作社": the segmenter split a place name
         elif tag == "v" and len(seg) >= 2 and not any(c in _ORG_STOP_CHARS for c in seg):
             # verbs inside names ("驰骋", "顺发") only right after a place or brand
             if j == 0 or words[j - 1][2] not in ("LOC", "ORG", "nz") or words[j - 1][1] != s:
@@ -96,7 +104,7 @@ def _org_start(text: str, words: list[Word], wi: int, suffix_start: int) -> int 
 
 
 _ADDR_END = re.compile(r"(?:镇|乡|街道|村|社区|路|号|组|工业园区|开发区)")
-_LEAD_STRIP = "经在对据于将向从"
+_LEAD_STRIP = "经在对据于将向从接由和与"
 
 
 def find_orgs(text: str, words: list[Word]) -> list[Cand]:
@@ -168,7 +176,7 @@ _AGENCY_RE = re.compile(AGENCY_SUFFIX)
 _AGENCY_MID_VERB = re.compile(
     r"会同|联合|配合|协助|移送|移交|转办|转交|接到|组织|通报|报告|责令|要求|通知|联系|调查|检查|查处"
 )
-_AGENCY_MID_STOP = set("的了在是有将把被从到向对等个那这其该于已并经由称说接，。、；：（）()")
+_AGENCY_MID_STOP = set("的了在是有将把被从到向对等个那这其该已并称说接，。、；：（）()")
 
 
 def find_agencies(text: str, words: list[Word]) -> list[Cand]:
@@ -180,13 +188,13 @@ def find_agencies(text: str, words: list[Word]) -> list[Cand]:
         if w[1] - w[0] >= 2
         and (
             w[2] in ("LOC", "ORG")
-            or (w[2] == "p" and w[1] - w[0] >= 5)
+            or (w[2] in ("p", "v") and w[1] - w[0] >= 5 and text[w[0]] in _LEAD_STRIP)
             or (w[2] in ("n", "nz", "j") and _ADMIN_SUFFIX.search(text[w[0] : w[1]]))
         )
     ]
     used_until = -1
     for w in locs:
-        if w[0] < used_until:
+        if w[0] < used_until or text[w[0] : w[1]] in _GENERIC_PLACE:
             continue
         s0 = w[0]
         while s0 < w[1] and text[s0] in _LEAD_STRIP:
@@ -241,8 +249,8 @@ _SITE_EXT_RE = re.compile(
 _GENERIC_PLACE = set(
     "村里 河里 河道 湖边 山上 镇上 县里 市里 村口 路口 港口 门口 河边 路边 山里 湖里 江里 村子 山区 水域 海域 岸边 沿岸 湖面 "
     "禁渔区 保护区 雨水沟 水沟 山沟 河沟 鱼塘 池塘 水塘 废塘 山塘 清塘 护林 江边 海边 溪边 溪里 塘里 港里 村委 小区 景区 园区 厂区 "
-    "城区 市区 郊区 辖区 库区 矿区 林区 工业区 开发区 高新区 新区 社区 片区 地区 江南 河西 湖南 山东 山西 镇里 镇村 村镇 乡里 "
-    "河面 水面 江面 海面 塘边 河岸 湖岸 江岸 海岸 岸上 桥下 桥上 桥头 溪沟 河段 路段 路面 路口 路上".split()
+    "城区 市区 郊区 辖区 库区 矿区 林区 社区 片区 地区 交叉口 江南 河西 湖南 山东 山西 镇里 镇村 村镇 乡里 "
+    "湿地 河面 水面 江面 海面 塘边 河岸 湖岸 江岸 海岸 岸上 桥下 桥上 桥头 溪沟 河段 路段 路面 路口 路上".split()
 )
 _CONT_RE = re.compile(
     r"[^\W\d_的了在是有和与及往把被将从到向对等个那这其该于已并经由说都也就还又很一处弃沿境内近附边旁里侧下上面]{1,4}?"
@@ -281,7 +289,7 @@ def _piece_end(text: str, w: Word) -> int | None:
         for m in _ADMIN_UNIT_END.finditer(seg):
             if seg[m.end() : m.end() + 1] not in ("市", "县", "区", "镇", "场"):
                 last = m.end()
-        if last and last >= 2 and last < len(seg):
+        if last and last >= 2 and last < len(seg) and not re.search(r"局|公司|厂|所|队|院|站|中心", seg[:last]):
             return s + last
     return None
 
@@ -378,6 +386,9 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
             if m.group() in _GENERIC_PLACE or m.group()[-2:] in _GENERIC_PLACE:
                 break
             e = m.end()
+        # "洪桥港边", "黑河边": a position word glued to the place
+        if e - s >= 3 and text[e - 1] in "边旁里内外侧" and text[e - 2] in "河港溪湖塘江浦漾荡村镇路桥山":
+            e -= 1
         # trailing generic tail or a hill/bridge that starts a direction phrase: "…村山脚下", "…村桥东侧"
         for tail in sorted(_GENERIC_PLACE, key=len, reverse=True):
             if text.endswith(tail, s, e) and e - len(tail) - s >= 2:
