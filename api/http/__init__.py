@@ -1,0 +1,1 @@
+"""The FastAPI service (`ecograph serve`): routers, schemas, dependencies."""

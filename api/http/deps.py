@@ -1,0 +1,122 @@
+"""Dependencies: the app context, the current user (bearer JWT), role checks, masking and scope.
+
+A `Viewer` is what routers get: the user, `show()` to mask identifiers for
+roles not cleared to see them, `key()` to turn a masked key from the client
+back into the real one, and `check()`/`visible()` for a prosecutor's scope.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+
+from api.http import services
+from api.http.context import AppContext
+from api.security import roles
+from api.security.tokens import TokenError, decode
+from api.security.users import User
+from graph_schema.store import GraphStore
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+
+def get_ctx(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+def get_store(ctx: AppContext = Depends(get_ctx)) -> GraphStore:
+    return ctx.store
+
+
+def current_user(request: Request, token: str | None = Depends(oauth2), ctx: AppContext = Depends(get_ctx)) -> User:
+    if not token:
+        token = request.query_params.get("access_token")  # only for plain links (downloads)
+    if not token:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "未登录 / not authenticated", {"WWW-Authenticate": "Bearer"})
+    try:
+        claims = decode(ctx.secret, token)
+    except TokenError as exc:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(exc), {"WWW-Authenticate": "Bearer"}) from None
+    request.state.token_sub = claims.get("sub")
+    user = ctx.users.get(str(claims["sub"]))
+    if user is None or user.disabled:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "用户不存在或已停用 / unknown or disabled user")
+    request.state.user = user
+    return user
+
+
+@dataclass
+class Viewer:
+    user: User
+    ctx: AppContext
+    request: Request
+
+    @property
+    def cleared(self) -> bool:
+        return roles.cleared(self.user.role)
+
+    @property
+    def scoped(self) -> bool:
+        return roles.scoped(self.user.role)
+
+    def show(self, data: Any) -> Any:
+        return data if self.cleared else self.ctx.masker.mask(data)
+
+    def key(self, key: str) -> str:
+        """Masked key from the client → real key (404 when it does not resolve)."""
+        store = self.ctx.store
+
+        def lookup(prefix: str, suffix: str) -> list[str]:
+            return [r["key"] for r in store.query("api_keys_like", prefix=prefix, suffix=suffix)]
+
+        try:
+            return self.ctx.masker.unmask_key(key, lookup)
+        except KeyError:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"找不到实体 / no entity with key {key!r}") from None
+
+    def scope(self) -> set[str] | None:
+        """None = everything; a set = the keys a scoped role may see."""
+        if not self.scoped:
+            return None
+        cache = self.ctx.cache.setdefault("scope", {})
+        hit = cache.get(self.user.username)
+        if hit and time.monotonic() - hit[0] < self.ctx.settings.scope_ttl_s:
+            return hit[1]
+        keys = services.scope_keys(self.ctx.store, self.ctx.users.shares_for(self.user.username))
+        cache[self.user.username] = (time.monotonic(), keys)
+        return keys
+
+    def visible(self, key: str) -> bool:
+        s = self.scope()
+        return s is None or key in s
+
+    def check(self, *keys: str) -> None:
+        for k in keys:
+            if not self.visible(k):
+                self.note(denied=k)
+                raise HTTPException(status.HTTP_403_FORBIDDEN, "未与您共享该案件或实体 / not shared with you")
+
+    def note(self, **detail: Any) -> None:
+        """Extra fields for this request's audit line."""
+        d = getattr(self.request.state, "audit", None) or {}
+        d.update(detail)
+        self.request.state.audit = d
+
+
+def require(permission: str):
+    """Dependency: the current user holding `permission`, as a Viewer (403 otherwise)."""
+
+    def dep(request: Request, user: User = Depends(current_user), ctx: AppContext = Depends(get_ctx)) -> Viewer:
+        if not roles.allowed(user.role, permission):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"角色“{roles.ROLE_NAMES[user.role]}”无权执行此操作 / role {user.role.value} lacks permission {permission!r}",
+            )
+        return Viewer(user, ctx, request)
+
+    dep.__name__ = f"require_{permission}"
+    return dep

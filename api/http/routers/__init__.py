@@ -1,0 +1,1 @@
+"""API routers: thin — parse, check, call investigations / security / export, mask, return."""

@@ -1,0 +1,112 @@
+"""Gangs, waste chains, upstream candidates, alerts — results of the investigations layer."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from api.http import services
+from api.http.deps import Viewer, require
+from api.http.schemas import AlertsOut, ChainsOut, GangsOut, UpstreamOut
+
+router = APIRouter(prefix="/api", tags=["分析 analyses"])
+
+CACHE_TTL_S = 60.0
+
+
+def _layer(module: str, attr: str):
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError):
+        raise HTTPException(503, f"该分析尚不可用 / {module}.{attr} is not installed") from None
+
+
+def _dict(report: Any) -> dict:
+    return report.to_dict() if hasattr(report, "to_dict") else report
+
+
+def _cached(v: Viewer, name: str, compute):
+    cache = v.ctx.cache.setdefault("analyses", {})
+    hit = cache.get(name)
+    if hit and time.monotonic() - hit[0] < CACHE_TTL_S:
+        return hit[1]
+    value = compute()
+    cache[name] = (time.monotonic(), value)
+    return value
+
+
+@router.get("/gangs", response_model=GangsOut, summary="团伙列表 / gangs")
+def gangs(v: Viewer = Depends(require("explore"))) -> dict:
+    def compute() -> dict:
+        out = services.stored_gangs(v.ctx.store)
+        if out["gangs"]:
+            return out
+        detect = _layer("investigations.gangs", "detect_gangs")
+        return {**_dict(detect(v.ctx.store, write_back=False)), "source": "computed"}
+
+    return v.show(_cached(v, "gangs", compute))
+
+
+@router.post("/gangs/detect", response_model=GangsOut, summary="重新发现团伙并写回 / re-run gang detection")
+def detect_gangs(
+    min_size: int = Query(3, ge=2, le=50),
+    max_size: int = Query(15, ge=2, le=200),
+    v: Viewer = Depends(require("review")),
+) -> dict:
+    detect = _layer("investigations.gangs", "detect_gangs")
+    out = _dict(detect(v.ctx.store, min_size=min_size, max_size=max_size, write_back=True))
+    v.ctx.cache.pop("analyses", None)
+    return v.show(out)
+
+
+@router.get("/gangs/{key:path}", summary="团伙详情 / one gang")
+def gang(key: str, v: Viewer = Depends(require("explore"))) -> dict:
+    key = v.key(key)
+    for g in gangs(v)["gangs"]:  # already masked
+        if key in (g.get("key"), g.get("id"), v.ctx.masker.mask_key(key)):
+            return g
+    raise HTTPException(404, f"找不到团伙 / no gang {key!r}")
+
+
+@router.get("/chains", response_model=ChainsOut, summary="危废链条 / waste chains")
+def chains(company: str | None = None, site: str | None = None, v: Viewer = Depends(require("chains"))) -> dict:
+    company = v.key(company) if company else None
+    site = v.key(site) if site else None
+    find = _layer("investigations.chains", "find_waste_chains")
+    out = _cached(v, f"chains|{company}|{site}", lambda: _dict(find(v.ctx.store, company=company, site=site)))
+    out = {
+        **out,
+        "chains": [{**c, "id": services.chain_id([p["key"] for p in c.get("path", [])])} for c in out["chains"]],
+    }
+    if v.scoped:
+        shared = {s["ref"] for s in v.ctx.users.shares_for(v.user.username) if s["kind"] == "chain"}
+        out["chains"] = [
+            c for c in out["chains"] if c["id"] in shared or all(v.visible(p["key"]) for p in c.get("path", []))
+        ]
+    return v.show(out)
+
+
+@router.get("/upstream/{station:path}", response_model=UpstreamOut, summary="溯源上游排口 / upstream candidates")
+def upstream(station: str, v: Viewer = Depends(require("explore"))) -> dict:
+    station = v.key(station)
+    fn = _layer("investigations.water", "upstream_candidates")
+    try:
+        return v.show(_dict(fn(v.ctx.store, station)))
+    except ValueError as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/alerts", response_model=AlertsOut, summary="预警 / alerts")
+def alerts(v: Viewer = Depends(require("explore"))) -> dict:
+    try:
+        fn = importlib.import_module("investigations.alerts").list_alerts
+        out = _dict(fn(v.ctx.store))
+    except (ImportError, AttributeError):
+        rows = v.ctx.store.query("inv_list_alerts")
+        out = [{"key": r["key"], **(r["props"] or {}), "targets": r["targets"]} for r in rows]
+    if isinstance(out, list):
+        out = {"alerts": out}
+    return v.show(out)

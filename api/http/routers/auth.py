@@ -1,0 +1,35 @@
+"""Log-in (OAuth2 password flow → bearer JWT) and who am I."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from api.http.context import AppContext
+from api.http.deps import current_user, get_ctx
+from api.http.schemas import TokenOut, UserOut
+from api.security import roles, tokens
+from api.security.users import User
+
+router = APIRouter(prefix="/api/auth", tags=["认证 auth"])
+
+
+def user_out(u: User) -> dict:
+    return {**u.to_dict(), "role_zh": roles.ROLE_NAMES[u.role]}
+
+
+@router.post("/token", response_model=TokenOut, summary="登录，换取令牌 / log in")
+def login(request: Request, form: OAuth2PasswordRequestForm = Depends(), ctx: AppContext = Depends(get_ctx)) -> dict:
+    request.state.audit = {"login": form.username}
+    user = ctx.users.authenticate(form.username, form.password)
+    if user is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "用户名或密码错误 / wrong username or password")
+    request.state.user = user
+    ttl = ctx.settings.token_ttl_s
+    return {"access_token": tokens.issue(ctx.secret, user.username, user.role.value, ttl), "token_type": "bearer",
+            "expires_in": ttl, "user": user_out(user)}  # fmt: skip
+
+
+@router.get("/me", response_model=UserOut, summary="当前用户 / who am I")
+def me(user: User = Depends(current_user)) -> dict:
+    return user_out(user)

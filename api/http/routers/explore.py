@@ -1,0 +1,177 @@
+"""Search, entities, neighbours, timeline, documents, paths, sites, cases, schema names."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from api.export.names import LABEL_NAMES, METHOD_NAMES, REL_NAMES
+from api.http import services
+from api.http.deps import Viewer, require
+from api.http.schemas import (
+    DocumentListOut,
+    DocumentOut,
+    EntityOut,
+    GraphOut,
+    PathsOut,
+    SearchOut,
+    SiteOut,
+    TimelineOut,
+)
+from investigations import explore
+from investigations.common import node_name
+
+router = APIRouter(prefix="/api", tags=["研判 explore"])
+
+
+def _csv(value: str | None) -> list[str] | None:
+    return [x.strip() for x in value.split(",") if x.strip()] if value else None
+
+
+def _bad(exc: ValueError) -> HTTPException:
+    msg = str(exc)
+    code = 404 if "找不到" in msg or "no entity" in msg else 400
+    return HTTPException(code, msg)
+
+
+@router.get("/schema", summary="类型与关系的中文名 / display names")
+def schema_names(v: Viewer = Depends(require("read"))) -> dict:
+    return {"labels": LABEL_NAMES, "relations": REL_NAMES, "methods": METHOD_NAMES}
+
+
+@router.get("/search", response_model=SearchOut, summary="实体搜索 / fuzzy entity search")
+def search(
+    q: str = Query(..., min_length=1, max_length=200),
+    labels: str | None = Query(None, description="逗号分隔的类型 / comma-separated labels"),
+    limit: int = Query(20, ge=1, le=200),
+    v: Viewer = Depends(require("read")),
+) -> dict:
+    v.note(q=q)
+    try:
+        res = explore.search_entities(v.ctx.store, q, labels=_csv(labels), limit=limit if not v.scoped else 200)
+    except ValueError as exc:
+        raise _bad(exc) from None
+    out = res.to_dict()
+    if v.scoped:
+        out["hits"] = [h for h in out["hits"] if v.visible(h["key"])][:limit]
+    return v.show(out)
+
+
+@router.get("/entities/{key:path}/neighbours", response_model=GraphOut, summary="展开邻居 / k-hop neighbours")
+def neighbours(
+    key: str,
+    hops: int = Query(1, ge=1, le=3),
+    labels: str | None = None,
+    rel_types: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = Query(200, ge=1, le=2000),
+    v: Viewer = Depends(require("read")),
+) -> dict:
+    key = v.key(key)
+    v.check(key)
+    try:
+        sub = explore.neighbours(v.ctx.store, key, hops=hops, labels=_csv(labels), rel_types=_csv(rel_types),
+                                 since=since, until=until, limit=limit).to_dict()  # fmt: skip
+    except ValueError as exc:
+        raise _bad(exc) from None
+    if v.scoped:
+        sub["nodes"] = [n for n in sub["nodes"] if v.visible(n["key"])]
+        sub["edges"] = [e for e in sub["edges"] if v.visible(e["head"]) and v.visible(e["tail"])]
+    return v.show(sub)
+
+
+@router.get("/entities/{key:path}/timeline", response_model=TimelineOut, summary="时间线 / timeline")
+def timeline(key: str, v: Viewer = Depends(require("read"))) -> dict:
+    key = v.key(key)
+    v.check(key)
+    try:
+        out = explore.timeline(v.ctx.store, key).to_dict()
+    except ValueError as exc:
+        raise _bad(exc) from None
+    if v.scoped:
+        out["events"] = [e for e in out["events"] if v.visible(e["other"]["key"])]
+    return v.show(out)
+
+
+@router.get("/entities/{key:path}/documents", response_model=DocumentListOut, summary="来源文书 / source documents")
+def entity_documents(key: str, v: Viewer = Depends(require("read"))) -> dict:
+    key = v.key(key)
+    v.check(key)
+    try:
+        out = explore.documents_for(v.ctx.store, key).to_dict()
+    except ValueError as exc:
+        raise _bad(exc) from None
+    if v.scoped:
+        out["documents"] = [d for d in out["documents"] if v.visible(d["key"])]
+    return v.show(out)
+
+
+@router.get("/entities/{key:path}", response_model=EntityOut, summary="实体详情 / entity by key")
+def entity(key: str, v: Viewer = Depends(require("read"))) -> dict:
+    key = v.key(key)
+    v.check(key)
+    rows = v.ctx.store.query("node_by_key", key=key)
+    if not rows:
+        raise HTTPException(404, f"找不到实体 / no entity with key {key!r}")
+    r = rows[0]
+    props = dict(r["props"] or {})
+    props.pop("key", None)
+    if r["label"] == "Document":
+        props.pop("text", None)
+    return v.show({"key": key, "label": r["label"], "label_zh": LABEL_NAMES.get(r["label"] or "", ""),
+                   "name": node_name(r["label"], key, props), "props": props})  # fmt: skip
+
+
+@router.get("/documents/{key:path}", response_model=DocumentOut, summary="文书全文与实体标注 / document with spans")
+def document(key: str, v: Viewer = Depends(require("read"))) -> dict:
+    key = v.key(key)
+    v.check(key)
+    doc = services.document_view(v.ctx.store, key)
+    if doc is None:
+        raise HTTPException(404, f"找不到文书 / no document with key {key!r}")
+    if not v.cleared:
+        # Mask the text and keep spans aligned: masking keeps lengths (digits → '*').
+        doc = v.show(doc)
+    return doc
+
+
+@router.get("/paths", response_model=PathsOut, summary="路径查找 / paths between two entities")
+def paths(
+    a: str,
+    b: str,
+    max_hops: int = Query(4, ge=1, le=6),
+    all_simple: bool = False,
+    limit: int = Query(10, ge=1, le=50),
+    v: Viewer = Depends(require("read")),
+) -> dict:
+    a, b = v.key(a), v.key(b)
+    v.check(a, b)
+    v.note(a=a, b=b, max_hops=max_hops)
+    try:
+        out = explore.find_paths(v.ctx.store, a, b, max_hops=max_hops, all_simple=all_simple, limit=limit).to_dict()
+    except ValueError as exc:
+        raise _bad(exc) from None
+    if v.scoped:
+        out["paths"] = [p for p in out["paths"] if all(v.visible(k) for k in p["keys"])]
+    keys = sorted({k for p in out["paths"] for k in p["keys"]})
+    rows = v.ctx.store.query("nodes_by_keys", keys=keys) if keys else []
+    out["nodes"] = [
+        {"key": r["key"], "label": r["label"], "name": node_name(r["label"], r["key"], r["props"])} for r in rows
+    ]
+    return v.show(out)
+
+
+@router.get("/sites", response_model=list[SiteOut], summary="有坐标的地点（地图）/ sites with coordinates")
+def sites(limit: int = Query(5000, ge=1, le=50000), v: Viewer = Depends(require("read"))) -> list:
+    out = services.sites_with_coords(v.ctx.store, limit)
+    if v.scoped:
+        out = [s for s in out if v.visible(s["key"])]
+    return v.show(out)
+
+
+@router.get("/cases", summary="案件列表 / case documents")
+def cases(v: Viewer = Depends(require("read"))) -> dict:
+    out = services.cases(v.ctx.store)
+    if v.scoped:
+        out = [c for c in out if v.visible(c["key"])]
+    return v.show({"cases": out})

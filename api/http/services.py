@@ -1,0 +1,120 @@
+"""API-side operations that are neither investigations nor routers: prosecutor scope,
+review decisions, stored gangs, sites, cases.  Plain functions over a store."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from graph_schema.store import GraphStore
+from investigations.common import node_name
+
+REVIEW_DECISIONS = ("confirmed", "rejected")
+
+
+def scope_keys(store: GraphStore, shares: list[dict[str, Any]]) -> set[str]:
+    """What a scoped role may see: shared case documents and their one-hop entities, and the
+    entities and documents of shared chains."""
+    keys: set[str] = set()
+    cases = [s["ref"] for s in shares if s["kind"] == "case"]
+    if cases:
+        keys.update(cases)
+        keys.update(r["key"] for r in store.query("api_doc_neighbourhood", docs=cases))
+    for s in shares:
+        if s["kind"] == "chain":
+            keys.update(s.get("keys") or [])
+    return keys
+
+
+def chain_id(path_keys: list[str]) -> str:
+    return "chain:" + hashlib.sha1("\x1f".join(path_keys).encode("utf-8")).hexdigest()[:16]
+
+
+def review_relationship(
+    store: GraphStore, *, head: str, type_: str, tail: str, fact: str, decision: str, reason: str, user: str
+) -> dict[str, Any] | None:
+    if decision not in REVIEW_DECISIONS:
+        raise ValueError(f"复核结论应为 confirmed 或 rejected / decision must be one of {REVIEW_DECISIONS}")
+    if not (reason or "").strip():
+        raise ValueError("请填写复核理由 / a reason is required")
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    rows = store.run_write(
+        "api_review_relationship", head=head, tail=tail, type=type_, fact=fact, review=decision,
+        reason=reason.strip(), user=user, at=at,
+    )  # fmt: skip
+    return rows[0] if rows else None
+
+
+def stored_gangs(store: GraphStore) -> dict[str, Any]:
+    """Gangs written back by detection (Gang nodes + MEMBER_OF), in the detect_gangs report shape."""
+    gangs: dict[str, dict[str, Any]] = {}
+    for r in store.query("api_stored_gangs"):
+        props = r["props"] or {}
+        g = gangs.setdefault(
+            r["gang"],
+            {
+                "id": props.get("id") or r["gang"],
+                "key": r["gang"],
+                "score": props.get("score"),
+                "members": [],
+                "leader": None,
+                "vehicles": list(props.get("vehicles") or []),
+                "vessels": list(props.get("vessels") or []),
+                "evidence": list(props.get("evidence") or []),
+                "props": {k: v for k, v in props.items() if k not in ("vehicles", "vessels", "evidence")},
+            },
+        )
+        if r["member"]:
+            m = {
+                "key": r["member"],
+                "name": node_name("Person", r["member"], {"name": r["name"]}),
+                "id_card": r["id_card"],
+            }
+            g["members"].append(m)
+            if r["leader"] or props.get("leader") == r["member"]:
+                g["leader"] = {"key": m["key"], "name": m["name"]}
+    out = sorted(gangs.values(), key=lambda g: (-(g["score"] or 0), g["key"]))
+    return {"gangs": out, "source": "stored"}
+
+
+def sites_with_coords(store: GraphStore, limit: int = 5000) -> list[dict[str, Any]]:
+    out = []
+    for r in store.query("api_sites_with_coords", limit=limit):
+        try:
+            out.append({**r, "lon": float(r["lon"]), "lat": float(r["lat"])})
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def document_view(store: GraphStore, key: str) -> dict[str, Any] | None:
+    """A document with its text and the entity spans to highlight (MENTIONS offsets)."""
+    rows = store.query("node_by_key", key=key)
+    if not rows or rows[0]["label"] != "Document":
+        return None
+    props = dict(rows[0]["props"] or {})
+    text = str(props.pop("text", "") or "")
+    spans = []
+    for m in store.query("api_doc_mentions", doc=key):
+        s, e = m.get("start"), m.get("end")
+        if isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text):
+            spans.append({"start": s, "end": e, "key": m["key"], "label": m["label"], "name": m["name"] or m["plate"]})
+        elif m.get("name") and m["name"] in text:  # no offsets: first occurrence of the name
+            i = text.find(m["name"])
+            spans.append(
+                {"start": i, "end": i + len(m["name"]), "key": m["key"], "label": m["label"], "name": m["name"]}
+            )
+    spans.sort(key=lambda s: (s["start"], -s["end"]))
+    clean, last = [], -1
+    for s in spans:  # drop overlaps, keep the earliest-longest
+        if s["start"] >= last:
+            clean.append(s)
+            last = s["end"]
+    props.pop("key", None)
+    return {"key": key, "title": props.get("title"), "source": props.get("source"), "time": props.get("time"),
+            "sha256": props.get("sha256"), "text": text, "spans": clean, "props": props}  # fmt: skip
+
+
+def cases(store: GraphStore, limit: int = 500) -> list[dict[str, Any]]:
+    return store.query("api_cases", limit=limit)

@@ -1,0 +1,56 @@
+// Named queries of the API layer (review decisions, prosecutor scope, map, documents).
+// Common subset of FalkorDB and Neo4j 5 Cypher; always parameterised.
+
+// name: api_review_relationship
+// An analyst's decision on one asserted relationship (identified by its `fact`).
+// `review` is the property investigations read: "rejected" links stop counting.
+MATCH (a:Entity {key: $head})-[r]->(b:Entity {key: $tail})
+WHERE type(r) = $type AND r.fact = $fact
+SET r.review = $review, r.review_reason = $reason, r.reviewed_by = $user, r.reviewed_at = $at
+RETURN a.key AS head, type(r) AS type, b.key AS tail, properties(r) AS props
+
+// name: api_rels_between
+// Every relationship between two entities, either direction (all sources of one hop).
+MATCH (a:Entity {key: $a})-[r]-(b:Entity {key: $b})
+RETURN startNode(r).key AS head, type(r) AS type, endNode(r).key AS tail, properties(r) AS props
+
+// name: api_doc_mentions
+// Entity spans of one document: MENTIONS offsets into its text.
+MATCH (d:Document {key: $doc})-[r:MENTIONS]->(e)
+RETURN e.key AS key, [l IN labels(e) WHERE l <> 'Entity'][0] AS label, e.name AS name, e.plate AS plate,
+       r.start AS start, r.end AS end, r.quote AS quote, r.field AS field
+ORDER BY start
+
+// name: api_doc_neighbourhood
+// The entities one hop from the given documents (a shared case's parties, mentions, places).
+UNWIND $docs AS dk
+MATCH (d:Document {key: dk})-[]-(e)
+RETURN DISTINCT e.key AS key
+
+// name: api_keys_like
+// Resolve a masked key: candidates with the same visible prefix and suffix.
+MATCH (n:Entity)
+WHERE n.key STARTS WITH $prefix AND n.key ENDS WITH $suffix
+RETURN n.key AS key
+LIMIT 50
+
+// name: api_stored_gangs
+// Gangs written back by gang detection, one row per membership.
+MATCH (g:Gang)
+OPTIONAL MATCH (p:Person)-[m:MEMBER_OF]->(g)
+RETURN g.key AS gang, properties(g) AS props, p.key AS member, p.name AS name, p.id_card AS id_card,
+       m.leader AS leader, m.score AS score
+ORDER BY gang, member
+
+// name: api_sites_with_coords
+MATCH (s:Site)
+WHERE s.lon IS NOT NULL AND s.lat IS NOT NULL
+RETURN s.key AS key, s.name AS name, s.kind AS kind, s.lon AS lon, s.lat AS lat
+LIMIT $limit
+
+// name: api_cases
+MATCH (d:Document)
+WHERE d.source = 'case'
+RETURN d.key AS key, d.title AS title, d.time AS time, d.record_id AS record_id
+ORDER BY key
+LIMIT $limit

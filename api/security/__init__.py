@@ -1,0 +1,1 @@
+"""Auth, roles, masking and the tamper-evident audit log (no graph access here)."""
