@@ -1,0 +1,34 @@
+"""`ecograph serve`: the API and the web workbench (uvicorn)."""
+
+from __future__ import annotations
+
+import typer
+
+from api.cli.common import console, friendly_errors, state
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @friendly_errors
+    def serve(
+        host: str = typer.Option("127.0.0.1", "--host", help="监听地址 / bind address"),
+        port: int = typer.Option(8765, "--port", help="端口 / port"),
+        workers: int = typer.Option(1, "--workers", min=1, help="进程数 / worker processes"),
+        log_level: str = typer.Option("warning", "--log-level"),
+    ) -> None:
+        """启动研判工作台和 API / serve the web workbench and the API (docs at /docs)."""
+        import os
+
+        import uvicorn
+
+        from graph_schema.store.falkor_server import default_data_dir
+
+        data_dir = state.data_dir or default_data_dir()
+        os.environ["ECOGRAPH_DATA_DIR"] = str(data_dir)
+        if state.backend:
+            os.environ["ECOGRAPH_BACKEND"] = state.backend
+        console.print(f"研判工作台 / workbench: http://{host}:{port}/   API 文档 / docs: http://{host}:{port}/docs")
+        console.print(f"数据目录 / data dir: {data_dir}")
+        uvicorn.run(
+            "api.http.asgi:app", host=host, port=port, workers=workers, log_level=log_level, factory=False,
+        )  # fmt: skip

@@ -1,0 +1,12 @@
+"""ASGI entry for uvicorn (`ecograph serve`, `uvicorn api.http.asgi:app`): settings from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from api.http.app import create_app
+from api.http.context import Settings
+
+_dir = os.environ.get("ECOGRAPH_DATA_DIR")
+app = create_app(Settings(data_dir=Path(_dir) if _dir else None, backend=os.environ.get("ECOGRAPH_BACKEND")))
