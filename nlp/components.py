@@ -27,7 +27,7 @@ from nlp.relations import extract_relations
 from nlp.rules import Cand
 from nlp.types import Entity
 
-for _name in ("lac_words", "eco_cands", "usccs", "entities", "relations", "raw_text"):
+for _name in ("lac_words", "eco_cands", "usccs", "entities", "relations", "raw_text", "places"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -147,9 +147,13 @@ class Gazetteer:
         c = _cands(doc)
         text = _text(doc)
         ends = {w[1]: w for w in (doc._.lac_words or [])}
+        places = []
         for match_id, s, e in self.matcher(doc):
             span = doc[s:e]
             start, label = span.start_char, self.labels[match_id]
+            if label == "PLACE":  # not an entity: pieces for the address-chain rule
+                places.append((start, span.end_char))
+                continue
             if label == "WASTE" and span.text in _WASTE_HEADS:
                 # "皮革边角料", "含油废水": a qualifier word directly in front belongs to the waste
                 w = ends.get(start)
@@ -166,12 +170,15 @@ class Gazetteer:
                     if m and m.end() == start:
                         start = m.start()
             c.append(Cand(start, span.end_char, label, "gazetteer", rules.P_GAZ, 0.9))
+        doc._.places = places
         for m in WASTE_CODE_RE.finditer(text):
             c.append(Cand(m.start(), m.end(), "WASTE", "rule", rules.P_GAZ + 1, 0.95))
         return doc
 
 
-@Language.factory("eco_gazetteer", default_config={"lexicons": {"WASTE": "waste", "SPECIES": "species"}})
+@Language.factory(
+    "eco_gazetteer", default_config={"lexicons": {"WASTE": "waste", "SPECIES": "species", "PLACE": "places"}}
+)
 def make_gazetteer(nlp: Language, name: str, lexicons: dict[str, str]):
     return Gazetteer(nlp, name, lexicons)
 
@@ -186,6 +193,7 @@ def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merg
         words = doc._.lac_words or []
         c = _cands(doc)
         if use_rules:
+            words = domain.overlay_places(text, words, doc._.places or [])
             c.extend(rules.find_masked_persons(text))
             c.extend(domain.find_orgs(text, words))
             c.extend(domain.find_locs(text, words))

@@ -104,7 +104,7 @@ def _org_start(text: str, words: list[Word], wi: int, suffix_start: int) -> int 
 
 
 _ADDR_END = re.compile(r"(?:镇|乡|街道|村|社区|路|号|组|工业园区|开发区)")
-_LEAD_STRIP = "经在对据于将向从接由和与"
+_LEAD_STRIP = "经在对据于将向从接由"
 
 
 def find_orgs(text: str, words: list[Word]) -> list[Cand]:
@@ -415,6 +415,39 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
     return out
 
 
+def overlay_places(text: str, words: list[Word], places: list[tuple[int, int]]) -> list[Word]:
+    """Re-segment LAC's words so each gazetteer place is one LOC word ("太/湖边" -> "太湖/边")."""
+    if not places:
+        return words
+    chosen: list[tuple[int, int]] = []
+    for ps, pe in sorted(set(places), key=lambda p: (-(p[1] - p[0]), p[0])):
+        if all(pe <= a or ps >= b for a, b in chosen):
+            chosen.append((ps, pe))
+    out = list(words)
+    for ps, pe in sorted(chosen):
+        if any(
+            w[0] < pe
+            and w[1] > ps
+            and (w[0] < ps or w[1] > pe)
+            and (w[2] == "ORG" or _ORG_TAIL.search(text[w[0] : w[1]]))
+            for w in out
+        ):
+            continue  # inside a company name the place stays part of the name
+        new: list[Word] = []
+        for w in out:
+            if w[1] <= ps or w[0] >= pe:
+                new.append(w)
+                continue
+            if w[0] < ps:
+                new.append((w[0], ps, w[2]))
+            if w[1] > pe:
+                new.append((pe, w[1], w[2]))
+        new.append((ps, pe, "LOC"))
+        new.sort()
+        out = new
+    return out
+
+
 def merge_adjacent_locs(text: str, words: list[Word]) -> list[Cand]:
     """Baseline only: LAC's adjacent LOC words joined, nothing else."""
     out: list[Cand] = []
@@ -491,7 +524,7 @@ _ORGISH_END = re.compile(
     r"(?:公司|厂|局|所|队|院|会|委|办|站|中心|社|部|处|科|行|店|馆|场|集团|银行|学校|政府|法院|检察院|协会|联社|合作社|管委会|基地)$"
 )
 _VAGUE_TIME = set(
-    "现在 目前 当时 之前 以前 以后 之后 最近 近期 这两天 两天 这几天 几天 这个月 这段时间 平时 每次 有时 经常 一直 刚才 后来 以往 往年 今后 将来 随后 此前".split()
+    "雨后 雨前 饭后 现在 目前 当时 之前 以前 以后 之后 最近 近期 这两天 两天 这几天 几天 这个月 这段时间 平时 每次 有时 经常 一直 刚才 后来 以往 往年 今后 将来 随后 此前".split()
 )
 _CASE_NO_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[（(][\u4e00-\u9fff]{1,2}[）)][\u4e00-\u9fff]{0,3}字?[〔\[【(（]?\d{4}")
 _IDENT_LABELS = {"PLATE", "VESSEL", "PHONE", "ID_CARD"}
@@ -515,6 +548,8 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
                 continue
         elif c.label in ("LOC", "ORG"):
             if len(seg) < 2 or seg in _GENERIC_PLACE:
+                continue
+            if seg[0] in "座个条块片处家" or (len(seg) == 2 and seg[0] in _LEAD_STRIP):
                 continue
             if c.label == "ORG" and c.method == "model" and not _ORGISH_END.search(seg):
                 continue

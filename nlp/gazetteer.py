@@ -19,7 +19,7 @@ def load_terms(name: str) -> tuple[str, ...]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        for part in line.split("\t"):
+        for part in re.split(r"[\t ]+", line):
             part = part.strip()
             if part and not re.fullmatch(r"HW\d{2}", part):
                 terms.append(part)
