@@ -302,6 +302,8 @@ def _is_loc_piece(text: str, w: Word) -> bool:
     if tag in _LOCISH_TAGS:
         return len(seg) >= 2 or seg in ("浙", "苏", "皖")
     if tag in ("n", "nz", "s", "ORG", "PER", "j") and len(seg) >= 3 and _ADMIN_SUFFIX.search(seg):
+        if re.search(r"[上下边里内外旁]", seg[1:-1]):
+            return False  # "桥下河": a position phrase, not a name
         # "尹家圩村" tagged n; "余英溪" mis-tagged PER; reject generic "河道", "村里"
         if seg in (
             "村里",
@@ -528,12 +530,23 @@ _VAGUE_TIME = set(
 )
 _CASE_NO_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[（(][\u4e00-\u9fff]{1,2}[）)][\u4e00-\u9fff]{0,3}字?[〔\[【(（]?\d{4}")
 _IDENT_LABELS = {"PLATE", "VESSEL", "PHONE", "ID_CARD"}
+_GENERIC_ORG_START = re.compile(
+    r"^(?:[镇县村乡区市](?![\u4e00-\u9fff]{0,1}(?:县|市|区))|上游|下游|沿湖|沿河|沿江|附近|周边|国家公园|本村|本镇|该|这家|那家|一家|某)"
+)
 _WASTE_NOT_BEFORE = re.compile(
     r"^(?:车|经营许可证|经营许可|经营资质|许可证|处置中心|处置资质|收集|鉴定|名录|池|罐车|运输资质|产生单位)"
 )
 
 
 def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
+    # contiguous time expressions are one TIME: "4月13日至15日" + "每日傍晚"
+    merged: list[Cand] = []
+    for c in chosen:
+        if merged and c.label == "TIME" and merged[-1].label == "TIME" and merged[-1].end == c.start:
+            merged[-1] = merged[-1]._replace(end=c.end, method="rule")
+        else:
+            merged.append(c)
+    chosen = merged
     out = []
     # case numbers "长公(环)立字〔2024〕00057号": no names or places inside
     blocked = [(m.start(), m.end()) for m in _CASE_NO_RE.finditer(text)]
@@ -546,9 +559,13 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
                 continue
             if c.method == "model" and text[max(0, c.start - 1) : c.start] == "姓":
                 continue
+            if c.method == "model" and re.match(r"期间|季节|时节|以来|以后|时期|前后", text[c.end : c.end + 2]):
+                continue
         elif c.label in ("LOC", "ORG"):
             if len(seg) < 2 or seg in _GENERIC_PLACE:
                 continue
+            if c.label == "ORG" and _GENERIC_ORG_START.match(seg):
+                continue  # "镇农办", "上游生猪养殖合作社": a kind of body, not a named one
             if seg[0] in "座个条块片处家" or (len(seg) == 2 and seg[0] in _LEAD_STRIP):
                 continue
             if c.label == "ORG" and c.method == "model" and not _ORGISH_END.search(seg):
