@@ -1,0 +1,271 @@
+"""Waste pollution chains: producer → carrier / driver / vehicle → receiver or dump site.
+
+A *chain* groups the transfer manifests that share producer, carrier,
+vehicle, driver name and declared receiver.  Each chain is checked for three
+signs of illegal disposal:
+
+* `unlicensed_receiver` — the declared receiver is not a licensed disposal
+  company (a `licensed` flag when the data carry one; otherwise its name is not
+  that of a disposal / environmental-services firm and it receives from fewer
+  than three producers);
+* `night_at_sensitive_site` — within a day of a manifest the vehicle is read
+  at night (20:00–05:00) at a checkpoint of a mine pit, river bank or wetland,
+  or a document says the vehicle / driver / carrier dumped at a site
+  (DUMPED_AT).  That site becomes the chain's end;
+* `complaints` — hotline tickets or grid events mention the producer, carrier,
+  vehicle or dump site (by graph link or by name in the text).
+
+score = 0.45·night + 0.30·unlicensed + 0.25·min(1, complaints/2), in [0, 1].
+Without a company or site filter only flagged chains (score > 0) are listed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import investigations  # noqa: F401  (registers the query folder)
+from graph_schema import identifiers as ids
+from graph_schema.store import GraphStore
+from investigations.common import is_night, parse_time, sensitive_kind
+
+LICENSED_NAME = re.compile(
+    r"环境服务|环保科技|环境科技|环保|固废|危废|处置|资源再生|再生资源|环境工程|水务|污水处理|焚烧|填埋"
+)
+NIGHT_WINDOW = timedelta(hours=30)  # after the manifest time: the trip and the night that follows
+
+
+@dataclass
+class Chain:
+    kind: str
+    path: list[dict[str, Any]]  # {"key","type","name"} upstream → downstream
+    evidence: list[str]
+    score: float
+    flags: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, detail: bool = False) -> dict[str, Any]:
+        out = {"kind": self.kind, "path": self.path, "evidence": self.evidence, "score": self.score}
+        if detail:
+            out["flags"] = self.flags
+            out["details"] = self.details
+        return out
+
+
+@dataclass
+class ChainReport:
+    chains: list[Chain]
+
+    def to_dict(self, detail: bool = False) -> dict[str, Any]:
+        return {"chains": [c.to_dict(detail) for c in self.chains]}
+
+
+def _short_company(name: str | None) -> str | None:
+    """长兴恒泰精细化工有限公司 → 恒泰精细化工 (what a caller would say)."""
+    if not name:
+        return None
+    n = re.sub(r"(股份)?有限(责任)?公司$|专业合作社$|厂$", "", name)
+    n = re.sub(
+        r"^(浙江省?|湖州市?|长兴县?|德清县?|安吉县?|吴兴区?|南浔区?|舟山市?|岱山县?|张掖市?|嘉兴市?|杭州市?|宁波市?|绍兴市?|金华市?)+",
+        "",
+        n,
+    )
+    return n if len(n) >= 3 else None
+
+
+def _node(key: str, label: str | None, name: str | None) -> dict[str, Any]:
+    return {"key": key, "type": label, "name": name or key.split(":", 1)[-1]}
+
+
+def _complaints_index(store: GraphStore) -> list[dict[str, Any]]:
+    out = []
+    for r in store.query("inv_complaints"):
+        text = " ".join(str(r.get(k) or "") for k in ("text", "reply", "result", "address"))
+        out.append({**r, "alltext": text, "t": parse_time(r["time"])})
+    return out
+
+
+def complaints_about(complaints: list[dict[str, Any]], keys: set[str], names: set[str]) -> list[dict[str, Any]]:
+    """Complaints linked to any of `keys` or naming any of `names` in their text."""
+    names = {n for n in names if n and len(n) >= 3}
+    hits = []
+    for c in complaints:
+        if keys & set(c["mentions"] or []) or keys & set(c["sites"] or []) or any(n in c["alltext"] for n in names):
+            hits.append(c)
+    return hits
+
+
+def _licensed(key: str, props: dict[str, Any], producers_of: dict[str, set[str]]) -> bool:
+    for p in ("licensed", "hw_license", "license", "许可证"):
+        if p in props and props[p] not in (None, ""):
+            return bool(props[p]) and str(props[p]).lower() not in ("false", "否", "0", "no")
+    if LICENSED_NAME.search(props.get("name") or ""):
+        return True
+    return len(producers_of.get(key, ())) >= 3
+
+
+def find_waste_chains(
+    store: GraphStore, company: str | None = None, site: str | None = None, include_all: bool | None = None
+) -> ChainReport:
+    """Waste chains, best (most suspicious) first.
+
+    `company`: only chains in which that company is producer, carrier or
+    receiver; `site`: only chains ending at that site.  With either filter
+    every chain is listed (flagged or not), else only flagged ones unless
+    `include_all`.
+    """
+    manifests = store.query("inv_manifests", company=None)
+    producers_of: dict[str, set[str]] = defaultdict(set)
+    for m in manifests:
+        producers_of[m["receiver"]].add(m["producer"])
+    docs = sorted({m["doc"] for m in manifests if m["doc"]})
+    parties: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for i in range(0, len(docs), 2000):
+        for r in store.query("inv_doc_parties", docs=docs[i : i + 2000]):
+            parties[r["doc"]].setdefault(r["role"] or "", r)
+    # group manifests into chains
+    groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+    for m in manifests:
+        p = parties.get(m["doc"], {})
+        carrier = p.get("carrier", {}).get("key")
+        vehicle = p.get("vehicle", {}).get("key")
+        driver = p.get("driver", {})
+        groups[(m["producer"], carrier, vehicle, driver.get("name"), m["receiver"])].append({**m, "parties": p})
+    vehicles = sorted({k[2] for k in groups if k[2]})
+    reads: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for i in range(0, len(vehicles), 2000):
+        for r in store.query("inv_vehicle_reads", keys=vehicles[i : i + 2000]):
+            r["t"] = parse_time(r["time"])
+            reads[r["vehicle"]].append(r)
+    dumped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in store.query("inv_dumped"):
+        dumped[r["who"]].append(r)
+    complaints = _complaints_index(store)
+    chains = []
+    for (producer, carrier, vehicle, _driver_name, receiver), ms in groups.items():
+        ms.sort(key=lambda m: (str(m["time"] or ""), m["doc"] or ""))
+        first = ms[0]
+        p = first["parties"]
+        flags = []
+        evidence = {m["doc"] for m in ms if m["doc"]}
+        # dump site: night read at a sensitive checkpoint after a manifest, or DUMPED_AT
+        dump = None
+        night_reads = []
+        for m in ms:
+            t = parse_time(m["time"])
+            if t is None or not vehicle:
+                continue
+            for r in reads.get(vehicle, []):
+                if r["t"] and t - timedelta(hours=2) <= r["t"] <= t + NIGHT_WINDOW and is_night(r["t"]):
+                    if sensitive_kind(r["site_name"], r["site_kind"]) and "警" not in vehicle:
+                        night_reads.append(r)
+        if night_reads:
+            night_reads.sort(key=lambda r: (r["t"], r["site"]))
+            r0 = night_reads[0]
+            dump = _node(r0["site"], "Site", r0["site_name"])
+            evidence.update(r["doc"] for r in night_reads if r["doc"])
+        for who in (vehicle, p.get("driver", {}).get("key"), carrier):
+            for d in dumped.get(who or "", []):
+                if dump is None:
+                    dump = _node(d["site"], "Site", d["site_name"])
+                if d["doc"]:
+                    evidence.add(d["doc"])
+        if dump is not None:
+            flags.append("night_at_sensitive_site")
+        rec_props = {**(first.get("receiver_props") or {}), "name": first.get("receiver_name")}
+        if first.get("receiver_label") != "Company" or not _licensed(receiver, rec_props, producers_of):
+            flags.append("unlicensed_receiver")
+        names = {first.get("producer_name"), _short_company(first.get("producer_name"))}
+        if carrier:
+            names |= {p.get("carrier", {}).get("name"), _short_company(p.get("carrier", {}).get("name"))}
+        ckeys = {producer, carrier or "", vehicle or ""}
+        if vehicle:
+            names.add(vehicle.split(":", 1)[1])
+        if dump is not None:
+            ckeys.add(dump["key"])
+        about = complaints_about(complaints, ckeys - {""}, {n for n in names if n})
+        if about:
+            flags.append("complaints")
+            evidence.update(c["doc"] for c in about)
+        score = 0.45 * ("night_at_sensitive_site" in flags) + 0.30 * ("unlicensed_receiver" in flags)
+        score += 0.25 * min(1.0, len(about) / 2)
+        path = [_node(producer, "Company", first.get("producer_name"))]
+        if carrier:
+            path.append(_node(carrier, "Company", p["carrier"].get("name")))
+        if p.get("driver"):
+            path.append(_node(p["driver"]["key"], "Person", p["driver"].get("name")))
+        if vehicle:
+            path.append(_node(vehicle, "Vehicle", p.get("vehicle", {}).get("plate") or vehicle.split(":", 1)[1]))
+        if dump is not None:
+            path.append(dump)
+        else:
+            path.append(_node(receiver, first.get("receiver_label") or "Company", first.get("receiver_name")))
+        tons = [m["tons"] for m in ms if isinstance(m.get("tons"), (int, float))]
+        chains.append(
+            Chain(
+                "waste",
+                path,
+                sorted(evidence),
+                round(score, 4),
+                flags,
+                {
+                    "manifests": [m["manifest"] for m in ms],
+                    "declared_receiver": receiver,
+                    "tons": round(sum(tons), 3),
+                    "first": first["time"],
+                    "last": ms[-1]["time"],
+                },
+            )
+        )
+    if company:
+        ck = company if ":" in company else f"company:{ids.normalize_uscc(company) or company}"
+        chains = [c for c in chains if any(n["key"] == ck for n in c.path) or c.details["declared_receiver"] == ck]
+    if site:
+        sk = site if site.startswith("site:") else f"site:{site}"
+        chains = [c for c in chains if c.path[-1]["key"] == sk]
+    if not (company or site or include_all):
+        chains = [c for c in chains if c.score > 0]
+    chains.sort(key=lambda c: (-c.score, [n["key"] for n in c.path]))
+    return ChainReport(chains)
+
+
+def compare_with_truth(result: ChainReport | dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
+    """Planted waste chains found: a chain naming the planted producer and its vehicle (or dump site)."""
+    data = result.to_dict() if hasattr(result, "to_dict") else result
+    rows = []
+    for p in truth.get("waste_chains", []):
+        prod = f"company:{ids.normalize_uscc(p['producer'].get('uscc')) or p['producer'].get('uscc')}"
+        veh = f"vehicle:{ids.normalize_plate(p.get('vehicle')) or p.get('vehicle')}" if p.get("vehicle") else None
+        carrier_name = (p.get("carrier") or {}).get("name")
+        found = None
+        for c in data["chains"]:
+            keys = {n["key"] for n in c["path"]}
+            names = " ".join(str(n.get("name") or "") for n in c["path"])
+            if (prod in keys or p["producer"]["name"] in names) and (
+                (veh and veh in keys) or (p.get("dump_site") and p["dump_site"] in names)
+            ):
+                found = c
+                break
+        rows.append(
+            {
+                "producer": p["producer"]["name"],
+                "vehicle": p.get("vehicle"),
+                "found": found is not None,
+                "carrier_right": bool(
+                    found and carrier_name and carrier_name in " ".join(str(n["name"]) for n in found["path"])
+                ),
+                "rank": data["chains"].index(found) + 1 if found else None,
+            }
+        )
+    return {
+        "planted": len(rows),
+        "found": sum(r["found"] for r in rows),
+        "chains": len(data["chains"]),
+        "per_chain": rows,
+    }
+
+
+__all__ = ["Chain", "ChainReport", "find_waste_chains", "compare_with_truth", "complaints_about"]

@@ -1,0 +1,435 @@
+"""Link exploration: entity search, k-hop neighbours, paths, timelines, documents.
+
+All reads go through named queries in `queries/investigations.cypher`; the
+graph algorithms on the fetched neighbourhoods are networkx's.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import networkx as nx
+from rapidfuzz import fuzz
+
+import investigations  # noqa: F401  (registers the query folder)
+from graph_schema import identifiers as ids
+from graph_schema.schema import LABELS
+from graph_schema.store import GraphStore, StoreError
+from investigations.common import node_name, parse_time
+
+MAX_HOPS = 6
+_TIME_PROPS = ("time", "last_seen", "first_seen")
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass
+class SearchHit:
+    key: str
+    label: str
+    name: str
+    score: float
+    props: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[SearchHit]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "hits": [h.to_dict() for h in self.hits]}
+
+
+def _grams(q: str) -> list[str]:
+    """Substrings that retrieve candidates: the whole query, its normalised identifier
+    forms, and its 2-grams (Chinese names) or 4-grams (codes) so one typo still finds it."""
+    q = ids.to_halfwidth(q).strip()
+    out = {q.lower()}
+    for norm in (ids.normalize_plate(q), ids.normalize_vessel(q), ids.normalize_uscc(q), ids.normalize_resident_id(q)):
+        if norm:
+            out.add(norm.lower())
+    compact = re.sub(r"[\s·•・.\-]", "", q).lower()
+    if compact:
+        out.add(compact)
+    n = 2 if re.search(r"[\u4e00-\u9fff]", compact) else 4
+    if len(compact) > n:
+        out.update(compact[i : i + n] for i in range(len(compact) - n + 1))
+    return sorted(x for x in out if x)
+
+
+def _subsequence(q: str, text: str) -> bool:
+    it = iter(text)
+    return all(ch in it for ch in q)
+
+
+def _match_score(q: str, key: str, props: dict[str, Any]) -> float:
+    qn = re.sub(r"[\s·•・.\-]", "", ids.to_halfwidth(q)).lower()
+    fields = [key.split(":", 1)[-1]]
+    for p in ("name", "title", "plate", "uscc", "id_card"):
+        if props.get(p):
+            fields.append(str(props[p]))
+    best = 0.0
+    for f in fields:
+        fn = re.sub(r"[\s·•・.\-]", "", f).lower()
+        if not fn:
+            continue
+        if fn == qn:
+            return 100.0
+        s = fuzz.ratio(qn, fn)
+        if qn in fn:
+            s = max(s, 80.0 + 15.0 * len(qn) / len(fn))
+        else:
+            s = max(s, 0.9 * fuzz.partial_ratio(qn, fn) if len(qn) >= 2 else 0)
+            if len(qn) >= 2 and _subsequence(qn, fn):  # 恒泰化工 in 长兴恒泰精细化工有限公司
+                s = max(s, 70.0 + 15.0 * len(qn) / len(fn))
+        best = max(best, s)
+    return round(best, 2)
+
+
+def search_entities(store: GraphStore, q: str, labels: list[str] | None = None, limit: int = 20) -> SearchResult:
+    """Fuzzy search over names, plates, vessel numbers, company codes and resident IDs.
+
+    Candidates come from a substring pre-filter in the store (whole query,
+    normalised identifier forms, and n-grams so one wrong character still
+    retrieves), then rapidfuzz's Levenshtein ratio ranks them.
+    """
+    q = (q or "").strip()
+    if not q:
+        raise ValueError("搜索词为空 / empty search query")
+    labels = list(labels or [])
+    for lab in labels:
+        if lab not in LABELS:
+            raise ValueError(f"未知类型 / unknown label {lab!r}")
+    if not labels:  # computed nodes are found through their own commands
+        labels = [lab for lab in LABELS if lab not in ("Document", "Alert", "Gang")]
+    rows = store.query("inv_search_candidates", grams=_grams(q), labels=labels, limit=max(2000, limit * 50))
+    hits = []
+    for r in rows:
+        props = r["props"] or {}
+        hits.append(
+            SearchHit(
+                r["key"], r["label"], node_name(r["label"], r["key"], props), _match_score(q, r["key"], props), props
+            )
+        )
+    hits.sort(key=lambda h: (-h.score, h.key))
+    return SearchResult(q, [h for h in hits if h.score >= 40][:limit])
+
+
+# --------------------------------------------------------------------------- neighbours
+
+
+@dataclass
+class Subgraph:
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    truncated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"nodes": self.nodes, "edges": self.edges, "truncated": self.truncated}
+
+
+def _rel_time_ok(props: dict[str, Any], since: Any, until: Any) -> bool:
+    """A relationship passes the time filter when any of its times falls in [since, until];
+    relationships without a time (structure: OWNS, FLOWS_INTO…) always pass."""
+    if since is None and until is None:
+        return True
+    times = [parse_time(props.get(p)) for p in _TIME_PROPS]
+    times = [t for t in times if t is not None]
+    if not times:
+        return True
+    lo = parse_time(since) if since is not None else None
+    hi = parse_time(until) if until is not None else None
+    if until is not None and hi is not None and len(str(until).strip()) <= 10:
+        hi = hi.replace(hour=23, minute=59, second=59)
+    return any((lo is None or t >= lo) and (hi is None or t <= hi) for t in times)
+
+
+def _node_row(key: str, label: str | None, props: dict[str, Any] | None) -> dict[str, Any]:
+    props = dict(props or {})
+    props.pop("text", None)  # documents: the full text is fetched with documents_for
+    props.pop("key", None)
+    return {"key": key, "label": label, "name": node_name(label, key, props), **props}
+
+
+def _get_node(store: GraphStore, key: str) -> dict[str, Any]:
+    rows = store.query("node_by_key", key=key)
+    if not rows:
+        raise ValueError(f"找不到实体 / no entity with key {key!r}")
+    return rows[0]
+
+
+def neighbours(
+    store: GraphStore,
+    key: str,
+    hops: int = 1,
+    labels: list[str] | None = None,
+    rel_types: list[str] | None = None,
+    since: Any = None,
+    until: Any = None,
+    limit: int = 200,
+) -> Subgraph:
+    """The entities within `hops` of `key` and the relationships between them.
+
+    `labels` restricts the walk to nodes of those labels (the start always
+    counts); `rel_types` to those relationship types; `since`/`until` keep
+    relationships with a time in range (timeless ones always pass).  At most
+    `limit` nodes, breadth-first, so hubs cannot flood the answer
+    (`truncated` says when it was cut).
+    """
+    if not 1 <= int(hops) <= MAX_HOPS:
+        raise ValueError(f"hops 应在 1–{MAX_HOPS} / hops must be 1–{MAX_HOPS}")
+    start = _get_node(store, key)
+    labels = list(labels or [])
+    for lab in labels:
+        if lab not in LABELS:
+            raise ValueError(f"未知类型 / unknown label {lab!r}")
+    nodes: dict[str, dict[str, Any]] = {key: _node_row(key, start["label"], start["props"])}
+    edges: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    frontier = [key]
+    truncated = False
+    for _ in range(int(hops)):
+        if not frontier:
+            break
+        rows = store.query("inv_expand", keys=frontier, types=list(rel_types or []), limit=max(limit * 20, 5000))
+        rows.sort(key=lambda r: (r["from"], r["type"], r["to"]))
+        nxt = []
+        for r in rows:
+            if labels and r["to_label"] not in labels:
+                continue
+            if not _rel_time_ok(r["props"] or {}, since, until):
+                continue
+            to = r["to"]
+            if to not in nodes:
+                if len(nodes) >= limit:
+                    truncated = True
+                    continue
+                nodes[to] = _node_row(to, r["to_label"], r["to_props"])
+                nxt.append(to)
+            props = dict(r["props"] or {})
+            ek = (r["head"], r["type"], r["tail"], str(props.get("fact", "")))
+            edges[ek] = {"head": r["head"], "type": r["type"], "tail": r["tail"], "props": props}
+        frontier = nxt
+    return Subgraph(list(nodes.values()), [edges[k] for k in sorted(edges)], truncated)
+
+
+# --------------------------------------------------------------------------- paths
+
+
+@dataclass
+class PathResult:
+    a: str
+    b: str
+    paths: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "paths": self.paths}
+
+
+def _ball(store: GraphStore, key: str, radius: int, frontier_limit: int) -> list[dict[str, Any]]:
+    seen = {key}
+    frontier = [key]
+    out = []
+    for _ in range(radius):
+        if not frontier:
+            break
+        rows = store.query("inv_expand", keys=frontier, types=[], limit=frontier_limit)
+        nxt = []
+        for r in rows:
+            out.append(r)
+            if r["to"] not in seen:
+                seen.add(r["to"])
+                nxt.append(r["to"])
+        frontier = nxt
+    return out
+
+
+def find_paths(
+    store: GraphStore, a: str, b: str, max_hops: int = 4, all_simple: bool = False, limit: int = 10
+) -> PathResult:
+    """Shortest path (the store's bidirectional BFS), or all simple paths up to `max_hops`.
+
+    All simple paths: fetch the balls of radius ⌈max_hops/2⌉ around both ends
+    (every node of such a path lies within that distance of one end, and every
+    edge is seen from its nearer end), then `networkx.all_simple_edge_paths`
+    with `cutoff=max_hops` on that multigraph.  Paths come back shortest first,
+    then in key order, at most `limit`.  Each path is
+    `{"keys": [...], "hops": [{"head","type","tail","props"}], "length": n}`.
+    """
+    if not 1 <= int(max_hops) <= MAX_HOPS:
+        raise ValueError(f"max_hops 应在 1–{MAX_HOPS} / max_hops must be 1–{MAX_HOPS}")
+    for k in (a, b):
+        _get_node(store, k)
+    if not all_simple:
+        p = store.shortest_path(a, b, max_hops=int(max_hops))
+        paths = [] if p is None else [{**p, "length": len(p["hops"])}]
+        return PathResult(a, b, paths)
+    radius = math.ceil(int(max_hops) / 2)
+    G = nx.MultiGraph()
+    for r in _ball(store, a, radius, 20000) + _ball(store, b, radius, 20000):
+        props = r["props"] or {}
+        G.add_edge(
+            r["head"],
+            r["tail"],
+            key=(r["type"], str(props.get("fact", ""))),
+            type=r["type"],
+            head=r["head"],
+            tail=r["tail"],
+            props=props,
+        )
+    found = []
+    if a in G and b in G:
+        for epath in nx.all_simple_edge_paths(G, a, b, cutoff=int(max_hops)):
+            keys = [a]
+            hops = []
+            for u, v, k in epath:
+                data = G.edges[u, v, k]
+                keys.append(v)
+                hops.append({"head": data["head"], "type": data["type"], "tail": data["tail"], "props": data["props"]})
+            found.append((len(hops), keys, hops))
+            if len(found) >= 20000:
+                break
+    found.sort(key=lambda t: (t[0], t[1], [h["type"] for h in t[2]]))
+    paths = []
+    for n, keys, hops in found[:limit]:
+        paths.append({"keys": keys, "hops": hops, "length": n})
+    return PathResult(a, b, paths)
+
+
+# --------------------------------------------------------------------------- timeline & documents
+
+
+@dataclass
+class Timeline:
+    key: str
+    label: str
+    name: str
+    events: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "label": self.label, "name": self.name, "events": self.events}
+
+
+def timeline(store: GraphStore, key: str, limit: int = 5000) -> Timeline:
+    """Everything dated that touches the entity, oldest first.
+
+    One event per relationship with a time: its own `time` (plate reads,
+    manifests) or the time of the document it stands on (`first_seen`, or the
+    Document's `time` for INVOLVED_IN / MENTIONS).  Events:
+    `{"time", "type", "direction", "other": {"key","label","name"}, "doc", "quote", "props"}`.
+    """
+    node = _get_node(store, key)
+    rows = store.query("inv_node_rels", key=key, limit=limit)
+    events = []
+    for r in rows:
+        props = dict(r["props"] or {})
+        t = (
+            props.get("time")
+            or (r["other_time"] if r["other_label"] == "Document" else None)
+            or props.get("first_seen")
+        )
+        if not t:
+            continue
+        pt = parse_time(t)
+        other_props = {"name": r["other_name"], "title": r["other_title"]}
+        events.append(
+            {
+                "time": pt.isoformat(sep=" ") if pt else str(t),
+                "type": r["type"],
+                "direction": "out" if r["head"] == key else "in",
+                "other": {
+                    "key": r["other"],
+                    "label": r["other_label"],
+                    "name": node_name(r["other_label"], r["other"], other_props),
+                },
+                "doc": props.get("doc") or (r["other"] if r["other_label"] == "Document" else None),
+                "quote": props.get("quote", ""),
+                "props": {k: v for k, v in props.items() if k not in ("quote", "doc")},
+            }
+        )
+    events.sort(key=lambda e: (e["time"], e["type"], e["other"]["key"]))
+    return Timeline(key, node["label"], node_name(node["label"], key, node["props"]), events)
+
+
+@dataclass
+class DocumentList:
+    key: str
+    documents: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "documents": self.documents}
+
+
+def documents_for(store: GraphStore, key: str, limit: int = 2000) -> DocumentList:
+    """The documents that mention or involve the entity, each with the quoted sentences.
+
+    A document counts when it is linked to the entity directly (MENTIONS,
+    INVOLVED_IN, LOCATED_AT) or stands behind one of the entity's
+    relationships (provenance `doc`); `quotes` lists the distinct quotes, with
+    the relationship type each supports.  Newest first.
+    """
+    _get_node(store, key)
+    rows = store.query("inv_node_rels", key=key, limit=limit)
+    per_doc: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        props = r["props"] or {}
+        dk = r["other"] if r["other_label"] == "Document" else props.get("doc")
+        if not dk or not str(dk).startswith("doc:"):
+            continue
+        q = {
+            "type": r["type"],
+            "quote": props.get("quote", "") or "",
+            "start": props.get("start"),
+            "end": props.get("end"),
+        }
+        lst = per_doc.setdefault(dk, [])
+        if q["quote"] and q not in lst:
+            lst.append(q)
+    docs = store.query("inv_docs_by_keys", keys=sorted(per_doc)) if per_doc else []
+    out = []
+    for d in docs:
+        out.append(
+            {
+                "key": d["key"],
+                "source": d["source"],
+                "title": d["title"],
+                "time": d["time"],
+                "quotes": per_doc.get(d["key"], []),
+            }
+        )
+    known = {d["key"] for d in out}
+    for dk in sorted(set(per_doc) - known):  # provenance names a document not (yet) in the graph
+        out.append(
+            {
+                "key": dk,
+                "source": dk.split(":")[1] if dk.count(":") >= 2 else None,
+                "title": None,
+                "time": None,
+                "quotes": per_doc[dk],
+            }
+        )
+    out.sort(key=lambda d: (str(d["time"] or ""), d["key"]), reverse=True)
+    return DocumentList(key, out)
+
+
+__all__ = [
+    "SearchHit",
+    "SearchResult",
+    "Subgraph",
+    "PathResult",
+    "Timeline",
+    "DocumentList",
+    "StoreError",
+    "search_entities",
+    "neighbours",
+    "find_paths",
+    "timeline",
+    "documents_for",
+]
