@@ -223,7 +223,7 @@ def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merg
 def make_merger(nlp: Language, name: str):
     def merger(doc: Doc) -> Doc:
         text = _text(doc)
-        chosen = domain.postfilter(text, resolve(_cands(doc)))
+        chosen = domain.propagate(text, domain.postfilter(text, resolve(_cands(doc))))
         usccs = doc._.usccs or []
         ents: list[Entity] = []
         for c in chosen:

@@ -257,7 +257,7 @@ _CONT_RE = re.compile(
     r"(?:街道|社区|镇|乡|村|路|街|大道|巷|弄|港|溪|河|塘|湖|浦|漾|荡|渠|江|桥)"
 )
 _GENERIC_AFTER = {
-    "河": "道里边上面口岸头水沿",
+    "河": "道里边上面口岸头水沿床滩",
     "港": "口里",
     "溪": "里边水",
     "塘": "里边",
@@ -486,7 +486,9 @@ _NOT_NAMES = set(
 )
 
 
-_ROLE_PREFIX = re.compile(r"(?:老板|船主|车主|司机|驾驶员|船长|负责人|经营者|业主|户主|村民|嫌疑人|当事人|法人)")
+_ROLE_PREFIX = re.compile(
+    r"(?:实际控制人|控制人|法定代表人|法人代表|代表人|承包人|经营人|老板|船主|车主|司机|驾驶员|船长|负责人|经营者|业主|户主|村民|嫌疑人|当事人|法人|股东|员工|工人)"
+)
 
 
 def find_persons(text: str, words: list[Word]) -> list[Cand]:
@@ -538,6 +540,29 @@ _WASTE_NOT_BEFORE = re.compile(
 )
 
 
+def propagate(text: str, chosen: list[Cand]) -> list[Cand]:
+    """A name recognised once is the same name elsewhere in the document: "实际控制人马永福 …
+    将马永福抓获"."""
+    names = {text[c.start : c.end]: c for c in chosen if c.label in ("PERSON", "ORG") and c.end - c.start >= 2}
+    if not names:
+        return chosen
+    occupied = bytearray(len(text))
+    for c in chosen:
+        occupied[c.start : c.end] = b"\1" * (c.end - c.start)
+    extra = []
+    for name in sorted(names, key=len, reverse=True):
+        c = names[name]
+        pos = text.find(name)
+        while pos >= 0:
+            end = pos + len(name)
+            # not inside a longer name: "王某" in "王某某", "周卫东" in "小周卫东"
+            if not any(occupied[pos:end]) and text[end : end + 1] not in ("某", "甲", "乙", "丙"):
+                extra.append(c._replace(start=pos, end=end, confidence=round(c.confidence * 0.95, 2)))
+                occupied[pos:end] = b"\1" * (end - pos)
+            pos = text.find(name, end)
+    return sorted(chosen + extra, key=lambda x: x.start) if extra else chosen
+
+
 def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
     # contiguous time expressions are one TIME: "4月13日至15日" + "每日傍晚"
     merged: list[Cand] = []
@@ -566,6 +591,17 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
                 continue
             if c.label == "ORG" and _GENERIC_ORG_START.match(seg):
                 continue  # "镇农办", "上游生猪养殖合作社": a kind of body, not a named one
+            if c.label == "ORG" and c.method == "model" and re.search(r"(?:办|局|队|所|站)(?:和|及|与)", seg):
+                continue  # "海防办和执法大队": two generic bodies joined
+            if c.label == "LOC" and seg[-1] in "艇船车机":
+                continue
+            if c.label == "LOC" and c.start > 0 and text[c.start - 1] == "以" and seg[0] in "东西南北":
+                # "马蹄寺以西山沟": 以西 is a direction, the rest a generic place
+                rest = seg[1:]
+                if len(rest) < 2 or rest in _GENERIC_PLACE or rest in ("海", "海域", "山沟", "山"):
+                    continue
+                c = c._replace(start=c.start + 1)
+                seg = rest
             if seg[0] in "座个条块片处家" or (len(seg) == 2 and seg[0] in _LEAD_STRIP):
                 continue
             if c.label == "ORG" and c.method == "model" and not _ORGISH_END.search(seg):
