@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import inv_story as story
+import pytest
+
+from investigations import alerts, chains, water
+
+
+@pytest.fixture()
+def story_store(empty_store):
+    empty_store.write_batch(story.build())
+    return empty_store
+
+
+def test_main_story_waste_chain(sample_store):
+    rep = chains.find_waste_chains(sample_store).to_dict()
+    top = rep["chains"][0]
+    assert set(top) == {"kind", "path", "evidence", "score"}
+    keys = [n["key"] for n in top["path"]]
+    assert keys[0] == "company:91330522704523184E"  # producer first (upstream → downstream)
+    assert "vehicle:浙E5G378" in keys and "company:长兴顺远货运有限公司" in keys
+    assert keys[-1] == "site:KK330522006"  # ends at the pit, not the declared receiver
+    assert "doc:manifest:2024330522000204" in top["evidence"]
+    assert any(e.startswith("doc:hotline:") for e in top["evidence"])
+    by_company = chains.find_waste_chains(sample_store, company="company:长兴顺远货运有限公司").to_dict()
+    assert by_company["chains"] and all(
+        "company:长兴顺远货运有限公司" in {n["key"] for n in c["path"]} for c in by_company["chains"]
+    )
+    by_site = chains.find_waste_chains(sample_store, site="site:KK330522006").to_dict()
+    assert len(by_site["chains"]) == 1
+
+
+def test_story_chain_compare_with_truth(story_store):
+    rep = chains.find_waste_chains(story_store)
+    truth = {"waste_chains": [{"producer": {"uscc": "91330522704523184E", "name": "长兴恒泰精细化工有限公司"},
+                               "carrier": {"name": "长兴顺远货运有限公司"}, "vehicle": "浙E5G378", "dump_site": "青岭村"}]}  # fmt: skip
+    cmp = chains.compare_with_truth(rep, truth)
+    assert cmp["found"] == 1 and cmp["per_chain"][0]["carrier_right"]
+
+
+def test_upstream_ranks_pollutant_match_first(story_store):
+    rep = water.upstream_candidates(story_store, "JC-1").to_dict()
+    assert rep["station"] == "site:JC-1"
+    assert [c["outfall"] for c in rep["candidates"]] == ["site:PK-1", "site:PK-2"]  # acid (pH) beats the nearer farm
+    assert rep["candidates"][0]["company"]["key"] == "company:91330522704523184E"
+    assert rep["candidates"][0]["hops"] == 1 and rep["candidates"][1]["hops"] == 0
+    with pytest.raises(ValueError):
+        water.upstream_candidates(story_store, "JC-NOPE")
+
+
+def test_upstream_samples(sample_store):
+    rep = water.upstream_candidates(sample_store, "JC-DQ-01").to_dict()
+    assert rep["candidates"][0]["outfall"] == "site:PK-DQ-001"
+
+
+def test_alerts_main_story(sample_store):
+    got = alerts.list_alerts(sample_store)
+    kinds = {(a.kind, tuple(a.targets)) for a in got}
+    assert any(k == "night_dwell" and "vehicle:浙E5G378" in t for k, t in kinds)
+    assert any(k == "manifest_off_route" and "vehicle:浙E5G378" in t for k, t in kinds)
+    assert not any("警" in t for _, ts in kinds for t in ts)  # the police car at the pit is not flagged
+    short = [a for a in got if a.kind == "manifest_short"]
+    assert any(a.details.get("manifest") == "2024330522000163" for a in short)  # April: 9.6 t instead of ~20
+    for a in got:
+        d = a.to_dict()
+        assert d["evidence"] and 0 < d["score"] <= 1
+    stored = sample_store._read("MATCH (a:Alert)-[:FLAGS]->(e) RETURN count(DISTINCT a) AS n", {})
+    assert stored[0]["n"] == len(got)
+
+
+def test_alerts_idempotent(story_store):
+    a1 = [a.to_dict() for a in alerts.run_detectors(story_store)]
+    a2 = [a.to_dict() for a in alerts.run_detectors(story_store)]
+    assert a1 == a2
+    assert len(alerts.list_alerts(story_store)) == len(a1)
+
+
+def test_alert_precision():
+    ours = [
+        alerts.Alert("night_dwell", 0.8, "t", ["vehicle:浙E5G378", "site:KK1"], ["doc:anpr:1"]),
+        alerts.Alert("night_dwell", 0.5, "t", ["vehicle:浙E0001", "site:KK1"], ["doc:anpr:2"]),
+    ]
+    truth = {"alerts": [{"kind": "night_dwell", "plate": "浙E·5G378", "true": True},
+                        {"kind": "night_dwell", "plate": "浙E0001", "true": False}]}  # fmt: skip
+    p = alerts.alert_precision(ours, truth)
+    assert p["true_positive"] == 1 and p["false_positive"] == 1 and p["precision"] == 0.5 and p["recall"] == 1.0

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+
+@pytest.fixture()
+def cli(sample_store):
+    from api.cli.main import app
+
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(app, ["--data-dir", str(sample_store.data_dir_for_tests), *args])
+
+    return run
+
+
+def test_json_commands(cli):
+    out = json.loads(cli("gangs", "--json", "--min-size", "3").stdout)
+    assert "gangs" in out
+    out = json.loads(cli("chains", "--json").stdout)
+    assert out["chains"][0]["kind"] == "waste"
+    out = json.loads(cli("upstream", "JC-DQ-01", "--json").stdout)
+    assert out["station"] == "site:JC-DQ-01" and out["candidates"]
+    out = json.loads(cli("search", "浙E5G378", "--json").stdout)
+    assert out["hits"][0]["key"] == "vehicle:浙E5G378"
+    out = json.loads(cli("alerts", "--json").stdout)
+    assert out["alerts"]
+    assert json.loads(cli("neighbours", "vehicle:浙E5G378", "--json").stdout)["nodes"]
+    assert json.loads(cli("path", "vehicle:浙E5G378", "company:91330522704523184E", "--json").stdout)["paths"]
+    assert json.loads(cli("timeline", "vehicle:浙E5G378", "--json").stdout)["events"]
+    assert json.loads(cli("docs", "vehicle:浙E5G378", "--json").stdout)["documents"]
+
+
+def test_user_errors_are_one_line(cli):
+    r = cli("upstream", "NOPE")
+    assert r.exit_code == 2
+    r = cli("neighbours", "vehicle:nope")
+    assert r.exit_code == 2
+    r = cli("gangs", "--min-size", "1")
+    assert r.exit_code == 2
