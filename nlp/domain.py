@@ -23,6 +23,11 @@ ORG_SUFFIXES = (
     "股份经济合作社",
     "合作社",
     "经营部",
+    "维修部",
+    "修理部",
+    "服务部",
+    "销售部",
+    "加工部",
     "商行",
     "门市部",
     "养殖场",
@@ -103,7 +108,7 @@ def _org_start(text: str, words: list[Word], wi: int, suffix_start: int) -> int 
     return start
 
 
-_ADDR_END = re.compile(r"(?:镇|乡|街道|村|社区|路|号|组|工业园区|开发区)")
+_ADDR_END = re.compile(r"(?:镇|乡|街道|村|社区|路|号|组|弄|工业园区|开发区)")
 _LEAD_STRIP = "经在对据于将向从接由"
 
 
@@ -123,11 +128,17 @@ def find_orgs(text: str, words: list[Word]) -> list[Cand]:
         b = _BRANCH_RE.match(text, e)
         if b and m.group().endswith(("公司", "厂")):
             e = b.end()
-        wi = bisect.bisect_right(starts, s_suf) - 1
+        name_end = s_suf
+        if text[s_suf - 1 : s_suf] in ("）", ")"):
+            # "浙江天能电池（长兴）有限公司": walk back from before the bracket
+            ob = max(text.rfind("（", max(0, s_suf - 10), s_suf), text.rfind("(", max(0, s_suf - 10), s_suf))
+            if ob > 0:
+                name_end = ob
+        wi = bisect.bisect_right(starts, name_end) - 1
         if wi < 0:
             continue
-        start = _org_start(text, words, wi, s_suf)
-        if start is None or start >= s_suf:
+        start = _org_start(text, words, wi, name_end)
+        if start is None or start >= name_end:
             continue
         name_words = [w for w in words if w[0] >= start and w[1] <= s_suf]
         # cut a common-noun lead-in before the first place name: "渣土车所属湖州通衢…"
@@ -143,16 +154,19 @@ def find_orgs(text: str, words: list[Word]) -> list[Cand]:
             start = name_words[0][0]
         while start < s_suf and text[start] in _LEAD_STRIP:
             start += 1
-        # an address in front of the name: "织里镇河西村湖州织里顺风童装厂"
+        # an address in front of the name.  Town-level prefixes belong to registered names
+        # ("德清县新市镇兴旺畜禽养殖专业合作社"); a village, road or house number does not
+        # ("织里镇河西村湖州织里顺风童装厂").
         last_addr = None
         for am in _ADDR_END.finditer(text, start, s_suf):
             if text[am.end() : am.end() + 1] not in ("市", "县", "区", "镇"):
-                last_addr = am.end()
+                last_addr = am
         if last_addr is not None:
-            rest = text[last_addr:s_suf]
-            if len(rest) < 4:
+            rest = text[last_addr.end() : s_suf]
+            if len(rest) < 4 and not (len(rest) >= 2 and m.group() in ("有限公司", "有限责任公司", "股份有限公司")):
                 continue  # "长城村养殖场", "善琏镇湖笔厂": a place plus a kind, no name
-            start = last_addr
+            if last_addr.group() not in ("镇", "乡", "街道"):
+                start = last_addr.end()
         name = text[start:s_suf]
         inner = [w for w in name_words if w[0] >= start]
         if not name or (inner and all(text[w[0] : w[1]] in GENERIC_NAME_WORDS for w in inner)):
