@@ -103,6 +103,7 @@ def make_identifiers(nlp: Language, name: str, times: bool):
 
 
 _PLACE_AFTER_NAME = set("口村镇港桥湾岛浜埠岙")
+_NAME_TAIL_RE = __import__("re").compile(r"[\u4e00-\u9fff](?=[二两三四五]人|等人|等[，,。]|、)")
 _WASTE_HEADS = {"废水", "废液", "污泥", "废渣", "边角料", "垃圾", "废物", "粪污", "污水", "残渣", "废油", "废料"}
 _NOT_QUALIFIERS = {
     "褐色",
@@ -213,6 +214,8 @@ def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merg
                         # "小梅口", "王家村": a name-like word that heads a place
                         c.append(Cand(s, e + 1, "LOC", "model", rules.P_MODEL_LOC, 0.6))
                         continue
+                    if tag == "PER" and e - s == 2 and _NAME_TAIL_RE.match(text, e):
+                        e += 1  # "张立" + "新二人": LAC stopped one character short
                     c.append(Cand(s, e, lab[0], "model", lab[1], 0.8))
         return doc
 
