@@ -27,36 +27,48 @@ def extract_cmd(
     batch_size: int = typer.Option(256, "--batch-size", help="每批文档数"),
 ) -> None:
     """从 JSONL 文本中抽取实体与关系。"""
-    from nlp.evaluate import GoldError, read_jsonl
+    from nlp.evaluate import GoldError, iter_jsonl
 
-    try:
-        docs = read_jsonl(input)
-    except GoldError as exc:
-        _fail(str(exc))
+    if not input.is_file():
+        _fail(f"找不到文件：{input}")
     from nlp import extract_texts
 
     try:
         out = output.open("w", encoding="utf-8")
     except OSError as exc:
         _fail(f"无法写入 {output}：{exc.strerror}")
-    n_ent = n_rel = 0
+    n_doc = n_ent = n_rel = 0
+
+    def flush(chunk: list[dict]) -> None:
+        nonlocal n_doc, n_ent, n_rel
+        for d, ex in zip(chunk, extract_texts([d["text"] for d in chunk], batch_size=batch_size)):
+            ents = [{"start": e.start, "end": e.end, "label": e.label, "text": e.text} for e in ex.entities]
+            for e, full in zip(ents, ex.entities):
+                if full.normalized:
+                    e["normalized"] = full.normalized
+            rels = []
+            for r in ex.relations:
+                rd = asdict(r)
+                rd["sentence"] = ex.sentence(r)
+                rels.append(rd)
+            n_doc += 1
+            n_ent += len(ents)
+            n_rel += len(rels)
+            out.write(json.dumps({"id": d["id"], "entities": ents, "relations": rels}, ensure_ascii=False) + "\n")
+
     with out:
-        for start in range(0, len(docs), batch_size * 8):
-            chunk = docs[start : start + batch_size * 8]
-            for d, ex in zip(chunk, extract_texts([d["text"] for d in chunk], batch_size=batch_size)):
-                ents = [{"start": e.start, "end": e.end, "label": e.label, "text": e.text} for e in ex.entities]
-                for e, full in zip(ents, ex.entities):
-                    if full.normalized:
-                        e["normalized"] = full.normalized
-                rels = []
-                for r in ex.relations:
-                    rd = asdict(r)
-                    rd["sentence"] = ex.sentence(r)
-                    rels.append(rd)
-                n_ent += len(ents)
-                n_rel += len(rels)
-                out.write(json.dumps({"id": d["id"], "entities": ents, "relations": rels}, ensure_ascii=False) + "\n")
-    typer.echo(f"已处理 {len(docs)} 篇文档：{n_ent} 个实体，{n_rel} 条关系 → {output}", err=True)
+        chunk: list[dict] = []
+        try:
+            for d in iter_jsonl(input):  # streamed: files may be large
+                chunk.append(d)
+                if len(chunk) >= batch_size * 8:
+                    flush(chunk)
+                    chunk = []
+        except GoldError as exc:
+            flush(chunk)
+            _fail(str(exc))
+        flush(chunk)
+    typer.echo(f"已处理 {n_doc} 篇文档：{n_ent} 个实体，{n_rel} 条关系 → {output}", err=True)
 
 
 @app.command("eval")

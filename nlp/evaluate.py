@@ -24,10 +24,14 @@ class GoldError(ValueError):
 
 
 def read_jsonl(path: str | Path, need_entities: bool = False) -> list[dict]:
+    return list(iter_jsonl(path, need_entities))
+
+
+def iter_jsonl(path: str | Path, need_entities: bool = False):
+    """Yield the documents of a JSONL file one by one; GoldError names file and line."""
     p = Path(path)
     if not p.is_file():
         raise GoldError(f"找不到文件：{p}")
-    docs = []
     with p.open(encoding="utf-8-sig") as f:
         for lineno, line in enumerate(f, 1):
             if not line.strip():
@@ -50,8 +54,7 @@ def read_jsonl(path: str | Path, need_entities: bool = False) -> list[dict]:
                     if not (0 <= e["start"] < e["end"] <= len(d["text"])):
                         raise GoldError(f"{p} 第 {lineno} 行的实体偏移越界：{e}")
             d.setdefault("id", str(lineno))
-            docs.append(d)
-    return docs
+            yield d
 
 
 @dataclass
