@@ -74,7 +74,12 @@ def stored_gangs(store: GraphStore) -> dict[str, Any]:
             g["members"].append(m)
             if r["leader"] or props.get("leader") == r["member"]:
                 g["leader"] = {"key": m["key"], "name": m["name"]}
-    out = sorted(gangs.values(), key=lambda g: (-(g["score"] or 0), g["key"]))
+    if gangs:
+        for r in store.query("inv_gang_vehicles"):
+            g = gangs.get(r["gang"])
+            if g is not None and r["vehicle"].split(":", 1)[-1] not in g["vehicles"]:
+                g["vehicles"].append(r["vehicle"].split(":", 1)[-1])
+    out = sorted(gangs.values(), key=lambda g: (g["props"].get("rank") or 10**9, -(g["score"] or 0), g["key"]))
     return {"gangs": out, "source": "stored"}
 
 

@@ -24,8 +24,12 @@ def _layer(module: str, attr: str):
         raise HTTPException(503, f"该分析尚不可用 / {module}.{attr} is not installed") from None
 
 
-def _dict(report: Any) -> dict:
-    return report.to_dict() if hasattr(report, "to_dict") else report
+def _dict(report: Any) -> Any:
+    if hasattr(report, "to_dict"):
+        return report.to_dict()
+    if isinstance(report, list):
+        return [_dict(x) for x in report]
+    return report
 
 
 def _cached(v: Viewer, name: str, compute):

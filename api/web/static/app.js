@@ -317,6 +317,7 @@ function showGang(g, i) {
   const members = g.members.map((m) => `<li class="member" data-key="${esc(m.key)}">${g.leader && g.leader.key === m.key ? '<span class="leader">首要分子</span> ' : ""}${esc(m.name)} <span class="hint">${esc(m.id_card || "")}</span></li>`).join("");
   view.innerHTML = `<h3>团伙 ${i + 1}</h3><ul class="list">${members}</ul>
     ${g.vehicles && g.vehicles.length ? `<div>车辆：${g.vehicles.map((v) => esc(v.name || v.key || v)).join("、")}</div>` : ""}
+    ${g.vessels && g.vessels.length ? `<div>船舶：${g.vessels.map((v) => esc(v.name || v.key || v)).join("、")}</div>` : ""}
     <button id="gang-draw" type="button">在画布上显示</button>`;
   view.querySelectorAll(".member").forEach((li) => { li.onclick = () => addEntity(li.dataset.key, li.textContent, "Person"); });
   $("#gang-draw").onclick = async () => {
@@ -358,7 +359,7 @@ async function loadAlerts() {
     ul.innerHTML = r.alerts.length ? "" : "<li>无预警</li>";
     for (const a of r.alerts) {
       const li = document.createElement("li");
-      li.innerHTML = `<span class="tag">${esc(a.detector || "预警")}</span>${esc(a.title || a.message || a.key)}`;
+      li.innerHTML = `<span class="tag">${esc(a.kind || a.detector || "预警")}</span><span class="score">${a.score != null ? Number(a.score).toFixed(2) : ""}</span>${esc(a.title || a.message || a.key)}`;
       li.onclick = () => (a.targets || []).slice(0, 20).forEach((k) => addEntity(k, k, ""));
       ul.appendChild(li);
     }
