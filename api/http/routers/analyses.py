@@ -70,7 +70,7 @@ def detect_gangs(
 def gang(key: str, v: Viewer = Depends(require("explore"))) -> dict:
     key = v.key(key)
     for g in gangs(v)["gangs"]:  # already masked
-        if key in (g.get("key"), g.get("id"), v.ctx.masker.mask_key(key)):
+        if key in (g.get("key"), g.get("id")):
             return g
     raise HTTPException(404, f"找不到团伙 / no gang {key!r}")
 
