@@ -38,7 +38,6 @@ def _audit_event(request: Request, status: int, ms: float) -> dict:
         "client": request.client.host if request.client else None,
         "ms": round(ms, 1),
     }
-    event["query"].pop("access_token", None)
     event.update(getattr(request.state, "audit", None) or {})
     return event
 

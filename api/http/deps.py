@@ -34,8 +34,6 @@ def get_store(ctx: AppContext = Depends(get_ctx)) -> GraphStore:
 
 def current_user(request: Request, token: str | None = Depends(oauth2), ctx: AppContext = Depends(get_ctx)) -> User:
     if not token:
-        token = request.query_params.get("access_token")  # only for plain links (downloads)
-    if not token:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "未登录 / not authenticated", {"WWW-Authenticate": "Bearer"})
     try:
         claims = decode(ctx.secret, token)
