@@ -15,10 +15,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 
+from spacy.lang.zh import ChineseTokenizer
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import minibatch
+from spacy.util import minibatch, registry
 
 from nlp import domain, rules
 from nlp.gazetteer import WASTE_CODE_RE, load_terms
@@ -53,6 +54,24 @@ _LAC_LABELS = {
     "LOC": ("LOC", rules.P_MODEL_LOC),
     "TIME": ("TIME", rules.P_MODEL_TIME),
 }
+
+
+class CharTokenizer(ChineseTokenizer):
+    """spaCy's character segmenter that also keeps the input string on the Doc:
+    `Doc.text` re-joins every token on each access, which cost more than the rules."""
+
+    def __call__(self, text: str) -> Doc:
+        doc = super().__call__(text)
+        doc._.raw_text = text
+        return doc
+
+
+@registry.tokenizers("eco.zh_char_tokenizer.v1")
+def create_char_tokenizer():
+    def factory(nlp: Language) -> CharTokenizer:
+        return CharTokenizer(nlp.vocab, segmenter="char")
+
+    return factory
 
 
 class LACTagger:

@@ -592,6 +592,12 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
     blocked = [(m.start(), m.end()) for m in _CASE_NO_RE.finditer(text)]
     for c in chosen:
         seg = text[c.start : c.end]
+        if seg != seg.strip():  # never start or end an entity on whitespace
+            lead = len(seg) - len(seg.lstrip())
+            seg = seg.strip()
+            if not seg:
+                continue
+            c = c._replace(start=c.start + lead, end=c.start + lead + len(seg))
         if blocked and c.label not in _IDENT_LABELS and any(c.start < b and c.end > a for a, b in blocked):
             continue
         if c.label == "PERSON":

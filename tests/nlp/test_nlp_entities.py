@@ -68,6 +68,14 @@ def test_contract_offsets_labels_order_and_empty_input():
     assert all(a.end <= b.start for a, b in zip(ex.entities, ex.entities[1:]))
 
 
+def test_entities_never_start_or_end_on_whitespace():
+    ex = extract_texts(["  浙E 5G378  周卫东\n驾驶货车，\n王某某\t伙同 李某甲"])[0]
+    assert ex.entities
+    for e in ex.entities:
+        assert e.text == e.text.strip() and ex.text[e.start : e.end] == e.text
+    assert {"浙E 5G378", "周卫东", "王某某", "李某甲"} <= {e.text for e in ex.entities}
+
+
 def test_thread_safe_concurrent_calls():
     texts = [f"第{i}号：犯罪嫌疑人周卫东驾驶浙E5G378将废酸倒入长兴县煤山镇青岭村矿坑。" for i in range(40)]
     expected = [labels(x) for x in extract_texts(texts)]
