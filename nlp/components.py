@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from spacy.lang.zh import ChineseTokenizer
 from spacy.language import Language
@@ -94,11 +95,22 @@ class LACTagger:
         return next(iter(self.pipe([doc])))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
-        for batch in minibatch(docs, size=batch_size or self.batch_size):
-            tagged = self.lac.tag_batch([_text(d) for d in batch])
-            for doc, words in zip(batch, tagged):
-                doc._.lac_words = words
-                yield doc
+        """Tag batch k+1 in the background while the later components work on batch k
+        (onnxruntime releases the GIL, the rules hold it)."""
+        lac = self.lac
+        batches = iter(minibatch(docs, size=batch_size or self.batch_size))
+        current = next(batches, None)
+        if current is None:
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="lac-prefetch") as ahead:
+            future = ahead.submit(lac.tag_batch, [_text(d) for d in current])
+            while current is not None:
+                following = next(batches, None)
+                next_future = ahead.submit(lac.tag_batch, [_text(d) for d in following]) if following else None
+                for doc, words in zip(current, future.result()):
+                    doc._.lac_words = words
+                    yield doc
+                current, future = following, next_future
 
 
 @Language.factory("eco_lac", default_config={"batch_size": 256})
