@@ -134,7 +134,10 @@ def make_identifiers(nlp: Language, name: str, times: bool):
 
 
 _PLACE_AFTER_NAME = set("口村镇港桥湾岛浜埠岙")
-_NAME_TAIL_RE = __import__("re").compile(r"[\u4e00-\u9fff](?=[二两三四五]人|等人|等[，,。]|、)")
+_NAME_TAIL_RE = __import__("re").compile(
+    r"[^\W\d_也都又还就已曾先再才被把将在和与及等的了是为系从向对于因但而并或称说驾开带到去来]"
+    r"(?=[二两三四五]人|等人|等[，,。]|、|伙同|纠集|一起|共同)"
+)
 _WASTE_HEADS = {"废水", "废液", "污泥", "废渣", "边角料", "垃圾", "废物", "粪污", "污水", "残渣", "废油", "废料"}
 _NOT_QUALIFIERS = {
     "褐色",
@@ -257,7 +260,7 @@ def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merg
 def make_merger(nlp: Language, name: str):
     def merger(doc: Doc) -> Doc:
         text = _text(doc)
-        chosen = domain.propagate(text, domain.postfilter(text, resolve(_cands(doc))))
+        chosen = domain.propagate(text, domain.postfilter(text, resolve(_cands(doc), text)))
         usccs = doc._.usccs or []
         ents: list[Entity] = []
         for c in chosen:

@@ -264,7 +264,7 @@ _GENERIC_PLACE = set(
     "村里 河里 河道 湖边 山上 镇上 县里 市里 村口 路口 港口 门口 河边 路边 山里 湖里 江里 村子 山区 水域 海域 岸边 沿岸 湖面 "
     "禁渔区 保护区 雨水沟 水沟 山沟 河沟 鱼塘 池塘 水塘 废塘 山塘 清塘 护林 江边 海边 溪边 溪里 塘里 港里 村委 小区 景区 园区 厂区 "
     "城区 市区 郊区 辖区 库区 矿区 林区 社区 片区 地区 交叉口 江南 河西 湖南 山东 山西 镇里 镇村 村镇 乡里 "
-    "湿地 河面 水面 江面 海面 塘边 河岸 湖岸 江岸 海岸 岸上 桥下 桥上 桥头 溪沟 河段 路段 路面 路口 路上".split()
+    "林带 林地 湿地 河面 水面 江面 海面 塘边 河岸 湖岸 江岸 海岸 岸上 桥下 桥上 桥头 溪沟 河段 路段 路面 路口 路上".split()
 )
 _CONT_RE = re.compile(
     r"[^\W\d_的了在是有和与及往把被将从到向对等个那这其该于已并经由说都也就还又很一处弃沿境内近附边旁里侧下上面]{1,4}?"
@@ -313,6 +313,8 @@ def _is_loc_piece(text: str, w: Word) -> bool:
     seg = text[s:e]
     if seg in _GENERIC_PLACE or _ORG_TAIL.search(seg):
         return False
+    if len(seg) >= 3 and re.search(r"[上下边里内外旁]", seg[1:-1]) and not seg.endswith(("村", "镇", "乡")):
+        return False  # "桥下河": a position phrase, not a name
     if tag in _LOCISH_TAGS:
         return len(seg) >= 2 or seg in ("浙", "苏", "皖")
     if tag in ("n", "nz", "s", "ORG", "PER", "j") and len(seg) >= 3 and _ADMIN_SUFFIX.search(seg):
@@ -417,6 +419,9 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
             and text[e : e + 1] in "脚上下头边东西南北里坡顶腰"
         ):
             e -= 1
+        # a named segment: "长兴港雉城段", "104国道长兴段"
+        if text[e : e + 1] == "段" and e - s >= 3:
+            e += 1
         # trailing numbers directly after
         m = _NUM_ADDR_RE.match(text, e)
         if m:
@@ -551,7 +556,7 @@ _GENERIC_ORG_START = re.compile(
     r"^(?:[镇县村乡区市](?![\u4e00-\u9fff]{0,1}(?:县|市|区))|上游|下游|沿湖|沿河|沿江|附近|周边|国家公园|本村|本镇|该|这家|那家|一家|某)"
 )
 _WASTE_NOT_BEFORE = re.compile(
-    r"^(?:车|经营许可证|经营许可|经营资质|许可证|处置中心|处置资质|收集|鉴定|名录|池|罐车|运输资质|产生单位)"
+    r"^(?:仓库|库房|暂存|贮存|堆场|车|经营许可证|经营许可|经营资质|许可证|处置中心|处置资质|收集|鉴定|名录|池|罐车|运输资质|产生单位)"
 )
 
 
@@ -579,14 +584,6 @@ def propagate(text: str, chosen: list[Cand]) -> list[Cand]:
 
 
 def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
-    # contiguous time expressions are one TIME: "4月13日至15日" + "每日傍晚"
-    merged: list[Cand] = []
-    for c in chosen:
-        if merged and c.label == "TIME" and merged[-1].label == "TIME" and merged[-1].end == c.start:
-            merged[-1] = merged[-1]._replace(end=c.end, method="rule")
-        else:
-            merged.append(c)
-    chosen = merged
     out = []
     # case numbers "长公(环)立字〔2024〕00057号": no names or places inside
     blocked = [(m.start(), m.end()) for m in _CASE_NO_RE.finditer(text)]
@@ -644,4 +641,11 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
             if _WASTE_NOT_BEFORE.match(text[c.end : c.end + 6]) and not re.fullmatch(r"HW\d\d", seg, re.I):
                 continue
         out.append(c)
-    return out
+    # contiguous time expressions are one TIME: "4月13日至15日" + "每日傍晚"
+    merged: list[Cand] = []
+    for c in out:
+        if merged and c.label == "TIME" and merged[-1].label == "TIME" and merged[-1].end == c.start:
+            merged[-1] = merged[-1]._replace(end=c.end, method="rule")
+        else:
+            merged.append(c)
+    return merged

@@ -10,16 +10,20 @@ Order of precedence when candidates overlap (highest first):
 6. LAC model: PERSON (55) > ORG (50) > LOC (45) > TIME (40)
 
 Within one priority the longer span wins, then the earlier one.  A candidate
-that overlaps an accepted span is dropped, never trimmed: partial spans are
-worse than none for exact-match evaluation and for the graph.
+that overlaps an accepted span is dropped, not trimmed (partial spans are worse
+than none for exact-match evaluation and for the graph) — with one exception: an
+address chain whose tail runs into a company name keeps its head when that head
+ends on an administrative unit (村, 镇, 路 …).
 """
 
 from __future__ import annotations
 
 from nlp.rules import Cand
 
+_UNIT_END = set("村镇乡区县市路号港河溪湖塘道")
 
-def resolve(cands: list[Cand]) -> list[Cand]:
+
+def resolve(cands: list[Cand], text: str = "") -> list[Cand]:
     order = sorted(cands, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
     taken: list[Cand] = []
     occupied = bytearray()
@@ -29,7 +33,16 @@ def resolve(cands: list[Cand]) -> list[Cand]:
         if len(occupied) < c.end:
             occupied.extend(b"\0" * (c.end - len(occupied)))
         if any(occupied[c.start : c.end]):
-            continue
+            # an address chain that runs into a company name keeps its free head:
+            # "南浔区旧馆镇港胡村" + "湖州旧馆鸿运…回收站"
+            if c.label == "LOC" and not occupied[c.start]:
+                cut = occupied.index(1, c.start, c.end)
+                if cut - c.start >= 2 and (not text or text[cut - 1] in _UNIT_END or text[cut - 2 : cut] == "街道"):
+                    c = c._replace(end=cut)
+                else:
+                    continue
+            else:
+                continue
         for k in range(c.start, c.end):
             occupied[k] = 1
         taken.append(c)
