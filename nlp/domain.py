@@ -444,28 +444,42 @@ def overlay_places(text: str, words: list[Word], places: list[tuple[int, int]]) 
     for ps, pe in sorted(set(places), key=lambda p: (-(p[1] - p[0]), p[0])):
         if all(pe <= a or ps >= b for a, b in chosen):
             chosen.append((ps, pe))
-    out = list(words)
+    if not chosen:
+        return words
+    import bisect
+
+    starts = [w[0] for w in words]
+    keep: list[tuple[int, int]] = []
     for ps, pe in sorted(chosen):
-        if any(
-            w[0] < pe
-            and w[1] > ps
-            and (w[0] < ps or w[1] > pe)
-            and (w[2] == "ORG" or _ORG_TAIL.search(text[w[0] : w[1]]))
-            for w in out
-        ):
-            continue  # inside a company name the place stays part of the name
-        new: list[Word] = []
-        for w in out:
-            if w[1] <= ps or w[0] >= pe:
-                new.append(w)
-                continue
-            if w[0] < ps:
-                new.append((w[0], ps, w[2]))
-            if w[1] > pe:
-                new.append((pe, w[1], w[2]))
-        new.append((ps, pe, "LOC"))
-        new.sort()
-        out = new
+        k = max(0, bisect.bisect_right(starts, ps) - 1)
+        protected = False
+        while k < len(words) and words[k][0] < pe:
+            w = words[k]
+            if w[1] > ps and (w[0] < ps or w[1] > pe) and (w[2] == "ORG" or _ORG_TAIL.search(text[w[0] : w[1]])):
+                protected = True  # inside a company name the place stays part of the name
+                break
+            k += 1
+        if not protected:
+            keep.append((ps, pe))
+    if not keep:
+        return words
+    owner = [-1] * (words[-1][1] if words else 0)
+    for i, (ps, pe) in enumerate(keep):
+        for x in range(ps, min(pe, len(owner))):
+            owner[x] = i
+    out: list[Word] = []
+    for ws, we, tag in words:
+        x = ws
+        while x < we:
+            pid = owner[x]
+            y = x + 1
+            while y < we and owner[y] == pid:
+                y += 1
+            if pid < 0:
+                out.append((x, y, tag))
+            elif x == keep[pid][0]:
+                out.append((keep[pid][0], keep[pid][1], "LOC"))
+            x = y
     return out
 
 
