@@ -34,6 +34,14 @@ T_LOC_ORG = re.compile(r"位于|地处|坐落|设在|厂址|地址|注册地|经
 T_LOC_PER = re.compile(r"住址|住|家住|居住|户籍|现住|暂住")
 
 VEHICLE = ("PLATE", "VESSEL")
+_AGENCY_END = re.compile(
+    r"(?:局|分局|派出所|公安|政府|管委会|委员会|中队|大队|支队|总队|执法队|站|办|检察院|法院|海警|海事处|中心)$"
+)
+_COREF_ORG = re.compile(r"(?:该公司|该厂|该企业|该单位|该合作社|该场|其公司|其厂)(?:的)?$")
+
+
+def _is_agency(e: Entity) -> bool:
+    return e.label == "ORG" and bool(_AGENCY_END.search(e.text)) and not re.search(r"公司|厂|合作社", e.text)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -114,6 +122,37 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                 elif T_WORK.search(role):
                     add(p, o, "WORKS_FOR", _conf(0.85, len(gap)), s0, s1)
 
+        # "该公司实际控制人鲁建平": the company is the nearest one named before
+        for p in persons:
+            m = re.search(
+                r"(?:该公司|该厂|该企业|该单位|该合作社|其公司|其厂)的?([\u4e00-\u9fff]{0,8})$",
+                text[max(s0, ents[p].start - 16) : ents[p].start],
+            )
+            if not m:
+                continue
+            before = [
+                o
+                for o, e in enumerate(ents)
+                if e.label == "ORG" and e.end <= ents[p].start - len(m.group()) and not _is_agency(e)
+            ]
+            if not before:
+                continue
+            o = max(before, key=lambda i: ents[i].end)
+            if ents[p].start - ents[o].end > 200:
+                continue
+            role = m.group(1)
+            typ = (
+                "REPRESENTS"
+                if T_REPR.search(role)
+                else "OWNS"
+                if T_OWNS.search(role)
+                else "WORKS_FOR"
+                if T_WORK.search(role)
+                else None
+            )
+            if typ:
+                add(p, o, typ, 0.7, s0, s1)
+
         # USES_PHONE: nearest person before the phone in the sentence
         for ph in by["PHONE"]:
             before = [p for p in persons if ents[p].end <= ents[ph].start]
@@ -123,17 +162,28 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                 if len(gap) <= 40 and (T_PHONE.search(gap) or len(gap) <= 3):
                     add(p, ph, "USES_PHONE", _conf(0.95, len(gap) - 10), s0, s1)
 
-        # CO_OFFENDER: person … 伙同 … person
+        # CO_OFFENDER: "A 伙同 B", or a list "A、B(、C) … 共同/一起 …"
         for a_i, p in enumerate(persons):
             for q in persons[a_i + 1 :]:
                 gap = _between(text, ents[p], ents[q])
-                if len(gap) <= 15 and (
-                    T_CO.search(gap) or (re.fullmatch(r"[、和与及]", gap) and T_CO.search(text[ents[q].end : s1][:15]))
-                ):
+                if len(gap) > 15:
+                    continue
+                if re.search(r"伙同|纠集|结伙|伙", gap):
                     add(p, q, "CO_OFFENDER", _conf(0.85, len(gap)), s0, s1)
-            # "伙同王某" with subject earlier in the sentence
-        # DUMPED_AT: actor … 倾倒 … site
-        actors = vehicles + persons + orgs
+                    continue
+                # only separators, roles and other listed persons between the two
+                inner = gap
+                for r in persons:
+                    if ents[p].end <= ents[r].start and ents[r].end <= ents[q].start:
+                        inner = inner.replace(ents[r].text, "")
+                if re.fullmatch(
+                    r"(?:[、，,和与及同]|其子|其父|其妻|其弟|其兄|生产厂长|厂长|经理|副总经理|员工|司机|船员)*", inner
+                ):
+                    after = text[ents[q].end : s1][:12]
+                    if T_CO.search(after) or re.match(r"(?:[二两三四五六]人|等人|兄弟|夫妻|父子)", after):
+                        add(p, q, "CO_OFFENDER", _conf(0.85, len(gap)), s0, s1)
+        # DUMPED_AT: actor … 倾倒 … site (government bodies are never the actor)
+        actors = vehicles + persons + [o for o in orgs if not _is_agency(ents[o])]
         for a in actors:
             for loc in locs:
                 if ents[loc].start < ents[a].end:
@@ -154,7 +204,7 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
         # TRANSPORTS: company … 交由/委托 … carrier (company or person)
         for m in re.finditer(r"交由|交给|委托|雇用|雇佣|找来", text[s0:s1]):
             tpos = s0 + m.start()
-            heads = [o for o in orgs if ents[o].end <= tpos]
+            heads = [o for o in orgs if ents[o].end <= tpos and not _is_agency(ents[o])]
             carriers = [
                 c for c in orgs + persons if ents[c].start >= tpos + len(m.group()) and ents[c].start - tpos <= 20
             ]
@@ -164,11 +214,13 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                 if re.search(r"运输|承运|清运|转运|运至|运到|拉走|运走|处置|倾倒", text[ents[c].end : s1][:20]):
                     add(o, c, "TRANSPORTS", _conf(0.85, (tpos - ents[o].end) // 3), s0, s1)
         for o in orgs:
+            if _is_agency(ents[o]):
+                continue
             for c in orgs + persons:
-                if c == o or ents[c].start < ents[o].end:
+                if c == o or ents[c].start < ents[o].end or _is_agency(ents[c]):
                     continue
                 gap = text[ents[o].end : ents[c].start]
-                if len(gap) <= 40 and T_TRANS.search(gap):
+                if len(gap) <= 40 and re.search(r"交由|交给|委托|由.{0,12}(?:承运|运输|清运|转运)|承运", gap):
                     add(o, c, "TRANSPORTS", _conf(0.8, len(gap)), s0, s1)
                 elif (
                     len(gap) <= 30

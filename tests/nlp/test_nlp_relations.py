@@ -49,3 +49,20 @@ def test_employee_is_not_the_legal_representative():
 def test_relations_stay_inside_one_sentence():
     ex = extract_texts(["周卫东被抓获。浙E5G378停在矿坑边。"])[0]
     assert not any(r.type == "DRIVES" for r in ex.relations)
+
+
+def test_government_body_is_never_the_dumper_and_coreference_to_company():
+    text = (
+        "2024年7月15日，安吉县公安局对安吉孝丰竹源家具有限公司涉嫌非法处置漆渣一案立案侦查，"
+        "该公司实际控制人鲁建平，电话13605823367。经查，该公司将漆渣倾倒于西苕溪。"
+    )
+    got = triples(extract_texts([text])[0])
+    assert ("鲁建平", "OWNS", "安吉孝丰竹源家具有限公司") in got
+    assert not any(h == "安吉县公安局" for h, _t, _x in got)
+
+
+def test_co_offenders_from_a_list_but_not_the_carrier():
+    text = "法定代表人钟海涛与生产厂长吕伟共同决定，将废硫酸交由无资质的严国良处置。"
+    got = triples(extract_texts([text])[0])
+    assert ("钟海涛", "CO_OFFENDER", "吕伟") in got
+    assert not any(r == "CO_OFFENDER" and "严国良" in (h, t) for h, r, t in got)
