@@ -76,7 +76,7 @@ import hashlib
 import math
 import random
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -214,7 +214,10 @@ def checkpoint_rows(store: GraphStore, window_min: int = CHECKPOINT_WINDOW_MIN) 
 
 @dataclass
 class Projection:
-    """The weighted co-offending graph in arrays (fast path) — `to_networkx()` for the API."""
+    """The weighted co-offending graph in arrays (fast path) — `to_networkx()` for the API.
+
+    `flat[offsets[i]:offsets[i+1]]` are the vertex indices of tie row `i`.
+    """
 
     keys: list[str]  # vertex index → person key, sorted
     src: np.ndarray  # int64, src < dst
@@ -222,8 +225,14 @@ class Projection:
     weight: np.ndarray  # float64
     rows: list[dict[str, Any]] = field(default_factory=list)  # the tie rows (evidence)
     ref_time: datetime | None = None
-    row_members: list[list[int]] = field(default_factory=list)  # per row: member vertex indices
+    flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     row_times: list[datetime | None] = field(default_factory=list)
+
+    @property
+    def row_members(self) -> list[list[int]]:
+        f, o = self.flat.tolist(), self.offsets.tolist()
+        return [sorted(set(f[o[i] : o[i + 1]])) for i in range(len(o) - 1)]
 
     def to_networkx(self) -> nx.Graph:
         G = nx.Graph()
@@ -235,11 +244,23 @@ class Projection:
         return G
 
 
+def _buckets(flat: np.ndarray, offsets: np.ndarray) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """(row size n, row indices, n-column matrix of their members) for every size ≥ 2."""
+    lens = np.diff(offsets)
+    for n in np.unique(lens).tolist():
+        if n < 2:
+            continue
+        idx = np.nonzero(lens == n)[0]
+        yield n, idx, flat[offsets[idx][:, None] + np.arange(n)]
+
+
 def project(rows: Iterable[dict[str, Any]], ref_time: datetime | None = None) -> Projection:
     """Tie rows → arrays of (src, dst, summed weight); see the module docstring.
 
-    Pairs are generated per hyperedge size with numpy (`triu_indices`) and
-    summed with `np.unique` + `bincount`, so a million people take seconds.
+    People are factorised once (a dict), pairs are generated per hyperedge
+    size with numpy (`triu_indices`) and summed with `np.unique` + `bincount`,
+    so a million people take seconds.  Vertex order is the sorted keys, so the
+    input order of rows never changes the result.
     """
     rows = list(rows)
     tcache: dict[Any, datetime | None] = {}
@@ -254,57 +275,68 @@ def project(rows: Iterable[dict[str, Any]], ref_time: datetime | None = None) ->
     if ref_time is None:
         known = [t for t in tcache.values() if t is not None]
         ref_time = max(known) if known else None
-    keys = sorted({m for r in rows for m in r["members"]})
-    index = {k: i for i, k in enumerate(keys)}
-    get = index.__getitem__
-    decay: dict[datetime | None, float] = {}
-    by_n: dict[int, tuple[list[list[int]], list[float]]] = defaultdict(lambda: ([], []))
-    row_members: list[list[int]] = []
-    append = row_members.append
-    for r, t in zip(rows, row_times):
-        mem = list(map(get, r["members"]))
-        n = len(mem)
-        if n > 2 or (n == 2 and mem[0] == mem[1]):
-            mem = sorted(set(mem))
-            n = len(mem)
-        append(mem)
-        if n < 2:
-            continue
-        f = decay.get(t)
+    dcache: dict[datetime | None, float] = {}
+
+    def decay(t: datetime | None) -> float:
+        f = dcache.get(t)
         if f is None:
             f = 1.0
             if ref_time is not None and t is not None:
                 f = 0.5 ** (max(0.0, (ref_time - t).total_seconds() / 86400.0) / HALF_LIFE_DAYS)
-            decay[t] = f
-        kind = r["kind"]
-        base = KIND_WEIGHTS.get(kind, 0.5)
-        if kind == "checkpoint":
-            base *= float(r.get("count", 1))
-        lst = by_n[n]
-        lst[0].append(mem)
-        lst[1].append(base * f / (n - 1))
+            dcache[t] = f
+        return f
+
+    seen: dict[str, int] = {}
+    sd = seen.setdefault
+    flat_list = [sd(m, len(seen)) for r in rows for m in r["members"]]
+    first = list(seen)
+    order = sorted(range(len(first)), key=first.__getitem__)
+    keys = [first[i] for i in order]
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+    flat = rank[np.asarray(flat_list, dtype=np.int64)] if flat_list else np.zeros(0, dtype=np.int64)
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter((len(r["members"]) for r in rows), dtype=np.int64, count=len(rows)), out=offsets[1:])
+    rw = np.fromiter(
+        (
+            KIND_WEIGHTS.get(r["kind"], 0.5)
+            * (float(r.get("count", 1)) if r["kind"] == "checkpoint" else 1.0)
+            * decay(t)
+            for r, t in zip(rows, row_times)
+        ),
+        dtype=np.float64,
+        count=len(rows),
+    )
     a_parts: list[np.ndarray] = []
     b_parts: list[np.ndarray] = []
     w_parts: list[np.ndarray] = []
-    for n in sorted(by_n):
-        mems, ws = by_n[n]
-        M = np.asarray(mems, dtype=np.int64)
-        W = np.asarray(ws, dtype=np.float64)
+    for n, idx, M in _buckets(flat, offsets):
+        M = np.sort(M, axis=1)
+        dup = (M[:, 1:] == M[:, :-1]).any(axis=1)
+        if dup.any():  # a person listed twice in one row: pairs of the distinct members
+            for i in np.nonzero(dup)[0].tolist():
+                mem = sorted(set(M[i].tolist()))
+                k = len(mem)
+                for x in range(k):
+                    for y in range(x + 1, k):
+                        a_parts.append(np.asarray([mem[x]]))
+                        b_parts.append(np.asarray([mem[y]]))
+                        w_parts.append(np.asarray([rw[idx[i]] / (k - 1)]))
+            M, idx = M[~dup], idx[~dup]
         iu, ju = np.triu_indices(n, k=1)
         a_parts.append(M[:, iu].ravel())
         b_parts.append(M[:, ju].ravel())
-        w_parts.append(np.repeat(W, len(iu)))
+        w_parts.append(np.repeat(rw[idx] / (n - 1), len(iu)))
+    e = np.zeros(0, dtype=np.int64)
     if not a_parts:
-        e = np.zeros(0, dtype=np.int64)
-        return Projection(keys, e, e.copy(), np.zeros(0), rows, ref_time, row_members, row_times)
+        return Projection(keys, e, e.copy(), np.zeros(0), rows, ref_time, flat, offsets, row_times)
     a = np.concatenate(a_parts)
     b = np.concatenate(b_parts)
     w = np.concatenate(w_parts)
-    nk = len(keys)
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    uniq, inv = np.unique(lo * nk + hi, return_inverse=True)
+    nk = max(1, len(keys))
+    uniq, inv = np.unique(a * nk + b, return_inverse=True)
     wsum = np.bincount(inv, weights=w)
-    return Projection(keys, uniq // nk, uniq % nk, wsum, rows, ref_time, row_members, row_times)
+    return Projection(keys, uniq // nk, uniq % nk, wsum, rows, ref_time, flat, offsets, row_times)
 
 
 def project_coffending(source: GraphStore | Iterable[dict[str, Any]], ref_time: datetime | None = None) -> nx.Graph:
@@ -564,33 +596,29 @@ def score_groups(
     causes: dict[int, set[str]] = defaultdict(set)
     last: dict[int, datetime] = {}
     if kept:
-        gl = gid.tolist()
-        for r, mem, t in zip(proj.rows, proj.row_members, proj.row_times):
-            if len(mem) < 2:
-                continue
-            gs = [gl[v] for v in mem]
-            if len(mem) == 2:
-                hit = [gs[0]] if gs[0] >= 0 and gs[0] == gs[1] else []
-            else:
-                seen: set[int] = set()
-                hit = []
-                for x in gs:
-                    if x >= 0:
-                        if x in seen and x not in hit:
-                            hit.append(x)
-                        seen.add(x)
-            for g in hit:
-                docs = r.get("docs")
-                if docs:
-                    evidence[g].update(docs)
-                elif r.get("doc"):
-                    evidence[g].add(r["doc"])
-                if r["kind"] == "case" and r.get("doc"):
-                    cases[g].add(r["doc"])
-                    if r.get("cause"):
-                        causes[g].add(r["cause"])
-                if t is not None and (g not in last or t > last[g]):
-                    last[g] = t
+        pairs: list[np.ndarray] = []
+        for _n, idx, M in _buckets(proj.flat, proj.offsets):
+            key = np.sort(gid[M] * n + M, axis=1)  # sort by (group, member)
+            G, V = key // n, key % n
+            eq = (G[:, 1:] == G[:, :-1]) & (G[:, 1:] >= 0) & (V[:, 1:] != V[:, :-1])
+            ri, ci = np.nonzero(eq)
+            pairs.append(idx[ri] * len(kept) + G[:, 1:][ri, ci])
+        hits = np.unique(np.concatenate(pairs)) if pairs else np.zeros(0, dtype=np.int64)
+        rows, times = proj.rows, proj.row_times
+        for ri, g in zip((hits // len(kept)).tolist(), (hits % len(kept)).tolist()):
+            r = rows[ri]
+            docs = r.get("docs")
+            if docs:
+                evidence[g].update(docs)
+            elif r.get("doc"):
+                evidence[g].add(r["doc"])
+            if r["kind"] == "case" and r.get("doc"):
+                cases[g].add(r["doc"])
+                if r.get("cause"):
+                    causes[g].add(r["cause"])
+            t = times[ri]
+            if t is not None and (g not in last or t > last[g]):
+                last[g] = t
     out = []
     for i, g in enumerate(kept):
         leader = max(g, key=lambda v: (round(strength[v], 9), degree[v], -v))  # noqa: B023
