@@ -138,6 +138,7 @@ _NAME_TAIL_RE = __import__("re").compile(
     r"[^\W\d_也都又还就已曾先再才被把将在和与及等的了是为系从向对于因但而并或称说驾开带到去来]"
     r"(?=[二两三四五]人|等人|等[，,。]|、|伙同|纠集|一起|共同)"
 )
+_NOT_WASTE_NOUNS = {"品", "品收购", "品站", "品收购站", "弃物", "气", "话", "人", "事", "物质"}
 _WASTE_HEADS = {"废水", "废液", "污泥", "废渣", "边角料", "垃圾", "废物", "粪污", "污水", "残渣", "废油", "废料"}
 _NOT_QUALIFIERS = {
     "褐色",
@@ -206,6 +207,23 @@ class Gazetteer:
                         start = m.start()
             c.append(Cand(start, span.end_char, label, "gazetteer", rules.P_GAZ, 0.9))
         doc._.places = places
+        # "废" + one material noun the lexicon does not list: "废电缆", "废玻璃", "废旧家电"
+        words = doc._.lac_words or []
+        gaz_starts = {x.start for x in c if x.label == "WASTE"}
+        for k, (ws, we, tag) in enumerate(words[:-1]):
+            if text[ws:we] not in ("废", "废旧") or tag not in ("a", "v", "n", "vn") or ws in gaz_starts:
+                continue
+            ns, ne, ntag = words[k + 1]
+            noun = text[ns:ne]
+            if (
+                ns != we
+                or ntag != "n"
+                or not 1 <= len(noun) <= 3
+                or noun[0] in "弃止除品气话"
+                or noun in _NOT_WASTE_NOUNS
+            ):
+                continue
+            c.append(Cand(ws, ne, "WASTE", "rule", rules.P_LOC_RULE - 1, 0.7))
         for m in WASTE_CODE_RE.finditer(text):
             c.append(Cand(m.start(), m.end(), "WASTE", "rule", rules.P_GAZ + 1, 0.95))
         return doc
