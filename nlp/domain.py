@@ -267,7 +267,7 @@ _GENERIC_PLACE = set(
     "林带 林地 湿地 河面 水面 江面 海面 塘边 河岸 湖岸 江岸 海岸 岸上 桥下 桥上 桥头 溪沟 河段 路段 路面 路口 路上".split()
 )
 _CONT_RE = re.compile(
-    r"[^\W\d_的了在是有和与及往把被将从到向对等个那这其该于已并经由说都也就还又很一处弃沿境内近附边旁里侧下上面]{1,4}?"
+    r"[上下]?[^\W\d_的了在是有和与及往把被将从到向对等个那这其该于已并经由说都也就还又很一处弃沿境内近附边旁里侧下上面]{1,4}?"
     r"(?:街道|社区|镇|乡|村|路|街|大道|巷|弄|港|溪|河|塘|湖|浦|漾|荡|渠|江|桥)"
 )
 _GENERIC_AFTER = {
@@ -285,6 +285,7 @@ _GENERIC_AFTER = {
     "乡": "下里",
 }
 _LOCISH_TAGS = {"LOC", "ns"}
+_UNIT_CHARS = set("省市县区镇乡村路街巷港溪河塘湖桥浦湾岛山")
 _LOC_LEAD_WORDS = re.compile(r"(?:户籍地|户籍所在地|户籍|家住|住址|居住地|住所地|住|地址|位于|地处)")
 _ORG_TAIL = re.compile(r"(?:公司|厂|合作社|经营部|商行|养殖场|料场|局|所|队|站|中心|委员会|村委|管委会|政府)$")
 _ADMIN_UNIT_END = re.compile(r"(?:县|区|镇|乡|街道|村|社区)")
@@ -393,6 +394,13 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
                     j += 1
                 continue
             break
+        # a name whose unit character was split off: "下昂" + "村", "青年" + "路上"
+        ch = text[e : e + 1]
+        if text[e - 1 : e] not in _UNIT_CHARS and ch and ch in _UNIT_CHARS:
+            if ch in "路街巷村镇乡" or (
+                text[e : e + 2] not in _GENERIC_PLACE and text[e + 1 : e + 2] not in _GENERIC_AFTER.get(ch, "")
+            ):
+                e += 1
         # continuation the segmenter missed: "安吉县" + "报福镇", "织里镇" + "轧村"
         while True:
             m = _CONT_RE.match(text, e)
