@@ -61,7 +61,7 @@ GENERIC_NAME_WORDS = set(
     "混凝土 服装 童装 纺织 家具 木业 塑料 塑胶 五金 食品 水产 冷链 造纸 包装 铸造 钢铁 冶炼 金属 表面处理 "
     "材料 新材料 实业 投资 发展 农业 生态 渔业 石料 采石 矿业 加工 生产 制造 化纤 皮革 制革 酿造 小 大 老 新 这 那 该 某 "
     "一家 这家 那家 一个 那个 这个 个 家 的 本 外地 当地 附近 周边 隔壁 村里 镇上 村 镇 县 市 区 乡 "
-    "黑 无证 非法 地下 小型 个体 私人 洗煤 洗砂 砖 砖瓦 水泥 石灰 木材 竹制品 竹木 饲料 化肥 农药 屠宰 冷库 修理 汽车维修 印花 湖笔".split()
+    "单位 企业 工厂 厂家 厂方 涉案单位 涉事企业 产废单位 运输单位 接收单位 黑 无证 非法 地下 小型 个体 私人 洗煤 洗砂 砖 砖瓦 水泥 石灰 木材 竹制品 竹木 饲料 化肥 农药 屠宰 冷库 修理 汽车维修 印花 湖笔".split()
 )
 _INDUSTRY_VERBS = set(
     "处理 加工 维修 修理 制造 回收 运输 养殖 印染 铸造 冶炼 清运 拆解 经营 销售 贸易 开发 生产 建设 装饰 装修 "
@@ -574,6 +574,9 @@ _VAGUE_TIME = set(
 )
 _CASE_NO_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[（(][\u4e00-\u9fff]{1,2}[）)][\u4e00-\u9fff]{0,3}字?[〔\[【(（]?\d{4}")
 _IDENT_LABELS = {"PLATE", "VESSEL", "PHONE", "ID_CARD"}
+_ORG_LEAD_WORDS = re.compile(
+    r"(?:产废单位|运输单位|接收单位|涉案单位|涉事单位|涉事企业|涉案企业|承运单位|处置单位|单位|企业|涉事|涉案|所属|隔壁|对面|附近)"
+)
 _GENERIC_ORG_START = re.compile(
     r"^(?:[镇县村乡区市](?![\u4e00-\u9fff]{0,1}(?:县|市|区))|上游|下游|沿湖|沿河|沿江|附近|周边|国家公园|本村|本镇|该|这家|那家|一家|某)"
 )
@@ -629,6 +632,10 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
         elif c.label in ("LOC", "ORG"):
             if len(seg) < 2 or seg in _GENERIC_PLACE:
                 continue
+            lead = _ORG_LEAD_WORDS.match(seg) if c.label == "ORG" else None
+            if lead and len(seg) - lead.end() >= 4:
+                c = c._replace(start=c.start + lead.end())
+                seg = seg[lead.end() :]
             if c.label == "ORG" and _GENERIC_ORG_START.match(seg):
                 continue  # "镇农办", "上游生猪养殖合作社": a kind of body, not a named one
             if c.label == "ORG" and c.method == "model" and re.search(r"(?:办|局|队|所|站)(?:和|及|与)", seg):

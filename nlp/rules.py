@@ -59,7 +59,7 @@ _PLATE_RE = re.compile(
 _VESSEL_CORE_RE = re.compile(rf"(?:渔运|渔|货|运|客|油|拖|工|养|捕|科)[{CJK}]?[{_DG}]{{3,6}}(?![{_ALNUM}])")
 _ID_RE = re.compile(rf"(?<![{_ALNUM}])[{_DG}]{{17}}[{_DG}Xx](?![{_ALNUM}])")
 _MOBILE_RE = re.compile(
-    rf"(?<![{_ALNUM}\*＊])(?:\+86[ \-]?)?1[3-9][{_DG}](?:[{_DG}]{{8}}|[\*＊xX]{{4}}[{_DG}]{{4}}|[ \-][{_DG}]{{4}}[ \-][{_DG}]{{4}})(?![{_ALNUM}\*＊])"
+    rf"(?<![{_ALNUM}\*＊])(?:\+86[ \-]?)?[1１][3-9３-９][{_DG}](?:[{_DG}]{{8}}|[\*＊xX]{{4}}[{_DG}]{{4}}|[ \-][{_DG}]{{4}}[ \-][{_DG}]{{4}})(?![{_ALNUM}\*＊])"
 )
 _LANDLINE_RE = re.compile(rf"(?<![{_ALNUM}])[（(]?0[{_DG}]{{2,3}}[）)]?[\-－—]?[{_DG}]{{7,8}}(?![{_ALNUM}])")
 _USCC_RE = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])")
