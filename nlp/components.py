@@ -288,7 +288,8 @@ def make_merger(nlp: Language, name: str):
                     if 0 <= us - c.end <= 14:
                         norm = code
                         break
-            ents.append(Entity(c.start, c.end, c.label, text[c.start : c.end], c.method, c.confidence, norm))
+            method = "model" if c.method == "model" else "rule"  # the boundary allows "rule" | "model"
+            ents.append(Entity(c.start, c.end, c.label, text[c.start : c.end], method, c.confidence, norm))
         doc._.entities = ents
         if ents:
             # token boundaries: one lookup table instead of Doc.char_span per entity

@@ -62,6 +62,8 @@ def test_contract_offsets_labels_order_and_empty_input():
     assert ex.text == texts[1]
     for e in ex.entities:
         assert e.label in LABELS
+        assert e.method in ("rule", "model")
+        assert 0 < e.confidence <= 1
         assert ex.text[e.start : e.end] == e.text
     starts = [e.start for e in ex.entities]
     assert starts == sorted(starts)
