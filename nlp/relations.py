@@ -15,7 +15,7 @@ from nlp.types import Entity, Relation
 _SENT_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSE_SPLIT = re.compile(r"[，,、：:（）()]")
 
-T_DRIVE = re.compile(r"驾驶|驾乘|开着|开车|开的|驾车|所驾|驾|开|司机|驾驶员|驾驶人|船长|船老大|操纵|驶")
+T_DRIVE = re.compile(r"驾驶|驾乘|开着|开车|开的|驾车|所驾|驾|开|司机|驾驶员|驾驶人|船长|船老大|车主|船主|操纵|驶")
 T_OWNS = re.compile(
     r"实际控制人|实际经营者|实际经营人|实控人|老板|业主|经营者|投资人|股东|承包人|负责人|开办|开设|出资"
 )
@@ -86,7 +86,7 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                 if len(gap) > 30:
                     continue
                 if T_DRIVE.search(gap) or (
-                    ents[v].start < ents[p].start and re.search(r"驾驶员|司机|驾驶人|船长", gap)
+                    ents[v].start < ents[p].start and re.search(r"驾驶员|司机|驾驶人|船长|车主|船主|船老大", gap)
                 ):
                     # another person between the two takes the vehicle instead
                     if any(
