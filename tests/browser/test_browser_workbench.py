@@ -118,3 +118,12 @@ def test_map_and_admin_audit(server, page):
     page.wait_for_selector("#audit-list li")
     page.click("#audit-verify")
     page.wait_for_selector("#audit-status:has-text('哈希链完整')")
+
+
+def test_prosecutor_sees_only_shared_case(server, page):
+    _login(page, server["base"], "prosecutor", "prosecutor1234")
+    assert "检察官" in page.inner_text("#whoami")
+    assert page.locator("[data-tab=gangs]").is_hidden()  # no gang analysis for this role
+    page.fill("#search-input", "赵六")
+    page.press("#search-input", "Enter")
+    page.wait_for_selector("#search-results li:has-text('无结果')")

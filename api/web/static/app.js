@@ -6,7 +6,7 @@ const LABEL_ZH = { Person: "人员", Company: "单位", Vehicle: "车辆", Vesse
 const LABEL_COLOR = { Person: "#d64545", Company: "#7a4fd6", Vehicle: "#2f74d0", Vessel: "#1f9bb0", Phone: "#888",
   Site: "#2e9d46", Document: "#9aa5b5", WasteType: "#c77c12", Species: "#6aa121", Gang: "#000", Alert: "#e0a100" };
 let REL_ZH = {};
-const PERMS = { explore: ["investigator", "analyst", "admin"], review: ["analyst", "admin"], audit: ["admin"] };
+const PERMS = { explore: ["investigator", "analyst", "admin"], review: ["analyst", "admin"], share: ["investigator", "analyst", "admin"], audit: ["admin"] };
 
 const state = { token: sessionStorage.getItem("ecograph.token"), user: null, lastPath: null };
 const $ = (sel) => document.querySelector(sel);
@@ -142,6 +142,17 @@ async function showEntity(key) {
     $("#expand-btn").onclick = () => expand(key);
     $("#set-from").onclick = () => { $("#path-from").value = ent.name; $("#path-from").dataset.key = key; switchTab("path"); };
     $("#set-to").onclick = () => { $("#path-to").value = ent.name; $("#path-to").dataset.key = key; switchTab("path"); };
+    if (ent.label === "Document" && ent.props.source === "case" && can("share")) {
+      $("#expand-btn").insertAdjacentHTML("afterend", '<button id="share-btn" type="button" class="secondary">共享给检察官</button>');
+      $("#share-btn").onclick = async () => {
+        const who = window.prompt("共享给哪位检察官（用户名）？", "prosecutor");
+        if (!who) return;
+        try {
+          await api("/api/shares", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: who, kind: "case", ref: key }) });
+          banner(`已将案件共享给 ${who}`);
+        } catch (e) { banner("共享失败：" + e.message); }
+      };
+    }
     if (ent.label === "Document") { $("#entity-docs").innerHTML = ""; showDocument(key, $("#entity-docs"), true); }
     else loadDocs(key);
     loadTimeline(key);
@@ -264,9 +275,13 @@ async function findPath() {
   $("#export-box").hidden = true;
   try {
     const a = await resolveInput($("#path-from")), b = await resolveInput($("#path-to"));
-    const r = await api(`/api/paths?a=${enc(a)}&b=${enc(b)}&max_hops=${$("#path-hops").value}`);
+    let r;
+    try { r = await api(`/api/paths?a=${enc(a)}&b=${enc(b)}&max_hops=${$("#path-hops").value}&all_simple=true&limit=20`); }
+    catch (e) { r = await api(`/api/paths?a=${enc(a)}&b=${enc(b)}&max_hops=${$("#path-hops").value}`); }
     if (!r.paths.length) { out.textContent = "在限定跳数内没有路径"; return; }
-    const p = r.paths[0];
+    // Prefer a chain of facts between entities over hops through a document (as the evidence export does).
+    const viaDocs = (p) => p.keys.slice(1, -1).filter((k) => k.startsWith("doc:")).length;
+    const p = r.paths.slice().sort((x, y) => viaDocs(x) - viaDocs(y) || x.length - y.length)[0];
     cy.elements().removeClass("onpath");
     addGraph(r.nodes, p.hops);
     const names = Object.fromEntries(r.nodes.map((n) => [n.key, n.name]));
