@@ -1,0 +1,100 @@
+// Named queries of the entity-resolution layer, in the common subset of FalkorDB and Neo4j 5 Cypher.
+// Always parameterised.  Relationship types that must be written per type are generated
+// from the schema whitelist in Python (see resolution.merge), never spliced from input.
+
+// name: res_node
+MATCH (n:Entity {key: $key})
+RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props
+
+// name: res_rels_of
+// Every relationship touching one node, with its identity (fact) and all properties.
+MATCH (n:Entity {key: $key})-[r]-(m)
+RETURN startNode(r).key AS head, type(r) AS type, endNode(r).key AS tail, r.fact AS fact,
+       properties(r) AS props,
+       [l IN labels(startNode(r)) WHERE l <> 'Entity'][0] AS head_label,
+       [l IN labels(endNode(r)) WHERE l <> 'Entity'][0] AS tail_label
+
+// name: res_delete_rels
+// Delete exactly the listed relationships: (head, fact, tail) triples.
+UNWIND $rows AS row
+MATCH (a:Entity {key: row.head})-[r {fact: row.fact}]->(b:Entity {key: row.tail})
+DELETE r
+RETURN count(*) AS deleted
+
+// name: res_set_props
+MATCH (n:Entity {key: $key}) SET n += $props RETURN n.key AS key
+
+// name: res_set_merge_state
+// Replace the merge bookkeeping lists of a canonical node.
+MATCH (n:Entity {key: $key})
+SET n.aliases = $aliases, n.merge_log = $merge_log, n.split_log = $split_log
+RETURN n.key AS key
+
+// name: res_delete_node
+MATCH (n:Entity {key: $key}) DETACH DELETE n
+
+// name: res_aliased_nodes
+MATCH (n:Entity) WHERE n.aliases IS NOT NULL AND size(n.aliases) > 0
+RETURN n.key AS key, n.aliases AS aliases
+
+// name: res_companies
+MATCH (n:Company) RETURN n.key AS key, properties(n) AS props
+
+// name: res_persons
+MATCH (n:Person) RETURN n.key AS key, properties(n) AS props
+
+// name: res_sites
+MATCH (n:Site) RETURN n.key AS key, properties(n) AS props
+
+// name: res_keys_with_prefix
+MATCH (n:Entity) WHERE n.key STARTS WITH $prefix RETURN n.key AS key, properties(n) AS props
+
+// name: res_company_edges
+// Neighbourhood of every company: the candidate ties and the documents that name it.
+MATCH (n:Company)-[r]-(m)
+WHERE type(r) IN $types
+RETURN n.key AS key, type(r) AS type, startNode(r).key AS head, m.key AS other, r.doc AS doc,
+       r.quote AS quote, r.field AS field
+
+// name: res_person_edges
+MATCH (n:Person)-[r]-(m)
+WHERE type(r) IN $types
+RETURN n.key AS key, type(r) AS type, startNode(r).key AS head, m.key AS other, r.doc AS doc,
+       r.quote AS quote, r.field AS field
+
+// name: res_site_edges
+MATCH (n:Site)-[r]-(m)
+WHERE type(r) IN $types
+RETURN n.key AS key, type(r) AS type, startNode(r).key AS head, m.key AS other, r.doc AS doc,
+       r.quote AS quote, r.field AS field
+
+// name: res_possibly_same
+MATCH (a:Entity)-[r:POSSIBLY_SAME]->(b:Entity)
+WHERE a.key <> b.key
+RETURN a.key AS a, b.key AS b, [l IN labels(a) WHERE l <> 'Entity'][0] AS label,
+       a.name AS a_name, b.name AS b_name, r.score AS score, r.reason AS reason, r.evidence AS evidence,
+       r.fact AS fact
+ORDER BY score DESC, a, b
+LIMIT $limit
+
+// name: res_possibly_same_of
+MATCH (a:Entity {key: $key})-[r:POSSIBLY_SAME]-(b:Entity)
+WHERE a.key <> b.key
+RETURN b.key AS other, b.name AS other_name, r.score AS score, r.reason AS reason, r.evidence AS evidence
+ORDER BY score DESC, other
+
+// name: res_doc_entities
+// Entities a document names or involves (for evaluation against ground truth).
+UNWIND $docs AS d
+MATCH (doc:Document {key: d})-[r:MENTIONS|INVOLVED_IN]-(n:Entity)
+RETURN d AS doc, n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.name AS name,
+       n.merge_log AS merge_log, r.quote AS quote
+
+// name: res_documents_like
+// Document keys ending with a record id (truth files may name records without the source).
+MATCH (d:Document) WHERE d.key ENDS WITH $suffix RETURN d.key AS key LIMIT 5
+
+// name: res_source_docs_of
+MATCH (n:Entity {key: $key})-[r]-(m)
+WHERE r.doc IS NOT NULL AND r.doc <> ''
+RETURN collect(DISTINCT r.doc) AS docs

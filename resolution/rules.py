@@ -1,0 +1,584 @@
+"""Resolution rules: pure decisions over snapshots of candidate nodes.
+
+Nothing here touches the store: `resolution.resolver` reads the candidates
+with named queries, calls these functions and carries out what they decide.
+That keeps every rule testable on plain data and every decision explainable:
+each `Decision` names its rule, a human reason and the evidence documents.
+
+Policy (issue 3 §5):
+
+* Strong identifiers fuse: they already share a key after normalisation
+  (plate, vessel, USCC, resident ID, unmasked phone), and `identifier_fixes`
+  repairs keys written before normalisation.
+* A company name is normalised beyond its key by dropping place prefixes,
+  brackets and the legal form (`resolution.normalize.company_name`).  Two
+  names with the same core, compatible places and legal form fuse when that
+  points at exactly one company; anything fuzzier fuses only with a shared
+  strong attribute (unmasked phone, a vehicle or vessel the company owns or
+  that hauls for it, a person with a resident ID who represents or owns it),
+  otherwise it becomes a POSSIBLY_SAME suggestion.
+* A person known only by name (`person:<name>@<doc>`) fuses into a
+  `person:<id>` node only when the names are compatible (a masked `周某` is
+  compatible with `周卫东`, never enough by itself) *and* a strong tie exists
+  (same unmasked phone, drives/owns the same vehicle or vessel, represents or
+  owns the same company).  Two name-only persons fuse only with an identical
+  unmasked full name *and* a shared unmasked phone or driven vehicle; masked
+  names never fuse with each other.
+* Sites fuse only with the same name core in the same administrative area;
+  otherwise similar names become suggestions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from graph_schema import identifiers as ids
+from resolution.normalize import CompanyName, SiteName, names_compatible, places_compatible
+
+# Tuned on generator seed 1 (see tests/resolution/test_end_to_end.py); never on the held-out seed.
+COMPANY_SUGGEST = 80.0  # below: not even a suggestion
+COMPANY_FUSE_WITH_TIE = 80.0  # fuzzy name + shared strong attribute
+COMPANY_FUSE_WITH_HAUL_TIE = 90.0  # fuzzy name + only a shared hauling vehicle (weaker: a truck serves many firms)
+SITE_SUGGEST = 85.0
+MAX_SUGGESTIONS_PER_NODE = 5
+
+# Relationship types that make a neighbour a tie, per label of the node being resolved,
+# and which neighbours count (key prefixes; "person" means a person with a resident ID).
+COMPANY_TIE_TYPES = ("USES_PHONE", "OWNS", "REPRESENTS")
+COMPANY_HAUL_TIE_TYPES = ("TRANSPORTS",)
+PERSON_TIE_TYPES = ("USES_PHONE", "DRIVES", "OWNS", "REPRESENTS")
+PERSON_PEER_TIE_TYPES = ("USES_PHONE", "DRIVES")
+TIE_NEIGHBOURS: dict[str, dict[str, tuple[str, ...]]] = {
+    # a shared carrier company or subsidiary is not an identity: only phones, vehicles, vessels, IDs
+    "Company": {
+        "USES_PHONE": ("phone",),
+        "OWNS": ("vehicle", "vessel", "person"),
+        "REPRESENTS": ("person",),
+        "TRANSPORTS": ("vehicle", "vessel"),
+    },
+    # "company they run": any company node, after company resolution
+    "Person": {
+        "USES_PHONE": ("phone",),
+        "DRIVES": ("vehicle", "vessel"),
+        "OWNS": ("company", "vehicle", "vessel"),
+        "REPRESENTS": ("company",),
+    },
+}
+
+
+def tie_ok(label: str, rel_type: str, other_key: str) -> bool:
+    """Is `other_key`, reached over `rel_type`, a strong attribute of a `label` node?"""
+    allowed = TIE_NEIGHBOURS.get(label, {}).get(rel_type, ())
+    prefix = other_key.partition(":")[0]
+    if prefix not in allowed:
+        return False
+    if prefix == "company":
+        return True
+    return is_strong_key(other_key)
+
+
+_LEGAL_FAMILY = {
+    "": "",
+    "有限公司": "company",
+    "有限责任公司": "company",
+    "股份有限公司": "company",
+    "集团有限公司": "company",
+    "公司": "company",
+    "合作社": "coop",
+    "专业合作社": "coop",
+    "股份合作社": "coop",
+    "厂": "factory",
+    "个体工商户": "sole",
+    "经营部": "sole",
+}
+
+
+@dataclass
+class Decision:
+    """Fuse `alias` into `canonical`, or suggest the pair to an analyst."""
+
+    kind: str  # "merge" | "suggest"
+    alias: str
+    canonical: str
+    rule: str
+    reason: str
+    score: float
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    """One node as the rules see it."""
+
+    key: str
+    names: list[str] = field(default_factory=list)  # every spelling the node was written with
+    strong: bool = False  # keyed by a strong identifier (USCC, resident ID)
+    ties: dict[str, set[str]] = field(default_factory=dict)  # rel type → strong neighbour keys
+    docs: set[str] = field(default_factory=set)
+    props: dict = field(default_factory=dict)
+
+    def tie_keys(self, types: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for t in types:
+            out |= self.ties.get(t, set())
+        return out
+
+
+def is_strong_key(key: str) -> bool:
+    """Keys that identify across documents: resident ID, USCC, plate, vessel, unmasked phone."""
+    prefix, _, rest = key.partition(":")
+    if prefix == "person":
+        return ids.normalize_resident_id(rest) is not None
+    if prefix == "company":
+        return ids.normalize_uscc(rest) is not None
+    if prefix in ("vehicle", "vessel"):
+        return True
+    if prefix == "phone":
+        p = ids.parse_phone(rest)
+        return bool(p and not p.masked)
+    return False
+
+
+# -- identifiers -----------------------------------------------------------------
+def identifier_fixes(keys_: Iterable[str]) -> list[Decision]:
+    """Keys of plates, vessels and phones written before normalisation → their normal key."""
+    existing = set(keys_)
+    out = []
+    for key in sorted(existing):
+        prefix, _, rest = key.partition(":")
+        norm: str | None = None
+        if prefix == "vehicle":
+            norm = ids.normalize_plate(rest)
+        elif prefix == "vessel":
+            norm = ids.normalize_vessel(rest)
+        elif prefix == "phone":
+            p = ids.parse_phone(rest)
+            norm = p.digits if p and not p.masked else None
+        if norm and norm != rest:
+            target = f"{prefix}:{norm}"
+            out.append(
+                Decision(
+                    "merge",
+                    key,
+                    target,
+                    "identifier_normalisation",
+                    f"{rest} 规范化后即 {norm} / normalises to {norm}",
+                    100.0,
+                )
+            )
+    return out  # the resolver creates a missing normal-key node before merging into it
+
+
+# -- companies -------------------------------------------------------------------
+def legal_compatible(a: CompanyName, b: CompanyName) -> bool:
+    fa, fb = _LEGAL_FAMILY.get(a.legal_form, a.legal_form), _LEGAL_FAMILY.get(b.legal_form, b.legal_form)
+    return not fa or not fb or fa == fb
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def company_score(a: CompanyName, b: CompanyName) -> tuple[float, str]:
+    """Similarity of two company names, 0–100, with the reason in words."""
+    if a.full == b.full:
+        return 100.0, "全称相同 / same full name"
+    if a.branch != b.branch:
+        return min(60.0, fuzz.ratio(a.full, b.full)), "总公司与分公司 / head office vs branch"
+    places_ok = places_compatible(a.places, b.places)
+    if a.core == b.core:
+        if places_ok and legal_compatible(a, b):
+            return 95.0, "规范化名称相同（去地名、组织形式、括号） / same normalised name"
+        if places_ok:
+            return 88.0, "名称核心相同、组织形式不同 / same core, different legal form"
+        return 75.0, "名称核心相同、属地不同 / same core, different place"
+    short, long = sorted((a.core, b.core), key=len)
+    score = float(fuzz.ratio(a.core, b.core))
+    reason = "名称相似 / similar names"
+    if len(short) >= 2 and short[0] == long[0] and _is_subsequence(short, long):
+        score = max(score, 85.0)
+        reason = "简称 / abbreviation"
+    if not places_ok:
+        score -= 15.0
+        reason += "（属地不同 / different place）"
+    return score, reason
+
+
+def best_company_score(a: Iterable[CompanyName], b: Iterable[CompanyName]) -> tuple[float, str]:
+    best = (0.0, "")
+    for x in a:
+        for y in b:
+            s = company_score(x, y)
+            if s[0] > best[0]:
+                best = s
+    return best
+
+
+def normalised_match(a: CompanyName, b: CompanyName) -> bool:
+    """Same core, compatible places and legal form: a spelling of the same registered name."""
+    return (
+        a.core == b.core and a.branch == b.branch and places_compatible(a.places, b.places) and legal_compatible(a, b)
+    )
+
+
+@dataclass
+class CompanyView:
+    cand: Candidate
+    forms: list[CompanyName]
+
+    @property
+    def key(self) -> str:
+        return self.cand.key
+
+
+def _canonical_rank(v: CompanyView) -> tuple:
+    """USCC-keyed first, then the most formal and most documented name."""
+    best = max(v.forms, key=lambda f: (bool(f.legal_form), len(f.places), len(f.full)), default=None)
+    return (
+        not v.cand.strong,
+        -(1 if best and best.legal_form else 0),
+        -(len(best.places) if best else 0),
+        -len(v.cand.docs),
+        -(len(best.full) if best else 0),
+        v.key,
+    )
+
+
+def decide_companies(views: list[CompanyView]) -> list[Decision]:
+    """Company decisions for one snapshot; at most one merge per alias."""
+    out: list[Decision] = []
+    by_key = {v.key: v for v in views}
+    merged: set[str] = set()
+    suggested: set[tuple[str, str]] = set()
+    blocks = _block({v.key: [f.core for f in v.forms] for v in views})
+
+    for v in sorted(views, key=lambda x: x.key):
+        if v.cand.strong or v.key in merged or not v.forms:
+            continue
+        others = [by_key[k] for k in blocks.get(v.key, ()) if k != v.key and k not in merged]
+        scored = []
+        for o in others:
+            if not o.forms:
+                continue
+            s, why = best_company_score(v.forms, o.forms)
+            if s >= COMPANY_SUGGEST:
+                norm = any(normalised_match(a, b) for a in v.forms for b in o.forms)
+                scored.append((o, s, why, norm))
+        if not scored:
+            continue
+        decision = _company_merge(v, scored)
+        if decision is not None:
+            out.append(decision)
+            merged.add(v.key)
+            continue
+        for o, s, why, _ in sorted(scored, key=lambda t: (-t[1], t[0].key))[:MAX_SUGGESTIONS_PER_NODE]:
+            pair = tuple(sorted((v.key, o.key)))
+            if pair in suggested:
+                continue
+            suggested.add(pair)
+            tie = _company_tie(v, o)
+            out.append(
+                Decision(
+                    "suggest",
+                    v.key,
+                    o.key,
+                    "company_similar_name",
+                    f"{why}；{'仅共享运输车辆 / shares only a hauling vehicle' if tie else '无共同强标识 / no shared strong identifier'}",
+                    round(s, 1),
+                    sorted(v.cand.docs | o.cand.docs)[:20],
+                )
+            )
+    return out
+
+
+def _company_tie(a: CompanyView, b: CompanyView) -> tuple[str, set[str]] | None:
+    """The strongest shared strong attribute of two companies, if any."""
+    shared = a.cand.tie_keys(COMPANY_TIE_TYPES) & b.cand.tie_keys(COMPANY_TIE_TYPES)
+    if shared:
+        return "strong", shared
+    shared = a.cand.tie_keys(COMPANY_HAUL_TIE_TYPES) & b.cand.tie_keys(COMPANY_HAUL_TIE_TYPES)
+    if shared:
+        return "haul", shared
+    return None
+
+
+def _company_merge(v: CompanyView, scored: list[tuple[CompanyView, float, str, bool]]) -> Decision | None:
+    docs = sorted(v.cand.docs)
+    # 1. normalised-name match pointing at exactly one company (prefer a USCC-keyed one)
+    norm = [t for t in scored if t[3]]
+    strong_norm = [t for t in norm if t[0].cand.strong]
+    pool = strong_norm or norm
+    if len(strong_norm) > 1:
+        exact = [t for t in strong_norm if any(a.full == b.full for a in v.forms for b in t[0].forms)]
+        pool = exact if len(exact) == 1 else []
+    if len(pool) == 1 and (strong_norm or _canonical_rank(pool[0][0]) < _canonical_rank(v)):
+        o, s, why, _ = pool[0]
+        conflicting = [t for t in scored if t[0] is not o and t[0].cand.strong and t[1] >= 95.0 and not t[3]]
+        if not conflicting:
+            return Decision(
+                "merge",
+                v.key,
+                o.key,
+                "company_normalised_name",
+                f"{why}；唯一对应 {o.key} / the only company with this normalised name",
+                s,
+                sorted(set(docs) | o.cand.docs)[:50],
+            )
+    # 2. fuzzy name + a shared strong attribute, to exactly one company
+    tied = []
+    for o, s, why, _ in scored:
+        tie = _company_tie(v, o)
+        if tie is None:
+            continue
+        kind, shared = tie
+        if (kind == "strong" and s >= COMPANY_FUSE_WITH_TIE) or (kind == "haul" and s >= COMPANY_FUSE_WITH_HAUL_TIE):
+            tied.append((o, s, why, kind, shared))
+    if not tied:
+        return None
+    tied_strong = [t for t in tied if t[0].cand.strong] or tied
+    tied_strong.sort(key=lambda t: (-t[1], _canonical_rank(t[0])))
+    if len(tied_strong) > 1 and tied_strong[1][1] >= tied_strong[0][1] - 5.0:
+        return None  # two plausible targets: let an analyst decide
+    o, s, why, kind, shared = tied_strong[0]
+    if not o.cand.strong and _canonical_rank(o) > _canonical_rank(v):
+        return None  # the other one is the alias: it will be decided from its side
+    return Decision(
+        "merge",
+        v.key,
+        o.key,
+        "company_fuzzy_name_strong_tie" if kind == "strong" else "company_fuzzy_name_haul_tie",
+        f"{why}（{s:.0f}）且共享强标识 / and shares {', '.join(sorted(shared)[:5])}",
+        s,
+        sorted(set(docs) | o.cand.docs)[:50],
+    )
+
+
+def _block(texts: dict[str, list[str]], max_posting: int = 300) -> dict[str, set[str]]:
+    """Candidate pairs: keys whose texts share a character bigram (rare bigrams only)."""
+    postings: dict[str, set[str]] = defaultdict(set)
+    grams_of: dict[str, set[str]] = {}
+    for key, forms in texts.items():
+        grams = set()
+        for t in forms:
+            grams |= {t[i : i + 2] for i in range(max(1, len(t) - 1))}
+        grams_of[key] = grams
+        for g in grams:
+            postings[g].add(key)
+    out: dict[str, set[str]] = {}
+    for key, grams in grams_of.items():
+        cands: set[str] = set()
+        for g in grams:
+            p = postings[g]
+            if len(p) <= max_posting:
+                cands |= p
+        cands.discard(key)
+        out[key] = cands
+    return out
+
+
+# -- persons ---------------------------------------------------------------------
+def decide_persons(id_persons: list[Candidate], local_persons: list[Candidate]) -> list[Decision]:
+    """Name-only persons → a `person:<id>` node, or a peer with the same full name, on a strong tie."""
+    out: list[Decision] = []
+    by_tie: dict[str, list[Candidate]] = defaultdict(list)
+    for p in id_persons:
+        for k in p.tie_keys(PERSON_TIE_TYPES):
+            by_tie[k].append(p)
+    left: list[Candidate] = []
+    for p in sorted(local_persons, key=lambda c: c.key):
+        name = p.names[0] if p.names else ""
+        hits: dict[str, tuple[Candidate, set[str]]] = {}
+        for k in p.tie_keys(PERSON_TIE_TYPES):
+            for q in by_tie.get(k, ()):
+                if any(names_compatible(name, qn) for qn in q.names):
+                    hits.setdefault(q.key, (q, set()))[1].add(k)
+        if len(hits) == 1:
+            q, shared = next(iter(hits.values()))
+            out.append(
+                Decision(
+                    "merge",
+                    p.key,
+                    q.key,
+                    "person_name_compatible_strong_tie",
+                    f"姓名 {name} 与 {'/'.join(q.names[:2])} 相容，且共享强标识 / compatible names sharing "
+                    f"{', '.join(sorted(shared))}",
+                    100.0,
+                    sorted(p.docs | q.docs)[:50],
+                )
+            )
+        elif len(hits) > 1:
+            for q, shared in sorted(hits.values(), key=lambda t: t[0].key)[:MAX_SUGGESTIONS_PER_NODE]:
+                out.append(
+                    Decision(
+                        "suggest",
+                        p.key,
+                        q.key,
+                        "person_ambiguous_tie",
+                        f"{name} 与多名有身份证号人员共享强标识 / ties to several identified persons via "
+                        f"{', '.join(sorted(shared))}",
+                        70.0,
+                        sorted(p.docs | q.docs)[:20],
+                    )
+                )
+        else:
+            left.append(p)
+    out.extend(_peer_persons(left))
+    return out
+
+
+def _peer_persons(persons: list[Candidate]) -> list[Decision]:
+    """Name-only persons with the same unmasked full name sharing an unmasked phone or a driven vehicle."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    by = {p.key: p for p in persons}
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for p in persons:
+        name = p.names[0] if p.names else ""
+        if not name or ids.is_masked_name(name):
+            continue
+        for k in p.tie_keys(PERSON_PEER_TIE_TYPES):
+            groups[(name, k)].append(p.key)
+    shared_by_root: dict[str, set[str]] = defaultdict(set)
+    for members in groups.values():
+        for m in members[1:]:
+            parent[find(m)] = find(members[0])
+    for (_, tie), members in groups.items():
+        if len(members) > 1:
+            shared_by_root[find(members[0])].add(tie)
+    clusters: dict[str, list[str]] = defaultdict(list)
+    for key in list(parent):
+        clusters[find(key)].append(key)
+    out = []
+    for root, members in clusters.items():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda k: (-len(by[k].docs), k))
+        canon = members[0]
+        for m in members[1:]:
+            out.append(
+                Decision(
+                    "merge",
+                    m,
+                    canon,
+                    "person_same_full_name_strong_tie",
+                    f"同名 {by[m].names[0]} 且共享强标识 / same full name sharing "
+                    f"{', '.join(sorted(shared_by_root[root])[:5])}",
+                    100.0,
+                    sorted(by[m].docs | by[canon].docs)[:50],
+                )
+            )
+    return out
+
+
+# -- sites -----------------------------------------------------------------------
+def same_admin_area(a: SiteName, b: SiteName) -> bool:
+    """Both name their town (or, lacking one, their county) and it is the same one; no level conflicts."""
+    if not places_compatible(a.places, b.places):
+        return False
+    if a.town and b.town:
+        return a.town == b.town
+    if not a.places and not b.places:
+        return True  # neither names an area: the matching forms are the same place name
+    if a.town or b.town:
+        return False
+    return bool(a.county and b.county and a.county == b.county)
+
+
+@dataclass
+class SiteView:
+    cand: Candidate
+    form: SiteName
+
+    @property
+    def key(self) -> str:
+        return self.cand.key
+
+
+def decide_sites(views: list[SiteView]) -> list[Decision]:
+    out: list[Decision] = []
+    by_core: dict[str, list[SiteView]] = defaultdict(list)
+    for v in views:
+        by_core[v.form.core].append(v)
+    merged: set[str] = set()
+    suggested: set[tuple[str, str]] = set()
+    for core, group in sorted(by_core.items()):
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda v: (-len(v.form.places), -len(v.cand.docs), v.key))
+        for i, v in enumerate(group):
+            if v.key in merged:
+                continue
+            for w in group[i + 1 :]:
+                if w.key in merged:
+                    continue
+                if same_admin_area(v.form, w.form):
+                    merged.add(w.key)
+                    out.append(
+                        Decision(
+                            "merge",
+                            w.key,
+                            v.key,
+                            "site_same_core_same_area",
+                            f"地名核心 {core} 相同且属同一行政区 / same place name in the same area",
+                            95.0,
+                            sorted(v.cand.docs | w.cand.docs)[:50],
+                        )
+                    )
+                elif places_compatible(v.form.places, w.form.places):
+                    pair = tuple(sorted((v.key, w.key)))
+                    if pair not in suggested:
+                        suggested.add(pair)
+                        out.append(
+                            Decision(
+                                "suggest",
+                                w.key,
+                                v.key,
+                                "site_same_core_area_unknown",
+                                f"地名核心 {core} 相同，行政区未写全 / same place name, area not confirmed",
+                                90.0,
+                                sorted(v.cand.docs | w.cand.docs)[:20],
+                            )
+                        )
+    # fuzzy cores in a compatible area → suggestions
+    blocks = _block({v.key: [v.form.core] for v in views}, max_posting=100)
+    by_key = {v.key: v for v in views}
+    for v in sorted(views, key=lambda x: x.key):
+        if v.key in merged:
+            continue
+        n = 0
+        for k in sorted(blocks.get(v.key, ())):
+            w = by_key[k]
+            if k in merged or w.form.core == v.form.core or not places_compatible(v.form.places, w.form.places):
+                continue
+            if len(v.form.core) < 3 or len(w.form.core) < 3:
+                continue
+            s = float(fuzz.ratio(v.form.core, w.form.core))
+            pair = tuple(sorted((v.key, k)))
+            if s >= SITE_SUGGEST and pair not in suggested:
+                suggested.add(pair)
+                out.append(
+                    Decision(
+                        "suggest",
+                        v.key,
+                        k,
+                        "site_similar_name",
+                        f"地名相似 / similar place names ({s:.0f})",
+                        round(s, 1),
+                        sorted(v.cand.docs | w.cand.docs)[:20],
+                    )
+                )
+                n += 1
+                if n >= MAX_SUGGESTIONS_PER_NODE:
+                    break
+    return out
