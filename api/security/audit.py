@@ -91,23 +91,23 @@ class AuditLog:
         return record
 
     def tail(self, limit: int = 200, user: str | None = None, action: str | None = None) -> list[dict[str, Any]]:
+        """The newest `limit` entries (optionally of one user / action), newest first.
+
+        Reads the file backwards in blocks, so viewing a long log costs what is shown."""
         if not self.path.exists():
             return []
         out: list[dict[str, Any]] = []
-        with open(self.path, encoding="utf-8") as f:
-            for line in f:
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                if user and rec.get("user") != user:
-                    continue
-                if action and rec.get("action") != action:
-                    continue
-                out.append(rec)
-                if len(out) > limit * 4:
-                    out = out[-limit:]
-        return out[-limit:][::-1]
+        for line in _reverse_lines(self.path):
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if (user and rec.get("user") != user) or (action and rec.get("action") != action):
+                continue
+            out.append(rec)
+            if len(out) >= limit:
+                break
+        return out
 
     def verify(self) -> VerifyResult:
         problems: list[dict[str, Any]] = []
@@ -161,3 +161,22 @@ class AuditLog:
         elif n:
             problems.append({"line": 0, "reason": "缺少 audit.head / head file missing"})
         return VerifyResult(not problems, n, problems)
+
+
+def _reverse_lines(path: Path, block: int = 1 << 16):
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        pos = f.tell()
+        rest = b""
+        while pos > 0:
+            step = min(block, pos)
+            pos -= step
+            f.seek(pos)
+            chunk = f.read(step) + rest
+            lines = chunk.split(b"\n")
+            rest = lines[0]
+            for ln in reversed(lines[1:]):
+                if ln.strip():
+                    yield ln.decode("utf-8")
+        if rest.strip():
+            yield rest.decode("utf-8")
