@@ -164,7 +164,7 @@ def main() -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     store = open_store("falkordb", data_dir)
     total = sum(store.stats()["nodes"].values())
-    if total < args.nodes * 0.99:
+    if total < args.nodes * 0.999:
         print(f"building a graph of ~{args.nodes:,} nodes in {data_dir} …", flush=True)
         store.wipe()
         info = build_graph(store, args.nodes)
