@@ -1,0 +1,181 @@
+"""The resolution pass on hand-built graphs: what fuses, what only becomes a suggestion."""
+
+from __future__ import annotations
+
+from res_helpers import G, node_props
+
+from resolution import explain, resolve, suggestions
+
+HT = "company:91330522704523184E"  # 长兴恒泰精细化工有限公司
+SY = "company:91330522MA2D7KT428"  # 长兴顺远货运有限公司
+HJ = "company:91330502MA28C1F60E"  # 湖州弘净环境服务有限公司
+ZHOU = "person:341822198107151579"  # 周卫东
+SHEN = "person:330522197211030319"  # 沈国梁
+CASE, CASE2 = "doc:case:cx-57", "doc:case:wx-31"
+H1, H2, M1 = "doc:hotline:h1", "doc:hotline:h2", "doc:manifest:m1"
+
+
+def _base() -> G:
+    g = G()
+    for d in (CASE, CASE2, H1, H2, M1):
+        g.doc(d)
+    g.company(HT, "长兴恒泰精细化工有限公司", CASE)
+    g.company(SY, "长兴顺远货运有限公司", CASE)
+    g.company(HJ, "湖州弘净环境服务有限公司", M1, field="接收单位")
+    g.person(ZHOU, "周卫东", CASE, id_card=ZHOU[7:])
+    g.person(SHEN, "沈国梁", CASE, id_card=SHEN[7:])
+    g.node("vehicle:浙E5G378", plate="浙E5G378")
+    g.rel("INVOLVED_IN", "vehicle:浙E5G378", CASE, CASE, role="vehicle")
+    g.rel("DRIVES", ZHOU, "vehicle:浙E5G378", CASE)
+    g.node("phone:15167231846", number="15167231846")
+    g.rel("USES_PHONE", ZHOU, "phone:15167231846", CASE)
+    g.rel("REPRESENTS", SHEN, HT, CASE)
+    return g
+
+
+def _merged(report) -> dict[str, str]:  # noqa: ANN001
+    return {m.alias: m.canonical for m in report.merges}
+
+
+def test_exact_and_normalised_company_names_fuse_into_the_uscc_node(store) -> None:
+    g = _base()
+    g.company("company:长兴恒泰精细化工有限公司", "长兴恒泰精细化工有限公司", H1, field="")
+    g.company("company:恒泰精细化工有限公司", "恒泰精细化工有限公司", H2, field="")
+    g.write(store)
+    m = _merged(resolve(store))
+    assert m["company:长兴恒泰精细化工有限公司"] == HT
+    assert m["company:恒泰精细化工有限公司"] == HT
+    info = explain(store, HT)
+    assert {a["rule"] for a in info["aliases"]} == {"company_normalised_name"}
+    assert info["source_documents"] == 3
+
+
+def test_fuzzy_company_without_strong_tie_is_only_a_suggestion(store) -> None:
+    g = _base()
+    g.company("company:恒泰化工", "恒泰化工", H1, field="")
+    g.write(store)
+    report = resolve(store)
+    assert "company:恒泰化工" not in _merged(report)
+    assert node_props(store, "company:恒泰化工") is not None
+    pairs = {(s["a"], s["b"]) for s in suggestions(store)}
+    assert tuple(sorted(("company:恒泰化工", HT))) in pairs
+    assert explain(store, HT)["possibly_same"][0]["other"] == "company:恒泰化工"
+
+
+def test_fuzzy_company_with_shared_strong_attribute_fuses(store) -> None:
+    g = _base()
+    g.company("company:恒泰化工", "恒泰化工", H1, field="")
+    g.rel("REPRESENTS", SHEN, "company:恒泰化工", H1)  # the same identified person runs both
+    g.write(store)
+    m = _merged(resolve(store))
+    assert m["company:恒泰化工"] == HT
+    assert "company_fuzzy_name_strong_tie" in {a["rule"] for a in explain(store, HT)["aliases"]}
+
+
+def test_a_shared_carrier_company_is_not_a_tie(store) -> None:
+    g = _base()
+    g.company("company:恒泰化工", "恒泰化工", H1, field="")
+    g.rel("TRANSPORTS", SY, HT, M1)
+    g.rel("TRANSPORTS", SY, "company:恒泰化工", H1)
+    g.write(store)
+    assert "company:恒泰化工" not in _merged(resolve(store))
+
+
+def test_same_core_in_two_registered_companies_is_ambiguous(store) -> None:
+    g = _base()
+    g.company("company:91330521MA29N6LE9K", "德清县金盛化工有限公司", M1, field="产废单位")
+    g.company("company:91330502569830172N", "吴兴金盛化工有限公司", M1, field="产废单位")
+    g.company("company:金盛化工有限公司", "金盛化工有限公司", H1, field="")
+    g.write(store)
+    report = resolve(store)
+    assert "company:金盛化工有限公司" not in _merged(report)
+    assert len([s for s in report.suggestions if s.alias == "company:金盛化工有限公司"]) == 2
+
+
+def test_two_masked_names_in_two_cases_never_merge(store) -> None:
+    g = _base()
+    g.person("person:王某@" + CASE, "王某", CASE, masked_name=True)
+    g.person("person:王某@" + CASE2, "王某", CASE2, masked_name=True)
+    g.person("person:330502196903120035", "王建国", CASE2)
+    g.write(store)
+    report = resolve(store)
+    assert not [m for m in report.merges if m.alias.startswith("person:王某")]
+    assert node_props(store, "person:王某@" + CASE) and node_props(store, "person:王某@" + CASE2)
+
+
+def test_masked_person_fuses_only_with_a_strong_tie(store) -> None:
+    g = _base()
+    g.person("person:周某@" + H1, "周某", H1, masked_name=True)
+    g.rel("DRIVES", "person:周某@" + H1, "vehicle:浙E5G378", H1)
+    g.person("person:周某@" + H2, "周某", H2, masked_name=True)  # no tie: stays
+    g.person("person:张某@" + H2, "张某", H2, masked_name=True)
+    g.rel("DRIVES", "person:张某@" + H2, "vehicle:浙E5G378", H2)  # tie, but the name is not compatible
+    g.write(store)
+    m = _merged(resolve(store))
+    assert m == {"person:周某@" + H1: ZHOU}
+    assert explain(store, ZHOU)["aliases"][0]["rule"] == "person_name_compatible_strong_tie"
+
+
+def test_person_ties_via_phone_and_company_they_run(store) -> None:
+    g = _base()
+    g.person("person:周卫东@" + H1, "周卫东", H1)
+    g.rel("USES_PHONE", "person:周卫东@" + H1, "phone:15167231846", H1)
+    g.person("person:沈某@" + H2, "沈某", H2, masked_name=True)
+    g.rel("REPRESENTS", "person:沈某@" + H2, HT, H2)
+    g.write(store)
+    m = _merged(resolve(store))
+    assert m["person:周卫东@" + H1] == ZHOU
+    assert m["person:沈某@" + H2] == SHEN
+
+
+def test_name_only_peers_need_full_equal_name_and_unmasked_tie(store) -> None:
+    g = _base()
+    for d in (H1, H2):
+        g.person(f"person:李建华@{d}", "李建华", d)
+        g.node("phone:13900001111", number="13900001111")
+        g.rel("USES_PHONE", f"person:李建华@{d}", "phone:13900001111", d)
+        g.person(f"person:李某@{d}", "李某", d, masked_name=True)
+        g.rel("USES_PHONE", f"person:李某@{d}", "phone:13900001111", d)
+    g.person("person:李建国@" + M1, "李建国", M1)
+    g.write(store)
+    m = _merged(resolve(store))
+    assert m == {f"person:李建华@{H2}": f"person:李建华@{H1}"} or m == {f"person:李建华@{H1}": f"person:李建华@{H2}"}
+
+
+def test_sites_fuse_in_the_same_town_and_are_suggested_otherwise(store) -> None:
+    g = _base()
+    g.node("site:长兴县煤山镇青岭村北侧废弃石矿坑", name="长兴县煤山镇青岭村北侧废弃石矿坑", kind="place")
+    g.rel("LOCATED_AT", H1, "site:长兴县煤山镇青岭村北侧废弃石矿坑", H1)
+    g.node("site:煤山镇青岭村北面矿坑", name="煤山镇青岭村北面矿坑", kind="place")
+    g.rel("LOCATED_AT", H2, "site:煤山镇青岭村北面矿坑", H2)
+    g.node("site:青岭村北边矿坑", name="青岭村北边矿坑", kind="place")
+    g.rel("LOCATED_AT", CASE, "site:青岭村北边矿坑", CASE)
+    g.node("site:KK330522006", name="青岭村矿坑卡口", kind="checkpoint", code="KK330522006")
+    g.write(store)
+    report = resolve(store)
+    assert _merged(report) == {"site:煤山镇青岭村北面矿坑": "site:长兴县煤山镇青岭村北侧废弃石矿坑"}
+    assert any(s.alias == "site:青岭村北边矿坑" for s in report.suggestions)
+
+
+def test_identifier_keys_written_before_normalisation_fuse(store) -> None:
+    g = _base()
+    g.node("vehicle:浙E·5G378", plate="浙E·5G378")
+    g.rel("INVOLVED_IN", "vehicle:浙E·5G378", H1, H1)
+    g.node("vehicle:浙Ｅ３Ｋ８２１", plate="浙Ｅ３Ｋ８２１")
+    g.write(store)
+    m = _merged(resolve(store))
+    assert m["vehicle:浙E·5G378"] == "vehicle:浙E5G378"
+    assert m["vehicle:浙Ｅ３Ｋ８２１"] == "vehicle:浙E3K821"
+    assert node_props(store, "vehicle:浙E3K821")["plate"] == "浙E3K821"
+
+
+def test_resolve_is_idempotent(store) -> None:
+    g = _base()
+    g.company("company:长兴恒泰精细化工有限公司", "长兴恒泰精细化工有限公司", H1, field="")
+    g.company("company:恒泰化工", "恒泰化工", H2, field="")
+    g.write(store)
+    first = resolve(store)
+    n_sugg = len(suggestions(store))
+    second = resolve(store)
+    assert len(first.merges) == 1 and not second.merges
+    assert len(suggestions(store)) == n_sugg
