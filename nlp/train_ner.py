@@ -128,7 +128,7 @@ def main() -> None:
             f4 = rep.micro(four).f
             rows.append((name, system, f4, rep.micro(CORE7).f, rep.micro(LABELS).f, rep.counts))
     print(f"{'set':<8}{'system':<26}{'PER/ORG/LOC/TIME':>18}{'micro-7':>9}{'micro-10':>10}")
-    for name, system, f4, f7, f10, counts in rows:
+    for name, system, f4, f7, f10, _counts in rows:
         print(f"{name:<8}{system:<26}{f4:>18.3f}{f7:>9.3f}{f10:>10.3f}")
     print("per label (F1):")
     for name, system, *_rest, counts in rows:
