@@ -72,6 +72,8 @@ leidenalg), and, when `engine="networkx"`, on `networkx.community.louvain_commun
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import math
 import random
@@ -109,6 +111,26 @@ MENTION_SOURCES = ["hotline", "grid"]
 # --------------------------------------------------------------------------- projection
 
 
+def _no_gc(func):
+    """Pause the cyclic garbage collector: these phases build millions of small
+    containers and hold no cycles, and gen-2 collections over a heap of a million
+    tie rows otherwise cost more than the work itself."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if was:
+                gc.enable()
+
+    return wrapper
+
+
+
+@_no_gc
 def coffending_rows(store: GraphStore, window_min: int = CHECKPOINT_WINDOW_MIN) -> list[dict[str, Any]]:
     """All tie rows (hyperedges) the graph holds; see the module docstring for kinds."""
     rows: list[dict[str, Any]] = []
@@ -254,6 +276,7 @@ def _buckets(flat: np.ndarray, offsets: np.ndarray) -> Iterator[tuple[int, np.nd
         yield n, idx, flat[offsets[idx][:, None] + np.arange(n)]
 
 
+@_no_gc
 def project(rows: Iterable[dict[str, Any]], ref_time: datetime | None = None) -> Projection:
     """Tie rows → arrays of (src, dst, summed weight); see the module docstring.
 
@@ -431,6 +454,7 @@ def reassign_to_strongest(
     return m.tolist()
 
 
+@_no_gc
 def communities_from_arrays(
     n: int,
     src: np.ndarray,
@@ -569,6 +593,7 @@ def _one_person(keys: list[str], group: list[int]) -> bool:
     return len(names) == 1
 
 
+@_no_gc
 def score_groups(
     proj: Projection, groups: list[list[int]], min_size: int = 3, max_size: int = 15
 ) -> list[dict[str, Any]]:
@@ -590,8 +615,15 @@ def score_groups(
     strength_arr = np.bincount(si, weights=wi, minlength=n) + np.bincount(di, weights=wi, minlength=n)
     degree_arr = np.bincount(si, minlength=n) + np.bincount(di, minlength=n)
     n_edges_arr = np.bincount(gid[si], minlength=len(kept)) if len(kept) else np.zeros(0, dtype=np.int64)
-    strength = strength_arr.tolist()
-    degree = degree_arr.tolist()
+    strength_r = np.round(strength_arr, 9)
+    strength = strength_r.tolist()
+    # leader per group: largest strength, then degree, then lowest vertex (= key order)
+    members_v = np.nonzero(gid >= 0)[0]
+    order = np.lexsort((members_v, -degree_arr[members_v], -strength_r[members_v], gid[members_v]))
+    ordered = members_v[order]
+    firsts = np.ones(len(ordered), dtype=bool)
+    firsts[1:] = gid[ordered][1:] != gid[ordered][:-1]
+    leader_of = dict(zip(gid[ordered][firsts].tolist(), ordered[firsts].tolist()))
     n_edges = n_edges_arr.tolist()
     # evidence: rows with two or more members in one group
     evidence: dict[int, set[str]] = defaultdict(set)
@@ -624,7 +656,7 @@ def score_groups(
                 last[g] = t
     out = []
     for i, g in enumerate(kept):
-        leader = max(g, key=lambda v: (round(strength[v], 9), degree[v], -v))  # noqa: B023
+        leader = leader_of[i]
         size = len(g)
         density = n_edges[i] / (size * (size - 1) / 2)
         rec = 0.0
@@ -651,6 +683,7 @@ def score_groups(
     return out
 
 
+@_no_gc
 def write_gangs(store: GraphStore, scored: list[dict[str, Any]], batch: int = 10000) -> dict[str, int]:
     """Replace every Gang node and MEMBER_OF relationship with `scored` (ids are stable).
 
