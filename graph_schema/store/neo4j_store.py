@@ -87,9 +87,7 @@ class Neo4jStore(GraphStore):
         except (ConfigurationError, ValueError) as exc:
             raise StoreError(f"Neo4j 地址无效 / invalid NEO4J_URI {uri!r}: {_one_line(exc)}") from exc
         try:
-            self._driver.verify_connectivity(database=self.database) if self.database else (
-                self._driver.verify_connectivity()
-            )
+            self._driver.verify_connectivity()
         except AuthError as exc:
             self._driver.close()
             raise StoreError(
