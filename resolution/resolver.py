@@ -119,6 +119,8 @@ def company_views(store: GraphStore) -> list[CompanyView]:
         props = row["props"] or {}
         c = _candidate(row["key"], props, edges.get(row["key"], []), "Company")
         c.names = _company_names(props, edges.get(row["key"], []))
+        if any(rules.is_agency(n) for n in c.names):
+            continue  # a public body tagged as an organisation: not a company to resolve
         forms = [f for f in (normalize.company_name(n) for n in c.names) if f]
         out.append(CompanyView(c, forms))
     return out
@@ -126,6 +128,10 @@ def company_views(store: GraphStore) -> list[CompanyView]:
 
 def person_candidates(store: GraphStore) -> tuple[list[Candidate], list[Candidate]]:
     edges = _edges(store, "res_person_edges")
+    co_involved: dict[str, set[str]] = defaultdict(set)
+    for row in store.query("res_person_doc_vehicles"):
+        if rules.is_strong_key(row["other"]):
+            co_involved[row["key"]].add(row["other"])
     strong, local = [], []
     for row in store.query("res_persons"):
         key, props = row["key"], row["props"] or {}
@@ -135,6 +141,8 @@ def person_candidates(store: GraphStore) -> tuple[list[Candidate], list[Candidat
             name = key.partition(":")[2].split("@", 1)[0]
         c.names = [str(name).strip()] if name else []
         if c.strong:
+            for row in co_involved.get(key, ()):
+                c.ties.setdefault(rules.CO_INVOLVED, set()).add(row)
             strong.append(c)
         elif "@" in key:
             local.append(c)

@@ -30,6 +30,7 @@ Policy (issue 3 §5):
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,6 +53,9 @@ COMPANY_TIE_TYPES = ("USES_PHONE", "OWNS", "REPRESENTS")
 COMPANY_HAUL_TIE_TYPES = ("TRANSPORTS",)
 PERSON_TIE_TYPES = ("USES_PHONE", "DRIVES", "OWNS", "REPRESENTS")
 PERSON_PEER_TIE_TYPES = ("USES_PHONE", "DRIVES")
+# An identified suspect and a vehicle that are parties to the same record (a case and its 涉案车辆):
+# ties a name-only driver of that vehicle only when the full names are identical.
+CO_INVOLVED = "CO_INVOLVED"
 TIE_NEIGHBOURS: dict[str, dict[str, tuple[str, ...]]] = {
     # a shared carrier company or subsidiary is not an identity: only phones, vehicles, vessels, IDs
     "Company": {
@@ -179,6 +183,23 @@ def legal_compatible(a: CompanyName, b: CompanyName) -> bool:
     return not fa or not fb or fa == fb
 
 
+# Public bodies that text extraction may tag as organisations: not companies, never resolved here.
+AGENCY_RE = re.compile(
+    r"(?:公安局|分局|派出所|大队|中队|支队|委员会|人民政府|政府|办公室|办事处|法院|检察院|管理局|管理站|执法局|"
+    r"生态环境局|林业局|农业农村局|自然资源和规划局|水利局|卫生院|村委会|居委会|网格)$"
+)
+# Cores made only of generic words say nothing about which firm is meant.
+GENERIC_CORE_RE = re.compile(
+    r"^(?:化工|精细化工|化学|科技|环保|环境|物流|运输|货运|危货运输|再生资源|资源|回收|建材|砂石|石料|"
+    r"贸易|实业|材料|金属|电子|印染|纺织|机械|汽车|维修|养殖|农业|食品|服务|工程|建设|新材料|制造|加工|"
+    r"发展|投资|集团|表面处理|电镀|家具|木业|竹木|塑料|橡胶|能源|电力|水务|污水处理|环境服务)+$"
+)
+
+
+def is_agency(name: str) -> bool:
+    return bool(AGENCY_RE.search(name or ""))
+
+
 def _is_subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(ch in it for ch in short)
@@ -200,7 +221,7 @@ def company_score(a: CompanyName, b: CompanyName) -> tuple[float, str]:
     short, long = sorted((a.core, b.core), key=len)
     score = float(fuzz.ratio(a.core, b.core))
     reason = "名称相似 / similar names"
-    if len(short) >= 2 and short[0] == long[0] and _is_subsequence(short, long):
+    if len(short) >= 2 and short[:2] == long[:2] and not GENERIC_CORE_RE.match(short) and _is_subsequence(short, long):
         score = max(score, 85.0)
         reason = "简称 / abbreviation"
     if not places_ok:
@@ -386,9 +407,12 @@ def decide_persons(id_persons: list[Candidate], local_persons: list[Candidate]) 
     """Name-only persons → a `person:<id>` node, or a peer with the same full name, on a strong tie."""
     out: list[Decision] = []
     by_tie: dict[str, list[Candidate]] = defaultdict(list)
+    by_co: dict[str, list[Candidate]] = defaultdict(list)
     for p in id_persons:
         for k in p.tie_keys(PERSON_TIE_TYPES):
             by_tie[k].append(p)
+        for k in p.tie_keys((CO_INVOLVED,)):
+            by_co[k].append(p)
     left: list[Candidate] = []
     for p in sorted(local_persons, key=lambda c: c.key):
         name = p.names[0] if p.names else ""
@@ -397,6 +421,11 @@ def decide_persons(id_persons: list[Candidate], local_persons: list[Candidate]) 
             for q in by_tie.get(k, ()):
                 if any(names_compatible(name, qn) for qn in q.names):
                     hits.setdefault(q.key, (q, set()))[1].add(k)
+        if not ids.is_masked_name(name):
+            for k in p.tie_keys(("DRIVES", "OWNS")):
+                for q in by_co.get(k, ()):
+                    if name in q.names:
+                        hits.setdefault(q.key, (q, set()))[1].add(k)
         if len(hits) == 1:
             q, shared = next(iter(hits.values()))
             out.append(

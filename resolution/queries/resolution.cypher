@@ -98,3 +98,9 @@ MATCH (d:Document) WHERE d.key ENDS WITH $suffix RETURN d.key AS key LIMIT 5
 MATCH (n:Entity {key: $key})-[r]-(m)
 WHERE r.doc IS NOT NULL AND r.doc <> ''
 RETURN collect(DISTINCT r.doc) AS docs
+
+// name: res_person_doc_vehicles
+// Vehicles and vessels that are parties to the same record as a person (a case's suspects and its 涉案车辆).
+MATCH (p:Person)-[:INVOLVED_IN]->(d:Document)<-[:INVOLVED_IN]-(v:Entity)
+WHERE v:Vehicle OR v:Vessel
+RETURN p.key AS key, v.key AS other, d.key AS doc

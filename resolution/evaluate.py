@@ -1,0 +1,238 @@
+"""Pairwise precision/recall of resolution against a generator's ground truth.
+
+    evaluate_against_truth(store, truth) -> dict
+
+`truth["entities"]` maps a kind (`companies`, `vehicles`, optionally `vessels`,
+`persons`) to entities `{"true_id", "mentions": [{"doc", "field", "text"}]}`;
+`truth["decoys"]` lists masked names `{"name", "docs"}` that denote a
+different person in every document.
+
+A mention is located after resolution as the node of the right label that its
+document MENTIONS or INVOLVES and whose name (or plate) matches the mention
+text — including names the node absorbed by merging.  Pairwise scores over
+mentions (Menestrina et al. 2010): precision = pairs correctly together /
+pairs put together, recall = pairs correctly together / pairs truly together.
+A mention found in no node counts as a singleton (it hurts recall).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from graph_schema import identifiers as ids
+from graph_schema.store import GraphStore
+from resolution import normalize
+from resolution.rules import company_score
+
+KIND_LABEL = {"companies": "Company", "vehicles": "Vehicle", "vessels": "Vessel", "persons": "Person"}
+
+
+def _pairs(n: int) -> int:
+    return n * (n - 1) // 2
+
+
+def pairwise(assignments: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """(true id, predicted cluster) per mention → pairwise precision, recall, F1."""
+    cells: Counter[tuple[str, str]] = Counter()
+    truth: Counter[str] = Counter()
+    pred: Counter[str] = Counter()
+    n = 0
+    for t, p in assignments:
+        cells[(t, p)] += 1
+        truth[t] += 1
+        pred[p] += 1
+        n += 1
+    tp = sum(_pairs(c) for c in cells.values())
+    pp = sum(_pairs(c) for c in pred.values())
+    tpairs = sum(_pairs(c) for c in truth.values())
+    precision = tp / pp if pp else 1.0
+    recall = tp / tpairs if tpairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "mentions": n,
+        "true_pairs": tpairs,
+        "predicted_pairs": pp,
+        "correct_pairs": tp,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+    }
+
+
+class _DocIndex:
+    """Entities per document, fetched in chunks and cached."""
+
+    def __init__(self, store: GraphStore):
+        self.store = store
+        self.cache: dict[str, list[dict[str, Any]]] = {}
+        self.doc_keys: dict[str, str | None] = {}
+
+    def doc_key(self, doc: str) -> str | None:
+        if doc.startswith("doc:"):
+            return doc
+        if doc not in self.doc_keys:
+            rows = self.store.query("res_documents_like", suffix=":" + doc)
+            self.doc_keys[doc] = rows[0]["key"] if len(rows) == 1 else None
+        return self.doc_keys[doc]
+
+    def prefetch(self, docs: Iterable[str]) -> None:
+        keys = sorted({k for k in (self.doc_key(d) for d in docs) if k and k not in self.cache})
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            for k in chunk:
+                self.cache[k] = []
+            for row in self.store.query("res_doc_entities", docs=chunk):
+                self.cache[row["doc"]].append(row)
+
+    def entities(self, doc: str, label: str) -> list[dict[str, Any]]:
+        key = self.doc_key(doc)
+        if key is None:
+            return []
+        if key not in self.cache:
+            self.prefetch([key])
+        return [r for r in self.cache[key] if r["label"] == label]
+
+
+def _names(row: dict[str, Any]) -> set[str]:
+    out = set()
+    if row.get("name"):
+        out.add(str(row["name"]))
+    for raw in row.get("merge_log") or []:
+        try:
+            name = (json.loads(raw).get("alias_props") or {}).get("name")
+        except (TypeError, json.JSONDecodeError):
+            continue
+        if name:
+            out.add(str(name))
+    prefix, _, rest = row["key"].partition(":")
+    if prefix == "company" and not ids.normalize_uscc(rest):
+        out.add(rest)
+    if prefix == "person" and "@" in rest:
+        out.add(rest.split("@", 1)[0])
+    return out
+
+
+def _locate(index: _DocIndex, kind: str, doc: str, text: str) -> str | None:
+    label = KIND_LABEL.get(kind)
+    if label is None:
+        return None
+    rows = {r["key"]: r for r in index.entities(doc, label)}
+    if not rows:
+        return None
+    text = (text or "").strip()
+    if label == "Vehicle":
+        plate = ids.normalize_plate(text)
+        if plate and f"vehicle:{plate}" in rows:
+            return f"vehicle:{plate}"
+        for key, r in rows.items():
+            absorbed = {a.partition(":")[2] for a in _aliases(r)}
+            if plate and plate in {ids.normalize_plate(a) for a in absorbed}:
+                return key
+        return None
+    if label == "Vessel":
+        v = ids.normalize_vessel(text)
+        return f"vessel:{v}" if v and f"vessel:{v}" in rows else None
+    if label == "Company":
+        want = normalize.company_name(text)
+        if want is None:
+            return None
+        best: tuple[float, str] | None = None
+        for key, r in rows.items():
+            names = _names(r)
+            quote = r.get("quote") or ""
+            if want.full in {ids.normalize_company_name(n) for n in names}:
+                score = 200.0
+            else:
+                forms = [f for f in (normalize.company_name(n) for n in names) if f]
+                score = max((company_score(want, f)[0] for f in forms), default=0.0)
+                if text and text in quote:
+                    score = max(score, 90.0)
+            if best is None or score > best[0]:
+                best = (score, key)
+        return best[1] if best and best[0] >= 80.0 else None
+    # persons: the name as written, or a compatible one
+    for key, r in rows.items():
+        if text in _names(r):
+            return key
+    hits = [k for k, r in rows.items() if any(normalize.names_compatible(text, n) for n in _names(r))]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _aliases(row: dict[str, Any]) -> list[str]:
+    out = []
+    for raw in row.get("merge_log") or []:
+        try:
+            out.append(json.loads(raw).get("alias", ""))
+        except (TypeError, json.JSONDecodeError):
+            continue
+    return out
+
+
+def evaluate_against_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
+    """Pairwise precision/recall per entity kind, plus merges of masked-name decoys."""
+    index = _DocIndex(store)
+    entities = truth.get("entities") or {}
+    all_docs = [m["doc"] for ents in entities.values() for e in ents for m in e.get("mentions", [])]
+    all_docs += [d for dec in truth.get("decoys") or [] for d in dec.get("docs", [])]
+    index.prefetch(all_docs)
+    out: dict[str, Any] = {}
+    for kind, ents in entities.items():
+        if kind not in KIND_LABEL:
+            continue
+        assignments = []
+        unresolved = []
+        seen: set[tuple[str, str, str]] = set()
+        for e in ents:
+            tid = str(e.get("true_id"))
+            for m in e.get("mentions", []):
+                ident = (tid, m.get("doc", ""), m.get("text", ""))
+                if ident in seen:
+                    continue
+                seen.add(ident)
+                node = _locate(index, kind, m.get("doc", ""), m.get("text", ""))
+                if node is None:
+                    unresolved.append({"true_id": tid, **m})
+                    node = f"?unresolved:{len(unresolved)}"
+                assignments.append((tid, node))
+        res = pairwise(assignments)
+        res["unresolved"] = len(unresolved)
+        res["unresolved_examples"] = unresolved[:10]
+        res["errors"] = _errors(assignments)
+        out[kind] = res
+    out["decoys"] = _decoys(index, truth.get("decoys") or [])
+    return out
+
+
+def _errors(assignments: list[tuple[str, str]], limit: int = 10) -> dict[str, list[Any]]:
+    """Examples: nodes holding several true entities (false merges), entities split over nodes."""
+    by_node: dict[str, set[str]] = defaultdict(set)
+    by_true: dict[str, set[str]] = defaultdict(set)
+    for t, p in assignments:
+        by_node[p].add(t)
+        by_true[t].add(p)
+    return {
+        "false_merges": [{"node": n, "true_ids": sorted(ts)} for n, ts in by_node.items() if len(ts) > 1][:limit],
+        "splits": [{"true_id": t, "nodes": sorted(ps)} for t, ps in by_true.items() if len(ps) > 1][:limit],
+    }
+
+
+def _decoys(index: _DocIndex, decoys: list[dict[str, Any]]) -> dict[str, Any]:
+    merges = 0
+    fused = []
+    located = 0
+    for dec in decoys:
+        name = str(dec.get("name", ""))
+        nodes: dict[str, list[str]] = defaultdict(list)
+        for doc in dec.get("docs", []):
+            for r in index.entities(doc, "Person"):
+                if name in _names(r):
+                    nodes[r["key"]].append(doc)
+                    located += 1
+        for key, docs in nodes.items():
+            if len(set(docs)) > 1:
+                merges += _pairs(len(set(docs)))
+                fused.append({"name": name, "node": key, "docs": sorted(set(docs))})
+    return {"decoys": len(decoys), "located": located, "merges": merges, "fused": fused[:20]}
