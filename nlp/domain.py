@@ -176,6 +176,11 @@ def find_orgs(text: str, words: list[Word]) -> list[Cand]:
         conf = 0.9 if len(name) >= 4 else 0.75
         out.append(Cand(start, e, "ORG", "rule", P_ORG_RULE, conf))
     out.extend(find_agencies(text, words))
+    # "会同煤山派出所" segmented as one verb: the body after the verb
+    for ws, we, _tag in words:
+        m = _VERB_AGENCY_RE.fullmatch(text, ws, we)
+        if m:
+            out.append(Cand(m.start(1), we, "ORG", "rule", P_ORG_RULE, 0.75))
     return out
 
 
@@ -187,6 +192,9 @@ AGENCY_SUFFIX = (
     r"村民委员会|村委会|居委会|村委|街道办事处|办事处|生态办|农办|卫生院|医院|学校|中学|小学|研究所|研究院|鉴定中心|处置中心|保护区管理局)"
 )
 _AGENCY_RE = re.compile(AGENCY_SUFFIX)
+_VERB_AGENCY_RE = re.compile(
+    r"(?:会同|联合|配合|协同|协助|移交|移送|报告|通知|报|交)([\u4e00-\u9fff]{2,8}?" + AGENCY_SUFFIX + ")"
+)
 _AGENCY_MID_VERB = re.compile(
     r"会同|联合|配合|协助|移送|移交|转办|转交|接到|组织|通报|报告|责令|要求|通知|联系|调查|检查|查处"
 )
