@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,6 +141,17 @@ def _fallback_fact(row: dict[str, Any]) -> str:
 
 
 # -- merge -----------------------------------------------------------------------
+@dataclass
+class MergeRequest:
+    alias: str
+    canonical: str
+    reason: str
+    evidence: list[str] = field(default_factory=list)
+    rule: str = ""
+    method: str = Method.RULE.value
+    score: float | None = None
+
+
 def merge(
     store: GraphStore,
     alias_key: str,
@@ -160,48 +172,108 @@ def merge(
         raise ResolutionError(
             f"类型不同，不能合并 / cannot merge a {alias['label']} ({alias_key}) into a {canon['label']} ({canonical_key})"
         )
-    moved = []
-    for row in rels_of(store, alias_key):
+    req = MergeRequest(alias_key, canonical_key, reason, list(evidence), rule, method, score)
+    return merge_many(store, [req])[0]
+
+
+def merge_many(store: GraphStore, requests: list[MergeRequest], chunk: int = 500) -> list[MergeRecord]:
+    """Carry out many merges with a handful of queries per chunk.
+
+    Chains inside the list (A→B, B→C) are flattened to their final canonical
+    node; requests whose nodes are missing, of different labels or that would
+    merge a node into itself are skipped.
+    """
+    final: dict[str, MergeRequest] = {}
+    for r in requests:
+        if r.alias != r.canonical and r.alias not in final:
+            final[r.alias] = r
+    target: dict[str, str] = {}
+
+    def resolve_target(key: str) -> str:
+        seen = set()
+        while key in final and key not in seen:
+            seen.add(key)
+            key = final[key].canonical
+        return key
+
+    for a in final:
+        target[a] = resolve_target(a)
+    items = [(r, target[a]) for a, r in final.items() if target[a] != a]
+    out: list[MergeRecord] = []
+    for i in range(0, len(items), chunk):
+        out += _merge_chunk(store, items[i : i + chunk])
+    return out
+
+
+def _merge_chunk(store: GraphStore, items: list[tuple[MergeRequest, str]]) -> list[MergeRecord]:
+    keys = sorted({r.alias for r, _ in items} | {c for _, c in items})
+    nodes = {n["key"]: n for n in store.query("res_nodes", keys=keys)}
+    mapping: dict[str, str] = {}
+    valid: list[tuple[MergeRequest, str]] = []
+    for r, canon in items:
+        a, c = nodes.get(r.alias), nodes.get(canon)
+        if a is None or c is None or a["label"] != c["label"]:
+            continue
+        mapping[r.alias] = canon
+        valid.append((r, canon))
+    if not valid:
+        return []
+    seen: set[tuple[str, str, str, str]] = set()
+    moved: list[FixedRel] = []
+    counts: dict[str, int] = defaultdict(int)
+    for row in store.query("res_rels_of_many", keys=sorted(mapping)):
+        ident = (row["head"], row["type"], row["tail"], row["fact"] or "")
+        if ident in seen:
+            continue
+        seen.add(ident)
         props = dict(row["props"] or {})
         fact = row["fact"] or _fallback_fact(row)
         head, tail = row["head"], row["tail"]
-        if head == alias_key:
-            props["via_head"] = props.get("via_head") or alias_key
-            head = canonical_key
-        if tail == alias_key:
-            props["via_tail"] = props.get("via_tail") or alias_key
-            tail = canonical_key
-        props["via"] = props.get("via") or alias_key
+        if head in mapping:
+            props["via_head"] = props.get("via_head") or head
+            props["via"] = props.get("via") or head
+            counts[head] += 1
+            head = mapping[head]
+        if tail in mapping:
+            props["via_tail"] = props.get("via_tail") or tail
+            props["via"] = props.get("via") or tail
+            if tail != row["head"]:
+                counts[tail] += 1
+            tail = mapping[tail]
         moved.append(FixedRel(row["type"], head, tail, fact, props))
     if moved:
         store.write_batch(GraphBatch(rels=moved))
 
-    alias_props = dict(alias["props"] or {})
     stamp = _now()
-    record = MergeRecord(
-        alias=alias_key,
-        canonical=canonical_key,
-        reason=reason,
-        evidence=sorted(set(evidence)),
-        method=method,
-        score=score,
-        rule=rule,
-        time=stamp,
-        moved=len(moved),
-    )
-    entry = {**record.as_dict(), "alias_props": alias_props}
-    absorbed = [alias_key, *(alias_props.get("aliases") or [])]
-    aliases = _log(canon, "aliases")
-    aliases += [a for a in absorbed if a not in aliases]
+    records: list[MergeRecord] = []
+    state: dict[str, dict[str, list[str]]] = {}
+    for r, canon in valid:
+        c = nodes[canon]
+        st = state.setdefault(canon, {"aliases": _log(c, "aliases"), "merge_log": _log(c, "merge_log")})
+        alias_props = dict(nodes[r.alias]["props"] or {})
+        rec = MergeRecord(
+            alias=r.alias,
+            canonical=canon,
+            reason=r.reason,
+            evidence=sorted(set(r.evidence)),
+            method=r.method,
+            score=r.score,
+            rule=r.rule,
+            time=stamp,
+            moved=counts[r.alias],
+        )
+        entry = {**rec.as_dict(), "alias_props": alias_props}
+        for a in [r.alias, *(alias_props.get("aliases") or [])]:
+            if a not in st["aliases"]:
+                st["aliases"].append(a)
+        st["merge_log"].append(json.dumps(entry, ensure_ascii=False, sort_keys=True))
+        records.append(rec)
     store.run_write(
-        "res_set_merge_state",
-        key=canonical_key,
-        aliases=aliases,
-        merge_log=[*_log(canon, "merge_log"), json.dumps(entry, ensure_ascii=False, sort_keys=True)],
-        split_log=_log(canon, "split_log"),
+        "res_set_merge_state_many",
+        rows=[{"key": k, "aliases": v["aliases"], "merge_log": v["merge_log"]} for k, v in state.items()],
     )
-    store.run_write("res_delete_node", key=alias_key)
-    return record
+    store.run_write("res_delete_nodes", keys=sorted(mapping))
+    return records
 
 
 # -- split -----------------------------------------------------------------------
@@ -330,6 +402,8 @@ def label_spec(key: str):
 
 __all__ = [
     "BOOKKEEPING",
+    "MergeRequest",
+    "merge_many",
     "FixedRel",
     "MergeRecord",
     "RELATIONS",

@@ -26,7 +26,16 @@ from graph_schema.model import GraphBatch, Node
 from graph_schema.schema import LABELS, Method, label_for_key
 from graph_schema.store import GraphStore
 from resolution import normalize, rules
-from resolution.merge import FixedRel, MergeRecord, ResolutionError, alias_map, get_node, merge, rels_of
+from resolution.merge import (
+    FixedRel,
+    MergeRecord,
+    MergeRequest,
+    ResolutionError,
+    alias_map,
+    get_node,
+    merge_many,
+    rels_of,
+)
 from resolution.rules import Candidate, CompanyView, Decision, SiteView
 
 EDGE_TYPES = sorted(
@@ -57,7 +66,8 @@ class ResolutionReport:
             out[m.rule] += 1
         return dict(sorted(out.items()))
 
-    def to_dict(self, detail: bool = True) -> dict[str, Any]:
+    def to_dict(self, detail: bool = False, limit: int = 1000) -> dict[str, Any]:
+        """Counts; with `detail`, also the first `limit` merges and suggestions."""
         d: dict[str, Any] = {
             "merges": len(self.merges),
             "suggestions": len(self.suggestions),
@@ -66,8 +76,8 @@ class ResolutionReport:
             "seconds": round(self.seconds, 3),
         }
         if detail:
-            d["merge_list"] = [m.as_dict() for m in self.merges]
-            d["suggestion_list"] = [_suggestion_dict(s) for s in self.suggestions]
+            d["merge_list"] = [m.as_dict() for m in self.merges[:limit]]
+            d["suggestion_list"] = [_suggestion_dict(s) for s in self.suggestions[:limit]]
         return d
 
 
@@ -179,22 +189,24 @@ class _Applier:
         return key
 
     def apply(self, decisions: list[Decision]) -> int:
-        n = 0
+        requests: list[MergeRequest] = []
+        create: list[Node] = []
         for d in decisions:
             if d.kind != "merge":
                 continue
             alias, canon = self.target(d.alias), self.target(d.canonical)
             if alias == canon or alias != d.alias:
                 continue
-            if get_node(self.store, canon) is None:
-                if d.rule != "identifier_normalisation":
-                    continue
-                self.store.write_batch(GraphBatch(nodes=[Node(canon, _identifier_props(canon))]))
-            rec = merge(self.store, alias, canon, d.reason, d.evidence, rule=d.rule, score=d.score)
-            self.moved[alias] = canon
-            self.report.merges.append(rec)
-            n += 1
-        return n
+            if d.rule == "identifier_normalisation" and get_node(self.store, canon) is None:
+                create.append(Node(canon, _identifier_props(canon)))
+            requests.append(MergeRequest(alias, canon, d.reason, list(d.evidence), d.rule, score=d.score))
+        if create:
+            self.store.write_batch(GraphBatch(nodes=create))
+        records = merge_many(self.store, requests)
+        for rec in records:
+            self.moved[rec.alias] = rec.canonical
+        self.report.merges.extend(records)
+        return len(records)
 
     def suggest(self, decisions: list[Decision]) -> None:
         rels = []

@@ -19,7 +19,7 @@ def run(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) -
     with store_session() as store:
         report = resolve(store)
     if as_json:
-        print_json(report.to_dict())
+        print_json(report.to_dict(detail=True))
         return
     common.console.print(
         f"合并 {len(report.merges)} 个，疑似同一建议 {len(report.suggestions)} 条，用时 {report.seconds:.1f} 秒"

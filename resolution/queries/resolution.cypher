@@ -104,3 +104,24 @@ RETURN collect(DISTINCT r.doc) AS docs
 MATCH (p:Person)-[:INVOLVED_IN]->(d:Document)<-[:INVOLVED_IN]-(v:Entity)
 WHERE v:Vehicle OR v:Vessel
 RETURN p.key AS key, v.key AS other, d.key AS doc
+
+// name: res_nodes
+UNWIND $keys AS k
+MATCH (n:Entity {key: k})
+RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props
+
+// name: res_rels_of_many
+UNWIND $keys AS k
+MATCH (n:Entity {key: k})-[r]-(m)
+RETURN startNode(r).key AS head, type(r) AS type, endNode(r).key AS tail, r.fact AS fact,
+       properties(r) AS props
+
+// name: res_set_merge_state_many
+UNWIND $rows AS row
+MATCH (n:Entity {key: row.key})
+SET n.aliases = row.aliases, n.merge_log = row.merge_log
+RETURN count(*) AS updated
+
+// name: res_delete_nodes
+UNWIND $keys AS k
+MATCH (n:Entity {key: k}) DETACH DELETE n
