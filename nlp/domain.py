@@ -447,6 +447,16 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
             e = m.end()
         while j < n and words[j][0] < e:
             j += 1
+        if m:
+            # the chain may go on after a site: "下渚湖湿地" + "二都村段"
+            while j < n and words[j][0] == e:
+                pe = _piece_end(text, words[j])
+                if pe is None or pe < words[j][1]:
+                    break
+                e = pe
+                j += 1
+            if e > m.end() and text[e : e + 1] == "段":
+                e += 1
         out.append(Cand(s, e, "LOC", "rule", P_LOC_RULE, 0.85))
         i = j
     return out
