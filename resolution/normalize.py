@@ -131,10 +131,46 @@ def _leading_unit(text: str, *, bare: bool) -> tuple[Place, int] | None:
     return None
 
 
+# What a county implies (its prefecture) and a prefecture implies (its province).
+_PARENT: dict[str, str] = {}
+for _city, _counties in (
+    ("湖州", "吴兴 南浔 德清 长兴 安吉"),
+    ("舟山", "定海 普陀 岱山 嵊泗"),
+    ("嘉兴", "南湖 秀洲 海宁 桐乡 嘉善 平湖 海盐"),
+    ("张掖", "甘州 肃南 民乐 临泽 高台 山丹"),
+    ("杭州", "余杭 临安 富阳 桐庐 建德 淳安 萧山"),
+    ("绍兴", "柯桥 上虞 诸暨 嵊州 新昌"),
+    ("金华", "义乌 东阳 永康"),
+    ("宁波", "象山 宁海 慈溪 余姚 奉化 北仑 镇海 鄞州 江北 海曙"),
+    ("苏州", "吴江"),
+    ("无锡", "宜兴"),
+    ("宣城", "广德"),
+):
+    for _c in _counties.split():
+        _PARENT[_c] = _city
+for _prov, _cities in (
+    ("浙江", "杭州 宁波 温州 嘉兴 湖州 绍兴 金华 衢州 舟山 台州 丽水"),
+    ("江苏", "苏州 无锡 常州 南京"),
+    ("甘肃", "张掖 兰州 酒泉 武威 嘉峪关 金昌"),
+    ("安徽", "宣城 黄山"),
+):
+    for _c in _cities.split():
+        _PARENT[_c] = _prov
+
+
+def _expand(places: tuple[Place, ...]) -> dict[int, str]:
+    out = {p.level: p.name for p in places}
+    for p in places:
+        child, level = p.name, p.level
+        while child in _PARENT and level > _LEVEL_PROVINCE:
+            child, level = _PARENT[child], level - 1
+            out.setdefault(level, child)
+    return out
+
+
 def places_compatible(a: tuple[Place, ...], b: tuple[Place, ...]) -> bool:
-    """No level where both name a unit and the units differ."""
-    da = {p.level: p.name for p in a}
-    db = {p.level: p.name for p in b}
+    """No level where both name (or imply: 长兴 → 湖州 → 浙江) a unit and the units differ."""
+    da, db = _expand(a), _expand(b)
     return all(da[lvl] == db[lvl] for lvl in da.keys() & db.keys())
 
 

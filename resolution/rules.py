@@ -317,6 +317,14 @@ def decide_companies(views: list[CompanyView]) -> list[Decision]:
     return out
 
 
+def _mutually_normalised(views: list[CompanyView]) -> bool:
+    return all(
+        any(normalised_match(a, b) for a in x.forms for b in y.forms)
+        for i, x in enumerate(views)
+        for y in views[i + 1 :]
+    )
+
+
 def _company_tie(a: CompanyView, b: CompanyView) -> tuple[str, set[str]] | None:
     """The strongest shared strong attribute of two companies, if any."""
     shared = a.cand.tie_keys(COMPANY_TIE_TYPES) & b.cand.tie_keys(COMPANY_TIE_TYPES)
@@ -337,6 +345,9 @@ def _company_merge(v: CompanyView, scored: list[tuple[CompanyView, float, str, b
     if len(strong_norm) > 1:
         exact = [t for t in strong_norm if any(a.full == b.full for a in v.forms for b in t[0].forms)]
         pool = exact if len(exact) == 1 else []
+    elif not strong_norm and len(pool) > 1 and _mutually_normalised([t[0] for t in pool]):
+        # several spellings, none registered: they all go to the best-ranked one
+        pool = [min(pool, key=lambda t: _canonical_rank(t[0]))]
     if len(pool) == 1 and (strong_norm or _canonical_rank(pool[0][0]) < _canonical_rank(v)):
         o, s, why, _ = pool[0]
         conflicting = [t for t in scored if t[0] is not o and t[0].cand.strong and t[1] >= 95.0 and not t[3]]

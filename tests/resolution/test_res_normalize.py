@@ -43,6 +43,7 @@ def test_company_places_and_forms() -> None:
     c = n.company_name("德清金盛化工有限公司")
     assert n.places_compatible(a.places, b.places)  # 长兴 is a county of 湖州: no conflict at any level
     assert not n.places_compatible(a.places, c.places)
+    assert not n.places_compatible(a.places, n.company_name("嘉兴金盛化工有限公司").places)  # 长兴 lies in 湖州
     assert n.company_name("湖州织里华彩印染有限公司").core == "华彩印染"
     assert n.company_name("长兴泗安绿牧生猪养殖专业合作社").legal_form == "专业合作社"
     br = n.company_name("湖州驰安危货运输有限公司长兴分公司")

@@ -179,3 +179,26 @@ def test_resolve_is_idempotent(store) -> None:
     second = resolve(store)
     assert len(first.merges) == 1 and not second.merges
     assert len(suggestions(store)) == n_sugg
+
+
+def test_unregistered_spellings_gather_on_the_most_formal_one(store) -> None:
+    g = _base()
+    g.company("company:湖州金盛化工有限公司", "湖州金盛化工有限公司", H1, field="")
+    g.company("company:金盛化工有限公司", "金盛化工有限公司", H2, field="")
+    g.company("company:金盛化工", "金盛化工", M1, field="")
+    g.company("company:嘉兴金盛化工有限公司", "嘉兴金盛化工有限公司", M1, field="")
+    g.write(store)
+    m = _merged(resolve(store))
+    # 嘉兴… conflicts with 湖州… (different places), so the bare spellings are ambiguous
+    assert not m
+    g2 = _base()
+    store.wipe()
+    g2.company("company:湖州金盛化工有限公司", "湖州金盛化工有限公司", H1, field="")
+    g2.company("company:金盛化工有限公司", "金盛化工有限公司", H2, field="")
+    g2.company("company:金盛化工", "金盛化工", M1, field="")
+    g2.write(store)
+    m = _merged(resolve(store))
+    assert m == {
+        "company:金盛化工有限公司": "company:湖州金盛化工有限公司",
+        "company:金盛化工": "company:湖州金盛化工有限公司",
+    }
