@@ -34,7 +34,6 @@ from resolution.merge import (
     alias_map,
     get_node,
     merge_many,
-    rels_of,
 )
 from resolution.rules import Candidate, CompanyView, Decision, SiteView
 
@@ -319,26 +318,11 @@ def explain(store: GraphStore, key: str) -> dict[str, Any]:
             splits.append(json.loads(raw))
         except (TypeError, json.JSONDecodeError):
             continue
-    rels = rels_of(store, cur)
-    linked = sorted(
-        {
-            (r["tail"] if r["head"] == cur else r["head"])
-            for r in rels
-            if r["type"] != "POSSIBLY_SAME"
-            and rules.is_strong_key(r["tail"] if r["head"] == cur else r["head"])
-            and label_for_key(r["tail"] if r["head"] == cur else r["head"]) in ("Phone", "Vehicle", "Vessel")
-        }
-    )
-    docs = set()
-    for r in rels:
-        if r["type"] == "POSSIBLY_SAME":
-            continue
-        d = (r["props"] or {}).get("doc")
-        if d:
-            docs.add(d)
-        for end in (r["head"], r["tail"]):
-            if end != cur and end.startswith("doc:"):
-                docs.add(end)
+    counts = store.query("res_explain_counts", key=cur)
+    n_rels = counts[0]["rels"] if counts else 0
+    n_docs = counts[0]["docs"] if counts else 0
+    linked = [r["key"] for r in store.query("res_linked_identifiers", key=cur, limit=50)]
+    linked = [k for k in linked if rules.is_strong_key(k)]
     suggestions = [
         {"other": s["other"], "name": s["other_name"], "score": s["score"], "reason": s["reason"]}
         for s in store.query("res_possibly_same_of", key=cur)
@@ -363,8 +347,8 @@ def explain(store: GraphStore, key: str) -> dict[str, Any]:
         "aliases": aliases,
         "splits": splits,
         "possibly_same": suggestions,
-        "source_documents": len(docs),
-        "relationships": len(rels),
+        "source_documents": n_docs,
+        "relationships": n_rels,
     }
 
 

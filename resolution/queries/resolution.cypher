@@ -125,3 +125,15 @@ RETURN count(*) AS updated
 // name: res_delete_nodes
 UNWIND $keys AS k
 MATCH (n:Entity {key: k}) DETACH DELETE n
+
+// name: res_explain_counts
+MATCH (n:Entity {key: $key})-[r]-(m)
+WHERE type(r) <> 'POSSIBLY_SAME'
+RETURN count(r) AS rels, count(DISTINCT r.doc) AS docs
+
+// name: res_linked_identifiers
+MATCH (n:Entity {key: $key})-[r]-(m:Entity)
+WHERE (m:Phone OR m:Vehicle OR m:Vessel) AND type(r) <> 'POSSIBLY_SAME'
+RETURN DISTINCT m.key AS key
+ORDER BY key
+LIMIT $limit
