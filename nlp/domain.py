@@ -405,8 +405,10 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
         # a name whose unit character was split off: "下昂" + "村", "青年" + "路上"
         ch = text[e : e + 1]
         if text[e - 1 : e] not in _UNIT_CHARS and ch and ch in _UNIT_CHARS:
-            if ch in "路街巷村镇乡" or (
-                text[e : e + 2] not in _GENERIC_PLACE and text[e + 1 : e + 2] not in _GENERIC_AFTER.get(ch, "")
+            if (
+                ch in "路街巷村镇乡"
+                or text[e : e + 2] not in _GENERIC_PLACE
+                or (ch in "河港溪湖塘江浦" and text[e + 1 : e + 2] in "里边上中内")
             ):
                 e += 1
         # continuation the segmenter missed: "安吉县" + "报福镇", "织里镇" + "轧村"
@@ -546,6 +548,7 @@ _NOT_NAMES = set(
 )
 
 
+_NOT_NAME_TAIL = set("说讲称在将把被从到和与及等的了是为系驾开带去来也都又还就已曾先再才等人")
 _ROLE_PREFIX = re.compile(
     r"(?:实际控制人|控制人|法定代表人|法人代表|代表人|承包人|经营人|船老大|老大|船东|货主|渔民|老板|船主|车主|司机|驾驶员|船长|负责人|经营者|业主|户主|村民|嫌疑人|当事人|法人|股东|员工|工人)"
 )
@@ -557,6 +560,14 @@ def find_persons(text: str, words: list[Word]) -> list[Cand]:
     bounds = {w[1] for w in words}
     for s, _e, tag in words:
         if tag == "PER":
+            # "施建" + "强，男": LAC stopped one character short of a name before a delimiter
+            if (
+                _e - s == 2
+                and _ROLE_BEFORE_NAME.search(text[max(0, s - 8) : s])
+                and re.match(r"[\u4e00-\u9fff](?:[，,、。；（(]|$)", text[_e : _e + 2])
+                and text[_e] not in _NOT_NAME_TAIL
+            ):
+                out.append(Cand(s, _e + 1, "PERSON", "rule", P_LOC_RULE + 2, 0.7))
             continue
         rm = _ROLE_PREFIX.match(text, s, _e)
         if rm and _e - rm.end() in (2, 3) and text[rm.end()] in SURNAMES and "某" not in text[rm.end() : _e]:
