@@ -317,6 +317,10 @@ def decide_companies(views: list[CompanyView]) -> list[Decision]:
     return out
 
 
+def _same_places(a: CompanyName, b: CompanyName) -> bool:
+    return bool(a.places) and set(a.places) == set(b.places) and normalised_match(a, b)
+
+
 def _mutually_normalised(views: list[CompanyView]) -> bool:
     return all(
         any(normalised_match(a, b) for a in x.forms for b in y.forms)
@@ -343,7 +347,11 @@ def _company_merge(v: CompanyView, scored: list[tuple[CompanyView, float, str, b
     strong_norm = [t for t in norm if t[0].cand.strong]
     pool = strong_norm or norm
     if len(strong_norm) > 1:
+        # several registered companies share the core (湖州恒泰… and 长兴恒泰…): only the same
+        # full name, or else the same written places, singles one out
         exact = [t for t in strong_norm if any(a.full == b.full for a in v.forms for b in t[0].forms)]
+        if len(exact) != 1:
+            exact = [t for t in strong_norm if any(_same_places(a, b) for a in v.forms for b in t[0].forms)]
         pool = exact if len(exact) == 1 else []
     elif not strong_norm and len(pool) > 1 and _mutually_normalised([t[0] for t in pool]):
         # several spellings, none registered: they all go to the best-ranked one

@@ -202,3 +202,21 @@ def test_unregistered_spellings_gather_on_the_most_formal_one(store) -> None:
         "company:金盛化工有限公司": "company:湖州金盛化工有限公司",
         "company:金盛化工": "company:湖州金盛化工有限公司",
     }
+
+
+def test_registered_namesakes_are_told_apart_by_their_written_place(store) -> None:
+    g = _base()
+    g.company("company:91330521MA29N6LE9K", "湖州恒泰精细化工有限公司", M1, field="产废单位")
+    g.company("company:湖州市恒泰精细化工有限公司", "湖州市恒泰精细化工有限公司", H1, field="")
+    g.company("company:长兴县恒泰精细化工有限公司", "长兴县恒泰精细化工有限公司", H1, field="")
+    g.company("company:恒泰精细化工有限公司", "恒泰精细化工有限公司", H2, field="")
+    g.write(store)
+    report = resolve(store)
+    m = _merged(report)
+    assert m["company:湖州市恒泰精细化工有限公司"] == "company:91330521MA29N6LE9K"
+    assert m["company:长兴县恒泰精细化工有限公司"] == HT
+    assert "company:恒泰精细化工有限公司" not in m  # could be either: an analyst decides
+    assert {s.canonical for s in report.suggestions if s.alias == "company:恒泰精细化工有限公司"} == {
+        HT,
+        "company:91330521MA29N6LE9K",
+    }
