@@ -67,7 +67,6 @@ _INDUSTRY_VERBS = set(
     "处理 加工 维修 修理 制造 回收 运输 养殖 印染 铸造 冶炼 清运 拆解 经营 销售 贸易 开发 生产 建设 装饰 装修 "
     "种植 包装 印刷 服务 检测 配送 租赁 设计 营造 制作 研发 发展 管理 物流 储运 收购 利用 再生 治理".split()
 )
-_ORG_STOP_TAGS = {"v", "p", "c", "u", "w", "r", "d", "q", "f", "TIME", "xc", "ad", "vd", "m", "PER"}
 _ORG_STOP_CHARS = set("的将把被由在从向对与和及或跟给经系是为其该这那了着过到往让叫说称说有")
 
 
@@ -526,10 +525,6 @@ def merge_adjacent_locs(text: str, words: list[Word]) -> list[Cand]:
         out.append(Cand(words[i][0], words[j - 1][1], "LOC", "model", P_LOC_RULE, 0.8))
         i = j
     return out
-
-
-def has_surname(name: str) -> bool:
-    return bool(name) and name[0] in SURNAMES
 
 
 # ------------------------------------------------------------------ persons
