@@ -22,6 +22,7 @@ import asyncio
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -38,7 +39,7 @@ from graph_schema.store import open_store  # noqa: E402
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "建国明华伟强军平东海波涛勇杰磊斌浩鹏超亮刚辉鑫宇晨阳小虎龙飞"
 PROVINCES = "浙苏皖赣闽沪"
-ID_PEOPLE = 30000  # the first persons carry resident IDs (masked for the analyst)
+ID_PEOPLE = 20000  # the first persons carry resident IDs (masked for the analyst); unique below 21,000
 
 
 def person_id(i: int) -> str:
@@ -69,7 +70,7 @@ def build_graph(store, n_nodes: int, seed: int = 7, chunk_units: int = 4000) -> 
             people = []
             for j in range(3):
                 i = u * 3 + j
-                pid = person_id(i) if i < ID_PEOPLE else None  # unique below 42,000 (lcm of the cycles)
+                pid = person_id(i) if i < ID_PEOPLE else None
                 key = f"person:{pid}" if pid else f"person:P{i:08d}"
                 name = (
                     SURNAMES[rnd.randrange(len(SURNAMES))]
@@ -192,6 +193,7 @@ def main() -> None:
     cmd = [sys.executable, "-m", "uvicorn", "api.http.asgi:app", "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(args.workers), "--log-level", "warning"]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=REPO, env=env)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on kill, too
     base = f"http://127.0.0.1:{port}"
     try:
         import httpx
