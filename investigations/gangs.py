@@ -100,6 +100,7 @@ KIND_WEIGHTS: dict[str, float] = {
     "checkpoint": 0.6,
     "mention": 0.5,
 }
+WEAK_KINDS = {"mention"}  # a group tied only by these is not reported
 HALF_LIFE_DAYS = 365.0
 DEFAULT_RESOLUTION = 0.12  # CPM γ, tuned on etl.synthetic truth (see tests/investigations)
 DEFAULT_SEED = 42
@@ -630,6 +631,7 @@ def score_groups(
     cases: dict[int, set[str]] = defaultdict(set)
     causes: dict[int, set[str]] = defaultdict(set)
     last: dict[int, datetime] = {}
+    kinds: dict[int, set[str]] = defaultdict(set)
     if kept:
         pairs: list[np.ndarray] = []
         for _n, idx, M in _buckets(proj.flat, proj.offsets):
@@ -642,6 +644,7 @@ def score_groups(
         rows, times = proj.rows, proj.row_times
         for ri, g in zip((hits // len(kept)).tolist(), (hits % len(kept)).tolist()):
             r = rows[ri]
+            kinds[g].add(r["kind"])
             docs = r.get("docs")
             if docs:
                 evidence[g].update(docs)
@@ -656,6 +659,8 @@ def score_groups(
                 last[g] = t
     out = []
     for i, g in enumerate(kept):
+        if proj.rows and not kinds[i] - WEAK_KINDS:
+            continue  # only co-mentions: names in one complaint are not a crew
         leader = leader_of[i]
         size = len(g)
         density = n_edges[i] / (size * (size - 1) / 2)
