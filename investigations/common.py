@@ -30,9 +30,11 @@ SENSITIVE_KINDS = {
     "湿地",
     "河岸",
 }
-_PIT_RE = re.compile(r"矿坑|石矿|宕口|采石|废矿|矿山")
+_PIT_RE = re.compile(r"矿坑|石矿|宕口|采石|废矿|矿山|取土坑|砖窑")
 _BANK_RE = re.compile(r"河岸|河边|河滩|河道|溪边|溪畔|港边|岸边|堤|[河溪港]")
-_WETLAND_RE = re.compile(r"湿地")
+_WETLAND_RE = re.compile(r"湿地|芦苇|滩涂")
+_REMOTE_RE = re.compile(r"鱼塘|山坳|荒地|废弃")  # other places trucks go only to dump
+_ROAD_RE = re.compile(r"路口|大道|国道|省道|高速|收费站|治超站|检查站|公路|交叉口|入口|出口|卡口|大桥|[^村]道[^口]|段$")
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -76,8 +78,12 @@ def sensitive_kind(name: str | None, kind: str | None = None) -> str | None:
         return "river_bank"
     if k in ("segment", "river_segment", "outfall", "station", "monitoring_station"):
         return None  # the water network's coded sites are not places a truck dwells
-    if _BANK_RE.search(n) and not re.search(r"路口|大道|国道|高速|收费站|公路", n):
+    if re.search(r"河滩|河岸|河边|河道|溪边|岸边", n):
         return "river_bank"
+    if _BANK_RE.search(n) and not _ROAD_RE.search(n):
+        return "river_bank"
+    if _REMOTE_RE.search(n):
+        return "remote"
     return None
 
 
