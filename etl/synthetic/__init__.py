@@ -1,0 +1,10 @@
+"""Synthetic, seeded bundles of every input format with a truth file of what was planted.
+
+`generate_bundle(out_dir, seed, scale)` writes the bundle; `planted_coffending_graph(n, seed)`
+builds a large weighted person graph with planted groups for gang-detection benchmarks.
+"""
+
+from etl.synthetic.generate import generate_bundle
+from etl.synthetic.graph import planted_coffending_graph
+
+__all__ = ["generate_bundle", "planted_coffending_graph"]
