@@ -18,6 +18,7 @@ A mention found in no node counts as a singleton (it hurts recall).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 from graph_schema import identifiers as ids
 from graph_schema.store import GraphStore
 from resolution import normalize
+from resolution.merge import alias_map
 from resolution.rules import company_score
 
 KIND_LABEL = {"companies": "Company", "vehicles": "Vehicle", "vessels": "Vessel", "persons": "Person"}
@@ -62,6 +64,19 @@ def pairwise(assignments: Iterable[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
+_STAMPED = re.compile(r"^doc:(anpr|reading):([^:@]+):(\d{14}):(.+)$")
+
+
+def _alternate_doc_keys(doc: str) -> list[str]:
+    """`doc:anpr:<卡口>:<YYYYmmddHHMMSS>:<plate>` → the ETL's `doc:anpr:<卡口>@<ISO time>@<plate>`."""
+    m = _STAMPED.match(doc)
+    if not m:
+        return []
+    source, code, stamp, rest = m.groups()
+    iso = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[8:10]}:{stamp[10:12]}:{stamp[12:14]}"
+    return [f"doc:{source}:{code}@{iso}@{rest}"]
+
+
 class _DocIndex:
     """Entities per document, fetched in chunks and cached."""
 
@@ -69,16 +84,36 @@ class _DocIndex:
         self.store = store
         self.cache: dict[str, list[dict[str, Any]]] = {}
         self.doc_keys: dict[str, str | None] = {}
+        self.aliases: dict[str, str] | None = None
 
     def doc_key(self, doc: str) -> str | None:
+        """The Document key a truth file means (it may spell plate-read and reading ids differently)."""
+        if doc in self.doc_keys:
+            return self.doc_keys[doc]
+        found: str | None = None
         if doc.startswith("doc:"):
-            return doc
-        if doc not in self.doc_keys:
+            for cand in (doc, *_alternate_doc_keys(doc)):
+                if cand == doc and cand in self.cache:
+                    found = cand
+                    break
+                if self.store.query("res_node", key=cand):
+                    found = cand
+                    break
+        else:
             rows = self.store.query("res_documents_like", suffix=":" + doc)
-            self.doc_keys[doc] = rows[0]["key"] if len(rows) == 1 else None
-        return self.doc_keys[doc]
+            found = rows[0]["key"] if len(rows) == 1 else None
+        self.doc_keys[doc] = found
+        return found
 
     def prefetch(self, docs: Iterable[str]) -> None:
+        todo = sorted({d for d in docs if d.startswith("doc:") and d not in self.doc_keys})
+        cands = {d: [d, *_alternate_doc_keys(d)] for d in todo}
+        flat = sorted({c for cs in cands.values() for c in cs})
+        present: set[str] = set()
+        for i in range(0, len(flat), 1000):
+            present |= {r["key"] for r in self.store.query("res_nodes", keys=flat[i : i + 1000])}
+        for d, cs in cands.items():
+            self.doc_keys[d] = next((c for c in cs if c in present), None)
         keys = sorted({k for k in (self.doc_key(d) for d in docs) if k and k not in self.cache})
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
@@ -86,6 +121,17 @@ class _DocIndex:
                 self.cache[k] = []
             for row in self.store.query("res_doc_entities", docs=chunk):
                 self.cache[row["doc"]].append(row)
+
+    def asserts(self, key: str, doc: str) -> str | None:
+        """`key` (or the node it was merged into) if it carries a fact from `doc`."""
+        if self.aliases is None:
+            self.aliases = alias_map(self.store)
+        key = self.aliases.get(key, key)
+        doc_key = self.doc_key(doc)
+        if doc_key is None:
+            return None
+        rows = self.store.query("res_facts_from_doc", key=key, doc=doc_key)
+        return key if rows and rows[0]["facts"] else None
 
     def entities(self, doc: str, label: str) -> list[dict[str, Any]]:
         key = self.doc_key(doc)
@@ -120,17 +166,21 @@ def _locate(index: _DocIndex, kind: str, doc: str, text: str) -> str | None:
     if label is None:
         return None
     rows = {r["key"]: r for r in index.entities(doc, label)}
-    if not rows:
-        return None
     text = (text or "").strip()
     if label == "Vehicle":
         plate = ids.normalize_plate(text)
         if plate and f"vehicle:{plate}" in rows:
             return f"vehicle:{plate}"
+        if plate:  # plate reads link the vehicle to its read by provenance only
+            found = index.asserts(f"vehicle:{plate}", doc)
+            if found:
+                return found
         for key, r in rows.items():
             absorbed = {a.partition(":")[2] for a in _aliases(r)}
             if plate and plate in {ids.normalize_plate(a) for a in absorbed}:
                 return key
+        return None
+    if not rows:
         return None
     if label == "Vessel":
         v = ids.normalize_vessel(text)

@@ -137,3 +137,9 @@ WHERE (m:Phone OR m:Vehicle OR m:Vessel) AND type(r) <> 'POSSIBLY_SAME'
 RETURN DISTINCT m.key AS key
 ORDER BY key
 LIMIT $limit
+
+// name: res_facts_from_doc
+// Does the node carry a fact asserted by this document (plate reads have no document links)?
+MATCH (n:Entity {key: $key})-[r]-()
+WHERE r.doc = $doc
+RETURN count(r) AS facts
