@@ -341,13 +341,13 @@ class Block:
         k = (region.hotline, when.date())
         n = self.g.ticket_seq.get(k, self.rng.randrange(1, 40)) + self.rng.randrange(1, 25)
         self.g.ticket_seq[k] = n
-        return f"{region.hotline}{when:%Y%m%d}{n:05d}"
+        return f"doc:hotline:{region.hotline}{when:%Y%m%d}{n:05d}"
 
     def grid_id(self, region: V.Region, when: datetime) -> str:
         k = (region.grid_code, when.date())
         n = self.g.grid_seq.get(k, self.rng.randrange(0, 8)) + self.rng.randrange(1, 6)
         self.g.grid_seq[k] = n
-        return f"141-{region.grid_code}-{when:%Y%m%d}-{n:04d}"
+        return f"doc:grid:141-{region.grid_code}-{when:%Y%m%d}-{n:04d}"
 
     def case_number(self, region: V.Region, crime: str) -> tuple[str, str]:
         n = self.g.case_seq.get(region.code, self.rng.randrange(1, 30)) + self.rng.randrange(1, 5)
@@ -371,9 +371,8 @@ class Block:
         reply: str = "",
         status: str | None = None,
         key: str | None = None,
-        raw_override: str | None = None,
     ) -> str:
-        tid = key or self.ticket_id(region, when)
+        tid = (key or self.ticket_id(region, when)).removeprefix("doc:hotline:")
         rng = self.rng
         status = status or rng.choices(("已办结", "办理中", "待受理"), weights=(7, 2, 1))[0]
         closed = when + timedelta(hours=rng.randrange(3, 24 * 12)) if status == "已办结" else None
@@ -422,12 +421,11 @@ class Block:
             row[2] = row[2] + " "
         if sink is self.g.hot_xlsx and rng.random() < 0.05:
             row[8] = " " + row[8]
-        if raw_override is not None:
-            line = sink.raw(raw_override.format(*row) if "{" in raw_override else raw_override)
-        else:
-            line = sink.row(row)
+        line = sink.row(row)
         self._last_line = (sink, line)
-        return f"doc:hotline:{tid}"
+        doc = f"doc:hotline:{tid}"
+        self.reg.confirm(doc, "\x1f".join(str(v) for v in row))
+        return doc
 
     def unit_for(self, region: V.Region, category: str, town: str) -> str:
         opts = {
@@ -479,7 +477,7 @@ class Block:
         key: str | None = None,
         empty_key: bool = False,
     ) -> str:
-        eid = key or self.grid_id(region, when)
+        eid = (key or self.grid_id(region, when)).removeprefix("doc:grid:")
         name, phone = self.worker(region, town)
         status = status or self.rng.choices(("已办结", "已流转", "处置中"), weights=(5, 4, 1))[0]
         result = result if result is not None else T.grid_result(self.rng, status)
@@ -505,12 +503,14 @@ class Block:
             obj["处置结果"] = result
             line = self.g.grid_jsonl.row(obj)
             self._last_line = (self.g.grid_jsonl, line)
+            self.reg.confirm(f"doc:grid:{eid}", desc + "\x1f" + result)
         else:
             lon, lat = coords if coords else ("", "")
             line = self.g.grid_csv.row(
                 ["" if empty_key else eid, when_s, name, phone, grid_name, etype, desc, lon, lat, status, result]
             )
             self._last_line = (self.g.grid_csv, line)
+            self.reg.confirm(f"doc:grid:{eid}", desc + "\x1f" + result)
         return f"doc:grid:{eid}"
 
     def _near_region(self, region: V.Region) -> tuple[float, float]:
@@ -634,6 +634,7 @@ class Block:
             header.append(f"涉案车辆：{v}")
         for name, uscc in c.companies:
             header.append(f"涉案单位：{name}（统一社会信用代码{uscc}）" if uscc else f"涉案单位：{name}")
+        self.reg.confirm(c.key, "\n".join(header) + "\n" + c.narrative)
         path = g.out / "cases" / f"{c.stem}.{form}"
         if form == "json":
             obj = {

@@ -43,10 +43,10 @@ AGENCIES = (
 )
 
 
-def _people(names: list[str]) -> str:
+def _people(rng: random.Random, names: list[str]) -> str:
     if len(names) == 1:
         return names[0]
-    return "、".join(names[:-1]) + "[和|、|及]" + names[-1]
+    return "、".join(names[:-1]) + rng.choice(("和", "、", "及")) + names[-1]
 
 
 def narrative(rng: random.Random, crime: str, s: dict) -> str:
@@ -65,9 +65,9 @@ def narrative(rng: random.Random, crime: str, s: dict) -> str:
             agency=expand(rng, rng.choice(AGENCIES)),
         )
     ]
-    who = _people(names)
+    who = _people(rng, names)
     lead = names[0]
-    crew = _people(names[1:]) if len(names) > 1 else ""
+    crew = _people(rng, names[1:]) if len(names) > 1 else ""
     slots = dict(
         who=who,
         lead=lead,

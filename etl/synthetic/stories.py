@@ -130,15 +130,14 @@ def plant_gang(b: Block, gid: str, decoy_names: list[str]) -> dict:
     if len(others) >= 3 and rng.random() < 0.4:
         a, c = rng.sample(others, 2)
         cases.append(([a, c], rng.sample(plates, 1) if plates else [], [], {}))
-    # make sure every plate/vessel used in a solo case is also in a leader case
+    # every plate/vessel appears in some case with the leader
     leader_cases = [c for c in cases if c[0][0] is leader]
-    for c in cases:
-        for p in c[1]:
-            if not any(p in lc[1] for lc in leader_cases):
-                leader_cases[0][1].append(p)
-        for v in c[2]:
-            if not any(v in lc[2] for lc in leader_cases):
-                leader_cases[0][2].append(v)
+    for p in plates:
+        if not any(p in lc[1] for lc in leader_cases):
+            rng.choice(leader_cases)[1].append(p)
+    for v in vessels:
+        if not any(v in lc[2] for lc in leader_cases):
+            rng.choice(leader_cases)[2].append(v)
 
     def counts() -> dict[str, int]:
         cnt: dict[str, int] = {}
@@ -230,7 +229,11 @@ def plant_gang(b: Block, gid: str, decoy_names: list[str]) -> dict:
         cat = {"dump": "固废倾倒", "mining": "其他", "fishing": "非法捕捞", "sea": "非法捕捞", "hunting": "非法狩猎"}[
             crime
         ]
-        ptxt = b.reg.plate_text(plates[0], key, "诉求内容") if plates and rng.random() < 0.5 else None
+        ptxt = (
+            b.reg.plate_text(plates[0], key, "诉求内容")
+            if plates and crime in ("dump", "hunting", "mining") and rng.random() < 0.5
+            else None
+        )
         if crime == "dump":
             content = T.hotline_dump(rng, site.short if site else place, ptxt)
         elif crime in ("fishing", "sea"):
@@ -470,6 +473,7 @@ def manifest(
     ]
     line = b.g.man.row(row)
     b._last_line = (b.g.man, line)
+    b.reg.confirm(doc, "\x1f".join(row))
     return mid
 
 
@@ -589,7 +593,7 @@ def waste_chain(b: Block, firms: Firms, cid: str) -> None:
     manager = g.person(region, "chain_manager")
     b.people += [driver, manager]
     site = g.site(region, rng.choice((0, 1, 2, 5, 6, 9)))
-    pattern = rng.choice(("fake_manifest", "no_manifest"))
+    pattern = {"1": "fake_manifest", "2": "no_manifest"}.get(cid[-1], rng.choice(("fake_manifest", "no_manifest")))
     switch = rng.randrange(45, 75)
     base = rng.uniform(8, 24)
     docs: list[str] = []
@@ -1127,7 +1131,7 @@ def malformed_rows(b: Block) -> None:
     town = rng.choice(region.towns)
     bad = rng.choice(("2024-04-31", "2024-06-31", "2024-02-30"))
     when = datetime(2024, int(bad[5:7]), 1, rng.randrange(7, 20), rng.randrange(60), rng.randrange(60))
-    tid = b.ticket_id(region, when)
+    tid = b.ticket_id(region, when).removeprefix("doc:hotline:")
     content = T.hotline_background(rng, "大气污染", town)
     row = [
         tid,
@@ -1155,7 +1159,7 @@ def malformed_rows(b: Block) -> None:
         },
     )
     # extra column: unquoted ASCII comma in 诉求内容
-    tid = b.ticket_id(region, g.dt())
+    tid = b.ticket_id(region, g.dt()).removeprefix("doc:hotline:")
     when = g.dt()
     c1 = T.hotline_background(rng, "噪声", town).rstrip("。")
     c2 = rng.choice(("晚上根本睡不着", "老人孩子都受不了", "希望尽快处理"))

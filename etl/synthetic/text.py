@@ -43,7 +43,7 @@ CALLER_OPEN = (
     "你好，我是[附近的|这边的|本村的|]村民，",
     "喂，我[想|要]投诉一下，",
     "麻烦你们管一管，",
-    "[我们|我]住在{village}，",
+    "[我们|我]就住在[附近|边上|这一带]，",
     "不好意思打扰一下，",
     "我再反映一次，",
     "[我是|]路过的，",
@@ -84,7 +84,7 @@ def hotline_dump(rng, place: str, plate: str | None = None, smell: bool = True) 
         "[眼睛|喉咙]都[辣|疼|难受]",
     )
     text = pick(rng, CALLER_OPEN, village=place) + pick(rng, body, place=place, when=night(rng))
-    if plate and rng.random() < 0.85:
+    if plate:
         text += pick(
             rng,
             ("，车牌[好像|大概|我记得]是{p}", "，[我拍到了|记下了]车牌{p}", "，[其中|]一辆车牌号{p}", "（车牌{p}）"),
@@ -228,6 +228,10 @@ def reply_text(rng, outcome: str, **s: object) -> str:
             "经协调，问题已解决。",
         ),
     }[outcome]
+    if s.get("company"):
+        opts = tuple(o for o in opts if "{company}" in o)
+    elif outcome == "named":
+        opts = tuple(o for o in opts if "{company}" not in o)
     return pick(rng, opts, **s)
 
 

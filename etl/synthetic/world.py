@@ -82,12 +82,29 @@ class Registry:
         self.rng = rng
         self.companies: dict[str, Company] = {}
         self.vehicles: dict[str, Vehicle] = {}
+        self.pending: dict[str, list[tuple[list, dict]]] = {}
+
+    def _pend(self, doc: str, target: list, mention: dict) -> None:
+        self.pending.setdefault(doc, []).append((target, mention))
+
+    def confirm(self, doc: str, text: str) -> None:
+        """Keep the mentions of `doc` whose text really made it into the written record."""
+        for target, m in self.pending.pop(doc, ()):
+            if m["text"] in text:
+                target.append(m)
 
     def company_text(self, c: Company, doc: str, fld: str, style: str = "record") -> str:
         """A written form of `c` for a mention in `doc`/`fld`; style: record (structured field) or text."""
         forms = c.forms()
         if style == "record":
-            choices = [("canonical", 14), ("suffix", 2), ("prefix_unit", 1), ("bracket_prefix", 1), ("spaced", 1)]
+            choices = [
+                ("canonical", 14),
+                ("suffix", 2),
+                ("prefix_unit", 1),
+                ("bracket_prefix", 1),
+                ("spaced", 1),
+                ("no_prefix", 1),
+            ]
         else:
             choices = [
                 ("canonical", 6),
@@ -100,11 +117,8 @@ class Registry:
         choices = [(k, w) for k, w in choices if k in forms]
         form = self.rng.choices([k for k, _ in choices], weights=[w for _, w in choices])[0]
         text = forms[form]
-        c.mentions.append({"doc": doc, "field": fld, "text": text, "form": form})
+        self._pend(doc, c.mentions, {"doc": doc, "field": fld, "text": text, "form": form})
         return text
-
-    def note_company(self, c: Company, doc: str, fld: str, text: str, form: str = "canonical") -> None:
-        c.mentions.append({"doc": doc, "field": fld, "text": text, "form": form})
 
     def track(self, plate: str, vtype: str) -> Vehicle:
         v = self.vehicles.get(plate)
@@ -122,5 +136,5 @@ class Registry:
         form = self.rng.choices(forms, weights=weights)[0]
         text = render_plate(plate, form)
         if plate in self.vehicles:
-            self.vehicles[plate].mentions.append({"doc": doc, "field": fld, "text": text, "form": form})
+            self._pend(doc, self.vehicles[plate].mentions, {"doc": doc, "field": fld, "text": text, "form": form})
         return text
