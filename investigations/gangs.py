@@ -50,18 +50,25 @@ Pipeline (`detect_gangs`):
    than `max_size` are split again at doubled γ.  Deterministic: vertices in
    key order, edges sorted, fixed seed.
 
+   Then three clean-ups: `reassign_to_strongest` (a member goes to the
+   group it is most tied to), `absorb_fragments` (a pair left beside the
+   crew it offended with joins it), and `prune_periphery` (a person tied to
+   one member only, never to the leader, is an incidental contact).
+
 3. **Scoring** — prior cases, distinct crime types, internal density,
-   recency; **leader** = the member with the largest weighted degree
-   (strength) inside the gang (Freeman degree centrality, Soc. Networks 1,
-   215, 1978, on weights per Barrat et al., PNAS 101, 3747, 2004): in
-   co-offending data the organiser is the person who acts with the most
-   members most often; betweenness inside a 3–15 person clique-ish group is
-   mostly zero or ties, and eigenvector centrality mirrors strength there.
-   Ties go to unweighted degree, then to key order.
+   recency; **leader** = the member with the highest degree in the two-mode
+   person–case network (the number of case files naming them as suspect:
+   Freeman degree centrality, Soc. Networks 1, 215, 1978, on affiliation
+   data as in Borgatti & Everett, Soc. Networks 19, 243, 1997), ties broken
+   by weighted degree inside the gang (strength, Barrat et al., PNAS 101,
+   3747, 2004), then degree, then key order.  Why: the organiser is the
+   constant of the crew's files — members come and go case by case, the
+   leader is in most of them, including the cases he was caught alone;
+   one-mode strength alone over-rates a pair of members who co-offended
+   intensely once, and betweenness inside a 3–15 person group is mostly zero.
 
 4. **Write-back** — `Gang {key, score, rank, size, leader}` nodes and
-   `(:Person)-[:MEMBER_OF {score}]->(:Gang)`, plus `gang` / `gang_score` on
-   each Person.  Gang ids are stable: `gang:` + SHA-1 of the sorted member
+   `(:Person)-[:MEMBER_OF {score}]->(:Gang)`.  Gang ids are stable: `gang:` + SHA-1 of the sorted member
    keys, so an analyst can cite a gang in a file.
 
 Engines: networkx is the API (`project_coffending` returns an `nx.Graph`,
@@ -100,7 +107,8 @@ KIND_WEIGHTS: dict[str, float] = {
     "checkpoint": 0.6,
     "mention": 0.5,
 }
-WEAK_KINDS = {"mention"}  # a group tied only by these is not reported
+WEAK_KINDS = {"mention"}
+TEXT_KINDS = {"mention", "co_offender"}  # ties read by NLP from free text  # a group tied only by these is not reported
 HALF_LIFE_DAYS = 365.0
 DEFAULT_RESOLUTION = 0.12  # CPM γ, tuned on etl.synthetic truth (see tests/investigations)
 DEFAULT_SEED = 42
@@ -130,13 +138,12 @@ def _no_gc(func):
     return wrapper
 
 
-
 @_no_gc
 def coffending_rows(store: GraphStore, window_min: int = CHECKPOINT_WINDOW_MIN) -> list[dict[str, Any]]:
     """All tie rows (hyperedges) the graph holds; see the module docstring for kinds."""
     rows: list[dict[str, Any]] = []
     for r in paged(store, "inv_doc_persons"):
-        if len(r["members"]) >= 2:
+        if r["members"]:  # one-suspect cases tie nobody but count for the leader and the evidence
             rows.append(
                 {"kind": "case", "members": r["members"], "doc": r["doc"], "time": r["time"], "cause": r["cause"]}
             )
@@ -157,23 +164,61 @@ def coffending_rows(store: GraphStore, window_min: int = CHECKPOINT_WINDOW_MIN) 
                     "object": r["object"],
                 }
             )
+    # the same vehicle or vessel in several cases ties their principals (first named in the narrative)
+    principals: dict[str, list[tuple[str, str, Any]]] = defaultdict(list)
+    label_of: dict[str, str] = {}
     for r in paged(store, "inv_case_objects"):
-        if len(r["members"]) >= 2 and len(r["docs"]) >= 2:  # one case is already a `case` row
-            kind = "vessel" if r["label"] == "Vessel" else "vehicle"
+        principals[r["object"]].append((principal(r["members"], r["names"], r["text"]), r["doc"], r["time"]))
+        label_of[r["object"]] = r["label"]
+    for obj, lst in sorted(principals.items()):
+        people = sorted({p for p, _, _ in lst if p})
+        if len(lst) >= 2 and len(people) >= 2:
+            docs = sorted({d for _, d, _ in lst})
+            times = [t for _, _, t in lst if t]
+            kind = "vessel" if label_of[obj] == "Vessel" else "vehicle"
             rows.append(
                 {
                     "kind": kind,
-                    "members": r["members"],
-                    "doc": r["docs"][0],
-                    "docs": r["docs"],
-                    "time": r["time"],
-                    "object": r["object"],
+                    "members": people,
+                    "doc": docs[0],
+                    "docs": docs,
+                    "time": max(times) if times else None,
+                    "object": obj,
                 }
             )
     for r in paged(store, "inv_co_offender"):
         rows.append({"kind": "co_offender", "members": [r["a"], r["b"]], "doc": r["doc"], "time": r["time"]})
     rows.extend(checkpoint_rows(store, window_min))
-    return rows
+    out = []
+    for r in rows:
+        if r["kind"] in TEXT_KINDS:  # names read from free text count only once tied to an identity
+            mem = [m for m in r["members"] if "@" not in m]
+        else:
+            mem = [m for m in r["members"] if _identified(m)]
+        if len(mem) >= 2 or (mem and r["kind"] == "case"):
+            out.append({**r, "members": mem})
+    return out
+
+
+def principal(keys: list[str], names: list[str | None], text: str | None) -> str | None:
+    """The principal suspect of a case: the one named first in its narrative (Chinese case
+    files name the 主犯 first: "张三伙同李四…"); ties and unnamed → key order."""
+    text = text or ""
+    best = None
+    for k, n in sorted(zip(keys, names)):
+        pos = text.find(n) if n else -1
+        rank = pos if pos >= 0 else len(text) + 1
+        if best is None or rank < best[0]:
+            best = (rank, k)
+    return best[1] if best else None
+
+
+def _identified(key: str) -> bool:
+    """A masked name (王某, 张某某) known only inside one document never joins a gang:
+    it cannot be told apart from another 王某 and cannot be cited."""
+    if "@" not in key:
+        return True
+    return not ids.is_masked_name(key.split(":", 1)[1].split("@", 1)[0])
 
 
 def checkpoint_rows(store: GraphStore, window_min: int = CHECKPOINT_WINDOW_MIN) -> list[dict[str, Any]]:
@@ -251,6 +296,16 @@ class Projection:
     flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     row_times: list[datetime | None] = field(default_factory=list)
+    _case_counts: np.ndarray | None = field(default=None, repr=False)
+
+    def case_counts(self) -> np.ndarray:
+        """Number of case rows (case files as suspect) per vertex."""
+        if self._case_counts is None:
+            is_case = np.fromiter((r["kind"] == "case" for r in self.rows), dtype=bool, count=len(self.rows))
+            lens = np.diff(self.offsets)
+            sel = np.repeat(is_case, lens) if len(lens) else np.zeros(0, dtype=bool)
+            self._case_counts = np.bincount(self.flat[sel], minlength=len(self.keys))
+        return self._case_counts
 
     @property
     def row_members(self) -> list[list[int]]:
@@ -393,7 +448,9 @@ def _leiden_membership(
     # two Leiden iterations below half a million people, one above (the reassignment
     # pass that follows recovers what a second iteration would; measured on the plant)
     iterations = 2 if n < 500_000 else 1
-    cl = g.community_leiden(objective_function="CPM", weights=w.tolist(), resolution=resolution, n_iterations=iterations)
+    cl = g.community_leiden(
+        objective_function="CPM", weights=w.tolist(), resolution=resolution, n_iterations=iterations
+    )
     return list(cl.membership)
 
 
@@ -456,6 +513,63 @@ def reassign_to_strongest(
 
 
 @_no_gc
+def absorb_fragments(
+    n: int,
+    src: np.ndarray,
+    dst: np.ndarray,
+    w: np.ndarray,
+    membership: list[int],
+    min_size: int = 3,
+    max_size: int | None = 15,
+) -> list[int]:
+    """Merge a group smaller than `min_size` into the group it is most tied to, when
+    that tie is at least as strong as the fragment's own internal ties.
+
+    Two accomplices who appear only in one old case with the leader of a nine-person
+    crew are cheaper for CPM as a pair (their two ties to the leader, decayed,
+    do not pay γ × 2 × 9); as a pair they are no gang at all.  Absorbing them
+    keeps them with the crew they offended with.  Capped at `max_size`.
+    """
+    m = np.asarray(membership, dtype=np.int64)
+    if len(src) == 0:
+        return m.tolist()
+    K = int(m.max()) + 1
+    sizes = np.bincount(m, minlength=K)
+    ca, cb = m[src], m[dst]
+    small = sizes < min_size
+    sel = (ca != cb) & (small[ca] | small[cb])
+    if not sel.any():
+        return m.tolist()
+    internal = np.bincount(ca[ca == cb], weights=w[ca == cb], minlength=K)
+    # weight between (fragment, other group), both directions
+    fa = np.concatenate([ca[sel], cb[sel]])
+    fb = np.concatenate([cb[sel], ca[sel]])
+    ww = np.concatenate([w[sel], w[sel]])
+    keep = small[fa]
+    fa, fb, ww = fa[keep], fb[keep], ww[keep]
+    uniq, inv = np.unique(fa * K + fb, return_inverse=True)
+    tot = np.bincount(inv, weights=ww)
+    frag, other = uniq // K, uniq % K
+    order = np.lexsort((other, -tot, frag))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = frag[order][1:] != frag[order][:-1]
+    target = {}
+    for f, o, t in zip(frag[order][first].tolist(), other[order][first].tolist(), tot[order][first].tolist()):
+        if t + 1e-9 >= internal[f] and not small[o]:
+            target[f] = o
+    if not target:
+        return m.tolist()
+    remap = np.arange(K, dtype=np.int64)
+    for f in sorted(target):
+        o = target[f]
+        if max_size and sizes[o] + sizes[f] > max_size:
+            continue
+        remap[f] = o
+        sizes[o] += sizes[f]
+        sizes[f] = 0
+    return remap[m].tolist()
+
+
 def communities_from_arrays(
     n: int,
     src: np.ndarray,
@@ -466,6 +580,7 @@ def communities_from_arrays(
     max_size: int | None = 15,
     engine: str = "igraph",
     reassign: bool = True,
+    min_size: int = 3,
 ) -> list[list[int]]:
     """Leiden-CPM on an edge list, then `reassign_to_strongest`; groups above
     `max_size` are re-split at doubled γ.
@@ -481,6 +596,7 @@ def communities_from_arrays(
     membership = _leiden_membership(n, src, dst, w, resolution, seed, engine)
     if reassign:
         membership = reassign_to_strongest(n, src, dst, w, membership, max_size)
+        membership = absorb_fragments(n, src, dst, w, membership, min_size, max_size)
     groups: dict[int, list[int]] = defaultdict(list)
     for v, c in enumerate(membership):
         groups[c].append(v)
@@ -498,7 +614,9 @@ def communities_from_arrays(
             local = {v: i for i, v in enumerate(g)}
             s = np.asarray([local[v] for v in src[sel].tolist()], dtype=np.int64)
             d = np.asarray([local[v] for v in dst[sel].tolist()], dtype=np.int64)
-            for sub in communities_from_arrays(len(g), s, d, w[sel], resolution * 2, seed, max_size, engine, reassign):
+            for sub in communities_from_arrays(
+                len(g), s, d, w[sel], resolution * 2, seed, max_size, engine, reassign, min_size
+            ):
                 out.append([g[i] for i in sub])
     return sorted((sorted(g) for g in out), key=lambda c: c[0])
 
@@ -594,11 +712,57 @@ def _one_person(keys: list[str], group: list[int]) -> bool:
     return len(names) == 1
 
 
+def _internal(proj: Projection, gid: np.ndarray, n_groups: int):
+    """Strength, degree, edges per group and leader per group of the ties inside groups."""
+    n = len(proj.keys)
+    inside = (gid[proj.src] >= 0) & (gid[proj.src] == gid[proj.dst])
+    si, di, wi = proj.src[inside], proj.dst[inside], proj.weight[inside]
+    strength = np.round(np.bincount(si, weights=wi, minlength=n) + np.bincount(di, weights=wi, minlength=n), 9)
+    degree = np.bincount(si, minlength=n) + np.bincount(di, minlength=n)
+    n_edges = np.bincount(gid[si], minlength=n_groups) if n_groups else np.zeros(0, dtype=np.int64)
+    cases = proj.case_counts()
+    # leader per group: most cases, then largest strength, then degree, then lowest vertex (= key order)
+    members_v = np.nonzero(gid >= 0)[0]
+    order = np.lexsort((members_v, -degree[members_v], -strength[members_v], -cases[members_v], gid[members_v]))
+    ordered = members_v[order]
+    firsts = np.ones(len(ordered), dtype=bool)
+    firsts[1:] = gid[ordered][1:] != gid[ordered][:-1]
+    leaders = np.full(n_groups, -1, dtype=np.int64)
+    leaders[gid[ordered][firsts]] = ordered[firsts]
+    return si, di, strength, degree, n_edges, leaders
+
+
+def prune_periphery(proj: Projection, gid: np.ndarray, n_groups: int, passes: int = 3) -> np.ndarray:
+    """Drop members tied to a single other member who is not the leader.
+
+    A person who appears once, beside one crew member and never beside the
+    leader or anyone else (a passenger, a relative in one file), is an
+    incidental contact, not a member; CPM keeps them because one strong tie
+    beats γ per pair.  Members with a tie to the leader, or ties to two or
+    more members, stay.  Returns the pruned group index per vertex.
+    """
+    gid = gid.copy()
+    n = len(proj.keys)
+    for _ in range(passes):
+        si, di, _s, degree, _e, leaders = _internal(proj, gid, n_groups)
+        is_lead = np.zeros(n, dtype=bool)
+        is_lead[leaders[leaders >= 0]] = True
+        adj = np.zeros(n, dtype=bool)
+        adj[di[is_lead[si]]] = True
+        adj[si[is_lead[di]]] = True
+        drop = (gid >= 0) & ~is_lead & ~adj & (degree < 2)
+        if not drop.any():
+            break
+        gid[drop] = -1
+    return gid
+
+
 @_no_gc
 def score_groups(
     proj: Projection, groups: list[list[int]], min_size: int = 3, max_size: int = 15
 ) -> list[dict[str, Any]]:
-    """Leader, evidence and score of each group of the right size (vertex indices).
+    """Leader, evidence and score of each group of the right size (vertex indices),
+    after `prune_periphery`.
 
     score = 0.35·(1 − e^(−cases/2)) + 0.15·min(1, crime types/3) + 0.25·density + 0.25·recency,
     where cases are distinct case documents with two or more members, density
@@ -607,24 +771,22 @@ def score_groups(
     """
     n = len(proj.keys)
     gid = np.full(n, -1, dtype=np.int64)
-    kept = [g for g in groups if min_size <= len(g) <= max_size and not _one_person(proj.keys, g)]
+    cand = [g for g in groups if min_size <= len(g) <= max_size and not _one_person(proj.keys, g)]
+    for i, g in enumerate(cand):
+        gid[g] = i
+    pruned = prune_periphery(proj, gid, len(cand))
+    gl = pruned.tolist()
+    kept = []
+    for i, g in enumerate(cand):
+        g2 = [v for v in g if gl[v] == i]
+        if len(g2) >= min_size:
+            kept.append(g2)
+    gid = np.full(n, -1, dtype=np.int64)
     for i, g in enumerate(kept):
         gid[g] = i
-    # internal edges: strength (weighted degree) and degree of each member, edges per group
-    inside = (gid[proj.src] >= 0) & (gid[proj.src] == gid[proj.dst])
-    si, di, wi = proj.src[inside], proj.dst[inside], proj.weight[inside]
-    strength_arr = np.bincount(si, weights=wi, minlength=n) + np.bincount(di, weights=wi, minlength=n)
-    degree_arr = np.bincount(si, minlength=n) + np.bincount(di, minlength=n)
-    n_edges_arr = np.bincount(gid[si], minlength=len(kept)) if len(kept) else np.zeros(0, dtype=np.int64)
-    strength_r = np.round(strength_arr, 9)
+    _si, _di, strength_r, _deg, n_edges_arr, leaders = _internal(proj, gid, len(kept))
     strength = strength_r.tolist()
-    # leader per group: largest strength, then degree, then lowest vertex (= key order)
-    members_v = np.nonzero(gid >= 0)[0]
-    order = np.lexsort((members_v, -degree_arr[members_v], -strength_r[members_v], gid[members_v]))
-    ordered = members_v[order]
-    firsts = np.ones(len(ordered), dtype=bool)
-    firsts[1:] = gid[ordered][1:] != gid[ordered][:-1]
-    leader_of = dict(zip(gid[ordered][firsts].tolist(), ordered[firsts].tolist()))
+    leader_of = dict(enumerate(leaders.tolist()))
     n_edges = n_edges_arr.tolist()
     # evidence: rows with two or more members in one group
     evidence: dict[int, set[str]] = defaultdict(set)
@@ -640,6 +802,12 @@ def score_groups(
             eq = (G[:, 1:] == G[:, :-1]) & (G[:, 1:] >= 0) & (V[:, 1:] != V[:, :-1])
             ri, ci = np.nonzero(eq)
             pairs.append(idx[ri] * len(kept) + G[:, 1:][ri, ci])
+        lens = np.diff(proj.offsets)
+        solo = np.nonzero(lens == 1)[0]  # a member's own case file is evidence of the gang too
+        if len(solo):
+            gs = gid[proj.flat[proj.offsets[solo]]]
+            ok = gs >= 0
+            pairs.append(solo[ok] * len(kept) + gs[ok])
         hits = np.unique(np.concatenate(pairs)) if pairs else np.zeros(0, dtype=np.int64)
         rows, times = proj.rows, proj.row_times
         for ri, g in zip((hits // len(kept)).tolist(), (hits % len(kept)).tolist()):

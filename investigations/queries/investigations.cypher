@@ -69,12 +69,12 @@ ORDER BY object
 SKIP $skip LIMIT $limit
 
 // name: inv_case_objects
-// Suspects of every case a vehicle or vessel is party to (the same truck in two cases ties both crews).
+// Cases a vehicle or vessel is party to, with their suspects and narrative (to find each case's principal).
 MATCH (v)-[:INVOLVED_IN]->(d:Document)<-[r:INVOLVED_IN]-(p:Person)
 WHERE (v:Vehicle OR v:Vessel) AND r.role = 'suspect'
-RETURN v.key AS object, [l IN labels(v) WHERE l <> 'Entity'][0] AS label, collect(DISTINCT p.key) AS members,
-       collect(DISTINCT d.key) AS docs, max(d.time) AS time
-ORDER BY object
+RETURN v.key AS object, [l IN labels(v) WHERE l <> 'Entity'][0] AS label, d.key AS doc, d.time AS time, d.text AS text,
+       collect(DISTINCT p.key) AS members, collect(p.name) AS names
+ORDER BY object, doc
 SKIP $skip LIMIT $limit
 
 // name: inv_case_vehicles
