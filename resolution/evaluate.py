@@ -133,6 +133,13 @@ class _DocIndex:
         rows = self.store.query("res_facts_from_doc", key=key, doc=doc_key)
         return key if rows and rows[0]["facts"] else None
 
+    def resolve_key(self, key: str) -> str | None:
+        """The node `key` lives in now (itself, or its canonical node), or None if absent."""
+        if self.aliases is None:
+            self.aliases = alias_map(self.store)
+        key = self.aliases.get(key, key)
+        return key if self.store.query("res_node", key=key) else None
+
     def entities(self, doc: str, label: str) -> list[dict[str, Any]]:
         key = self.doc_key(doc)
         if key is None:
@@ -253,7 +260,61 @@ def evaluate_against_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str
         res["errors"] = _errors(assignments)
         out[kind] = res
     out["decoys"] = _decoys(index, truth.get("decoys") or [])
+    if truth.get("people"):
+        out["person_merges"] = _person_merges(store, index, truth["people"])
     return out
+
+
+def _person_merges(store: GraphStore, index: _DocIndex, people: list[dict[str, Any]]) -> dict[str, Any]:
+    """Judge every person merge against the truth's people (resident ID, name, documents).
+
+    A merged `person:<name>@<doc>` is *right* when the truth puts that name in
+    that document for the person the canonical node stands for, *wrong* when it
+    puts it there for someone else; when the truth does not list the document
+    (it lists case files only) a name held by exactly that one truth person is
+    *right_by_unique_name*, anything else is not judged.
+    """
+    by_id = {p["id_card"]: p for p in people if p.get("id_card")}
+    by_name_doc: dict[tuple[str, str], str] = {}
+    name_count: Counter[str] = Counter(p.get("name", "") for p in by_id.values())
+    for p in by_id.values():
+        for d in p.get("docs") or []:
+            by_name_doc[(p.get("name", ""), index.doc_key(d) or d)] = p["id_card"]
+    counts: Counter[str] = Counter()
+    wrong_examples = []
+    for row in store.query("res_person_merge_logs"):
+        canon = row["key"]
+        rest = canon.partition(":")[2]
+        if "@" in rest:
+            true_canon = by_name_doc.get(tuple(rest.split("@", 1)))  # type: ignore[arg-type]
+        else:
+            true_canon = rest if rest in by_id else None
+        for raw in row["merge_log"] or []:
+            try:
+                alias = json.loads(raw).get("alias", "")
+            except (TypeError, json.JSONDecodeError):
+                continue
+            a_rest = alias.partition(":")[2]
+            if "@" not in a_rest:
+                counts["not_judged"] += 1
+                continue
+            a_name, a_doc = a_rest.split("@", 1)
+            said = by_name_doc.get((a_name, a_doc))
+            if said is not None:
+                ok = said == true_canon
+                counts["right" if ok else "wrong"] += 1
+                if not ok:
+                    wrong_examples.append({"alias": alias, "canonical": canon, "truth": said})
+            elif true_canon and by_id[true_canon].get("name") == a_name and name_count[a_name] == 1:
+                counts["right_by_unique_name"] += 1
+            else:
+                counts["not_judged"] += 1
+    judged = counts["right"] + counts["right_by_unique_name"] + counts["wrong"]
+    return {
+        **{k: counts[k] for k in ("right", "right_by_unique_name", "wrong", "not_judged")},
+        "precision": round((judged - counts["wrong"]) / judged, 4) if judged else None,
+        "wrong_examples": wrong_examples[:10],
+    }
 
 
 def _errors(assignments: list[tuple[str, str]], limit: int = 10) -> dict[str, list[Any]]:
@@ -277,10 +338,13 @@ def _decoys(index: _DocIndex, decoys: list[dict[str, Any]]) -> dict[str, Any]:
         name = str(dec.get("name", ""))
         nodes: dict[str, list[str]] = defaultdict(list)
         for doc in dec.get("docs", []):
-            for r in index.entities(doc, "Person"):
-                if name in _names(r):
-                    nodes[r["key"]].append(doc)
-                    located += 1
+            doc_key = index.doc_key(doc) or doc
+            # the mention is `person:<name>@<doc>`, or the node that absorbed exactly that key
+            key = index.resolve_key(f"person:{name}@{doc_key}")
+            if key is None:
+                continue
+            nodes[key].append(doc)
+            located += 1
         for key, docs in nodes.items():
             if len(set(docs)) > 1:
                 merges += _pairs(len(set(docs)))

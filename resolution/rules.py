@@ -435,16 +435,25 @@ def decide_persons(id_persons: list[Candidate], local_persons: list[Candidate]) 
     left: list[Candidate] = []
     for p in sorted(local_persons, key=lambda c: c.key):
         name = p.names[0] if p.names else ""
+        masked = ids.is_masked_name(name)
+        own_doc = p.key.partition("@")[2]
         hits: dict[str, tuple[Candidate, set[str]]] = {}
         for k in p.tie_keys(PERSON_TIE_TYPES):
+            if masked and k.startswith("vessel:"):
+                continue  # a vessel has a crew: with a masked name it singles out no one
             for q in by_tie.get(k, ()):
                 if any(names_compatible(name, qn) for qn in q.names):
                     hits.setdefault(q.key, (q, set()))[1].add(k)
-        if not ids.is_masked_name(name):
+        if not masked:
             for k in p.tie_keys(("DRIVES", "OWNS")):
                 for q in by_co.get(k, ()):
                     if name in q.names:
                         hits.setdefault(q.key, (q, set()))[1].add(k)
+        for qk in list(hits):
+            q = hits[qk][0]
+            if person_conflict(p.props, q.props, q.key) or (masked and own_doc in q.docs):
+                # born another year / other sex, or the same document names both: two people
+                del hits[qk]
         if len(hits) == 1:
             q, shared = next(iter(hits.values()))
             out.append(
@@ -479,6 +488,30 @@ def decide_persons(id_persons: list[Candidate], local_persons: list[Candidate]) 
     return out
 
 
+def _birth_gender(props: dict, key: str = "") -> tuple[str | None, str | None]:
+    birth = str(props.get("birth") or "") or None
+    gender = props.get("gender") or None
+    rid = ids.normalize_resident_id(props.get("id_card") or key.partition(":")[2])
+    if rid:
+        birth = birth or f"{rid[6:10]}-{rid[10:12]}-{rid[12:14]}"
+        gender = gender or ("男" if int(rid[16]) % 2 else "女")
+    return birth, gender
+
+
+def person_conflict(a: dict, b: dict, b_key: str = "") -> bool:
+    """Recorded birth dates (or years) or sexes that cannot belong to one person."""
+    ba, ga = _birth_gender(a)
+    bb, gb = _birth_gender(b, b_key)
+    if ga and gb and ga != gb:
+        return True
+    if ba and bb:
+        if ba[:4] != bb[:4]:
+            return True
+        if len(ba) >= 10 and len(bb) >= 10 and ba[:10] != bb[:10]:
+            return True
+    return False
+
+
 def _peer_persons(persons: list[Candidate]) -> list[Decision]:
     """Name-only persons with the same unmasked full name sharing an unmasked phone or a driven vehicle."""
     parent: dict[str, str] = {}
@@ -500,7 +533,8 @@ def _peer_persons(persons: list[Candidate]) -> list[Decision]:
     shared_by_root: dict[str, set[str]] = defaultdict(set)
     for members in groups.values():
         for m in members[1:]:
-            parent[find(m)] = find(members[0])
+            if not person_conflict(by[m].props, by[members[0]].props):
+                parent[find(m)] = find(members[0])
     for (_, tie), members in groups.items():
         if len(members) > 1:
             shared_by_root[find(members[0])].add(tie)

@@ -143,3 +143,7 @@ LIMIT $limit
 MATCH (n:Entity {key: $key})-[r]-()
 WHERE r.doc = $doc
 RETURN count(r) AS facts
+
+// name: res_person_merge_logs
+MATCH (n:Person) WHERE n.merge_log IS NOT NULL AND size(n.merge_log) > 0
+RETURN n.key AS key, n.name AS name, n.merge_log AS merge_log

@@ -220,3 +220,22 @@ def test_registered_namesakes_are_told_apart_by_their_written_place(store) -> No
         HT,
         "company:91330521MA29N6LE9K",
     }
+
+
+def test_masked_crew_member_is_not_the_identified_skipper(store) -> None:
+    g = _base()
+    skipper = "person:330921196809165753"
+    g.person(skipper, "陈新华", CASE, id_card=skipper[7:])
+    g.node("vessel:浙岱渔35077", name="浙岱渔35077")
+    g.rel("DRIVES", skipper, "vessel:浙岱渔35077", CASE)
+    # a masked crew member on the same vessel: a vessel has a crew, so no tie
+    g.person("person:陈某某@" + CASE2, "陈某某", CASE2, masked_name=True)
+    g.rel("DRIVES", "person:陈某某@" + CASE2, "vessel:浙岱渔35077", CASE2)
+    # a masked driver of the same truck, born another year than the ID says: someone else
+    g.person("person:周某@" + H1, "周某", H1, masked_name=True, birth="1964")
+    g.rel("DRIVES", "person:周某@" + H1, "vehicle:浙E5G378", H1)
+    # a masked 周某 in the very document that names 周卫东: someone else
+    g.person("person:周某@" + CASE, "周某", CASE, masked_name=True)
+    g.rel("DRIVES", "person:周某@" + CASE, "vehicle:浙E5G378", CASE)
+    g.write(store)
+    assert not _merged(resolve(store))

@@ -35,3 +35,8 @@ def test_no_masked_decoy_is_ever_merged(result) -> None:
     d = result["decoys"]
     assert d["decoys"] > 0
     assert d["merges"] == 0, d["fused"]
+
+
+def test_person_merges_never_contradict_the_truth(result) -> None:
+    p = result["person_merges"]
+    assert p["wrong"] == 0, p["wrong_examples"]
