@@ -136,7 +136,8 @@ class Generator:
         self.outfall_seq: dict[str, int] = {}
         self.used_names: set[str] = set()
         self.used_villages: set[tuple[str, str]] = set()
-        self.used_brands: set[str] = set()
+        self.used_cores: set[str] = set()
+        self.company_seq = 0
         self.masked: dict[str, list[dict]] = {}
         self.workers: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.anpr_seen: set[tuple[str, str, str]] = set()
@@ -222,32 +223,37 @@ class Generator:
         prefix: str | None = None,
         brand: str | None = None,
     ) -> Company:
-        for _ in range(200):
-            b = brand or (self.rng.choice(V.BRAND_A) + self.rng.choice(V.BRAND_B))
+        rng = self.rng
+        coop = industry == "养殖" and brand is None and rng.random() < 0.5
+        for attempt in range(400):
+            if brand and attempt < 20:
+                b = brand
+            else:
+                b = rng.choice(V.BRAND_A) + rng.choice(V.BRAND_B) + (rng.choice(V.BRAND_B) if attempt > 100 else "")
             if b[0] == b[1]:
                 continue
-            p = prefix or self.rng.choice((region.short, region.short, region.city, region.city, "浙江"))
-            name = f"{p}{b}{industry}" + self.rng.choice(("有限公司", "有限公司", "有限公司", "有限责任公司"))
-            if name in self.used_brands:
+            p = prefix or rng.choice((region.short, region.short, region.city, region.city, "浙江"))
+            core = f"{b}养殖专业合作社" if coop else f"{b}{industry}"
+            if (core in self.used_cores and not brand) or f"{p}{core}" in self.used_cores:
                 continue
-            self.used_brands.add(name)
             break
-        kind_code = "93" if industry in ("养殖",) and self.rng.random() < 0.5 else "91"
-        if kind_code == "93":
-            name = f"{p}{b}养殖专业合作社"
+        self.used_cores.add(core)
+        self.used_cores.add(f"{p}{core}")
+        name = f"{p}{core}" if coop else f"{p}{core}" + rng.choice(("有限公司", "有限公司", "有限公司", "有限责任公司"))
+        self.company_seq += 1
         c = Company(
-            true_id=f"co-{len(self.used_brands):06d}",
+            true_id=f"co-{self.company_seq:06d}",
             name=name,
-            uscc=self.ids.uscc(region.code, kind_code),
+            uscc=self.ids.uscc(region.code, "93" if coop else "91"),
             region=region,
             prefix=p,
-            core=f"{b}{industry}" if kind_code == "91" else f"{b}养殖专业合作",
+            core=core,
             industry=industry,
             kind=kind,
         )
         c.town = self.rng.choice(region.towns)
         c.village = self.village(region, c.town)
-        if kind_code == "93":
+        if coop:
             c.no_prefix_ok = False
         reg.companies[c.true_id] = c
         return c
@@ -574,6 +580,7 @@ class Block:
                 )
             sink.fast([ts, written, cp.code, cp.name, f"{cp.lon:.6f}", f"{cp.lat:.6f}"])
         self.anpr.clear()
+        self.g.anpr_seen.clear()
 
     # ------------------------------------------------------------------ cases
     def suspect(

@@ -106,7 +106,7 @@ def generate_bundle(out_dir: Path, seed: int, scale: int = 1) -> Path:
         _confusable(b, firms)
         S.site_lookalikes(b)
         S.plant_water(b, firms, f"water-{i + 1:04d}")
-        S.background_traffic(b, 70)
+        S.background_traffic(b, 110)
         S.background_hotline(b, 45)
         S.background_grid(b, 30)
         S.malformed_rows(b)

@@ -57,10 +57,11 @@ def planted_coffending_graph(n_people: int, seed: int, group_share: float = 0.3)
         for gr in groups:
             if rng.random() < 0.25:
                 edges.append((rng.choice(gr["members"][1:]), background[rng.randrange(nb)], 1))
-    graph = nx.Graph()
-    graph.add_nodes_from(range(n_people), group=-1)
-    graph.add_weighted_edges_from(edges)
+    group_of = [-1] * n_people
     for gr in groups:
         for m in gr["members"]:
-            graph.nodes[m]["group"] = gr["id"]
+            group_of[m] = gr["id"]
+    graph = nx.Graph()
+    graph.add_nodes_from((i, {"group": group_of[i]}) for i in range(n_people))
+    graph.add_weighted_edges_from(edges)
     return graph, {"groups": groups, "n_people": n_people, "seed": seed, "group_share": group_share}

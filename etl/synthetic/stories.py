@@ -243,7 +243,7 @@ def plant_gang(b: Block, gid: str, decoy_names: list[str]) -> dict:
         elif crime == "hunting":
             content = T.hotline_hunting(rng, place, ptxt)
         else:
-            content = T.hotline_dump(rng, place, ptxt, smell=False).replace("倒", "挖")
+            content = T.hotline_mining(rng, place, ptxt)
         reply = T.pick(
             rng,
             (
@@ -266,7 +266,7 @@ def plant_gang(b: Block, gid: str, decoy_names: list[str]) -> dict:
         desc = T.pick(
             rng,
             (
-                "{place}[发现|有人]{act}，[现场|当事人为]{a}、{c}[等人|]。",
+                "{place}[发现|有人]{act}，[现场人员为|当事人为|涉及人员：]{a}、{c}[等人|]。",
                 "[巡查|走访]{place}时[遇见|发现]{a}和{c}[正在|在]{act}，已劝离。",
                 "村民反映{a}、{c}[近期|最近]经常在{place}{act}。",
             ),
@@ -959,7 +959,8 @@ def plant_water(b: Block, firms: Firms, wid: str) -> None:
                     [k for k, v in V.INDUSTRY_INDICATOR.items() if v != ind and v not in [e[2] for e in events]]
                 )
                 fixed.add(j)
-        events.append((primary, si, ind, rng.randrange(30, DAYS - 25), affected))
+        day = rng.randrange(30, DAYS - 45) if not events else events[0][3] + rng.randint(4, 20)
+        events.append((primary, si, ind, day, affected))
     for o in outfalls:
         comp = g.company(b.reg, region, "other", o["industry"])
         n = g.outfall_seq.get(region.code, 0) + 1
@@ -988,8 +989,8 @@ def plant_water(b: Block, firms: Firms, wid: str) -> None:
             ]
         )
         o["line"] = line
-    w0 = min((e[3] for e in events), default=60) - 10
-    w1 = max((e[3] for e in events), default=60) + 10
+    w0 = min((e[3] for e in events), default=60) - 7
+    w1 = max((e[3] for e in events), default=60) + 7
     for day in range(w0, w1 + 1):
         when = _d(day) + timedelta(hours=8)
         for st in stations:

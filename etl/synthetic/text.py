@@ -92,7 +92,24 @@ def hotline_dump(rng, place: str, plate: str | None = None, smell: bool = True) 
         )
     if smell or rng.random() < 0.6:
         text += "，" + pick(rng, detail[1:])
-    return text + pick(rng, ("。", "！", "，")) + pick(rng, CALLER_CLOSE)
+    return _end(text + pick(rng, ("。", "！", "，")) + pick(rng, CALLER_CLOSE))
+
+
+def _end(text: str) -> str:
+    return text[:-1] + "。" if text.endswith("，") else text
+
+
+def hotline_mining(rng, place: str, plate: str | None = None) -> str:
+    body = (
+        "{place}{when}[有|来了][挖掘机|钩机|挖机]在[挖砂|挖土|挖山]，[大卡车|自卸车|渣土车][一车一车|一趟一趟]往外拉",
+        "{place}[河里|河滩上|山上]被人[挖了|挖出][好几个|一个很大的][大坑|深坑]，[河岸都塌了|树都倒了|水都浑了]",
+        "[有人|有一伙人]{when}在{place}[偷挖|盗采|偷采][河砂|砂石|泥土]，[吵得|轰得]睡不着",
+        "{when}{place}[一直|老是]有[渣土车|自卸车|大货车][进出|来来回回]，[路都压坏了|灰尘很大|掉得满路是泥]",
+    )
+    text = pick(rng, CALLER_OPEN) + pick(rng, body, place=place, when=night(rng))
+    if plate:
+        text += pick(rng, ("，[有一辆|其中一辆]车牌是{p}", "，我拍到一辆{p}", "（车牌{p}）"), p=plate)
+    return _end(text + rng.choice(("。", "！", "，")) + pick(rng, CALLER_CLOSE))
 
 
 def hotline_water(rng, place: str, river: str, what: str) -> str:
@@ -121,7 +138,7 @@ def hotline_water(rng, place: str, river: str, what: str) -> str:
                 "鱼塘的鱼也[死了|浮头了]",
             ),
         )
-    return text + pick(rng, ("。", "！")) + pick(rng, CALLER_CLOSE)
+    return _end(text + pick(rng, ("。", "！")) + pick(rng, CALLER_CLOSE))
 
 
 def hotline_smell_plant(rng, place: str, company_text: str | None) -> str:
@@ -167,7 +184,13 @@ def hotline_hunting(rng, place: str, plate: str | None) -> str:
     text = pick(rng, CALLER_OPEN, village=place) + pick(rng, body, place=place, when=night(rng))
     if plate:
         text += pick(rng, ("，[山脚下|路边]停着一辆车{p}", "，[开|是]一辆{p}的车来的"), p=plate)
-    return text + "，" + pick(rng, ("估计是卖给饭店的", "[太|很]残忍了", "")) + "。" + pick(rng, CALLER_CLOSE)
+    return _end(
+        text
+        + "，"
+        + pick(rng, ("估计是卖给饭店的", "[太|很]残忍了", "[有的|好多]已经死了"))
+        + "。"
+        + pick(rng, CALLER_CLOSE)
+    )
 
 
 BACKGROUND_HOTLINE = {

@@ -42,6 +42,8 @@ class Company:
 
     def forms(self) -> dict[str, str]:
         p, core = self.prefix, self.core
+        if self.name.endswith("合作社"):
+            return {"canonical": self.name, "spaced": f"{p} {core}"}
         unit = {
             "长兴": "长兴县",
             "德清": "德清县",
