@@ -32,6 +32,8 @@ from graph_schema import identifiers as ids
 from graph_schema.store import GraphStore
 from investigations.common import is_night, parse_time, sensitive_kind
 
+CARRIER_NAME = re.compile(r"物流|货运|运输|车队|搬运|危货|危险品")
+WASTE_CRIME = re.compile(r"污染环境|倾倒|危险废物|废液|废酸|污泥|固废|非法处置")
 LICENSED_NAME = re.compile(
     r"环境服务|环保科技|环境科技|环保|固废|危废|处置|资源再生|再生资源|环境工程|水务|污水处理|焚烧|填埋"
 )
@@ -178,20 +180,29 @@ def find_waste_chains(
         rec_props = {**(first.get("receiver_props") or {}), "name": first.get("receiver_name")}
         if first.get("receiver_label") != "Company" or not _licensed(receiver, rec_props, producers_of):
             flags.append("unlicensed_receiver")
-        names = {first.get("producer_name"), _short_company(first.get("producer_name"))}
+        # complaints about the truck, the carrier or the dump site flag the chain; complaints about
+        # the producer alone (a smelly plant) only add weight to a chain flagged otherwise
+        names: set[str] = set()
         if carrier:
-            names |= {p.get("carrier", {}).get("name"), _short_company(p.get("carrier", {}).get("name"))}
-        ckeys = {producer, carrier or "", vehicle or ""}
+            names |= {p.get("carrier", {}).get("name") or "", _short_company(p.get("carrier", {}).get("name")) or ""}
+        ckeys = {carrier or "", vehicle or ""}
         if vehicle:
             names.add(vehicle.split(":", 1)[1])
         if dump is not None:
             ckeys.add(dump["key"])
         about = complaints_about(complaints, ckeys - {""}, {n for n in names if n})
+        about_prod = complaints_about(
+            complaints, {producer}, {first.get("producer_name") or "", _short_company(first.get("producer_name")) or ""}
+        )
         if about:
             flags.append("complaints")
             evidence.update(c["doc"] for c in about)
         score = 0.45 * ("night_at_sensitive_site" in flags) + 0.30 * ("unlicensed_receiver" in flags)
         score += 0.25 * min(1.0, len(about) / 2)
+        if score > 0 and about_prod:
+            score += 0.10 * min(1.0, len(about_prod) / 2)
+            evidence.update(c["doc"] for c in about_prod)
+        score = min(1.0, score)
         path = [_node(producer, "Company", first.get("producer_name"))]
         if carrier:
             path.append(_node(carrier, "Company", p["carrier"].get("name")))
@@ -220,6 +231,7 @@ def find_waste_chains(
                 },
             )
         )
+    chains.extend(_case_chains(store, chains, manifests, reads, dumped, complaints))
     if company:
         ck = company if ":" in company else f"company:{ids.normalize_uscc(company) or company}"
         chains = [c for c in chains if any(n["key"] == ck for n in c.path) or c.details["declared_receiver"] == ck]
@@ -230,6 +242,116 @@ def find_waste_chains(
         chains = [c for c in chains if c.score > 0]
     chains.sort(key=lambda c: (-c.score, [n["key"] for n in c.path]))
     return ChainReport(chains)
+
+
+def _case_chains(
+    store: GraphStore,
+    chains: list[Chain],
+    manifests: list[dict[str, Any]],
+    reads: dict[str, list[dict[str, Any]]],
+    dumped: dict[str, list[dict[str, Any]]],
+    complaints: list[dict[str, Any]],
+) -> list[Chain]:
+    """Chains from waste-crime case files (a producer that stopped filing manifests leaves none).
+
+    A case naming a company and a vehicle gives producer → carrier → driver →
+    vehicle → dump site: the producer is the company that files manifests as
+    producer, or the one whose name is not a haulier's; the carrier the haulier;
+    the driver the suspect who drives the vehicle (or is named first); the dump
+    site where the vehicle dwells at night at a sensitive site, or where a
+    document says it dumped.  A case already covered by a manifest chain with
+    the same producer and vehicle only adds its evidence there.
+    """
+    from investigations.common import is_night as _night
+    from investigations.gangs import principal
+
+    producers = {m["producer"] for m in manifests}
+    cases = [c for c in store.query("inv_case_docs") if WASTE_CRIME.search(f"{c['cause'] or ''}{c['text'] or ''}")]
+    if not cases:
+        return []
+    docs = [c["doc"] for c in cases]
+    parties: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for i in range(0, len(docs), 2000):
+        for r in store.query("inv_doc_parties", docs=docs[i : i + 2000]):
+            parties[r["doc"]].append(r)
+    drives: dict[str, set[str]] = defaultdict(set)
+    for r in store.query("inv_drives"):
+        drives[r["vehicle"]].add(r["person"])
+    missing = sorted({p["key"] for ps in parties.values() for p in ps if p["label"] == "Vehicle"} - set(reads))
+    for i in range(0, len(missing), 2000):
+        for r in store.query("inv_vehicle_reads", keys=missing[i : i + 2000]):
+            r["t"] = parse_time(r["time"])
+            reads[r["vehicle"]].append(r)
+    by_pv = {(c.path[0]["key"], n["key"]): c for c in chains for n in c.path if n["type"] == "Vehicle"}
+    out = []
+    for c in cases:
+        ps = parties.get(c["doc"], [])
+        comps = [p for p in ps if p["label"] == "Company"]
+        vehicles = sorted({p["key"] for p in ps if p["label"] == "Vehicle"})
+        suspects = [p for p in ps if p["label"] == "Person" and p["role"] == "suspect"]
+        if not comps or not vehicles:
+            continue
+        comps.sort(key=lambda p: (p["key"] not in producers, bool(CARRIER_NAME.search(p["name"] or "")), p["key"]))
+        producer = comps[0]
+        carrier = next((p for p in comps[1:] if CARRIER_NAME.search(p["name"] or "")), None) or (
+            comps[1] if len(comps) > 1 else None
+        )
+        for v in vehicles:
+            existing = by_pv.get((producer["key"], v))
+            if existing is not None:
+                existing.evidence = sorted(set(existing.evidence) | {c["doc"]})
+                if "case" not in existing.flags:
+                    existing.flags.append("case")
+                    existing.score = round(min(1.0, existing.score + 0.2), 4)
+                continue
+            flags = ["case"]
+            evidence = {c["doc"]}
+            drv = [s for s in suspects if s["key"] in drives.get(v, set())]
+            if not drv and suspects:
+                first = principal([s["key"] for s in suspects], [s["name"] for s in suspects], c["text"])
+                drv = [s for s in suspects if s["key"] == first]
+            # dump site: where the vehicle dwells at night at a sensitive site most often
+            count: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for r in reads.get(v, []):
+                if r["t"] and _night(r["t"]) and sensitive_kind(r["site_name"], r["site_kind"]):
+                    count[r["site"]].append(r)
+            dump = None
+            if count:
+                site_key = max(sorted(count), key=lambda k: len(count[k]))
+                rs = count[site_key]
+                dump = _node(site_key, "Site", rs[0]["site_name"])
+                evidence.update(r["doc"] for r in rs if r["doc"])
+            for who in [v] + [s["key"] for s in suspects] + [producer["key"]] + ([carrier["key"]] if carrier else []):
+                for d in dumped.get(who, []):
+                    if dump is None:
+                        dump = _node(d["site"], "Site", d["site_name"])
+                    if d["doc"]:
+                        evidence.add(d["doc"])
+            if dump is not None:
+                flags.append("night_at_sensitive_site")
+            names = {producer["name"], _short_company(producer["name"]), v.split(":", 1)[1]}
+            keys = {producer["key"], v} | ({dump["key"]} if dump else set()) | ({carrier["key"]} if carrier else set())
+            if carrier:
+                names |= {carrier["name"], _short_company(carrier["name"])}
+            about = complaints_about(complaints, keys, {n for n in names if n})
+            if about:
+                flags.append("complaints")
+                evidence.update(x["doc"] for x in about)
+            score = 0.30 + 0.45 * ("night_at_sensitive_site" in flags) + 0.25 * min(1.0, len(about) / 2)
+            path = [_node(producer["key"], "Company", producer["name"])]
+            if carrier:
+                path.append(_node(carrier["key"], "Company", carrier["name"]))
+            if drv:
+                path.append(_node(drv[0]["key"], "Person", drv[0]["name"]))
+            vp = next((p for p in ps if p["key"] == v), {})
+            path.append(_node(v, "Vehicle", vp.get("plate") or v.split(":", 1)[1]))
+            if dump is not None:
+                path.append(dump)
+            chains_out = Chain("waste", path, sorted(evidence), round(min(1.0, score), 4), flags,
+                               {"manifests": [], "declared_receiver": None, "case": c["doc"], "first": c["time"], "last": c["time"]})  # fmt: skip
+            out.append(chains_out)
+            by_pv[(producer["key"], v)] = chains_out
+    return out
 
 
 def compare_with_truth(result: ChainReport | dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
@@ -255,7 +377,23 @@ def compare_with_truth(result: ChainReport | dict[str, Any], truth: dict[str, An
                 "vehicle": p.get("vehicle"),
                 "found": found is not None,
                 "carrier_right": bool(
-                    found and carrier_name and carrier_name in " ".join(str(n["name"]) for n in found["path"])
+                    found
+                    and (
+                        (carrier_name and carrier_name in " ".join(str(n["name"]) for n in found["path"]))
+                        or f"company:{(p.get('carrier') or {}).get('uscc')}" in {n["key"] for n in found["path"]}
+                    )
+                ),
+                "dump_right": bool(
+                    found
+                    and (
+                        (p.get("checkpoint") and found["path"][-1]["key"] == f"site:{p['checkpoint']}")
+                        or (p.get("dump_site") and p["dump_site"] in str(found["path"][-1]["name"]))
+                    )
+                ),
+                "driver_right": bool(
+                    found
+                    and (p.get("driver") or {}).get("name")
+                    and any(n["type"] == "Person" and n["name"] == p["driver"]["name"] for n in found["path"])
                 ),
                 "rank": data["chains"].index(found) + 1 if found else None,
             }
@@ -263,6 +401,9 @@ def compare_with_truth(result: ChainReport | dict[str, Any], truth: dict[str, An
     return {
         "planted": len(rows),
         "found": sum(r["found"] for r in rows),
+        "carrier_right": sum(r["carrier_right"] for r in rows),
+        "dump_right": sum(r["dump_right"] for r in rows),
+        "driver_right": sum(r["driver_right"] for r in rows),
         "chains": len(data["chains"]),
         "per_chain": rows,
     }

@@ -18,7 +18,9 @@ to 12 segments upstream, ranked by
   outfall, or within 2 km of the outfall, from 30 days before to 7 days after
   the exceedances, c = min(1, n/2).
 
-score = 0.30·p + 0.25·c + 0.15·t + 0.30·h.  Best first, ties by key.
+score = 0.45·p + 0.20·c + 0.15·t + 0.20·h.  Best first, ties by key.
+With `indicator` / `time` only the exceedances of that pollutant / within
+three days of that time count (a station can see two events).
 """
 
 from __future__ import annotations
@@ -35,21 +37,39 @@ from graph_schema.store import GraphStore
 from investigations.chains import _complaints_index, _short_company
 from investigations.common import parse_time
 
-# indicator → (waste codes, trade words in a company's name or waste names)
-POLLUTANT_SOURCES: dict[str, tuple[set[str], str]] = {
-    "ph": ({"HW34", "HW35", "HW17", "HW21", "HW31"}, r"酸|碱|化工|电镀|蓄电池|极板|表面处理|酸洗|磷化|印染"),
+# indicator → (waste codes, trades that drive it, trades that may add to it).
+# Primary: the pollutant the trade's effluent is known for (acid pickling → pH,
+# phosphating / electroplating / farm run-off → 总磷, etchant / leather / food /
+# cold-chain → 氨氮, dyes / solvents / paints / wood / paper → COD); secondary
+# counts half.
+POLLUTANT_SOURCES: dict[str, tuple[set[str], str, str]] = {
+    "ph": (
+        {"HW34", "HW35", "HW31"},
+        r"精细化工|酸洗|酸|碱|蓄电池|极板|铝业|铝材|建材|水泥|砂石|石料|石灰|冶炼",
+        r"电镀|表面处理|化工",
+    ),
     "cod": (
-        {"HW06", "HW08", "HW09", "HW11", "HW12", "HW13", "HW34", "HW35", "HW49"},
-        r"化工|印染|造纸|食品|酿造|养殖|生猪|污水|水务|制药|皮革|染料|有机|乳液|废液",
+        {"HW06", "HW08", "HW12", "HW13", "HW49"},
+        r"(?<!精细)化工|印染|染整|家具|汽车维修|汽修|新材料|机械|涂装|纺织|竹木|木业|造纸|制药|酿造|油漆|溶剂",
+        r"食品|养殖|污水|水务|皮革|金属制品",
     ),
-    "氨氮": ({"HW03", "HW04", "HW06", "HW45"}, r"养殖|生猪|畜|禽|污水|水务|化肥|食品|屠宰|制药|焦化"),
-    "总磷": ({"HW17", "HW03"}, r"表面处理|磷化|养殖|生猪|洗涤|污水|水务|化肥|食品|电镀"),
-    "总氮": ({"HW03", "HW45"}, r"养殖|生猪|污水|水务|化肥|食品"),
+    "氨氮": (
+        {"HW21", "HW22"},
+        r"电子电路|线路板|蚀刻|金属制品|皮革|制革|食品|水产|冷冻|屠宰|化肥|焦化",
+        r"养殖|生猪|畜|禽|污水|水务|制药",
+    ),
+    "总磷": (
+        {"HW17"},
+        r"表面处理|磷化|电镀|农业开发|养殖|生猪|畜|禽|洗涤|化肥",
+        r"污水|水务|食品",
+    ),
+    "总氮": ({"HW03"}, r"养殖|生猪|化肥|农业开发", r"污水|水务|食品"),
     "重金属": (
-        {"HW17", "HW21", "HW22", "HW23", "HW24", "HW26", "HW29", "HW31", "HW46", "HW48", "HW49"},
-        r"电镀|电路|蓄电池|极板|表面处理|冶炼|金属|线路板|铅|铬|镍|铜|锌",
+        {"HW17", "HW21", "HW22", "HW23", "HW24", "HW26", "HW29", "HW31", "HW46", "HW48"},
+        r"电镀|电路|线路板|蓄电池|极板|表面处理|冶炼|铅|铬|镍|铜|锌",
+        r"金属制品|机械",
     ),
-    "石油类": ({"HW08", "HW09"}, r"汽车维修|汽修|机修|油|码头|船舶|加油"),
+    "石油类": ({"HW08", "HW09"}, r"汽车维修|汽修|机修|码头|船舶|加油|油库", r"机械|金属制品"),
 }
 _METALS = re.compile(r"铅|铬|镍|铜|锌|镉|汞|砷|重金属|pb|cr|ni|cu|zn|cd|hg", re.I)
 NEAR_KM = 2.0
@@ -117,7 +137,9 @@ def _truthy(v: Any) -> bool:
     return v is True or str(v).strip().lower() in ("true", "是", "1", "yes", "y")
 
 
-def upstream_candidates(store: GraphStore, station_id: str) -> UpstreamReport:
+def upstream_candidates(
+    store: GraphStore, station_id: str, indicator: str | None = None, time: Any = None
+) -> UpstreamReport:
     """Outfalls upstream of a monitoring station, most likely source first (see module doc)."""
     station = station_id if station_id.startswith("site:") else f"site:{station_id.strip()}"
     info = store.query("inv_station", station=station)
@@ -125,6 +147,14 @@ def upstream_candidates(store: GraphStore, station_id: str) -> UpstreamReport:
         raise ValueError(f"找不到监测站点 / no monitoring station {station_id!r}")
     readings = store.query("inv_station_readings", station=station)
     exceed = [r for r in readings if _truthy(r["exceeded"])]
+    if indicator:
+        fam = indicator_family(indicator)
+        exceed = [r for r in exceed if indicator_family(r["indicator"]) == fam]
+    if time is not None and parse_time(time) is not None:
+        t0 = parse_time(time)
+        exceed = [
+            r for r in exceed if (t := parse_time(r["time"])) is not None and abs((t - t0).total_seconds()) <= 3 * 86400
+        ]
     families = {indicator_family(r["indicator"]) for r in exceed}
     times = sorted(t for t in (parse_time(r["time"]) for r in exceed) if t is not None)
     t_first, t_last = (times[0], times[-1]) if times else (None, None)
@@ -148,11 +178,19 @@ def upstream_candidates(store: GraphStore, station_id: str) -> UpstreamReport:
         codes = {str(w["waste_code"] or "").upper() for w in waste.get(comp, [])}
         wnames = " ".join(str(w["waste"] or "") for w in waste.get(comp, []))
         explained = set()
+        p_sum = 0.0
+        trade = name + " " + wnames + " " + (r["outfall_name"] or "")
         for fam in families:
             src = POLLUTANT_SOURCES.get(fam)
-            if src and (codes & src[0] or re.search(src[1], name + " " + wnames + " " + (r["outfall_name"] or ""))):
+            if not src:
+                continue
+            if codes & src[0] or re.search(src[1], trade):
                 explained.add(fam)
-        p = len(explained) / len(families) if families else 0.0
+                p_sum += 1.0
+            elif re.search(src[2], trade):
+                explained.add(fam)
+                p_sum += 0.5
+        p = p_sum / len(families) if families else 0.0
         # timing: manifested tons in the 90 days before the first exceedance vs the monthly mean before that
         t_score = 0.0
         if t_first is not None and waste.get(comp):
@@ -188,7 +226,7 @@ def upstream_candidates(store: GraphStore, station_id: str) -> UpstreamReport:
         c_score = min(1.0, len(near) / 2)
         hops = int(r["seg_hops"])
         h = 1.0 / (1 + hops)
-        score = 0.30 * p + 0.25 * c_score + 0.15 * t_score + 0.30 * h
+        score = 0.45 * p + 0.20 * c_score + 0.15 * t_score + 0.20 * h
         cands.append(
             Candidate(
                 o,
@@ -215,7 +253,7 @@ def compare_with_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str, An
     rows = []
     for ev in truth.get("water_events", []):
         try:
-            cands = upstream_candidates(store, ev["station"]).candidates
+            cands = upstream_candidates(store, ev["station"], ev.get("indicator"), ev.get("time")).candidates
         except ValueError:
             cands = []
         src = str(ev.get("source_outfall"))

@@ -251,3 +251,16 @@ RETURN a.key AS key, properties(a) AS props, collect(e.key) AS targets
 MATCH (p:Person)-[:MEMBER_OF]->(g:Gang)
 MATCH (p)-[:DRIVES|OWNS]->(v:Vehicle)
 RETURN DISTINCT g.key AS gang, v.key AS vehicle
+
+// name: inv_case_docs
+// Case files with their cause and narrative (case-based waste chains).
+MATCH (d:Document)
+WHERE d.source = 'case'
+RETURN d.key AS doc, d.cause AS cause, d.text AS text, d.time AS time
+ORDER BY doc
+
+// name: inv_doc_sites
+// Sites the given documents mention or are located at.
+UNWIND $docs AS dk
+MATCH (d:Document {key: dk})-[:MENTIONS|LOCATED_AT]->(s:Site)
+RETURN dk AS doc, s.key AS site, s.name AS name, s.kind AS kind
