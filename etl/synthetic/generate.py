@@ -100,7 +100,7 @@ def generate_bundle(out_dir: Path, seed: int, scale: int = 1) -> Path:
             S.background_case(b)
         for k in range(rng.randint(2, 3)):
             S.waste_chain(b, firms, f"chain-{i + 1:04d}-{k + 1:02d}")
-        plan = ["never_read", "late", "silence_no_complaint", "complaints_no_silence"]
+        plan = ["never_read", "late", "short", "silence_no_complaint", "complaints_no_silence"]
         for _ in range(rng.randint(4, 6)):
             S.licensed_chain(b, firms, plan)
         _confusable(b, firms)

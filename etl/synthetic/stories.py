@@ -502,23 +502,41 @@ def licensed_chain(b: Block, firms: Firms, anomaly_plan: list[str], producer: tu
         plate, driver = rng.choice(trucks)
         when = b.g.dt(day, day, 8, 16)
         kind = "none"
-        if anomaly_plan and anomaly_plan[0] in ("never_read", "late") and len(mids) == 1:
+        if anomaly_plan and anomaly_plan[0] in ("never_read", "late", "short") and len(mids) == 1:
             kind = anomaly_plan.pop(0)
-        mid = manifest(
-            b, producer, carrier, plate, driver, receiver, waste, code, round(base * rng.uniform(0.85, 1.15), 2), when
-        )
+        qty = round(base * rng.uniform(0.85, 1.15), 2)
+        mid = manifest(b, producer, carrier, plate, driver, receiver, waste, code, qty, when)
         mids.append(mid)
         keys = (
             []
             if kind == "never_read"
             else normal_route_reads(b, plate, when, producer.region, receiver.region, late=kind == "late")
         )
+        if kind == "short":
+            real = round(qty * rng.uniform(0.3, 0.7), 2)
+            rwhen = when + timedelta(days=rng.randint(3, 20), hours=rng.randint(0, 5))
+            key = b.grid_id(receiver.region, rwhen)
+            desc = T.pick(
+                rng,
+                (
+                    "[危废规范化检查|入户检查]时核对{r}过磅记录，联单{m}申报{q}吨，实际入库仅{x}吨，[差额较大|缺口明显]。",
+                    "{r}反映：联单{m}（车辆{p}）[申报|填报]{q}吨，[到厂|实际]过磅{x}吨，[已上报|已报生态环境分局]。",
+                    "[核查|比对]转移联单{m}：申报数量{q}吨，接收单位{r}[入库|签收]{x}吨，数量不符。",
+                ),
+                r=b.reg.company_text(receiver, key, "事件描述", "text"),
+                m=mid,
+                q=f"{qty:.2f}",
+                x=f"{real:.2f}",
+                p=plate,
+            )
+            keys.append(b.grid(receiver.region, rwhen, receiver.town, receiver.village, "其他", desc, None, key=key))
         b.g.truth.add(
             "alerts",
             {
                 "kind": "manifest_anomaly",
                 "anomaly": kind,
                 "manifest": mid,
+                **({"received_t": real, "declared_t": qty} if kind == "short" else {}),
                 "plate": plate,
                 "keys": [f"doc:manifest:{mid}", *keys],
                 "true": kind != "none",
