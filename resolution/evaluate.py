@@ -27,7 +27,7 @@ from graph_schema import identifiers as ids
 from graph_schema.store import GraphStore
 from resolution import normalize
 from resolution.merge import alias_map
-from resolution.rules import company_score
+from resolution.rules import company_score, is_agency
 
 KIND_LABEL = {"companies": "Company", "vehicles": "Vehicle", "vessels": "Vessel", "persons": "Person"}
 
@@ -199,6 +199,8 @@ def _locate(index: _DocIndex, kind: str, doc: str, text: str) -> str | None:
         best: tuple[float, str] | None = None
         for key, r in rows.items():
             names = _names(r)
+            if any(is_agency(n) for n in names):
+                continue  # a police or government unit tagged as an organisation
             quote = r.get("quote") or ""
             if want.full in {ids.normalize_company_name(n) for n in names}:
                 score = 200.0

@@ -179,6 +179,7 @@ class _Applier:
         self.store = store
         self.report = report
         self.moved: dict[str, str] = {}
+        self.vetoed = split_pairs(store)
 
     def target(self, key: str) -> str:
         seen = set()
@@ -196,6 +197,8 @@ class _Applier:
             alias, canon = self.target(d.alias), self.target(d.canonical)
             if alias == canon or alias != d.alias:
                 continue
+            if frozenset((alias, canon)) in self.vetoed:
+                continue  # an analyst split this pair: never merge it again automatically
             if d.rule == "identifier_normalisation" and get_node(self.store, canon) is None:
                 create.append(Node(canon, _identifier_props(canon)))
             requests.append(MergeRequest(alias, canon, d.reason, list(d.evidence), d.rule, score=d.score))
@@ -233,6 +236,20 @@ class _Applier:
             self.report.suggestions.append(d)
         if rels:
             self.store.write_batch(GraphBatch(rels=rels))
+
+
+def split_pairs(store: GraphStore) -> set[frozenset[str]]:
+    """Pairs an analyst has split apart (`split_log`); resolution never re-merges them."""
+    out: set[frozenset[str]] = set()
+    for row in store.query("res_split_logs"):
+        for raw in row["split_log"] or []:
+            try:
+                alias = json.loads(raw).get("alias")
+            except (TypeError, json.JSONDecodeError):
+                continue
+            if alias:
+                out.add(frozenset((alias, row["key"])))
+    return out
 
 
 def _identifier_props(key: str) -> dict[str, Any]:

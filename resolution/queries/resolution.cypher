@@ -147,3 +147,7 @@ RETURN count(r) AS facts
 // name: res_person_merge_logs
 MATCH (n:Person) WHERE n.merge_log IS NOT NULL AND size(n.merge_log) > 0
 RETURN n.key AS key, n.name AS name, n.merge_log AS merge_log
+
+// name: res_split_logs
+MATCH (n:Entity) WHERE n.split_log IS NOT NULL AND size(n.split_log) > 0
+RETURN n.key AS key, n.split_log AS split_log

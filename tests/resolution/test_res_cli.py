@@ -52,7 +52,7 @@ def test_run_explain_suggestions_split(data_dir) -> None:
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["splits"][0]["restored_relationships"] == 2
     r = _run(data_dir, "run")
-    assert r.exit_code == 0 and "合并 1 个" in r.stdout
+    assert r.exit_code == 0 and "合并 0 个" in r.stdout  # a split pair stays split
 
 
 def test_unknown_key_is_one_line_error(data_dir) -> None:

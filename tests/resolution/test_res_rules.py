@@ -239,3 +239,15 @@ def test_masked_crew_member_is_not_the_identified_skipper(store) -> None:
     g.rel("DRIVES", "person:周某@" + CASE, "vehicle:浙E5G378", CASE)
     g.write(store)
     assert not _merged(resolve(store))
+
+
+def test_a_split_pair_is_never_merged_again(store) -> None:
+    from resolution import split
+
+    g = _base()
+    g.company("company:长兴恒泰精细化工有限公司", "长兴恒泰精细化工有限公司", H1, field="")
+    g.write(store)
+    assert _merged(resolve(store)) == {"company:长兴恒泰精细化工有限公司": HT}
+    split(store, HT, "company:长兴恒泰精细化工有限公司", reason="分析员确认不是同一家")
+    assert not resolve(store).merges
+    assert node_props(store, "company:长兴恒泰精细化工有限公司") is not None
