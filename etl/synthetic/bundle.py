@@ -113,6 +113,9 @@ class Generator:
         self.ids = Idents(self.rng)
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "cases").mkdir(exist_ok=True)
+        for stale in (out_dir / "cases").iterdir():  # a previous bundle's case files would not match the new truth
+            if stale.is_file() and stale.suffix in (".txt", ".docx", ".json"):
+                stale.unlink()
         (out_dir / "water").mkdir(exist_ok=True)
         self.hot = CsvSink(out_dir / "hotline.csv", HOTLINE_HEADERS, "utf-8-sig", "\n")
         self.hot_gbk = CsvSink(out_dir / "hotline_gbk.csv", HOTLINE_HEADERS, "gb18030", "\r\n")

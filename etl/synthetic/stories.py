@@ -856,6 +856,23 @@ def site_lookalikes(b: Block) -> None:
                 "note": "白天作业",
             },
         )
+    for _ in range(rng.randint(1, 2)):  # a villager driving home past the site at night: one read, no dwell
+        p = g.ids.plate(region.plate)
+        t = g.night_dt(rng.randrange(0, DAYS - 1))
+        g.truth.add(
+            "alerts",
+            {
+                "kind": "night_dwell",
+                "plate": p,
+                "site": site.name,
+                "checkpoint": site.checkpoint.code,
+                "time": t,
+                "keys": [b.read(t, p, site.checkpoint)],
+                "true": False,
+                "note": "夜间单次经过，无停留",
+            },
+        )
+        b.trip(p, t + timedelta(hours=rng.randint(9, 14)), region, 1)
     keys = []
     for day in (rng.randrange(0, 20), rng.randrange(90, DAYS - 1)):
         when = g.dt(day, day, 8, 20)
