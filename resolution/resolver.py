@@ -265,7 +265,7 @@ def resolve(store: GraphStore, *, companies: bool = True, persons: bool = True, 
     ap = _Applier(store, report)
     pending_suggestions: list[Decision] = []
 
-    keys_ = [r["key"] for p in ("vehicle:", "vessel:", "phone:") for r in store.query("res_keys_with_prefix", prefix=p)]
+    keys_ = [r["key"] for r in store.query("res_identifier_keys")]
     ap.apply(rules.identifier_fixes(keys_))
 
     if companies:

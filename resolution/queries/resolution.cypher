@@ -102,7 +102,7 @@ RETURN collect(DISTINCT r.doc) AS docs
 // name: res_person_doc_vehicles
 // Vehicles and vessels that are parties to the same record as a person (a case's suspects and its 涉案车辆).
 MATCH (p:Person)-[:INVOLVED_IN]->(d:Document)<-[:INVOLVED_IN]-(v:Entity)
-WHERE v:Vehicle OR v:Vessel
+WHERE (v:Vehicle OR v:Vessel) AND NOT p.key CONTAINS '@'
 RETURN p.key AS key, v.key AS other, d.key AS doc
 
 // name: res_nodes
@@ -151,3 +151,11 @@ RETURN n.key AS key, n.name AS name, n.merge_log AS merge_log
 // name: res_split_logs
 MATCH (n:Entity) WHERE n.split_log IS NOT NULL AND size(n.split_log) > 0
 RETURN n.key AS key, n.split_log AS split_log
+
+// name: res_identifier_keys
+// Keys of plates, vessels and phones (label scans: the key index does not serve STARTS WITH).
+MATCH (n:Vehicle) RETURN n.key AS key
+UNION ALL
+MATCH (n:Vessel) RETURN n.key AS key
+UNION ALL
+MATCH (n:Phone) RETURN n.key AS key
