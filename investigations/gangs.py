@@ -879,6 +879,8 @@ def write_gangs(store: GraphStore, scored: list[dict[str, Any]], batch: int = 10
                 "size": len(members),
                 "leader": g["leader"],
                 "cases": g.get("cases", 0),
+                "vehicles": g.get("vehicles", []),
+                "vessels": g.get("vessels", []),
                 "members": members,
                 "ms": [round(g["strength"].get(m, 0.0) / top, 4) if top else 0.0 for m in members],
             }
@@ -941,6 +943,7 @@ def detect_gangs(
                 ves |= case_objects[d]["Vessel"]
         vehicles = sorted(o.split(":", 1)[1] for o in veh)
         vessels = sorted(o.split(":", 1)[1] for o in ves)
+        g["vehicles"], g["vessels"] = vehicles, vessels
         gangs.append(
             Gang(
                 g["id"],

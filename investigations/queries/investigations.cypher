@@ -126,7 +126,7 @@ MATCH (g:Gang) DETACH DELETE g
 // Create the Gang nodes of one batch and their MEMBER_OF edges (old gangs were deleted first).
 UNWIND $gangs AS g
 CREATE (x:Gang:Entity {key: g.key, name: g.name, score: g.score, rank: g.rank, size: g.size, leader: g.leader,
-                       cases: g.cases, method: 'inferred'})
+                       cases: g.cases, vehicles: g.vehicles, vessels: g.vessels, method: 'inferred'})
 WITH x, g
 UNWIND range(0, size(g.members) - 1) AS i
 MATCH (p:Person {key: g.members[i]})
@@ -248,9 +248,10 @@ OPTIONAL MATCH (a)-[:FLAGS]->(e)
 RETURN a.key AS key, properties(a) AS props, collect(e.key) AS targets
 
 // name: inv_gang_vehicles
-MATCH (p:Person)-[:MEMBER_OF]->(g:Gang)
-MATCH (p)-[:DRIVES|OWNS]->(v:Vehicle)
-RETURN DISTINCT g.key AS gang, v.key AS vehicle
+// The vehicles of the stored gangs (listed on the Gang node at write-back).
+MATCH (g:Gang)
+UNWIND coalesce(g.vehicles, []) AS plate
+RETURN g.key AS gang, 'vehicle:' + plate AS vehicle
 
 // name: inv_case_docs
 // Case files with their cause and narrative (case-based waste chains).

@@ -78,9 +78,16 @@ def test_alerts_idempotent(story_store):
 def test_alert_precision():
     ours = [
         alerts.Alert("night_dwell", 0.8, "t", ["vehicle:浙E5G378", "site:KK1"], ["doc:anpr:1"]),
-        alerts.Alert("night_dwell", 0.5, "t", ["vehicle:浙E0001", "site:KK1"], ["doc:anpr:2"]),
+        alerts.Alert("night_dwell", 0.5, "t", ["vehicle:浙E0001A", "site:KK1"], ["doc:anpr:2"]),
+        alerts.Alert("manifest_short", 0.5, "t", ["company:x"], ["doc:manifest:9"], details={"manifest": "9"}),
     ]
-    truth = {"alerts": [{"kind": "night_dwell", "plate": "浙E·5G378", "true": True},
-                        {"kind": "night_dwell", "plate": "浙E0001", "true": False}]}  # fmt: skip
+    truth = {
+        "alerts": [
+            {"kind": "night_dwell", "plate": "浙E·5G378", "checkpoint": "KK1", "true": True},
+            {"kind": "night_dwell", "plate": "浙E0001A", "checkpoint": "KK1", "true": False},
+            {"kind": "night_dwell", "plate": "浙E0002A", "checkpoint": "KK2", "true": True},
+        ]
+    }
     p = alerts.alert_precision(ours, truth)
-    assert p["true_positive"] == 1 and p["false_positive"] == 1 and p["precision"] == 0.5 and p["recall"] == 1.0
+    assert (p["true_positive"], p["false_positive"], p["unmatched"]) == (1, 1, 1)
+    assert p["precision"] == 0.5 and p["recall"] == 0.5 and p["missed"] == {"night_dwell": 1}
