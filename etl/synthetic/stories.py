@@ -1142,8 +1142,15 @@ def background_hotline(b: Block, n: int) -> None:
             T.hotline_background(rng, cat, place),
             f"{region.name}{place}",
             b.unit_for(region, cat, town),
-            T.reply_text(rng, rng.choice(("fixed", "fixed", "nothing"))),
+            _maybe_multiline(rng, region, T.reply_text(rng, rng.choice(("fixed", "fixed", "nothing")))),
         )
+
+
+def _maybe_multiline(rng, region: V.Region, reply: str) -> str:
+    """Some 湖州 replies carry a line break inside the quoted cell (a multi-line CSV row)."""
+    if region.hotline == "ZJHZ" and rng.random() < 0.08:
+        return reply + "\n" + rng.choice(("（已电话回访）", "回访：来电人表示满意。", "备注：该点位纳入日常巡查。"))
+    return reply
 
 
 def background_grid(b: Block, n: int) -> None:

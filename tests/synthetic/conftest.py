@@ -19,6 +19,14 @@ def bundle(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def synth():
+    """Helpers for the tests (test modules cannot import conftest reliably)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(seed=SEED, case_text=case_text, read_csv=read_csv)
+
+
+@pytest.fixture(scope="session")
 def truth(bundle) -> dict:
     return json.loads((bundle / "truth.json").read_text(encoding="utf-8"))
 

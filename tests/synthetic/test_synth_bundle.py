@@ -16,7 +16,6 @@ from graph_schema.identifiers import (
     normalize_vessel,
     to_halfwidth,
 )
-from tests.synthetic.conftest import SEED, case_text, read_csv
 
 HEADERS = {
     "hotline": "工单编号,来电时间,来电人,来电号码,诉求类型,诉求内容,事发地址,承办单位,办理状态,办结时间,回复内容",
@@ -37,10 +36,10 @@ def _digest(root: Path) -> dict[str, str]:
     }
 
 
-def test_same_seed_same_bytes(bundle, tmp_path):
-    again = generate_bundle(tmp_path / "again", seed=SEED, scale=1)
+def test_same_seed_same_bytes(bundle, synth, tmp_path):
+    again = generate_bundle(tmp_path / "again", seed=synth.seed, scale=1)
     assert _digest(bundle) == _digest(again)
-    other = generate_bundle(tmp_path / "other", seed=SEED + 1, scale=1)
+    other = generate_bundle(tmp_path / "other", seed=synth.seed + 1, scale=1)
     assert _digest(other)["anpr.csv"] != _digest(bundle)["anpr.csv"]
 
 
@@ -78,9 +77,9 @@ def test_every_file_in_its_encoding_with_default_headers(bundle):
     assert "gb18030" in encs and "utf-8" in encs
 
 
-def test_case_headers_follow_formats_md(bundle):
+def test_case_headers_follow_formats_md(bundle, synth):
     for p in (bundle / "cases").iterdir():
-        text = case_text(p)
+        text = synth.case_text(p)
         if p.suffix == ".json":
             obj = json.loads(text)
             assert set(obj) == {
@@ -112,7 +111,7 @@ def test_case_headers_follow_formats_md(bundle):
         assert "简要案情" in heads
 
 
-def test_identifiers_valid_except_planted(bundle, truth, docs):
+def test_identifiers_valid_except_planted(bundle, truth, docs, synth):
     bad = {m["value"] for m in truth["malformed"] if m["reason"] == "bad_check_digit"}
     assert bad
     seen_ids = set()
@@ -125,10 +124,10 @@ def test_identifiers_valid_except_planted(bundle, truth, docs):
         for m in re.finditer(r"统一社会信用代码\"?:?\s*\"?([0-9A-Z]{18})", text):
             assert is_valid_uscc(m.group(1)), (key, m.group(1))
     assert bad <= seen_ids
-    for r in read_csv(bundle / "manifests.csv", "utf-8-sig")[1:]:
+    for r in synth.read_csv(bundle / "manifests.csv", "utf-8-sig")[1:]:
         for code in (r[2], r[7]):
             assert code == "" or is_valid_uscc(code), r
-    for r in read_csv(bundle / "water/排口.csv", "utf-8-sig")[1:]:
+    for r in synth.read_csv(bundle / "water/排口.csv", "utf-8-sig")[1:]:
         assert r[3] == "" or is_valid_uscc(r[3]), r
     for p in truth["people"]:
         assert is_valid_resident_id(p["id_card"])
@@ -260,3 +259,33 @@ def test_scale_grows_record_counts(tmp_path):
     assert 300 <= total_small <= 2500
     assert total_big > 2.4 * total_small
     assert big["anpr.csv"]["records"] > 2.4 * small["anpr.csv"]["records"]
+
+
+def test_gangs_connected_and_separable_through_case_evidence(truth, docs):
+    """Strong identifiers in case files alone (IDs, plates, vessels, unmasked phones) tie each gang together and no two gangs."""
+    import networkx as nx
+
+    g = nx.Graph()
+    for key, text in docs.items():
+        if not key.startswith("doc:case:"):
+            continue
+        ids = {f"id:{m}" for m in re.findall(r"(?:身份证号码?|公民身份号码)\"?:?\s*\"?(\d{17}[\dX])", text)}
+        plates = {f"plate:{p}" for p in normalize_all_plates(text)}
+        vessels = {f"vessel:{m}" for m in re.findall(r"浙[\u4e00-\u9fff]{1,2}渔\d{5}", text)}
+        phones = {f"phone:{m}" for m in re.findall(r"(?<!\d)(1[3-9]\d{9})(?!\d)", text)}
+        nodes = [key, *ids, *plates, *vessels, *phones]
+        g.add_nodes_from(nodes)
+        g.add_edges_from((key, n) for n in nodes[1:])
+    comp_of = {}
+    for i, comp in enumerate(nx.connected_components(g)):
+        for n in comp:
+            comp_of[n] = i
+    used = set()
+    for gang in truth["gangs"]:
+        comps = {comp_of[f"id:{m['id_card']}"] for m in gang["members"]}
+        assert len(comps) == 1, gang["id"]
+        c = comps.pop()
+        assert c not in used, "two gangs share strong evidence"
+        used.add(c)
+        in_comp = {n[3:] for n, k in comp_of.items() if k == c and n.startswith("id:")}
+        assert in_comp == {m["id_card"] for m in gang["members"]} | set(gang["background"])
