@@ -309,7 +309,7 @@ def decide_companies(views: list[CompanyView]) -> list[Decision]:
                     v.key,
                     o.key,
                     "company_similar_name",
-                    f"{why}；{'仅共享运输车辆 / shares only a hauling vehicle' if tie else '无共同强标识 / no shared strong identifier'}",
+                    f"{why}；{_tie_words(tie)}",
                     round(s, 1),
                     sorted(v.cand.docs | o.cand.docs)[:20],
                 )
@@ -327,6 +327,18 @@ def _mutually_normalised(views: list[CompanyView]) -> bool:
         for i, x in enumerate(views)
         for y in views[i + 1 :]
     )
+
+
+def _tie_words(tie: tuple[str, set[str]] | None) -> str:
+    if tie is None:
+        return "无共同强标识 / no shared strong identifier"
+    kind, shared = tie
+    keys = ", ".join(sorted(shared)[:3])
+    if kind == "haul":
+        return f"仅共享运输车辆 {keys}，名称不够接近 / shares only a hauling vehicle"
+    if shared:
+        return f"共享 {keys}，但有多个候选或名称不够接近 / shares {keys}, but the target is ambiguous"
+    return "无共同强标识 / no shared strong identifier"
 
 
 def _company_tie(a: CompanyView, b: CompanyView) -> tuple[str, set[str]] | None:

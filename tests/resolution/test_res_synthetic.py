@@ -1,7 +1,8 @@
 """Done-when of issue 3 §5 on the synthetic generator's planted duplicates.
 
 Thresholds were tuned on seed 1 (`python -m resolution.evaluate --seed 1`);
-this test asserts on seed 7, which the tuning never used.
+this test asserts on seed 7, which the tuning never used.  Seed 7 at the time
+of writing: companies P=1.0 R=1.0, vehicles P=1.0 R=1.0, 0 decoy merges.
 """
 
 from __future__ import annotations
