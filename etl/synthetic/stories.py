@@ -1060,6 +1060,17 @@ def plant_water(b: Block, firms: Firms, wid: str) -> None:
             T.reply_text(rng, rng.choice(("nothing", "referred")), date="次日", police=region.police),
             key=key,
         )
+        extra_docs = []
+        if rng.random() < 0.6:  # a grid worker finds the discharge near the source, sometimes naming the firm
+            gt = when + timedelta(hours=rng.uniform(1, 30))
+            gkey = b.grid_id(region, gt)
+            near = f"{c.town}{vill}"
+            if rng.random() < 0.5:
+                near = b.reg.company_text(c, gkey, "事件描述", "text") + rng.choice(
+                    ("附近", "厂区外", "东侧", "围墙外")
+                )
+            desc = T.grid_water(rng, near, seg_name.split("（")[0], what)
+            extra_docs.append(b.grid(region, gt, c.town, vill, "水污染", desc, (src["lon"], src["lat"]), key=gkey))
         readings = [f"doc:reading:{st['id']}:{(when + timedelta(days=k)):%Y%m%d%H%M%S}:{ind}" for k in range(2)]
         ups = upstream_of(st["seg"])
         g.truth.add(
@@ -1079,7 +1090,7 @@ def plant_water(b: Block, firms: Firms, wid: str) -> None:
                     o["id"] for o in outfalls if o["seg"] not in ups and o["indicator"] == ind
                 ],
                 "also_affected_stations": [a["id"] for a in aff[1:]],
-                "docs": [hk, *readings, f"doc:outfall:{src['id']}"],
+                "docs": [hk, *extra_docs, *readings, f"doc:outfall:{src['id']}"],
             },
         )
 
