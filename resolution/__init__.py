@@ -22,11 +22,13 @@ register_query_dir(QUERY_DIR)
 
 from resolution.merge import (  # noqa: E402
     MergeRecord,
+    MergeRequest,
     ResolutionError,
     alias_map,
     alias_transform,
     apply_aliases,
     merge,
+    merge_many,
     split,
 )
 from resolution.resolver import ResolutionReport, explain, resolve, suggestions  # noqa: E402
@@ -40,6 +42,7 @@ def evaluate_against_truth(store, truth):  # noqa: ANN001, ANN201 - thin lazy re
 
 __all__ = [
     "MergeRecord",
+    "MergeRequest",
     "ResolutionError",
     "ResolutionReport",
     "alias_map",
@@ -48,6 +51,7 @@ __all__ = [
     "evaluate_against_truth",
     "explain",
     "merge",
+    "merge_many",
     "resolve",
     "split",
     "suggestions",
