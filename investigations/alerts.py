@@ -6,10 +6,10 @@ with `Alert` nodes and `(:Alert)-[:FLAGS]->(entity)` relationships, so
 re-running is idempotent (alert keys are stable: detector + the keys it fired
 on).  Detectors:
 
-* `night_dwell` — a vehicle read at night (20:00–05:00) at a checkpoint of a
-  sensitive site (mine pit 矿坑/石矿/宕口, river bank 河/溪/港/岸, wetland 湿地),
-  scored by dwell (in and out reads at the same checkpoint) and repetition;
-  police plates (…警) are exempt.
+* `night_dwell` — a vehicle read in and out (≥ 10 minutes apart, within 4 h)
+  at night (20:00–05:00) at a checkpoint of a sensitive site (mine pit
+  矿坑/石矿/宕口, river bank 河/溪/港/岸, wetland 湿地), scored by dwell and
+  repetition; a single read is a car passing; police plates (…警) are exempt.
 * `manifest_no_reads`, `manifest_off_route`, `manifest_late`,
   `manifest_short` — the signals the 舟山 and 金华 platforms use: a transfer
   whose truck is never read by any checkpoint on the transfer day although the
@@ -43,7 +43,8 @@ from graph_schema.store import GraphStore
 from investigations.chains import _complaints_index, _short_company, complaints_about
 from investigations.common import is_night, paged, parse_time, sensitive_kind
 
-LATE_AFTER = timedelta(hours=6)  # a transfer inside the province arrives within hours
+LATE_AFTER = timedelta(hours=6)
+DWELL_MIN = timedelta(minutes=10)  # a transfer inside the province arrives within hours
 SITE_COMPLAINT = ("固废", "倾倒", "水污染", "环境污染", "土壤", "危废", "排污", "偷排")
 AGENCY = re.compile(r"(局|所|队|中心|政府|委员会|办公室|法院|检察院|大队|支队|派出所)$")
 POLLUTION_WORDS = (
@@ -121,7 +122,7 @@ def detect_night_dwell(store: GraphStore, ctx: dict[str, Any]) -> list[Alert]:
     for r in ctx["reads"]:
         s = sites.get(r["site"], {})
         kind = sensitive_kind(s.get("name"), s.get("kind"))
-        if kind and is_night(r["t"]) and not _is_police(r["vehicle"]):
+        if kind and not _is_police(r["vehicle"]):
             by_vs[(r["vehicle"], r["site"])].append(r)
     out = []
     for (v, site), reads in sorted(by_vs.items()):
@@ -133,9 +134,14 @@ def detect_night_dwell(store: GraphStore, ctx: dict[str, Any]) -> list[Alert]:
                 visits[-1].append(r)
             else:
                 visits.append([r])
-        dwell = max(((vv[-1]["t"] - vv[0]["t"]).total_seconds() / 60 for vv in visits), default=0.0)
+        # a dwell is an in-read and an out-read at least DWELL_MIN apart; one read is a car passing
+        visits = [vv for vv in visits if is_night(vv[0]["t"]) and (vv[-1]["t"] - vv[0]["t"]) >= DWELL_MIN]
+        if not visits:
+            continue
+        reads = [r for vv in visits for r in vv]
+        dwell = max((vv[-1]["t"] - vv[0]["t"]).total_seconds() / 60 for vv in visits)
         s = sites.get(site, {})
-        score = min(1.0, 0.4 + 0.3 * min(1.0, dwell / 60) + 0.15 * min(2, len(visits) - 1))
+        score = min(1.0, 0.5 + 0.3 * min(1.0, dwell / 60) + 0.1 * min(2, len(visits) - 1))
         out.append(
             Alert(
                 "night_dwell",

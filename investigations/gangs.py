@@ -108,9 +108,10 @@ KIND_WEIGHTS: dict[str, float] = {
     "mention": 0.5,
 }
 WEAK_KINDS = {"mention"}
+OBJECT_KINDS = {"vehicle", "vessel", "phone"}  # shared objects: weight 1/√(n−1), not 1/(n−1)
 TEXT_KINDS = {"mention", "co_offender"}  # ties read by NLP from free text  # a group tied only by these is not reported
 HALF_LIFE_DAYS = 365.0
-DEFAULT_RESOLUTION = 0.12  # CPM γ, tuned on etl.synthetic truth (see tests/investigations)
+DEFAULT_RESOLUTION = 0.05  # CPM γ, tuned on etl.synthetic truth (see tests/investigations)
 DEFAULT_SEED = 42
 CHECKPOINT_WINDOW_MIN = 10
 MAX_WINDOW_VEHICLES = 6  # a checkpoint window busier than this is traffic, not a convoy
@@ -386,6 +387,9 @@ def project(rows: Iterable[dict[str, Any]], ref_time: datetime | None = None) ->
         dtype=np.float64,
         count=len(rows),
     )
+    # documents split one unit among their parties (1/(n−1)); a shared object only 1/√(n−1)
+    is_obj = np.fromiter((r["kind"] in OBJECT_KINDS for r in rows), dtype=bool, count=len(rows))
+    share = [(lambda k: math.sqrt(k - 1)) if o else (lambda k: float(k - 1)) for o in is_obj.tolist()]
     a_parts: list[np.ndarray] = []
     b_parts: list[np.ndarray] = []
     w_parts: list[np.ndarray] = []
@@ -400,12 +404,13 @@ def project(rows: Iterable[dict[str, Any]], ref_time: datetime | None = None) ->
                     for y in range(x + 1, k):
                         a_parts.append(np.asarray([mem[x]]))
                         b_parts.append(np.asarray([mem[y]]))
-                        w_parts.append(np.asarray([rw[idx[i]] / (k - 1)]))
+                        w_parts.append(np.asarray([rw[idx[i]] / share[idx[i]](k)]))
             M, idx = M[~dup], idx[~dup]
         iu, ju = np.triu_indices(n, k=1)
         a_parts.append(M[:, iu].ravel())
         b_parts.append(M[:, ju].ravel())
-        w_parts.append(np.repeat(rw[idx] / (n - 1), len(iu)))
+        div = np.where(is_obj[idx], math.sqrt(n - 1), float(n - 1))
+        w_parts.append(np.repeat(rw[idx] / div, len(iu)))
     e = np.zeros(0, dtype=np.int64)
     if not a_parts:
         return Projection(keys, e, e.copy(), np.zeros(0), rows, ref_time, flat, offsets, row_times)

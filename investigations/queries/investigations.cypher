@@ -69,9 +69,9 @@ ORDER BY object
 SKIP $skip LIMIT $limit
 
 // name: inv_case_objects
-// Cases a vehicle or vessel is party to, with their suspects and narrative (to find each case's principal).
-MATCH (v)-[:INVOLVED_IN]->(d:Document)<-[r:INVOLVED_IN]-(p:Person)
-WHERE (v:Vehicle OR v:Vessel) AND r.role = 'suspect'
+// Cases a vehicle or vessel is party to or named in, with their suspects and narrative (to find each case's principal).
+MATCH (v)-[:INVOLVED_IN|MENTIONS]-(d:Document)<-[r:INVOLVED_IN]-(p:Person)
+WHERE (v:Vehicle OR v:Vessel) AND d.source = 'case' AND r.role = 'suspect'
 RETURN v.key AS object, [l IN labels(v) WHERE l <> 'Entity'][0] AS label, d.key AS doc, d.time AS time, d.text AS text,
        collect(DISTINCT p.key) AS members, collect(p.name) AS names
 ORDER BY object, doc

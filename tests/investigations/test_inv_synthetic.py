@@ -1,6 +1,6 @@
 """End to end on the synthetic generator's bundles, on seeds NOT used for tuning.
 
-Tuning seeds: 1 and 2 (`TUNING_SEEDS`); these tests use `HELD_OUT_SEEDS`.
+Tuning seeds: 1–6 (`TUNING_SEEDS`); these tests use `HELD_OUT_SEEDS`.
 Run: `pytest tests/investigations/test_inv_synthetic.py -q` (skips until
 `etl.synthetic` exists).
 """
@@ -18,7 +18,7 @@ synthetic = pytest.importorskip("etl.synthetic")
 if not hasattr(synthetic, "generate_bundle"):
     pytest.skip("etl.synthetic.generate_bundle not there yet", allow_module_level=True)
 
-TUNING_SEEDS = (1, 2)
+TUNING_SEEDS = (1, 2, 3, 4, 5, 6)
 HELD_OUT_SEEDS = (20240521, 777)
 
 
