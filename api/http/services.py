@@ -74,11 +74,13 @@ def stored_gangs(store: GraphStore) -> dict[str, Any]:
             g["members"].append(m)
             if r["leader"] or props.get("leader") == r["member"]:
                 g["leader"] = {"key": m["key"], "name": m["name"]}
-    if gangs:
-        for r in store.query("inv_gang_vehicles"):
+    if gangs:  # stored lists (write-back) plus what the members drive or own
+        for r in store.query("api_gang_member_vehicles"):
             g = gangs.get(r["gang"])
-            if g is not None and r["vehicle"].split(":", 1)[-1] not in g["vehicles"]:
-                g["vehicles"].append(r["vehicle"].split(":", 1)[-1])
+            field = "vessels" if r["label"] == "Vessel" else "vehicles"
+            name = r["object"].split(":", 1)[-1]
+            if g is not None and name not in g[field]:
+                g[field].append(name)
     out = sorted(gangs.values(), key=lambda g: (g["props"].get("rank") or 10**9, -(g["score"] or 0), g["key"]))
     return {"gangs": out, "source": "stored"}
 

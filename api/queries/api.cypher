@@ -54,3 +54,10 @@ WHERE d.source = 'case'
 RETURN d.key AS key, d.title AS title, d.time AS time, d.record_id AS record_id
 ORDER BY key
 LIMIT $limit
+
+// name: api_gang_member_vehicles
+// Vehicles and vessels the members of stored gangs drive or own.
+MATCH (p:Person)-[:MEMBER_OF]->(g:Gang)
+MATCH (p)-[:DRIVES|OWNS]->(v)
+WHERE v:Vehicle OR v:Vessel
+RETURN DISTINCT g.key AS gang, v.key AS object, [l IN labels(v) WHERE l <> 'Entity'][0] AS label
