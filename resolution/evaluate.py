@@ -263,16 +263,18 @@ def evaluate_against_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str
         out[kind] = res
     out["decoys"] = _decoys(index, truth.get("decoys") or [])
     if truth.get("people"):
-        out["person_merges"] = _person_merges(store, index, truth["people"])
+        out["person_merges"] = _person_merges(store, index, truth["people"], truth.get("decoys") or [])
     return out
 
 
-def _person_merges(store: GraphStore, index: _DocIndex, people: list[dict[str, Any]]) -> dict[str, Any]:
+def _person_merges(
+    store: GraphStore, index: _DocIndex, people: list[dict[str, Any]], decoys: list[dict[str, Any]] = ()
+) -> dict[str, Any]:
     """Judge every person merge against the truth's people (resident ID, name, documents).
 
     A merged `person:<name>@<doc>` is *right* when the truth puts that name in
     that document for the person the canonical node stands for, *wrong* when it
-    puts it there for someone else; when the truth does not list the document
+    puts it there for someone else (or lists it as a masked decoy); when the truth does not list the document
     (it lists case files only) a name held by exactly that one truth person is
     *right_by_unique_name*, anything else is not judged.
     """
@@ -282,6 +284,8 @@ def _person_merges(store: GraphStore, index: _DocIndex, people: list[dict[str, A
     for p in by_id.values():
         for d in p.get("docs") or []:
             by_name_doc[(p.get("name", ""), index.doc_key(d) or d)] = p["id_card"]
+    # a masked decoy in a document is someone the truth does not identify: merging it anywhere is wrong
+    decoy_mentions = {(d.get("name", ""), index.doc_key(doc) or doc) for d in decoys for doc in d.get("docs", [])}
     counts: Counter[str] = Counter()
     wrong_examples = []
     for row in store.query("res_person_merge_logs"):
@@ -301,6 +305,10 @@ def _person_merges(store: GraphStore, index: _DocIndex, people: list[dict[str, A
                 counts["not_judged"] += 1
                 continue
             a_name, a_doc = a_rest.split("@", 1)
+            if (a_name, a_doc) in decoy_mentions:
+                counts["wrong"] += 1
+                wrong_examples.append({"alias": alias, "canonical": canon, "truth": "decoy"})
+                continue
             said = by_name_doc.get((a_name, a_doc))
             if said is not None:
                 ok = said == true_canon
