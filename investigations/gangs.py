@@ -861,6 +861,28 @@ def score_groups(
     return out
 
 
+def _fold_aliases(
+    scored: list[dict[str, Any]], people: dict[str, dict[str, Any]], min_size: int
+) -> list[dict[str, Any]]:
+    """A member known only inside one file (`person:倪昌@doc…`, e.g. its resident ID had a
+    bad check digit) who bears the name of an identified member of the same gang is that
+    member: listed once, under the identified key (`aliases` keeps the other)."""
+    out = []
+    for g in scored:
+        named = {people.get(m, {}).get("name") for m in g["members"] if "@" not in m}
+        dup = [
+            m for m in g["members"] if "@" in m and m.split(":", 1)[1].split("@", 1)[0] in named and m != g["leader"]
+        ]
+        if dup:
+            g = {**g, "aliases": dup, "members": [m for m in g["members"] if m not in dup]}
+            if len(g["members"]) < min_size:
+                continue
+            g["id"] = gang_id(g["members"])
+        out.append(g)
+    out.sort(key=lambda x: (-x["score"], x["id"]))
+    return out
+
+
 @_no_gc
 def write_gangs(store: GraphStore, scored: list[dict[str, Any]], batch: int = 10000) -> dict[str, int]:
     """Replace every Gang node and MEMBER_OF relationship with `scored` (ids are stable).
@@ -916,7 +938,9 @@ def detect_gangs(
     """Project, detect, score, name leaders, write back; gangs best first."""
     rows = coffending_rows(store) if rows is None else rows
     proj = project(rows)
-    groups = communities_from_arrays(len(proj.keys), proj.src, proj.dst, proj.weight, resolution, seed, max_size)
+    groups = communities_from_arrays(
+        len(proj.keys), proj.src, proj.dst, proj.weight, resolution, seed, max_size, min_size=min_size
+    )
     scored = score_groups(proj, groups, min_size, max_size)
     people: dict[str, dict[str, Any]] = {}
     objects: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"Vehicle": set(), "Vessel": set()})
@@ -927,6 +951,7 @@ def detect_gangs(
             people[r["key"]] = r
         for r in store.query("inv_person_objects", keys=chunk):
             objects[r["person"]][r["label"]].add(r["object"])
+    scored = _fold_aliases(scored, people, min_size)
     case_objects: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"Vehicle": set(), "Vessel": set()})
     docs = sorted({d for g in scored for d in g["evidence"] if d.startswith("doc:case:")})
     for i in range(0, len(docs), 5000):
@@ -1032,9 +1057,18 @@ def compare_with_truth(result: GangReport | dict[str, Any], truth: dict[str, Any
                 if not str(leader).startswith("person:")
                 else leader
             )
+        best_keys = next((k for g, k in detected if best is not None and g is best), set())
         per.append(
             {
                 "id": pg["id"],
+                "missing": sorted(tk - best_keys),
+                "extra": sorted(
+                    k
+                    for k in best_keys - tk
+                    if not any(m["key"] == k and m.get("name") in tnames for m in best["members"])
+                )
+                if best
+                else [],
                 "size": len(tk) + len(tnames),
                 "jaccard": round(best_j, 4),
                 "recovered": best_j >= 0.8,
