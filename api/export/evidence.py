@@ -45,6 +45,20 @@ def _marks(quote: str, names: list[str]) -> list[dict[str, Any]]:
     return sorted(out, key=lambda m: m["start"])
 
 
+# Computed or suggested links: never a hop of an evidence chain unless a person confirmed them.
+NOT_EVIDENCE = {"POSSIBLY_SAME", "MEMBER_OF", "FLAGS"}
+
+
+def _counts_as_evidence(rel: dict[str, Any]) -> bool:
+    props = rel.get("props") or {}
+    review = props.get("review")
+    if review == "rejected":
+        return False
+    if rel["type"] in NOT_EVIDENCE or props.get("method") == "inferred":
+        return review == "confirmed"
+    return True
+
+
 def _doc_hash(props: dict[str, Any]) -> tuple[str | None, str]:
     if props.get("sha256"):
         return str(props["sha256"]), "source_record"
@@ -103,7 +117,7 @@ def _chain_along(store: GraphStore, path: list[str]) -> dict[str, Any] | None:
     doc_keys: set[str] = set()
     rels_per_hop = []
     for x, y in zip(path, path[1:]):
-        rels = [r for r in store.query("api_rels_between", a=x, b=y) if (r["props"] or {}).get("review") != "rejected"]
+        rels = [r for r in store.query("api_rels_between", a=x, b=y) if _counts_as_evidence(r)]
         if not rels:
             return None
         rels_per_hop.append(rels)

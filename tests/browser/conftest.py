@@ -115,3 +115,53 @@ def page(browser):
     pg.set_default_timeout(20000)
     yield pg
     ctx.close()
+
+
+@pytest.fixture(scope="session")
+def demo_server():
+    """The README's path: `ecograph demo` (synthetic bundle, ingest, analyses, demo users), then the real server."""
+    try:
+        import etl.synthetic  # noqa: F401
+    except ImportError:
+        pytest.skip("etl.synthetic not installed yet — the demo bundle cannot be generated")
+    d = Path(tempfile.mkdtemp(prefix="egdm-"))
+    from graph_schema.store.falkor_server import stop_server
+
+    env = {**os.environ, "ECOGRAPH_DATA_DIR": str(d), "ECOGRAPH_BACKEND": "falkordb"}
+    run = subprocess.run(
+        [sys.executable, "-m", "api.cli", "--data-dir", str(d), "demo", "--json"], cwd=REPO, env=env,
+        capture_output=True, timeout=600,
+    )  # fmt: skip
+    if run.returncode != 0:
+        stop_server(d)
+        pytest.fail(f"ecograph demo failed: {run.stderr.decode(errors='replace')[-2000:]}")
+    import json
+
+    report = json.loads(run.stdout)
+    truth = json.loads((Path(report["bundle"]) / "truth.json").read_text(encoding="utf-8"))
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "--data-dir", str(d), "serve", "--port", str(port)],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    import httpx
+
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if httpx.get(base + "/api/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("ecograph serve did not start")
+    yield {"base": base, "data_dir": d, "report": report, "truth": truth}
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    stop_server(d)
+    shutil.rmtree(d, ignore_errors=True)
