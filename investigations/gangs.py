@@ -300,12 +300,14 @@ class Projection:
     _case_counts: np.ndarray | None = field(default=None, repr=False)
 
     def case_counts(self) -> np.ndarray:
-        """Number of case rows (case files as suspect) per vertex."""
+        """Number of case files naming each vertex as suspect (a row's `count` says how many files it stands for)."""
         if self._case_counts is None:
-            is_case = np.fromiter((r["kind"] == "case" for r in self.rows), dtype=bool, count=len(self.rows))
+            cnt = np.fromiter(
+                (float(r.get("count", 1)) if r["kind"] == "case" else 0.0 for r in self.rows), dtype=np.float64, count=len(self.rows)
+            )
             lens = np.diff(self.offsets)
-            sel = np.repeat(is_case, lens) if len(lens) else np.zeros(0, dtype=bool)
-            self._case_counts = np.bincount(self.flat[sel], minlength=len(self.keys))
+            per = np.repeat(cnt, lens) if len(lens) else np.zeros(0)
+            self._case_counts = np.bincount(self.flat, weights=per, minlength=len(self.keys))
         return self._case_counts
 
     @property
@@ -737,7 +739,7 @@ def _internal(proj: Projection, gid: np.ndarray, n_groups: int):
     return si, di, strength, degree, n_edges, leaders
 
 
-def prune_periphery(proj: Projection, gid: np.ndarray, n_groups: int, passes: int = 3) -> np.ndarray:
+def prune_periphery(proj: Projection, gid: np.ndarray, n_groups: int, passes: int = 10) -> np.ndarray:
     """Drop members tied to a single other member who is not the leader.
 
     A person who appears once, beside one crew member and never beside the
