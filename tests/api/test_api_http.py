@@ -347,3 +347,23 @@ def test_every_read_is_audited_and_admin_can_verify(client, login, data_dir):
     assert entries[0]["seq"] > entries[-1]["seq"]
     v = client.get("/api/audit/verify", headers=ha).json()
     assert v["ok"] is True and v["lines"] >= n0 + 2
+
+
+def test_computed_links_back_evidence_only_when_confirmed(client, login):
+    hi = login("investigator")
+    # (gang detection may have re-run in another test: take the gang MEMBER2 is in now)
+    g = client.get(f"/api/entities/{G.MEMBER2}/neighbours", params={"rel_types": "MEMBER_OF"}, headers=hi).json()
+    m = next(e for e in g["edges"] if e["type"] == "MEMBER_OF" and e["head"] == G.MEMBER2)
+    params = {"from": G.MEMBER2, "to": m["tail"], "max_hops": 1}
+    assert client.get("/api/export/evidence", params=params, headers=hi).status_code == 404
+    body = {
+        "head": m["head"],
+        "type": "MEMBER_OF",
+        "tail": m["tail"],
+        "fact": m["props"]["fact"],
+        "decision": "confirmed",
+        "reason": "笔录证实",
+    }
+    assert client.post("/api/review", headers=login("demo"), json=body).status_code == 200
+    ev = client.get("/api/export/evidence", params=params, headers=hi).json()
+    assert ev["hops"][0]["type"] == "MEMBER_OF" and ev["hops"][0]["sources"][0]["confirmed"] is True
