@@ -303,7 +303,9 @@ class Projection:
         """Number of case files naming each vertex as suspect (a row's `count` says how many files it stands for)."""
         if self._case_counts is None:
             cnt = np.fromiter(
-                (float(r.get("count", 1)) if r["kind"] == "case" else 0.0 for r in self.rows), dtype=np.float64, count=len(self.rows)
+                (float(r.get("count", 1)) if r["kind"] == "case" else 0.0 for r in self.rows),
+                dtype=np.float64,
+                count=len(self.rows),
             )
             lens = np.diff(self.offsets)
             per = np.repeat(cnt, lens) if len(lens) else np.zeros(0)
