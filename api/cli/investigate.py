@@ -187,13 +187,17 @@ def register(app: typer.Typer) -> None:
     @friendly_errors
     def upstream(
         station_id: str = typer.Argument(..., help="监测站点编号 / station id, e.g. JC-CX-01"),
+        indicator: str = typer.Option(None, "--indicator", help="只看该指标的超标 / only this indicator's exceedances"),
+        at: str = typer.Option(
+            None, "--time", help="只看该时间前后 3 天的超标 / exceedances within 3 days of this time"
+        ),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """水污染溯源 / outfalls upstream of a station, best first."""
         from investigations.water import upstream_candidates
 
         with store_session() as store:
-            res = upstream_candidates(store, station_id)
+            res = upstream_candidates(store, station_id, indicator, at)
         if as_json:
             print_json(res.to_dict())
             return

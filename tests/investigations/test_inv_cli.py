@@ -25,6 +25,8 @@ def test_json_commands(cli):
     assert out["chains"][0]["kind"] == "waste"
     out = json.loads(cli("upstream", "JC-DQ-01", "--json").stdout)
     assert out["station"] == "site:JC-DQ-01" and out["candidates"]
+    out = json.loads(cli("upstream", "JC-DQ-01", "--indicator", "总磷", "--time", "2024-05-22", "--json").stdout)
+    assert out["candidates"][0]["outfall"] == "site:PK-DQ-001"
     out = json.loads(cli("search", "浙E5G378", "--json").stdout)
     assert out["hits"][0]["key"] == "vehicle:浙E5G378"
     out = json.loads(cli("alerts", "--json").stdout)
