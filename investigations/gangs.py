@@ -600,7 +600,14 @@ def communities_from_arrays(
         G = nx.Graph()
         G.add_nodes_from(range(n))
         G.add_weighted_edges_from(zip(src.tolist(), dst.tolist(), w.tolist()))
-        comms = nx.community.louvain_communities(G, weight="weight", resolution=1.0, seed=seed)
+        kwargs: dict[str, Any] = {}
+        try:  # networkx dispatch: nx-cugraph runs the same call on a GPU when it is installed
+            import nx_cugraph  # type: ignore  # noqa: F401
+
+            kwargs["backend"] = "cugraph"
+        except ImportError:
+            pass
+        comms = nx.community.louvain_communities(G, weight="weight", resolution=1.0, seed=seed, **kwargs)
         return sorted((sorted(c) for c in comms), key=lambda c: c[0])
     membership = _leiden_membership(n, src, dst, w, resolution, seed, engine)
     if reassign:
