@@ -64,4 +64,4 @@ if (asJson) {
 } else {
   console.log(`${list.length} statements, ${nErrors} errors`);
 }
-process.exit(nErrors > 0 ? 1 : 0);
+process.exitCode = nErrors > 0 ? 1 : 0; // not process.exit(): it would cut a piped stdout short
