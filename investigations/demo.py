@@ -133,7 +133,9 @@ def run_demo(store: GraphStore, data_dir: Path, *, seed: int = 20240521, scale: 
 
     with _timed(report, "upstream"):
         for ev in truth.get("water_events", []):
-            cands = upstream_candidates(store, ev["station"]).to_dict()["candidates"]
+            cands = upstream_candidates(
+                store, ev["station"], indicator=ev.get("indicator"), time=ev.get("time")
+            ).to_dict()["candidates"]
             top = cands[0] if cands else None
             report.water.append(
                 {
@@ -154,11 +156,8 @@ def run_demo(store: GraphStore, data_dir: Path, *, seed: int = 20240521, scale: 
     for a in alerts:
         by_kind[a.get("kind", "?")] = by_kind.get(a.get("kind", "?"), 0) + 1
     report.alerts = {"total": len(alerts), "by_kind": by_kind, "top": alerts[:5]}
-    try:
-        from investigations.alerts import alert_precision
+    from investigations.alerts import alert_precision
 
-        report.alerts["precision_vs_truth"] = alert_precision(alerts, truth)
-    except ImportError:
-        pass
+    report.alerts["precision_vs_truth"] = alert_precision(alerts, truth)
 
     return report
