@@ -195,7 +195,8 @@ def count_servers(data_dir: Path) -> int:
     for proc in psutil.process_iter(["cmdline", "status"]):
         try:
             cmd = proc.info["cmdline"] or []
-            if proc.info["status"] != psutil.STATUS_ZOMBIE and any(sock == c for c in cmd):
+            # redis rewrites its title to "redis-server unixsocket:<path>", so match a substring
+            if proc.info["status"] != psutil.STATUS_ZOMBIE and any(c.endswith(sock) for c in cmd if c):
                 n += 1
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
