@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,16 +10,9 @@ import pytest
 from etl.ingest import ingest_paths
 from graph_schema.store import open_store
 
-ECOGRAPH = [sys.executable, "-m", "api.cli"]
 
-
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ECOGRAPH_DATA_DIR": str(data_dir)}
-    return subprocess.run([*ECOGRAPH, *args], capture_output=True, text=True, env=env, timeout=600)
-
-
-def test_ingest_samples_counts_add_up_and_quarantine_names_fields(samples_dir, data_dir):
-    proc = run_cli(data_dir, "ingest", str(samples_dir), "--json", "--no-analyse")
+def test_ingest_samples_counts_add_up_and_quarantine_names_fields(samples_dir, data_dir, cli):
+    proc = cli(data_dir, "ingest", str(samples_dir), "--json", "--no-analyse")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["records_read"] == out["records_loaded"] + out["records_quarantined"]
@@ -41,22 +31,22 @@ def test_ingest_samples_counts_add_up_and_quarantine_names_fields(samples_dir, d
         assert q["raw"], q  # the raw record is kept
 
 
-def test_ingest_twice_changes_nothing(samples_dir, data_dir):
-    first = run_cli(data_dir, "ingest", str(samples_dir), "--no-analyse", "--json")
+def test_ingest_twice_changes_nothing(samples_dir, data_dir, cli):
+    first = cli(data_dir, "ingest", str(samples_dir), "--no-analyse", "--json")
     assert first.returncode == 0, first.stderr
-    stats1 = json.loads(run_cli(data_dir, "stats", "--json").stdout)
-    second = run_cli(data_dir, "ingest", str(samples_dir), "--no-analyse", "--json")
+    stats1 = json.loads(cli(data_dir, "stats", "--json").stdout)
+    second = cli(data_dir, "ingest", str(samples_dir), "--no-analyse", "--json")
     assert second.returncode == 0, second.stderr
-    stats2 = json.loads(run_cli(data_dir, "stats", "--json").stdout)
+    stats2 = json.loads(cli(data_dir, "stats", "--json").stdout)
     assert stats1 == stats2
     assert sum(stats1["nodes"].values()) > 300
 
 
-def test_plate_written_three_ways_is_one_vehicle(samples_dir, data_dir):
-    proc = run_cli(data_dir, "ingest", str(samples_dir), "--no-analyse", "--json")
+def test_plate_written_three_ways_is_one_vehicle(samples_dir, data_dir, cli):
+    proc = cli(data_dir, "ingest", str(samples_dir), "--no-analyse", "--json")
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(
-        run_cli(data_dir, "query", "relationships_of", "-p", "key=vehicle:浙E5G378", "-p", "limit=500", "--json").stdout
+        cli(data_dir, "query", "relationships_of", "-p", "key=vehicle:浙E5G378", "-p", "limit=500", "--json").stdout
     )["rows"]
     kinds = {r["type"] for r in rows}
     assert {"SEEN_AT", "INVOLVED_IN"} <= kinds  # anpr reads (both spellings) and the case header
@@ -65,14 +55,14 @@ def test_plate_written_three_ways_is_one_vehicle(samples_dir, data_dir):
     assert any(d.startswith("doc:case:") for d in docs)
 
 
-def test_nothing_readable_is_a_one_line_error(tmp_path, data_dir):
+def test_nothing_readable_is_a_one_line_error(tmp_path, data_dir, cli):
     bad = tmp_path / "notes.csv"
     bad.write_text("x,y\n1,2\n", encoding="utf-8")
-    proc = run_cli(data_dir, "ingest", str(bad))
+    proc = cli(data_dir, "ingest", str(bad))
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     assert "notes.csv" in proc.stderr
-    missing = run_cli(data_dir, "ingest", str(tmp_path / "nope.csv"))
+    missing = cli(data_dir, "ingest", str(tmp_path / "nope.csv"))
     assert missing.returncode == 2 and "nope.csv" in missing.stderr and "Traceback" not in missing.stderr
 
 
