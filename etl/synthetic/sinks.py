@@ -15,50 +15,16 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-HOTLINE_HEADERS = [
-    "工单编号",
-    "来电时间",
-    "来电人",
-    "来电号码",
-    "诉求类型",
-    "诉求内容",
-    "事发地址",
-    "承办单位",
-    "办理状态",
-    "办结时间",
-    "回复内容",
-]
-GRID_HEADERS = [
-    "事件编号",
-    "上报时间",
-    "上报人",
-    "上报人电话",
-    "所属网格",
-    "事件类型",
-    "事件描述",
-    "经度",
-    "纬度",
-    "处置状态",
-    "处置结果",
-]
-ANPR_HEADERS = ["过车时间", "车牌号", "卡口编号", "卡口名称", "经度", "纬度"]
-MANIFEST_HEADERS = [
-    "联单编号",
-    "产废单位",
-    "产废单位统一社会信用代码",
-    "运输单位",
-    "运输车牌",
-    "驾驶员",
-    "接收单位",
-    "接收单位统一社会信用代码",
-    "废物名称",
-    "废物代码",
-    "数量(吨)",
-    "转移时间",
-]
-SEGMENT_HEADERS = ["河段编号", "河段名称", "下游河段编号"]
-OUTFALL_HEADERS = ["排口编号", "排口名称", "所属单位", "所属单位统一社会信用代码", "排入河段编号", "经度", "纬度"]
-READING_HEADERS = ["站点编号", "站点名称", "所在河段编号", "监测时间", "指标", "数值", "是否超标"]
+from etl.readers.detect import HEADERS
+
+# The generator writes exactly the default headers the readers accept (one table, in etl.readers).
+HOTLINE_HEADERS = list(HEADERS["hotline"])
+GRID_HEADERS = list(HEADERS["grid"])
+ANPR_HEADERS = list(HEADERS["anpr"])
+MANIFEST_HEADERS = list(HEADERS["manifest"])
+SEGMENT_HEADERS = list(HEADERS["segment"])
+OUTFALL_HEADERS = list(HEADERS["outfall"])
+READING_HEADERS = list(HEADERS["reading"])
 
 FIXED_ZIP_TIME = (2024, 7, 1, 0, 0, 0)
 FIXED_ISO = "2024-07-01T00:00:00Z"
