@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from etl.ingest import IngestReport, ingest_paths
-from graph_schema.model import GraphBatch
 from graph_schema.store import GraphStore
+from resolution import alias_transform, resolve
 
 
 class PipelineReport:
@@ -24,25 +24,10 @@ class PipelineReport:
         return {**self.ingest.to_dict(), "analysis": self.analysis}
 
 
-def _alias_transform(store: GraphStore):
-    try:
-        from resolution import alias_map, apply_aliases
-    except ImportError:
-        return None
-    aliases = alias_map(store)
-    if not aliases:
-        return None
-
-    def transform(batch: GraphBatch) -> GraphBatch:
-        return apply_aliases(batch, aliases)
-
-    return transform
-
-
 def ingest_and_analyse(
     store: GraphStore, paths: list[Path], *, data_dir: Path, analyse: bool = True, **ingest_options: Any
 ) -> PipelineReport:
-    report = ingest_paths(store, paths, data_dir=data_dir, transform_batch=_alias_transform(store), **ingest_options)
+    report = ingest_paths(store, paths, data_dir=data_dir, transform_batch=alias_transform(store), **ingest_options)
     analysis: dict[str, Any] = {}
     if analyse and report.total.records_loaded:
         analysis = run_analyses(store)
@@ -51,19 +36,6 @@ def ingest_and_analyse(
 
 def run_analyses(store: GraphStore) -> dict[str, Any]:
     """Entity resolution, then the alert detectors; returns their counts."""
-    out: dict[str, Any] = {}
-    try:
-        from resolution import resolve
-    except ImportError:
-        resolve = None
-    if resolve is not None:
-        res = resolve(store)
-        out["resolution"] = res.to_dict() if hasattr(res, "to_dict") else res
-    try:
-        from investigations.alerts import run_detectors
-    except ImportError:
-        run_detectors = None
-    if run_detectors is not None:
-        alerts = run_detectors(store)
-        out["alerts"] = len(alerts)
-    return out
+    from investigations.alerts import run_detectors
+
+    return {"resolution": resolve(store).to_dict(), "alerts": len(run_detectors(store))}
