@@ -2,6 +2,9 @@
 
 Markup: `[周卫东|PERSON]驾驶[浙E5G378|PLATE]…`, one document per line, `\\n`
 for a line break inside a document, lines starting with `#` are comments.
+Relations (the relation set in `relations/`) follow the text after ` ||| `:
+`周卫东>DRIVES>浙E5G378; 周卫东@2>DUMPED_AT>…`, each argument a marked entity's
+text, `@n` for its n-th marked occurrence (default the first).
 
     python -m nlp.gold.build_gold
 """
@@ -13,7 +16,7 @@ import re
 import sys
 from pathlib import Path
 
-from nlp.types import LABELS
+from nlp.types import LABELS, RELATION_TYPES
 
 SRC = Path(__file__).parent / "src"
 OUT = Path(__file__).parent / "dev.jsonl"
@@ -23,6 +26,9 @@ BLIND_OUT = Path(__file__).parent / "blind.jsonl"
 # texts from shared/samples (other authors), pre-annotated by the pipeline and corrected by hand
 SAMPLES_SRC = Path(__file__).parent / "samples"
 SAMPLES_OUT = Path(__file__).parent / "samples.jsonl"
+# documents with relation annotations (written before the document-level relation rules)
+REL_SRC = Path(__file__).parent / "relations"
+REL_OUT = Path(__file__).parent / "relations.jsonl"
 _MARK = re.compile(r"\[([^\[\]|]+)\|([A-Z_]+)\]")
 
 
@@ -50,6 +56,25 @@ def parse_line(line: str) -> tuple[str, list[dict]]:
     return text, ents
 
 
+def parse_relations(spec: str, ents: list[dict], where: str) -> list[dict]:
+    """`A>TYPE>B; …` → `[{"head", "tail", "type"}]` (indices into `ents`)."""
+    rels = []
+    for item in filter(None, (s.strip() for s in spec.split(";"))):
+        parts = [s.strip() for s in item.split(">")]
+        if len(parts) != 3 or parts[1] not in RELATION_TYPES:
+            raise ValueError(f"bad relation {item!r} in: {where}")
+        idx = []
+        for arg in (parts[0], parts[2]):
+            name, _, nth = arg.partition("@")
+            hits = [i for i, e in enumerate(ents) if e["text"] == name]
+            n = int(nth or 1)
+            if len(hits) < n:
+                raise ValueError(f"relation argument {arg!r} is not a marked entity in: {where}")
+            idx.append(hits[n - 1])
+        rels.append({"head": idx[0], "tail": idx[1], "type": parts[1]})
+    return rels
+
+
 def build(src: Path = SRC) -> list[dict]:
     docs = []
     for path in sorted(src.glob("*.txt")):
@@ -58,18 +83,24 @@ def build(src: Path = SRC) -> list[dict]:
             if not line.strip() or line.startswith("#"):
                 continue
             n += 1
-            text, ents = parse_line(line.strip())
-            docs.append({"id": f"{path.stem}-{n:03d}", "source": path.stem, "text": text, "entities": ents})
+            body, sep, spec = line.strip().partition(" |||")
+            text, ents = parse_line(body.strip())
+            doc = {"id": f"{path.stem}-{n:03d}", "source": path.stem, "text": text, "entities": ents}
+            if sep:
+                doc["relations"] = parse_relations(spec, ents, body[:60])
+            docs.append(doc)
     return docs
 
 
 def main() -> None:
-    for src, out in ((SRC, OUT), (BLIND_SRC, BLIND_OUT), (SAMPLES_SRC, SAMPLES_OUT)):
+    for src, out in ((SRC, OUT), (BLIND_SRC, BLIND_OUT), (SAMPLES_SRC, SAMPLES_OUT), (REL_SRC, REL_OUT)):
         docs = build(src)
         with out.open("w", encoding="utf-8") as f:
             for d in docs:
                 f.write(json.dumps(d, ensure_ascii=False) + "\n")
-        print(f"{len(docs)} documents, {sum(len(d['entities']) for d in docs)} entities -> {out}", file=sys.stderr)
+        n_ent = sum(len(d["entities"]) for d in docs)
+        n_rel = sum(len(d.get("relations", ())) for d in docs)
+        print(f"{len(docs)} documents, {n_ent} entities, {n_rel} relations -> {out}", file=sys.stderr)
 
 
 if __name__ == "__main__":
