@@ -73,11 +73,11 @@ def extract_cmd(
 
 @app.command("eval")
 def eval_cmd(
-    gold: Path = typer.Argument(..., help="标注集 JSONL（含 entities）"),
+    gold: Path = typer.Argument(..., help="标注集 JSONL（含 entities，可含 relations）"),
     mode: str = typer.Option("full", "--mode", help="full | rules（不用 LAC 实体）| lac（基线：LAC+标识符正则）"),
     errors: int = typer.Option(0, "--errors", help="列出前 N 个错误"),
 ) -> None:
-    """按标签输出精确率、召回率、F1（spaCy Scorer，精确匹配）。"""
+    """按标签输出精确率、召回率、F1（spaCy Scorer，精确匹配）；标注含关系时再按关系类型输出。"""
     from nlp.evaluate import GoldError, evaluate, read_jsonl
     from nlp.pipeline import MODES
 
@@ -90,6 +90,9 @@ def eval_cmd(
     report = evaluate(docs, mode=mode)
     typer.echo(f"{gold}：{report.n_docs} 篇文档，模式 {mode}")
     typer.echo(report.table())
+    if report.rel_counts is not None:
+        typer.echo("")
+        typer.echo(report.relation_table())
     for doc_id, kind, label, text in report.errors[:errors]:
         typer.echo(f"{kind}\t{label}\t{doc_id}\t{text}")
 

@@ -3,6 +3,12 @@
 Per-label precision/recall/F1 come from spaCy's `Scorer.score_spans` on
 exact span + label matches; the micro averages over label groups are computed
 from the same counts.
+
+When the gold documents carry `relations` (`[{"head", "tail", "type"}]`, indices
+into `entities`), relations are scored per type on (head span, tail span, type)
+— `strict`, both argument spans exact — and, as a second view, on the argument
+texts (`by text`: another mention of the same name in the document counts, which
+is how ETL keys them). CO_OFFENDER is symmetric: its two arguments are unordered.
 """
 
 from __future__ import annotations
@@ -14,9 +20,10 @@ from pathlib import Path
 from spacy.scorer import Scorer
 from spacy.training import Example
 
-from nlp.types import LABELS
+from nlp.types import LABELS, RELATION_TYPES
 
 CORE7 = ("PERSON", "ORG", "LOC", "PLATE", "VESSEL", "PHONE", "ID_CARD")
+SYMMETRIC = frozenset({"CO_OFFENDER"})
 
 
 class GoldError(ValueError):
@@ -53,6 +60,13 @@ def iter_jsonl(path: str | Path, need_entities: bool = False):
                         raise GoldError(f"{p} 第 {lineno} 行有未知标签 {e['label']!r}")
                     if not (0 <= e["start"] < e["end"] <= len(d["text"])):
                         raise GoldError(f"{p} 第 {lineno} 行的实体偏移越界：{e}")
+                for r in d.get("relations") or ():
+                    if (
+                        not isinstance(r, dict)
+                        or r.get("type") not in RELATION_TYPES
+                        or not all(isinstance(r.get(k), int) and 0 <= r[k] < len(ents) for k in ("head", "tail"))
+                    ):
+                        raise GoldError(f"{p} 第 {lineno} 行的关系无效（head/tail 须为实体下标）：{r}")
             d.setdefault("id", str(lineno))
             yield d
 
@@ -82,6 +96,9 @@ class Report:
     counts: dict[str, Counts]
     n_docs: int
     errors: list[tuple[str, str, str, str]] = field(default_factory=list)  # (id, kind, label, text)
+    rel_counts: dict[str, Counts] | None = None  # per relation type, strict spans; None: gold has no relations
+    rel_text_counts: dict[str, Counts] | None = None  # per relation type, argument texts
+    n_rel_docs: int = 0
 
     def micro(self, labels) -> Counts:
         c = Counts()
@@ -103,6 +120,59 @@ class Report:
             lines.append(f"{name:<10}{c.p:>8.3f}{c.r:>8.3f}{c.f:>8.3f}{c.tp + c.fn:>7}{c.tp + c.fp:>7}")
         return "\n".join(lines)
 
+    def relation_table(self) -> str:
+        """Per relation type P/R/F1, strict spans and by argument text (empty when the gold has none)."""
+        if self.rel_counts is None or self.rel_text_counts is None:
+            return ""
+        head = f"{'关系':<13}{'P':>7}{'R':>7}{'F1':>7}{'gold':>6}{'pred':>6}   {'按文本 P':>8}{'R':>7}{'F1':>7}"
+        lines = [f"关系（{self.n_rel_docs} 篇含关系标注的文档；严格 = 头尾实体跨度都精确匹配）", head]
+        rows = [t for t in RELATION_TYPES if (self.rel_counts[t].tp + self.rel_counts[t].fn + self.rel_counts[t].fp)]
+        for name, types in [(t, (t,)) for t in rows] + [("micro", RELATION_TYPES)]:
+            s, x = _sum(self.rel_counts, types), _sum(self.rel_text_counts, types)
+            lines.append(
+                f"{name:<13}{s.p:>7.3f}{s.r:>7.3f}{s.f:>7.3f}{s.tp + s.fn:>6}{s.tp + s.fp:>6}   "
+                f"{x.p:>8.3f}{x.r:>7.3f}{x.f:>7.3f}"
+            )
+        return "\n".join(lines)
+
+
+def _sum(counts: dict[str, Counts], types) -> Counts:
+    c = Counts()
+    for t in types:
+        k = counts.get(t, Counts())
+        c.tp, c.fp, c.fn = c.tp + k.tp, c.fp + k.fp, c.fn + k.fn
+    return c
+
+
+def _rel_keys(rels, ents, by_text: bool) -> set[tuple]:
+    """Comparable relation keys: (type, head, tail) with spans or texts; symmetric types unordered."""
+    out = set()
+    for r in rels:
+        h, t = ents[r[0]], ents[r[1]]
+        a = (h[2],) if by_text else (h[0], h[1])
+        b = (t[2],) if by_text else (t[0], t[1])
+        if r[2] in SYMMETRIC:
+            a, b = min(a, b), max(a, b)
+        out.add((r[2], a, b))
+    return out
+
+
+def _count_relations(d: dict, pred, rel: dict[str, Counts], rel_text: dict[str, Counts], errors: list) -> None:
+    text = d["text"]
+    gents = [(e["start"], e["end"], text[e["start"] : e["end"]]) for e in d["entities"]]
+    pents = [(e.start, e.end, e.text) for e in (pred._.entities or [])]
+    grels = [(r["head"], r["tail"], r["type"]) for r in d["relations"]]
+    prels = [(r.head, r.tail, r.type) for r in (pred._.relations or [])]
+    for by_text, counts in ((False, rel), (True, rel_text)):
+        g, p = _rel_keys(grels, gents, by_text), _rel_keys(prels, pents, by_text)
+        for kind, keys in (("tp", g & p), ("fp", p - g), ("fn", g - p)):
+            for k in keys:
+                c = counts.setdefault(k[0], Counts())
+                setattr(c, kind, getattr(c, kind) + 1)
+                if not by_text and kind != "tp":
+                    arg = lambda x: text[x[0] : x[1]]  # noqa: E731
+                    errors.append((d["id"], "R" + kind.upper(), k[0], f"{arg(k[1])} → {arg(k[2])}"))
+
 
 def evaluate(gold: list[dict], mode: str = "full", nlp=None) -> Report:
     if nlp is None:
@@ -118,7 +188,14 @@ def evaluate(gold: list[dict], mode: str = "full", nlp=None) -> Report:
     examples = []
     counts: dict[str, Counts] = {lab: Counts() for lab in LABELS}
     errors = []
+    has_rel = any("relations" in d for d in gold)
+    rel: dict[str, Counts] = {t: Counts() for t in RELATION_TYPES}
+    rel_text: dict[str, Counts] = {t: Counts() for t in RELATION_TYPES}
+    n_rel_docs = 0
     for d, pred in zip(gold, nlp.pipe(texts)):
+        if has_rel and "relations" in d:
+            n_rel_docs += 1
+            _count_relations(d, pred, rel, rel_text, errors)
         ref = nlp.make_doc(d["text"])
         spans = []
         for e in d["entities"]:
@@ -139,4 +216,12 @@ def evaluate(gold: list[dict], mode: str = "full", nlp=None) -> Report:
             errors.append((d["id"], "FN", lab, d["text"][s:e]))
     scores = Scorer.score_spans(examples, "ents")
     per_type = scores.get("ents_per_type") or {}
-    return Report(per_type=per_type, counts=counts, n_docs=len(gold), errors=errors)
+    return Report(
+        per_type=per_type,
+        counts=counts,
+        n_docs=len(gold),
+        errors=errors,
+        rel_counts=rel if has_rel else None,
+        rel_text_counts=rel_text if has_rel else None,
+        n_rel_docs=n_rel_docs,
+    )
