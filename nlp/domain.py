@@ -166,7 +166,13 @@ def find_orgs(text: str, words: list[Word]) -> list[Cand]:
                 continue  # "长城村养殖场", "善琏镇湖笔厂": a place plus a kind, no name
             if last_addr.group() not in ("镇", "乡", "街道"):
                 start = last_addr.end()
+        # a verb of provenance or handover in front is not part of the name: "废液来自长兴兴盛…公司"
+        cuts = list(re.finditer(r"来自|源自|出自|属于|交由|交给|委托|卖给|售给|运往|运至|驾驶|使用", text[start:s_suf]))
+        if cuts:
+            start += cuts[-1].end()
         name = text[start:s_suf]
+        if re.match(r"上述|前述|涉案", name):
+            continue  # "上述厂区": a reference back, not a name
         inner = [w for w in name_words if w[0] >= start]
         if not name or (inner and all(text[w[0] : w[1]] in GENERIC_NAME_WORDS for w in inner)):
             continue

@@ -120,6 +120,10 @@ class Report:
             lines.append(f"{name:<10}{c.p:>8.3f}{c.r:>8.3f}{c.f:>8.3f}{c.tp + c.fn:>7}{c.tp + c.fp:>7}")
         return "\n".join(lines)
 
+    def micro_relations(self) -> Counts:
+        """Strict micro counts over all relation types."""
+        return _sum(self.rel_counts or {}, RELATION_TYPES)
+
     def relation_table(self) -> str:
         """Per relation type P/R/F1, strict spans and by argument text (empty when the gold has none)."""
         if self.rel_counts is None or self.rel_text_counts is None:

@@ -1,15 +1,18 @@
 """Rule-based relation extraction between recognised entities.
 
-Every relation is found inside one sentence (split at 。！？； and line ends)
-and carries that sentence as evidence.  The confidence falls with the number
-of characters between the two arguments and rises when a specific trigger
-word sits between them.
+Two passes.  The sentence pass finds relations whose two arguments are written
+in one sentence (split at 。！？； and line ends); the confidence falls with
+the number of characters between them.  The document pass (`nlp.discourse`)
+follows clause subjects across clauses and sentences and resolves anaphors
+(上述矿坑, 该车, 该公司, 其, 二人) — DUMPED_AT is found there only.  Every
+relation carries the sentence that states it as evidence.
 """
 
 from __future__ import annotations
 
 import re
 
+from nlp.discourse import Discourse
 from nlp.types import Entity, Relation
 
 _SENT_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
@@ -24,6 +27,7 @@ T_WORK = re.compile(
     r"员工|职工|工人|雇员|司机|驾驶员|押运员|经理|总经理|副总经理|厂长|副厂长|主管|主任|保安|会计|出纳|技术员|车间主任|操作工|"
     r"安全员|环保专员|环保负责人|受雇|雇佣|雇用|聘用|任职|就职|上班|工作"
 )
+T_STAFF_HEAD = re.compile(r"(?:环保|安全|生产|技术|车间|仓库|财务|销售)(?:负责人|主管)")
 T_PHONE = re.compile(r"电话|手机|号码|联系方式|手机号")
 T_CO = re.compile(r"伙同|共同|一起|一同|合伙|同伙|纠集|结伙|同案|与.{0,8}(?:一起|共同|合谋)|和.{0,8}一起")
 T_DUMP = re.compile(
@@ -31,6 +35,8 @@ T_DUMP = re.compile(
 )
 T_TRANS = re.compile(r"交由|交给|委托|转交|承运|运输|清运|拉走|运走|转运|代为处置|处置")
 T_LOC_ORG = re.compile(r"位于|地处|坐落|设在|厂址|地址|注册地|经营地")
+# "海宁籍男子杨伟东", "江苏宜兴人储某", "肃南县牧民安某某", "长涂镇的吴某某", "金华籍货车司机吴某"
+T_NATIVE = re.compile(r"的|(?:籍|人|的)?(?:男子|女子|村民|居民|渔民|牧民|农民|人)|籍(?:货车|渣土车)?(?:司机|驾驶员)?")
 T_LOC_PER = re.compile(r"住址|住|家住|居住|户籍|现住|暂住")
 
 VEHICLE = ("PLATE", "VESSEL")
@@ -41,7 +47,11 @@ _COREF_ORG = re.compile(r"(?:该公司|该厂|该企业|该单位|该合作社|�
 
 
 def _is_agency(e: Entity) -> bool:
-    return e.label == "ORG" and bool(_AGENCY_END.search(e.text)) and not re.search(r"公司|厂|合作社", e.text)
+    return (
+        e.label == "ORG"
+        and bool(_AGENCY_END.search(e.text))
+        and not re.search(r"公司|厂|合作社|回收站|经营部|砂石场|养殖场|农家乐", e.text)
+    )
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -59,16 +69,24 @@ def _conf(base: float, gap: int) -> float:
 
 def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
     rels: list[Relation] = []
-    seen: set[tuple[int, int, str]] = set()
+    seen: set[tuple] = set()
+    disc: Discourse | None = None
 
     def add(h: int, t: int, typ: str, conf: float, s0: int, s1: int) -> None:
-        key = (h, t, typ)
-        if h == t or key in seen:
+        a, b = ents[h].text, ents[t].text
+        if typ == "CO_OFFENDER":
+            a, b = min(a, b), max(a, b)
+        key, said = (h, t, typ), (a, b, typ, s0)  # one statement per sentence, whichever mention
+        if h == t or a == b or key in seen or said in seen:
             return
-        seen.add(key)
+        seen.update((key, said))
         rels.append(Relation(h, t, typ, conf, s0, s1))
+        if typ in ("OWNS", "REPRESENTS", "WORKS_FOR") and disc is not None:
+            disc.org_of.setdefault(ents[h].text, t)
 
-    for s0, s1 in sentences(text):
+    sents = sentences(text)
+    disc = Discourse(text, ents, add, _is_agency)
+    for s0, s1 in sents:
         idx = [i for i, e in enumerate(ents) if e.start >= s0 and e.end <= s1]
         if len(idx) < 2:
             continue
@@ -85,8 +103,15 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                 gap = _between(text, ents[p], ents[v])
                 if len(gap) > 30:
                     continue
-                if T_DRIVE.search(gap) or (
-                    ents[v].start < ents[p].start and re.search(r"驾驶员|司机|驾驶人|船长|车主|船主|船老大", gap)
+                if ents[p].start < ents[v].start and re.match(r"[，,]", gap):
+                    continue  # "…伙同施某、朱某某，驾驶…": the clause subject drives (nlp.discourse)
+                if (
+                    T_DRIVE.search(gap)
+                    or (ents[v].start < ents[p].start and re.search(r"驾驶员|司机|驾驶人|船长|车主|船主|船老大", gap))
+                    or (
+                        re.fullmatch(r"系(?:渔船|货船|船舶|车辆)?|是", gap)
+                        and re.match(r"(?:的)?(?:船长|船主|船老大|驾驶员|司机|车主)", text[ents[v].end : s1])
+                    )
                 ):
                     # another person between the two takes the vehicle instead
                     if any(
@@ -114,9 +139,13 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                 else:
                     if len(gap) > 10 or not re.search(r"系|是|为|任|在|担任|受雇于|就职于|^$|，", gap):
                         continue
-                    role = gap + text[oe.end : min(s1, oe.end + 8)]
+                    # role words right after the company belong to a person named right after them
+                    taken = any(oe.end <= ents[q].start <= oe.end + 8 for q in persons)
+                    role = gap + ("" if taken else text[oe.end : min(s1, oe.end + 8)])
                 if T_REPR.search(role):
                     add(p, o, "REPRESENTS", _conf(0.9, len(gap)), s0, s1)
+                elif T_STAFF_HEAD.search(role):
+                    add(p, o, "WORKS_FOR", _conf(0.85, len(gap)), s0, s1)
                 elif T_OWNS.search(role):
                     add(p, o, "OWNS", _conf(0.85, len(gap)), s0, s1)
                 elif T_WORK.search(role):
@@ -141,6 +170,8 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
             if ents[p].start - ents[o].end > 200:
                 continue
             role = m.group(1)
+            if any(ents[p].start - len(m.group()) <= e.start < ents[p].start for e in ents if e.label == "PERSON"):
+                continue  # "该厂业主沈金宝系沈某…": the role belongs to the person in between
             typ = (
                 "REPRESENTS"
                 if T_REPR.search(role)
@@ -159,7 +190,7 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
             if before:
                 p = max(before, key=lambda i: ents[i].end)
                 gap = text[ents[p].end : ents[ph].start]
-                if len(gap) <= 40 and (T_PHONE.search(gap) or len(gap) <= 3):
+                if len(gap) <= 40 and (T_PHONE.search(gap) or len(gap) <= 3) and not re.search(r"对方|他|她|其", gap):
                     add(p, ph, "USES_PHONE", _conf(0.95, len(gap) - 10), s0, s1)
 
         # CO_OFFENDER: "A 伙同 B", or a list "A、B(、C) … 共同/一起 …"
@@ -168,7 +199,9 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                 gap = _between(text, ents[p], ents[q])
                 if len(gap) > 15:
                     continue
-                if re.search(r"伙同|纠集|结伙|伙", gap):
+                if re.search(r"伙同|纠集|结伙|伙", gap) and not any(
+                    ents[p].end <= ents[r].start and ents[r].end <= ents[q].start for r in persons
+                ):
                     add(p, q, "CO_OFFENDER", _conf(0.85, len(gap)), s0, s1)
                     continue
                 # only separators, roles and other listed persons between the two
@@ -182,25 +215,6 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                     after = text[ents[q].end : s1][:12]
                     if T_CO.search(after) or re.match(r"(?:[二两三四五六]人|等人|兄弟|夫妻|父子)", after):
                         add(p, q, "CO_OFFENDER", _conf(0.85, len(gap)), s0, s1)
-        # DUMPED_AT: actor … 倾倒 … site (government bodies are never the actor)
-        actors = vehicles + persons + [o for o in orgs if not _is_agency(ents[o])]
-        for a in actors:
-            for loc in locs:
-                if ents[loc].start < ents[a].end:
-                    gap = text[ents[loc].end : ents[a].start]
-                    if (
-                        len(gap) <= 30
-                        and T_DUMP.search(text[ents[a].end : s1][:20])
-                        and re.search(r"在|于|往|到|向", gap[-20:] if gap else "")
-                    ):
-                        pass
-                    continue
-                gap = text[ents[a].end : ents[loc].start]
-                if len(gap) > 50:
-                    continue
-                if T_DUMP.search(gap) or T_DUMP.search(text[ents[loc].end : ents[loc].end + 6]):
-                    add(a, loc, "DUMPED_AT", _conf(0.8, len(gap)), s0, s1)
-
         # TRANSPORTS: company … 交由/委托 … carrier (company or person)
         for m in re.finditer(r"交由|交给|委托|雇用|雇佣|找来", text[s0:s1]):
             tpos = s0 + m.start()
@@ -234,8 +248,17 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
             for loc in locs:
                 gap = _between(text, ents[a], ents[loc])
                 trig = T_LOC_PER if ents[a].label == "PERSON" else T_LOC_ORG
-                if ents[loc].start >= ents[a].end and len(gap) <= 30 and trig.search(gap) and not T_DUMP.search(gap):
+                if (
+                    ents[loc].start >= ents[a].end
+                    and len(gap) <= 30
+                    and trig.search(gap)
+                    and not T_DUMP.search(gap)
+                    and not re.search(r"[他她其]", gap)
+                ):
                     add(a, loc, "LOCATED_AT", _conf(0.8, len(gap)), s0, s1)
                 elif ents[a].label == "ORG" and ents[loc].end == ents[a].start:
                     add(a, loc, "LOCATED_AT", 0.7, s0, s1)
+                elif ents[a].label == "PERSON" and ents[loc].end <= ents[a].start and T_NATIVE.fullmatch(gap):
+                    add(a, loc, "LOCATED_AT", 0.75, s0, s1)
+    disc.run(sents)
     return rels

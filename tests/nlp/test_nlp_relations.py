@@ -1,4 +1,6 @@
-"""Relation rules driven through the full pipeline on case-style sentences."""
+"""Relation rules driven through the full pipeline on case-style sentences and documents."""
+
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +68,72 @@ def test_co_offenders_from_a_list_but_not_the_carrier():
     got = triples(extract_texts([text])[0])
     assert ("钟海涛", "CO_OFFENDER", "吕伟") in got
     assert not any(r == "CO_OFFENDER" and "严国良" in (h, t) for h, r, t in got)
+
+
+# --- document level: carried subjects, anaphora, groups (nlp.discourse)
+
+
+def test_site_anaphor_resolves_to_the_full_earlier_name():
+    text = (
+        "2024年5月22日，煤山镇青岭村北侧废弃石矿坑有刺鼻酸味。浙E5G378货车驶入青岭村矿坑方向。"
+        "5月23日，民警在矿坑边将犯罪嫌疑人周卫东抓获。周卫东先后4次将约46吨废酸倾倒于上述矿坑。"
+    )
+    ex = extract_texts([text])[0]
+    rel = next(r for r in ex.relations if r.type == "DUMPED_AT")
+    assert ex.entities[rel.head].text == "周卫东"
+    assert ex.entities[rel.tail].text == "煤山镇青岭村北侧废弃石矿坑"
+    assert ex.sentence(rel) == "周卫东先后4次将约46吨废酸倾倒于上述矿坑。"
+    assert rel.confidence < 0.85  # resolved through an anaphor: lower than a direct statement
+
+
+def test_omitted_subject_carries_over_to_the_next_sentence():
+    text = (
+        "2024年2月起，沈建林驾驶其自有的重型自卸货车（浙E·65K21）收运污泥，倾倒于新市镇蔡界村一处废弃宕口。"
+        "4月2日夜，又将约30吨污泥倒入该宕口时被当场查获。"
+    )
+    got = triples(extract_texts([text])[0])
+    assert ("沈建林", "DRIVES", "浙E·65K21") in got
+    assert ("沈建林", "DUMPED_AT", "新市镇蔡界村") in got
+    assert ("浙E·65K21", "DUMPED_AT", "新市镇蔡界村") in got
+
+
+def test_accomplice_named_far_from_the_subject():
+    text = (
+        "经查，犯罪嫌疑人俞海波系渔船浙岱渔07215船长，明知东海海域进入伏季休渔期，"
+        "仍于5月3日至10日伙同轮机员王某等人驾船出海，在秀山岛以东海域使用拖网作业。"
+    )
+    got = triples(extract_texts([text])[0])
+    assert ("俞海波", "CO_OFFENDER", "王某") in got
+    assert ("俞海波", "DRIVES", "浙岱渔07215") in got
+    assert ("王某", "DRIVES", "浙岱渔07215") not in got  # the lead drives, not the crew
+
+
+def test_group_word_links_the_listed_suspects():
+    text = "民警当场查获正在电鱼的犯罪嫌疑人王某、张某某。经查，二人明知处于禁渔期，仍先后5次在该水域捕捞。"
+    assert ("王某", "CO_OFFENDER", "张某某") in triples(extract_texts([text])[0])
+
+
+def test_instructed_employee_dumps_not_the_boss():
+    text = "经查，该公司法定代表人蔡文斌为节省处置费用，自2024年3月起指使车间主任汤某在夜间将废槽液直排余英溪。"
+    got = triples(extract_texts(["德清县锦鑫表面处理有限公司雨水排口排水。" + text])[0])
+    assert ("汤某", "DUMPED_AT", "余英溪") in got
+    assert ("蔡文斌", "DUMPED_AT", "余英溪") not in got
+    assert ("蔡文斌", "REPRESENTS", "德清县锦鑫表面处理有限公司") in got
+
+
+def test_police_subject_stops_the_carry_over():
+    text = "民警在长兴县林城镇查获一辆槽罐车。随后将废液倒入矿坑的情况上报。"
+    assert not any(r.type == "DUMPED_AT" for r in extract_texts([text])[0].relations)
+
+
+def test_relation_gold_set_scores():
+    from nlp.evaluate import evaluate, read_jsonl
+
+    gold = Path(__file__).resolve().parents[2] / "nlp" / "gold" / "relations.jsonl"
+    docs = read_jsonl(gold, need_entities=True)
+    assert len(docs) >= 40 and all("relations" in d for d in docs)
+    report = evaluate(docs)
+    micro = report.micro_relations()
+    assert micro.f >= 0.85, report.relation_table()
+    for typ in ("DRIVES", "CO_OFFENDER", "DUMPED_AT"):
+        assert report.rel_counts[typ].f >= 0.75, report.relation_table()
