@@ -34,7 +34,14 @@ suspect's name is that suspect; a PLATE is `vehicle_key(normalised)`; an ORG
 whose normalised name equals a header company's (or is the tail of exactly
 one header company's name: 山野人家农家乐) is that company (USCC key);
 an ID_CARD is `person:<id>`.  Other persons are `person:<name>@<doc key>`
-(never fused across documents here), places `site:<name>` with kind "place".
+(never fused across documents here), places `site:<name>` with kind "place";
+a later short form of a place named earlier in the same text (青岭村矿坑 after
+煤山镇青岭村北侧废弃石矿坑: same closing site noun, characters in order) is
+that site.  NLP resolves anaphora itself (上述矿坑, 该车, 该公司, 二人, an
+omitted subject): a relation's head/tail are then the antecedent's entity,
+its quote the sentence that states the relation, its confidence lower.
+Text relations keep the NLP direction except TRANSPORTS, which the text
+states producer → carrier and the graph stores carrier → producer.
 """
 
 from __future__ import annotations
@@ -117,6 +124,7 @@ class _Builder:
         self.companies: dict[str, str] = {}  # normalised name → key
         self.structured_companies: dict[str, str] = {}  # the record's own (header / column) companies
         self.mentioned: dict[str, dict[str, Any]] = {}  # entity key → props of its MENTIONS rel
+        self.places: dict[str, str] = {}  # place name written in the text → site key (doc-local short forms)
 
     def prov(self, field: str, quote: Any, confidence: float = 1.0) -> Provenance:
         return Provenance(
@@ -547,7 +555,13 @@ def _entity_key(x: _Builder, e: Entity) -> str | None:
         b.add_node(key, id_card=idc)
         return key
     if label == "LOC":
-        return x.site(norm or text, "place", name=text)
+        name = norm or text
+        key = x.places.get(name) or _short_form_of(x, name)
+        if key is None:
+            key = x.site(name, "place", name=text)
+        if key:
+            x.places.setdefault(name, key)
+        return key
     if label == "WASTE":
         w = (norm or text).strip()
         if not w:
@@ -566,6 +580,26 @@ def _entity_key(x: _Builder, e: Entity) -> str | None:
         return key
     return None  # TIME and unknown labels carry no node
 
+
+def _short_form_of(x: _Builder, name: str) -> str | None:
+    """An earlier place of this document that `name` shortens: 青岭村矿坑 after 煤山镇青岭村北侧废弃石矿坑
+    (same closing site noun, every character in order).  Doc-local, like persons' names."""
+    if len(name) < 4:
+        return None
+    for full, key in x.places.items():
+        if len(full) > len(name) and full[-2:] == name[-2:] and _in_order(name, full):
+            return key
+    return None
+
+
+def _in_order(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+# NLP relations whose graph direction is the other way round: the text says "producer 交由 carrier",
+# the graph (and the manifests) say carrier TRANSPORTS producer.
+_REVERSED = frozenset({"TRANSPORTS"})
 
 _CROSS_REFS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("manifest", re.compile(r"联单(?:编号|号)?\s*[（(:：]?\s*(?:编号|号)?\s*[:：]?\s*(\d{10,20})")),
@@ -623,6 +657,8 @@ def _text_facts(x: _Builder, field: str, ex: Extraction) -> None:
         if spec is None or not (0 <= r.head < len(ekeys) and 0 <= r.tail < len(ekeys)):
             continue
         head, tail = ekeys[r.head], ekeys[r.tail]
+        if r.type in _REVERSED:
+            head, tail = tail, head
         if not head or not tail or head == tail:
             continue
         if label_for_key(head) not in spec.heads or label_for_key(tail) not in spec.tails:
