@@ -22,6 +22,7 @@ both).  The head/tail are entity indices: for an anaphor, the antecedent.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 
 from nlp.types import Entity
@@ -87,7 +88,80 @@ AddFn = Callable[[int, int, str, float, int, int], None]
 
 
 def _in(ents: list[Entity], lo: int, hi: int, labels=ACTORS) -> list[int]:
-    return [i for i, e in enumerate(ents) if e.start >= lo and e.end <= hi and e.label in labels]
+    """Indices of the entities with `labels` inside [lo, hi) (entities come sorted by start)."""
+    out = []
+    for i in range(bisect_left(ents, lo, key=_start), len(ents)):
+        e = ents[i]
+        if e.start >= hi:
+            break
+        if e.end <= hi and e.label in labels:
+            out.append(i)
+    return out
+
+
+def _start(e: Entity) -> int:
+    return e.start
+
+
+# patterns used inside the rules, compiled once
+_RELATIONAL = ("PERSON", "ORG", "PLATE", "VESSEL", "LOC", "PHONE")
+# a clause without entities still matters when it has one of these (倒入该宕口, 驾船, 二人…)
+_CUE = re.compile(
+    DUMP_VERB.pattern + r"|驾|开|使用|用|上述|前述|该|其|他|她|[二两三四五]人|伙|同案|交由|委托|受|住|当地"
+)
+_LEAD_MARKERS = re.compile(
+    r"^(?:经查|经调查|经核查|经审查|另查明|查明|据查|此后|随后|其后|之后|后|同时|并且|并|且|又|另|还|再)+"
+)
+_ROLE_NOUNS = re.compile(r"驾驶员|驾驶人|用户")
+_ANY_ROLE = re.compile(r"的?(?:生产|环保)?(?:" + _ROLE_OWNER.pattern + "|" + _ROLE_WORKER.pattern + ")")
+_TOGETHER = re.compile(r"一同|一起|共同|[二两三四]人|兄弟|夫妻|父子|均|等人")
+_WORKER_OPT = re.compile("(?:" + _ROLE_WORKER.pattern + ")?")
+_PIVOT_END = re.compile(_PIVOT.pattern + "(?:" + _ROLE_WORKER.pattern + ")?$")
+_HIRE_WORKER = re.compile(
+    r"(?:安排|指使|让|叫|雇用|雇佣|授意|派)(?:本厂|本公司|公司|厂里)?的?(?:车间|生产|仓库)?(?:"
+    + _ROLE_WORKER.pattern
+    + ")"
+)
+_SYS_OWNER = re.compile(r"系其(" + _ROLE_OWNER.pattern + ")")
+_OWNER_LEAD = re.compile(r"(?:其|该公司|该厂|该企业|该单位)?的?(" + _ROLE_OWNER.pattern + r")(?:为|是)?")
+_OWNER_AT = re.compile(r"的?(?:" + _ROLE_OWNER.pattern + ")")
+_WORKER_AT = re.compile(r"的?(?:" + _ROLE_WORKER.pattern + ")")
+_GROUP_ACTS = re.compile(
+    r"(?:二|两|三|四|五)人(?:均|都|一起|共同|结伙|明知|先后|多次|非法|已|在|将|使用|于|仍)|兄弟|父子|夫妻"
+)
+_RX0 = re.compile(r"[。！？!?\n]")
+_RX1 = re.compile(r"的?(?:法定代表人|法人代表|实际控制人|实控人|负责人|老板|业主)")
+_RX2 = re.compile(r"[、和与及]|与其妻|与其夫|和其妻")
+_RX3 = re.compile(r"(?:我们|我|他们|工人|员工|手下|司机|人)")
+_RX4 = re.compile(r"驾驶|开着|驾着|开|驾|使用|用")
+_RX5 = re.compile(r"运|拉|转运|装")
+_RX6 = re.compile(r"伙同|纠集|带领|结伙|与|和|及")
+_RX7 = re.compile(r"(?:运至|运到|拉至|拉到|运往|拉往|送至|倒至)")
+_RX8 = re.compile(r"(?:至|到|往|在|于|入|向)$")
+_RX9 = re.compile(r"(?:第?\d+网格)?(?:：|:)?(?:巡查)?(?:发现|有|附近|一处|一废弃|内|，)")
+_RX10 = re.compile(r"(?:将|把|被|交由|委托|给)$")
+_RX11 = re.compile(r"(?:产生|生产|的)")
+_RX12 = re.compile(r"由$")
+_RX13 = re.compile(r"(?:^|，)$")
+_RX14 = re.compile(r"受(.{0,24}?)(?:雇用|雇佣|委托|指派|安排)")
+_RX15 = re.compile(r"雇用|雇佣|指派|安排")
+_RX16 = re.compile(r"交由|交给|委托")
+_RX17 = re.compile(r"运输|承运|清运|转运|运至|运走|拉走|处置|处理|倾倒")
+_RX18 = re.compile(r"其(?:经营|开办|开设|承包)的")
+_RX19 = re.compile(r"法")
+_RX20 = re.compile(r"(?:其|该车|该船)?的?(?:驾驶员|司机|驾驶人|车主|船主|船长)(?:为|是)?(?:本村村民|村民)?")
+_RX21 = re.compile(r"(?:系|是|为|任|担任)")
+_RX22 = re.compile(r"的?(?:法定代表人|法人)")
+_RX23 = re.compile(r"的?(?:环保|安全|生产|技术|车间)?(?:负责人|主管)")
+_RX24 = re.compile(r"(?:其|他|她)(?:的|使用的)?(?:手机号码|手机号|手机|电话|联系电话|号码)")
+_RX25 = re.compile(r"(?:住在|家住|居住在|住于)")
+_RX26 = re.compile(r"当地(?:村民|居民|渔民|牧民|人)")
+_RX27 = re.compile(r"[、和与及]|与其妻|其妻|和其妻")
+_RX28 = re.compile(r"伙同|纠集|结伙|带领|与同伙|同伙|同案(?:参与)?人|同案犯|共犯")
+_RX29 = re.compile(r"[，。；]")
+_RX30 = re.compile(r"[与和跟同](?!伙)")
+_RX31 = re.compile(r"[^，。、；]{0,5}")
+_RX32 = re.compile(r"(?:等人)?(?:一同|一起|共同|合伙|结伙|合谋)")
 
 
 class Discourse:
@@ -143,7 +217,7 @@ class Discourse:
                     if _FILLER.fullmatch(gap) and not _in(ents, ents[j].end, m.start()):
                         found = j
                         break
-                    if fallback is None and not re.search(r"[。！？!?\n]", gap):
+                    if fallback is None and not _RX0.search(gap):
                         fallback = j  # "煤山镇新川村网格员…上报：村东侧废弃矿坑": the sentence's place
             if found is None:
                 found = fallback
@@ -174,8 +248,7 @@ class Discourse:
                 lead = text[ents[i].end : c1]
                 c0 = ents[i].end
                 break
-        lead_s = re.sub(
-            r"^(?:经查|经调查|经核查|经审查|另查明|查明|据查|此后|随后|其后|之后|后|同时|并且|并|且|又|另|还|再)+",
+        lead_s = _LEAD_MARKERS.sub(
             "",
             lead,
         )
@@ -190,7 +263,7 @@ class Discourse:
         if m:
             o = self.company_before(off)
             if o is not None:
-                role = re.match(r"的?(?:法定代表人|法人代表|实际控制人|实控人|负责人|老板|业主)", lead_s[m.end() :])
+                role = _RX1.match(lead_s[m.end() :])
                 if role:
                     ps = _in(ents, off + m.end() + role.end(), c1, ("PERSON",))
                     if ps and ents[ps[0]].start - (off + m.end() + role.end()) <= 1:
@@ -203,14 +276,14 @@ class Discourse:
         pre = text[off : ents[first].start] if ents[first].start >= off else ""
         if _OTHER_SUBJECT.match(lead_s):
             return []
-        if _NOT_SUBJECT.search(re.sub(r"驾驶员|驾驶人|用户", "", pre)):
+        if _NOT_SUBJECT.search(_ROLE_NOUNS.sub("", pre)):
             return None  # the clause opens with a verb: its subject is carried over
         e = ents[first]
         if e.label == "ORG" and self.is_agency(e):
             return []
         if e.label == "ORG":  # "…公司法定代表人蔡文斌为…": the person is the subject
             after = text[e.end : c1]
-            r = re.match(r"的?(?:生产|环保)?(?:" + _ROLE_OWNER.pattern + "|" + _ROLE_WORKER.pattern + ")", after)
+            r = _ANY_ROLE.match(after)
             if r:
                 ps = _in(ents, e.end + r.end(), c1, ("PERSON",))
                 if ps and ents[ps[0]].start == e.end + r.end():
@@ -220,18 +293,12 @@ class Discourse:
         k = first
         for j in actors[1:]:
             gap = text[ents[k].end : ents[j].start]
-            if (
-                ents[j].label == "PERSON"
-                and ents[first].label == "PERSON"
-                and re.fullmatch(r"[、和与及]|与其妻|与其夫|和其妻", gap)
-            ):
+            if ents[j].label == "PERSON" and ents[first].label == "PERSON" and _RX2.fullmatch(gap):
                 group.append(j)
                 k = j
             else:
                 break
-        if len(group) > 1 and not re.match(
-            r"一同|一起|共同|[二两三四]人|兄弟|夫妻|父子|均|等人", text[ents[k].end : c1]
-        ):
+        if len(group) > 1 and not _TOGETHER.match(text[ents[k].end : c1]):
             # "A与B": a pair only when they act together
             if text[ents[group[0]].end : ents[group[1]].start] in ("与", "和"):
                 group = group[:1]
@@ -239,6 +306,8 @@ class Discourse:
 
     # ---------------------------------------------------------------- main
     def run(self, sentences: list[tuple[int, int]]) -> None:
+        if sum(e.label in _RELATIONAL for e in self.ents) < 2:
+            return  # nothing to relate
         for s0, s1 in sentences:
             self.sent_vehicles = []
             clauses = [(s0 + m.start(), s0 + m.end()) for m in _CLAUSE_RE.finditer(self.text[s0:s1])]
@@ -254,6 +323,8 @@ class Discourse:
                     self.last_list = list(self.subject)
                 if not self.carried and self.subject and self.ents[self.subject[0]].label == "PERSON":
                     self.last_person = self.subject[0]
+                if not _in(self.ents, c0, c1, _RELATIONAL) and not _CUE.search(self.text, c0, c1):
+                    continue  # no argument and no cue word: only the subject bookkeeping above
                 prev_site = self.clause(c0, c1, s0, s1, prev_site, clauses[ci + 1 :])
                 self.lists(c0, c1, s0, s1)
                 pivot = self.pivot(c0, c1)
@@ -267,12 +338,12 @@ class Discourse:
             return None
         m = found[-1]
         rest = self.text[m.end() : c1]
-        role = re.match("(?:" + _ROLE_WORKER.pattern + ")?", rest)
+        role = _WORKER_OPT.match(rest)
         at = m.end() + (role.end() if role else 0)
         ps = _in(self.ents, at, c1, ("PERSON",))
         if ps and self.ents[ps[0]].start == at:
             return [ps[0]]
-        if re.match(r"(?:我们|我|他们|工人|员工|手下|司机|人)", rest):
+        if _RX3.match(rest):
             return []
         return None
 
@@ -293,7 +364,7 @@ class Discourse:
         seg = text[c0:c1]
 
         # vehicles the subject drives or uses: 驾驶 X, 开着 X, 使用 X, 驾船 (their vessel), 驾驶该车
-        for m in re.finditer(r"驾驶|开着|驾着|开|驾|使用|用", seg):
+        for m in _RX4.finditer(seg):
             v0 = c0 + m.end()
             vs = _in(ents, v0, min(c1, v0 + 24), ("PLATE", "VESSEL"))
             ana = _VEHICLE_ANAPHOR.match(text, v0)
@@ -304,13 +375,13 @@ class Discourse:
             elif not vs and m.group() in ("驾", "开") and text[v0 : v0 + 1] == "船":
                 v = self.vehicle_before(v0, boat=True)
                 vs, anaphor = ([v] if v is not None else []), True
-            if m.group() in ("使用", "用") and not (vs and re.search(r"运|拉|转运|装", text[ents[vs[0]].end : c1])):
+            if m.group() in ("使用", "用") and not (vs and _RX5.search(text[ents[vs[0]].end : c1])):
                 continue
             for v in vs:
                 if v not in self.sent_vehicles:
                     self.sent_vehicles.append(v)
                 between = _in(ents, c0, c0 + m.start(), ("PERSON",))
-                crew = re.search(r"伙同|纠集|带领|结伙|与|和|及", text[c0 : c0 + m.start()])
+                crew = _RX6.search(text[c0 : c0 + m.start()])
                 if crew:  # "…伙同船员毛某、何某某驾船": the lead drives
                     between = [p for p in between if ents[p].end <= c0 + crew.start()]
                 drivers = [between[-1]] if between else persons[:1]
@@ -350,7 +421,7 @@ class Discourse:
 
     def place_ahead(self, c0: int, c1: int) -> int | None:
         """A place the clause moves things to (运至和孚镇) — the site of a dump verb in the next clause."""
-        m = re.search(r"(?:运至|运到|拉至|拉到|运往|拉往|送至|倒至)", self.text[c0:c1])
+        m = _RX7.search(self.text[c0:c1])
         if not m:
             return None
         locs = _in(self.ents, c0 + m.end(), c1, ("LOC",))
@@ -368,12 +439,12 @@ class Discourse:
         before = _in(ents, c0, v0, ("LOC",))
         for i in reversed(before):
             lead = text[max(c0, ents[i].start - 3) : ents[i].start]
-            if re.search(r"(?:至|到|往|在|于|入|向)$", lead) and not _in(ents, ents[i].end, v0):
+            if _RX8.search(lead) and not _in(ents, ents[i].end, v0):
                 return i, False
         ana = None
         for a in _SITE_ANAPHOR.finditer(text, c0, v0):
             ana = a
-        if ana is not None and re.search(r"(?:至|到|往|在|于|入|向)$", text[max(c0, ana.start() - 2) : ana.start()]):
+        if ana is not None and _RX8.search(text[max(c0, ana.start() - 2) : ana.start()]):
             return self.site_antecedent(ana.start(), ana.group("noun")), True
         return None, False
 
@@ -382,7 +453,7 @@ class Discourse:
         locs = _in(self.ents, s0, c0 + 1, ("LOC",)) or _in(self.ents, s0, s0 + 40, ("LOC",))
         if locs and self.ents[locs[0]].start - s0 <= 1:
             tail = self.text[self.ents[locs[0]].end : self.ents[locs[0]].end + 6]
-            if re.match(r"(?:第?\d+网格)?(?:：|:)?(?:巡查)?(?:发现|有|附近|一处|一废弃|内|，)", tail):
+            if _RX9.match(tail):
                 return locs[0]
         return None
 
@@ -394,17 +465,15 @@ class Discourse:
             if e.label == "ORG" and self.is_agency(e):
                 return []
             lead = text[max(c0, e.start - 2) : e.start]
-            if re.search(r"(?:将|把|被|交由|委托|给)$", lead) or re.match(r"(?:产生|生产|的)", text[e.end : e.end + 2]):
+            if _RX10.search(lead) or _RX11.match(text[e.end : e.end + 2]):
                 continue
-            if e.label == "PERSON" and re.search(
-                _PIVOT.pattern + "(?:" + _ROLE_WORKER.pattern + ")?$", text[c0 : e.start]
-            ):
+            if e.label == "PERSON" and _PIVOT_END.search(text[c0 : e.start]):
                 return [i]  # "指使车间主任汤某…直排": the instructed person acts
             if _PIVOT.search(text, e.end, v):
                 return []  # "老板潘国平让我们…排到": the one who gives the order is not the dumper
-            if e.label == "PERSON" and self.subject and i not in self.subject and not re.search(r"由$", lead):
+            if e.label == "PERSON" and self.subject and i not in self.subject and not _RX12.search(lead):
                 # a person named inside the clause after the subject (工人陆某) acts only with 由/as a new subject
-                if not re.search(r"(?:^|，)$", text[max(c0, e.start - 1) : e.start]) and ents[i].start - c0 > 6:
+                if not _RX13.search(text[max(c0, e.start - 1) : e.start]) and ents[i].start - c0 > 6:
                     continue
             group = [i]
             if e.label in ("PLATE", "VESSEL"):
@@ -417,10 +486,7 @@ class Discourse:
         text, ents, add = self.text, self.ents, self.add
         seg = text[c0:c1]
         # 安排工人陆某 / 指使车间主任邱某 / 让员工何某 / 雇用司机蒋卫平: the subject's company employs them
-        for m in re.finditer(
-            r"(?:安排|指使|让|叫|雇用|雇佣|授意|派)(?:本厂|本公司|公司|厂里)?的?(?:车间|生产|仓库)?(?:"
-            + _ROLE_WORKER.pattern
-            + ")",
+        for m in _HIRE_WORKER.finditer(
             seg,
         ):
             ps = _in(ents, c0 + m.end(), c0 + m.end() + 4, ("PERSON",))
@@ -431,7 +497,7 @@ class Discourse:
             if ps and org is not None:
                 add(ps[0], org, "WORKS_FOR", self.conf(0.7), s0, s1)
         # 受ORG/该公司…雇用/委托 (清运): the company hires the subject as a carrier
-        m = re.search(r"受(.{0,24}?)(?:雇用|雇佣|委托|指派|安排)", seg)
+        m = _RX14.search(seg)
         if m and persons:
             orgs = _in(ents, c0 + m.start(1), c0 + m.end(1), ("ORG",))
             org = orgs[0] if orgs else None
@@ -440,12 +506,12 @@ class Discourse:
                 org, anaphor = self.company_before(c0 + m.start(1)), True
             if org is not None and not self.is_agency(ents[org]):
                 direct = orgs and not _in(ents, c0 + m.start(1), c0 + m.end(1), ("PERSON",))
-                if direct and re.search(r"雇用|雇佣|指派|安排", m.group()):
+                if direct and _RX15.search(m.group()):
                     add(persons[0], org, "WORKS_FOR", self.conf(0.75), s0, s1)
                 else:
                     add(org, persons[0], "TRANSPORTS", self.conf(0.75, anaphor), s0, s1)
         # 交由/委托 X 运输/处置 with a person subject who runs a company, or 该公司 in the clause
-        for m in re.finditer(r"交由|交给|委托", seg):
+        for m in _RX16.finditer(seg):
             if subj and ents[subj[0]].label == "ORG":
                 head, anaphor = subj[0], False
             elif persons and ents[persons[0]].text in self.org_of:
@@ -453,31 +519,27 @@ class Discourse:
             else:
                 continue
             cs = _in(ents, c0 + m.end(), c1, ("PERSON", "ORG"))
-            if (
-                cs
-                and ents[cs[0]].start - (c0 + m.end()) <= 12
-                and re.search(r"运输|承运|清运|转运|运至|运走|拉走|处置|处理|倾倒", text[ents[cs[0]].end : c1])
-            ):
+            if cs and ents[cs[0]].start - (c0 + m.end()) <= 12 and _RX17.search(text[ents[cs[0]].end : c1]):
                 add(head, cs[0], "TRANSPORTS", self.conf(0.8, anaphor), s0, s1)
         # 在其经营的ORG / 系其实际经营人 / 其法定代表人X
-        for m in re.finditer(r"其(?:经营|开办|开设|承包)的", seg):
+        for m in _RX18.finditer(seg):
             os_ = _in(ents, c0 + m.end(), c0 + m.end() + 2 + 30, ("ORG",))
             if os_ and ents[os_[0]].start - (c0 + m.end()) <= 1 and persons:
                 add(persons[0], os_[0], "OWNS", self.conf(0.8), s0, s1)
-        m = re.search(r"系其(" + _ROLE_OWNER.pattern + ")", seg)
+        m = _SYS_OWNER.search(seg)
         if m and persons:
             org = self.company_before(c0 + m.start())
             if org is not None:
                 add(persons[0], org, "REPRESENTS" if "法" in m.group(1) else "OWNS", self.conf(0.7, True), s0, s1)
-        m = re.match(r"(?:其|该公司|该厂|该企业|该单位)?的?(" + _ROLE_OWNER.pattern + r")(?:为|是)?", seg)
+        m = _OWNER_LEAD.match(seg)
         if m and (subj and ents[subj[0]].label == "ORG" or m.group().startswith(("其", "该"))):
             ps = _in(ents, c0 + m.end(), c0 + m.end() + 4, ("PERSON",))
             org = subj[0] if subj and ents[subj[0]].label == "ORG" else self.company_before(c0)
             if ps and org is not None:
-                typ = "REPRESENTS" if re.match(r"法", m.group(1)) else "OWNS"
+                typ = "REPRESENTS" if _RX19.match(m.group(1)) else "OWNS"
                 add(ps[0], org, typ, self.conf(0.7, True), s0, s1)
         # "拦截该车，驾驶员顾某某…": the role names the driver of the vehicle referred back to
-        m = re.match(r"(?:其|该车|该船)?的?(?:驾驶员|司机|驾驶人|车主|船主|船长)(?:为|是)?(?:本村村民|村民)?", seg)
+        m = _RX20.match(seg)
         if m and m.group():
             ps = _in(ents, c0 + m.end(), c0 + m.end() + 4, ("PERSON",))
             ana = None
@@ -493,34 +555,33 @@ class Discourse:
                 if v is not None:
                     add(ps[0], v, "DRIVES", 0.6, s0, s1)
         # "…，系湖州…合作社负责人": a carried subject's role in a company
-        m = re.match(r"(?:系|是|为|任|担任)", seg)
+        m = _RX21.match(seg)
         if m and persons and self.carried:
             os_ = _in(ents, c0 + m.end(), c1, ("ORG",))
             if os_ and ents[os_[0]].start == c0 + m.end() and not self.is_agency(ents[os_[0]]):
                 role = text[ents[os_[0]].end : c1]
                 typ = (
                     "REPRESENTS"
-                    if re.match(r"的?(?:法定代表人|法人)", role)
+                    if _RX22.match(role)
                     else "WORKS_FOR"
-                    if re.match(r"的?(?:环保|安全|生产|技术|车间)?(?:负责人|主管)", role)
-                    and not role.startswith("负责人")
+                    if _RX23.match(role) and not role.startswith("负责人")
                     else "OWNS"
-                    if re.match(r"的?(?:" + _ROLE_OWNER.pattern + ")", role)
+                    if _OWNER_AT.match(role)
                     else "WORKS_FOR"
-                    if re.match(r"的?(?:" + _ROLE_WORKER.pattern + ")", role)
+                    if _WORKER_AT.match(role)
                     else None
                 )
                 if typ:
                     add(persons[0], os_[0], typ, self.conf(0.85), s0, s1)
         # "…砂石场夜间违规采砂，负责人朱某电话…": a bare role names the company of the sentence
-        m = re.match(r"(?:其|该公司|该厂|该企业|该单位)?的?(" + _ROLE_OWNER.pattern + r")(?:为|是)?", seg)
+        m = _OWNER_LEAD.match(seg)
         if m and not (subj and ents[subj[0]].label == "ORG") and not m.group().startswith(("其", "该")):
             os_ = [o for o in _in(ents, s0, c0, ("ORG",)) if not self.is_agency(ents[o])]
             ps = _in(ents, c0 + m.end(), c0 + m.end() + 4, ("PERSON",))
             if os_ and ps and ents[ps[0]].start == c0 + m.end():
                 add(ps[0], os_[-1], "REPRESENTS" if m.group(1).startswith("法") else "OWNS", 0.6, s0, s1)
         # pronoun phone: 其使用的手机号码为…, 他手机是…, 我打过他电话…
-        m = re.search(r"(?:其|他|她)(?:的|使用的)?(?:手机号码|手机号|手机|电话|联系电话|号码)", seg)
+        m = _RX24.search(seg)
         if m:
             phones = _in(ents, c0 + m.end(), c1, ("PHONE",))
             owner = persons[0] if persons else None
@@ -532,13 +593,13 @@ class Discourse:
             if phones and owner is not None and ents[phones[0]].start - (c0 + m.end()) <= 4:
                 add(owner, phones[0], "USES_PHONE", self.conf(0.8, True), s0, s1)
         # residence: 住在X / 家住X with the subject; 当地村民X → the place named before
-        m = re.search(r"(?:住在|家住|居住在|住于)", seg)
+        m = _RX25.search(seg)
         if m and subj:
             locs = _in(ents, c0 + m.end(), c1, ("LOC",))
             if locs and ents[locs[0]].start - (c0 + m.end()) <= 2:
                 for p in persons:
                     add(p, locs[0], "LOCATED_AT", self.conf(0.8), s0, s1)
-        for m in re.finditer(r"当地(?:村民|居民|渔民|牧民|人)", seg):
+        for m in _RX26.finditer(seg):
             ps = _in(ents, c0 + m.end(), c0 + m.end() + 4, ("PERSON",))
             loc = self.site_antecedent(c0 + m.start(), "地点")
             if ps and loc is not None:
@@ -551,7 +612,7 @@ class Discourse:
         # the last run of ≥2 persons joined by 、和与及 in this clause
         run: list[int] = []
         for p in persons:
-            if run and re.fullmatch(r"[、和与及]|与其妻|其妻|和其妻", text[ents[run[-1]].end : ents[p].start]):
+            if run and _RX27.fullmatch(text[ents[run[-1]].end : ents[p].start]):
                 run.append(p)
             else:
                 if len(run) >= 2:
@@ -561,14 +622,14 @@ class Discourse:
             self.last_list = list(run)
         seg = text[c0:c1]
         subj = [i for i in self.subject if ents[i].label == "PERSON"]
-        m = re.search(r"伙同|纠集|结伙|带领|与同伙|同伙|同案(?:参与)?人|同案犯|共犯", seg)
+        m = _RX28.search(seg)
         if m:
             mates = [p for p in persons if ents[p].start >= c0 + m.end()]
             # stop at the first person not listed (…伙同王某等人…，被李某发现)
             listed: list[int] = []
             for p in mates:
                 gap = text[(ents[listed[-1]].end if listed else c0 + m.end()) : ents[p].start]
-                if len(gap) <= 8 and not re.search(r"[，。；]", gap):
+                if len(gap) <= 8 and not _RX29.search(gap):
                     listed.append(p)
                 else:
                     break
@@ -589,12 +650,12 @@ class Discourse:
             if len(crew) >= 2:
                 self.last_list = crew
         # A与B一同/一起/共同, A和B一起
-        for m in re.finditer(r"[与和跟同](?!伙)", seg):
+        for m in _RX30.finditer(seg):
             ps = _in(ents, c0 + m.end(), c0 + m.end() + 9, ("PERSON",))
-            if not ps or not re.fullmatch(r"[^，。、；]{0,5}", text[c0 + m.end() : ents[ps[0]].start]):
+            if not ps or not _RX31.fullmatch(text[c0 + m.end() : ents[ps[0]].start]):
                 continue
             q = ps[0]
-            if not re.match(r"(?:等人)?(?:一同|一起|共同|合伙|结伙|合谋)", text[ents[q].end : c1]):
+            if not _RX32.match(text[ents[q].end : c1]):
                 continue
             before = [p for p in persons if ents[p].end <= c0 + m.start()]
             heads = [before[-1]] if before else subj[:1]
@@ -612,14 +673,7 @@ class Discourse:
             if heads:
                 self.last_list = heads + [q]
         # 二人/三人/兄弟二人 … after a list: everyone in it
-        if (
-            _GROUP.search(seg)
-            and len(self.last_list) >= 2
-            and re.search(
-                r"(?:二|两|三|四|五)人(?:均|都|一起|共同|结伙|明知|先后|多次|非法|已|在|将|使用|于|仍)|兄弟|父子|夫妻",
-                seg,
-            )
-        ):
+        if _GROUP.search(seg) and len(self.last_list) >= 2 and _GROUP_ACTS.search(seg):
             crew = self.last_list
             for a in range(len(crew)):
                 for b in range(a + 1, len(crew)):
