@@ -8,6 +8,8 @@ that ETL, resolution and the stores never invent their own rules.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -31,6 +33,10 @@ class LabelSpec:
     name_property: str = "name"
     indexed: tuple[str, ...] = ()  # extra indexed properties
     fulltext: tuple[str, ...] = ()  # properties in the full-text index
+    # the property whose character bigrams are written to SEARCH_PROPERTY (name search);
+    # its label's full-text index then also covers SEARCH_PROPERTY
+    search_source: str | None = None
+    search_key: bool = False  # the key's identifier part (USCC, vessel number, site code) too
 
 
 LABELS: dict[str, LabelSpec] = {
@@ -43,7 +49,8 @@ LABELS: dict[str, LabelSpec] = {
             "`person:<name>@<doc key>` — a name alone never identifies anyone across documents.",
             "人员",
             indexed=("id_card", "name"),
-            fulltext=("name",),
+            fulltext=("name", "search"),
+            search_source="name",
         ),
         LabelSpec(
             "Company",
@@ -51,7 +58,9 @@ LABELS: dict[str, LabelSpec] = {
             "统一社会信用代码 (GB 32100) when known: `company:<uscc>`; otherwise the normalised full name.",
             "单位",
             indexed=("uscc", "name"),
-            fulltext=("name",),
+            fulltext=("name", "search"),
+            search_source="name",
+            search_key=True,
         ),
         LabelSpec(
             "Vehicle",
@@ -59,10 +68,17 @@ LABELS: dict[str, LabelSpec] = {
             "normalised plate, e.g. `vehicle:浙E3K821`.",
             "车辆",
             indexed=("plate",),
-            fulltext=("plate",),
+            fulltext=("plate", "search"),
+            search_source="plate",
         ),
         LabelSpec(
-            "Vessel", "vessel", "normalised vessel number, e.g. `vessel:浙岱渔07215`.", "船舶", fulltext=("name",)
+            "Vessel",
+            "vessel",
+            "normalised vessel number, e.g. `vessel:浙岱渔07215`.",
+            "船舶",
+            fulltext=("name", "search"),
+            search_source="name",
+            search_key=True,
         ),
         LabelSpec(
             "Phone", "phone", "digits of an unmasked number; masked numbers are stored on documents only.", "电话"
@@ -74,7 +90,9 @@ LABELS: dict[str, LabelSpec] = {
             "`site:<normalised name>` for places named in text.",
             "地点",
             indexed=("kind", "name"),
-            fulltext=("name",),
+            fulltext=("name", "search"),
+            search_source="name",
+            search_key=True,
         ),
         LabelSpec(
             "Document",
@@ -82,7 +100,7 @@ LABELS: dict[str, LabelSpec] = {
             "`doc:<source>:<record id>` — one per source record (ticket, grid event, case, manifest, plate read, reading).",
             "文书",
             name_property="title",
-            indexed=("source", "time"),
+            indexed=("source",),  # a time index was never used by a query and cost ~10% of a plate-read load
             fulltext=("text",),
         ),
         LabelSpec("WasteType", "waste", "national hazardous-waste code (`waste:HW34`) or normalised name.", "废物"),
@@ -93,6 +111,50 @@ LABELS: dict[str, LabelSpec] = {
 }
 
 PREFIX_TO_LABEL = {s.prefix: s.label for s in LABELS.values()}
+
+# Name search (investigations.explore.search_entities).  Chinese names have no word
+# boundaries and users type any part of them (俞海波, 海波, 金盛化工 for
+# 金盛化工（湖州）有限公司), so the searchable text of a node is written a second time as
+# the space-separated set of its character bigrams: any substring of two or more
+# characters is then an AND of whole-token lookups in the full-text index, the
+# same on FalkorDB (RediSearch splits on spaces) and Neo4j (Lucene, cjk analyzer).
+SEARCH_PROPERTY = "search"
+_SEARCH_DROP_RE = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def search_normalize(text: str) -> str:
+    """Full-width → half-width, lower case, only CJK ideographs, letters and digits."""
+    return _SEARCH_DROP_RE.sub("", unicodedata.normalize("NFKC", str(text)).lower())
+
+
+def search_grams(text: str) -> list[str]:
+    """The distinct character bigrams of `search_normalize(text)`, in order of first occurrence
+    (a one-character text is its own gram)."""
+    t = search_normalize(text)
+    if len(t) < 2:
+        return [t] if t else []
+    return list(dict.fromkeys(t[i : i + 2] for i in range(len(t) - 1)))
+
+
+def search_text(label: str, key: str, value: object) -> str:
+    """The bigram search property of a node of `label` whose search source is `value`."""
+    spec = LABELS[label]
+    grams = search_grams(str(value))
+    if spec.search_key and ":" in key:
+        grams += search_grams(key.split(":", 1)[1])
+    return " ".join(dict.fromkeys(grams))
+
+
+def search_props(key: str, props: dict) -> dict:
+    """The derived search property for the node row `key` with `props`: `{}` when the
+    row does not carry its label's search source (so a partial update never clears it)."""
+    spec = LABELS.get(PREFIX_TO_LABEL.get(key.split(":", 1)[0], ""))
+    if spec is None or not spec.search_source:
+        return {}
+    value = props.get(spec.search_source)
+    if value is None or value == "":
+        return {}
+    return {SEARCH_PROPERTY: search_text(spec.label, key, value)}
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from rapidfuzz import fuzz
 
 import investigations  # noqa: F401  (registers the query folder)
 from graph_schema import identifiers as ids
-from graph_schema.schema import LABELS
-from graph_schema.store import GraphStore, StoreError
+from graph_schema.schema import LABELS, PREFIX_TO_LABEL, SEARCH_PROPERTY, search_normalize, search_props, search_text
+from graph_schema.store import GraphStore, StoreError, dialect
 from investigations.common import node_name, parse_time
 
 MAX_HOPS = 6
@@ -46,23 +46,6 @@ class SearchResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "hits": [h.to_dict() for h in self.hits]}
-
-
-def _grams(q: str) -> list[str]:
-    """Substrings that retrieve candidates: the whole query, its normalised identifier
-    forms, and its 2-grams (Chinese names) or 4-grams (codes) so one typo still finds it."""
-    q = ids.to_halfwidth(q).strip()
-    out = {q.lower()}
-    for norm in (ids.normalize_plate(q), ids.normalize_vessel(q), ids.normalize_uscc(q), ids.normalize_resident_id(q)):
-        if norm:
-            out.add(norm.lower())
-    compact = re.sub(r"[\s·•・.\-]", "", q).lower()
-    if compact:
-        out.add(compact)
-    n = 2 if re.search(r"[\u4e00-\u9fff]", compact) else 4
-    if len(compact) > n:
-        out.update(compact[i : i + n] for i in range(len(compact) - n + 1))
-    return sorted(x for x in out if x)
 
 
 def _subsequence(q: str, text: str) -> bool:
@@ -94,12 +77,74 @@ def _match_score(q: str, key: str, props: dict[str, Any]) -> float:
     return round(best, 2)
 
 
-def search_entities(store: GraphStore, q: str, labels: list[str] | None = None, limit: int = 20) -> SearchResult:
-    """Fuzzy search over names, plates, vessel numbers, company codes and resident IDs.
+def _exact_keys(q: str) -> list[str]:
+    """Keys the query may name outright: a key itself, or an identifier normalised the way
+    ETL keys it (plate, vessel number, USCC, resident ID, unmasked phone, company / site name)."""
+    q = q.strip()
+    out: list[str] = []
+    prefix = q.split(":", 1)[0]
+    if ":" in q and prefix in PREFIX_TO_LABEL:
+        out.append(q)
+    half = ids.to_halfwidth(q).strip()
+    for label, norm in (
+        ("vehicle", ids.normalize_plate(half)),
+        ("vessel", ids.normalize_vessel(half)),
+        ("company", ids.normalize_uscc(half)),
+        ("person", ids.normalize_resident_id(half)),
+        ("company", ids.normalize_company_name(half)),
+        ("site", ids.normalize_site_name(half)),
+        ("site", half),
+    ):
+        if norm:
+            out.append(f"{label}:{norm}")
+    phone = ids.parse_phone(half)
+    if phone and not phone.masked:
+        out.append(f"phone:{phone.digits}")
+    compact = re.sub(r"[\s·•・.\-]", "", half).upper()
+    if re.fullmatch(r"[0-9A-Z]{6,20}", compact):  # an identifier whose check digit fails still keys its node
+        out += [f"person:{compact}", f"company:{compact}", f"phone:{compact}"]
+    return list(dict.fromkeys(out))
 
-    Candidates come from a substring pre-filter in the store (whole query,
-    normalised identifier forms, and n-grams so one wrong character still
-    retrieves), then rapidfuzz's Levenshtein ratio ranks them.
+
+def _loose_query(dialect_name: str, q: str) -> str | None:
+    """Typo-tolerant variant of the bigram query.  Six or more bigrams: the query's
+    bigrams in three contiguous runs, any run wholly present — one wrong character
+    spoils at most two adjacent bigrams, so at least one run survives it
+    (`91330522704523184F` still finds …184E).  Two to five: any bigram (恒泰化工 finds
+    长兴恒泰精细化工有限公司); the index's score puts rare shared bigrams first."""
+    t = search_normalize(q)
+    grams = [t[i : i + 2] for i in range(len(t) - 1)]
+    n = len(grams)
+    if n < 2:
+        return None
+    if n < 6:
+        runs = [[g] for g in dict.fromkeys(grams)]
+    else:
+        runs = [list(dict.fromkeys(grams[i * n // 3 : (i + 1) * n // 3])) for i in range(3)]
+    if dialect_name == "neo4j":
+        return f"{SEARCH_PROPERTY}:(" + " OR ".join("(" + " AND ".join(r) + ")" for r in runs) + ")"
+    return f"@{SEARCH_PROPERTY}:(" + "|".join("(" + " ".join(r) + ")" for r in runs) + ")"
+
+
+def _fulltext(store: GraphStore, label: str, text: str, limit: int) -> list[dict[str, Any]]:
+    try:
+        return store.read_cypher(dialect.fulltext_cypher(store.dialect, label), {"q": text, "limit": limit})
+    except StoreError as exc:
+        msg = str(exc).lower()
+        if "no such index" in msg or "not found" in msg or "does not exist" in msg:
+            return []  # nothing of that label ingested yet
+        raise
+
+
+def search_entities(store: GraphStore, q: str, labels: list[str] | None = None, limit: int = 20) -> SearchResult:
+    """Entity search by name, plate, vessel number, company code, resident ID or phone.
+
+    Index-backed: the keys the query names outright (an identifier normalised as
+    ETL keys it) are looked up by key; names, plates and codes go to the full-text
+    index through the character-bigram property (`schema.SEARCH_PROPERTY`), so any
+    substring of two or more characters finds its node (海波 → 俞海波); when that
+    finds fewer than `limit`, a typo-tolerant variant (`_loose_query`) runs too.  The small WasteType and Species labels are scanned.
+    rapidfuzz's Levenshtein ratio ranks the candidates.
     """
     q = (q or "").strip()
     if not q:
@@ -110,10 +155,30 @@ def search_entities(store: GraphStore, q: str, labels: list[str] | None = None, 
             raise ValueError(f"未知类型 / unknown label {lab!r}")
     if not labels:  # computed nodes are found through their own commands
         labels = [lab for lab in LABELS if lab not in ("Document", "Alert", "Gang")]
-    rows = store.query("inv_search_candidates", grams=_grams(q), labels=labels, limit=max(2000, limit * 50))
+    cand_limit = max(500, limit * 25)
+    rows: dict[str, dict[str, Any]] = {}
+    for r in store.query("nodes_by_keys", keys=_exact_keys(q)):
+        if r["label"] in labels:
+            rows[r["key"]] = r
+    ft_labels = [lab for lab in dialect.search_labels() if lab in labels]
+    text = dialect.search_query_text(store.dialect, q)
+    if text:
+        for lab in ft_labels:
+            for r in _fulltext(store, lab, text, cand_limit):
+                rows.setdefault(r["key"], r)
+        loose = _loose_query(store.dialect, q)
+        if loose and len(rows) < limit:
+            for lab in ft_labels:
+                for r in _fulltext(store, lab, loose, cand_limit):
+                    rows.setdefault(r["key"], r)
+    small = [lab for lab in ("WasteType", "Species") if lab in labels]
+    if small:
+        needle = ids.to_halfwidth(q).lower()
+        for r in store.query("inv_search_small", labels=small, q=needle, limit=cand_limit):
+            rows.setdefault(r["key"], r)
     hits = []
-    for r in rows:
-        props = r["props"] or {}
+    for r in rows.values():
+        props = {k: v for k, v in (r["props"] or {}).items() if k != SEARCH_PROPERTY}
         hits.append(
             SearchHit(
                 r["key"], r["label"], node_name(r["label"], r["key"], props), _match_score(q, r["key"], props), props
@@ -121,6 +186,34 @@ def search_entities(store: GraphStore, q: str, labels: list[str] | None = None, 
         )
     hits.sort(key=lambda h: (-h.score, h.key))
     return SearchResult(q, [h for h in hits if h.score >= 40][:limit])
+
+
+def refresh_search_index(store: GraphStore, batch: int = 20000) -> int:
+    """Write the bigram search property on nodes that lack it (written before it existed,
+    or by a writer that does not derive it); returns how many were written."""
+    from graph_schema.model import GraphBatch, Node
+
+    total = 0
+    while True:
+        rows = store.query("inv_search_missing", limit=batch)
+        if not rows:
+            break
+        nodes = [Node(r["key"], {SEARCH_PROPERTY: search_text(r["label"], r["key"], r["value"])}) for r in rows]
+        store.write_batch(GraphBatch(nodes=nodes))
+        total += len(rows)
+        if len(rows) < batch:
+            break
+    return total
+
+
+def add_search_props(batch):
+    """A `transform_batch` step: every node row that carries its label's search source
+    also gets the derived bigram property (`schema.search_props`)."""
+    for n in batch.nodes:
+        extra = search_props(n.key, n.props)
+        if extra:
+            n.props.update(extra)
+    return batch
 
 
 # --------------------------------------------------------------------------- neighbours
@@ -156,6 +249,7 @@ def _node_row(key: str, label: str | None, props: dict[str, Any] | None) -> dict
     props = dict(props or {})
     props.pop("text", None)  # documents: the full text is fetched with documents_for
     props.pop("key", None)
+    props.pop(SEARCH_PROPERTY, None)
     return {"key": key, "label": label, "name": node_name(label, key, props), **props}
 
 
@@ -175,6 +269,7 @@ def neighbours(
     since: Any = None,
     until: Any = None,
     limit: int = 200,
+    include_rejected: bool = False,
 ) -> Subgraph:
     """The entities within `hops` of `key` and the relationships between them.
 
@@ -182,7 +277,8 @@ def neighbours(
     counts); `rel_types` to those relationship types; `since`/`until` keep
     relationships with a time in range (timeless ones always pass).  At most
     `limit` nodes, breadth-first, so hubs cannot flood the answer
-    (`truncated` says when it was cut).
+    (`truncated` says when it was cut).  Links an analyst rejected are left out
+    unless `include_rejected` (the review screen shows them, marked).
     """
     if not 1 <= int(hops) <= MAX_HOPS:
         raise ValueError(f"hops 应在 1–{MAX_HOPS} / hops must be 1–{MAX_HOPS}")
@@ -198,7 +294,13 @@ def neighbours(
     for _ in range(int(hops)):
         if not frontier:
             break
-        rows = store.query("inv_expand", keys=frontier, types=list(rel_types or []), limit=max(limit * 20, 5000))
+        rows = store.query(
+            "inv_expand",
+            keys=frontier,
+            types=list(rel_types or []),
+            rejected=bool(include_rejected),
+            limit=max(limit * 20, 5000),
+        )
         rows.sort(key=lambda r: (r["from"], r["type"], r["to"]))
         nxt = []
         for r in rows:
@@ -240,7 +342,7 @@ def _ball(store: GraphStore, key: str, radius: int, frontier_limit: int) -> list
     for _ in range(radius):
         if not frontier:
             break
-        rows = store.query("inv_expand", keys=frontier, types=[], limit=frontier_limit)
+        rows = store.query("inv_expand", keys=frontier, types=[], rejected=False, limit=frontier_limit)
         nxt = []
         for r in rows:
             out.append(r)
@@ -251,10 +353,31 @@ def _ball(store: GraphStore, key: str, radius: int, frontier_limit: int) -> list
     return out
 
 
+class _WithoutRejected:
+    """The store as `GraphStore.shortest_path` sees it, except that each breadth-first
+    step runs `inv_expand`, which leaves out links an analyst rejected."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+
+    def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        if name == "expand_frontier":
+            return self._store.query("inv_expand", keys=params["keys"], types=[], rejected=False, limit=params["limit"])
+        return self._store.query(name, **params)
+
+
+def shortest_path(store: GraphStore, a: str, b: str, max_hops: int = 4) -> dict[str, Any] | None:
+    """One shortest undirected path that crosses no rejected link, at most `max_hops` long:
+    the port's bidirectional breadth-first search (also on Neo4j, whose `shortestPath`
+    cannot skip rejected links) over `inv_expand`.  `{"keys", "hops"}` or None."""
+    return GraphStore.shortest_path(_WithoutRejected(store), a, b, max_hops=max_hops)  # type: ignore[arg-type]
+
+
 def find_paths(
     store: GraphStore, a: str, b: str, max_hops: int = 4, all_simple: bool = False, limit: int = 10
 ) -> PathResult:
-    """Shortest path (the store's bidirectional BFS), or all simple paths up to `max_hops`.
+    """Shortest path (`shortest_path`), or all simple paths up to `max_hops`; links an
+    analyst rejected are never part of a path.
 
     All simple paths: fetch the balls of radius ⌈max_hops/2⌉ around both ends
     (every node of such a path lies within that distance of one end, and every
@@ -268,7 +391,7 @@ def find_paths(
     for k in (a, b):
         _get_node(store, k)
     if not all_simple:
-        p = store.shortest_path(a, b, max_hops=int(max_hops))
+        p = shortest_path(store, a, b, max_hops=int(max_hops))
         paths = [] if p is None else [{**p, "length": len(p["hops"])}]
         return PathResult(a, b, paths)
     radius = math.ceil(int(max_hops) / 2)
@@ -428,6 +551,8 @@ __all__ = [
     "DocumentList",
     "StoreError",
     "search_entities",
+    "refresh_search_index",
+    "add_search_props",
     "neighbours",
     "find_paths",
     "timeline",

@@ -12,6 +12,7 @@ from typing import Any
 
 from etl.ingest import IngestReport, ingest_paths
 from graph_schema.store import GraphStore
+from investigations.explore import add_search_props, refresh_search_index
 from resolution import alias_transform, resolve
 
 
@@ -27,7 +28,12 @@ class PipelineReport:
 def ingest_and_analyse(
     store: GraphStore, paths: list[Path], *, data_dir: Path, analyse: bool = True, **ingest_options: Any
 ) -> PipelineReport:
-    report = ingest_paths(store, paths, data_dir=data_dir, transform_batch=alias_transform(store), **ingest_options)
+    aliases = alias_transform(store)
+
+    def transform(batch):  # resolved keys, then the derived name-search property
+        return add_search_props(aliases(batch))
+
+    report = ingest_paths(store, paths, data_dir=data_dir, transform_batch=transform, **ingest_options)
     analysis: dict[str, Any] = {}
     if analyse and report.total.records_loaded:
         analysis = run_analyses(store)
@@ -35,7 +41,10 @@ def ingest_and_analyse(
 
 
 def run_analyses(store: GraphStore) -> dict[str, Any]:
-    """Entity resolution, then the alert detectors; returns their counts."""
+    """Entity resolution, then the alert detectors; returns their counts.  Nodes that
+    resolution (or an older ingest) wrote without the name-search property get it."""
     from investigations.alerts import run_detectors
 
-    return {"resolution": resolve(store).to_dict(), "alerts": len(run_detectors(store))}
+    out = {"resolution": resolve(store).to_dict(), "alerts": len(run_detectors(store))}
+    out["search_indexed"] = refresh_search_index(store)
+    return out

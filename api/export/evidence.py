@@ -74,9 +74,9 @@ def _candidate_paths(store: GraphStore, a: str, b: str, max_hops: int) -> list[l
     res = find_paths(store, a, b, max_hops=max_hops, all_simple=True, limit=25).to_dict()
     paths = [p["keys"] for p in res["paths"]]
     if not paths:
-        sp = store.shortest_path(a, b, max_hops=max_hops)
+        sp = find_paths(store, a, b, max_hops=max_hops).paths
         if sp:
-            paths = [sp["keys"]]
+            paths = [sp[0]["keys"]]
     # Prefer chains of facts between entities over hops through a document node
     # (a document is a hop's source, not a link in the chain), then shorter ones.
     paths.sort(key=lambda p: (sum(k.startswith("doc:") for k in p[1:-1]), len(p)))

@@ -17,6 +17,7 @@ RETURN startNode(r).key AS head, type(r) AS type, endNode(r).key AS tail, proper
 // name: api_doc_mentions
 // Entity spans of one document: MENTIONS offsets into its text.
 MATCH (d:Document {key: $doc})-[r:MENTIONS]->(e)
+WHERE coalesce(r.review, '') <> 'rejected'
 RETURN e.key AS key, [l IN labels(e) WHERE l <> 'Entity'][0] AS label, e.name AS name, e.plate AS plate,
        r.start AS start, r.end AS end, r.quote AS quote, r.field AS field
 ORDER BY start
@@ -24,7 +25,8 @@ ORDER BY start
 // name: api_doc_neighbourhood
 // The entities one hop from the given documents (a shared case's parties, mentions, places).
 UNWIND $docs AS dk
-MATCH (d:Document {key: dk})-[]-(e)
+MATCH (d:Document {key: dk})-[r]-(e)
+WHERE coalesce(r.review, '') <> 'rejected'
 RETURN DISTINCT e.key AS key
 
 // name: api_keys_like
@@ -38,6 +40,7 @@ LIMIT 50
 // Gangs written back by gang detection, one row per membership.
 MATCH (g:Gang)
 OPTIONAL MATCH (p:Person)-[m:MEMBER_OF]->(g)
+WHERE coalesce(m.review, '') <> 'rejected'
 RETURN g.key AS gang, properties(g) AS props, p.key AS member, p.name AS name, p.id_card AS id_card,
        m.leader AS leader, m.score AS score
 ORDER BY gang, member
@@ -57,7 +60,8 @@ LIMIT $limit
 
 // name: api_gang_member_vehicles
 // Vehicles and vessels the members of stored gangs drive or own.
-MATCH (p:Person)-[:MEMBER_OF]->(g:Gang)
-MATCH (p)-[:DRIVES|OWNS]->(v)
-WHERE v:Vehicle OR v:Vessel
+MATCH (p:Person)-[m:MEMBER_OF]->(g:Gang)
+WHERE coalesce(m.review, '') <> 'rejected'
+MATCH (p)-[r:DRIVES|OWNS]->(v)
+WHERE (v:Vehicle OR v:Vessel) AND coalesce(r.review, '') <> 'rejected'
 RETURN DISTINCT g.key AS gang, v.key AS object, [l IN labels(v) WHERE l <> 'Entity'][0] AS label

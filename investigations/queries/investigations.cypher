@@ -1,29 +1,43 @@
 // Named queries of the investigations layer (link exploration, gangs, chains,
 // water, alerts), in the common subset of FalkorDB and Neo4j 5 Cypher.
 // Always parameterised; variable-length patterns are always bounded.
+// A relationship an analyst rejected (`review = 'rejected'`, api/http/routers/review.py)
+// stops counting: every query that reads relationships skips it
+// (tests/investigations/test_inv_review.py).
 
 // ---------------------------------------------------------------- exploration
 
-// name: inv_search_candidates
-// Candidate entities whose name / key / plate / codes contain one of $grams;
-// rapidfuzz ranks them in Python (explore.search_entities).
+// name: inv_search_small
+// Substring scan of the two small vocabularies (waste types, species); the large labels
+// are searched through the full-text index (explore.search_entities).
+MATCH (n:WasteType)
+WHERE 'WasteType' IN $labels
+  AND (toLower(n.key) CONTAINS $q OR toLower(coalesce(n.name, '')) CONTAINS $q OR toLower(coalesce(n.code, '')) CONTAINS $q)
+RETURN n.key AS key, 'WasteType' AS label, properties(n) AS props
+LIMIT $limit
+UNION ALL
+MATCH (n:Species)
+WHERE 'Species' IN $labels AND (toLower(n.key) CONTAINS $q OR toLower(coalesce(n.name, '')) CONTAINS $q)
+RETURN n.key AS key, 'Species' AS label, properties(n) AS props
+LIMIT $limit
+
+// name: inv_search_missing
+// Nodes that carry their label's search source (schema.LabelSpec.search_source) but not
+// the derived bigram property yet (explore.refresh_search_index).
 MATCH (n:Entity)
-WHERE NOT n:Document
-  AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels))
-  AND any(t IN $grams WHERE toLower(n.key) CONTAINS t
-        OR toLower(coalesce(n.name, '')) CONTAINS t
-        OR toLower(coalesce(n.title, '')) CONTAINS t
-        OR coalesce(n.plate, '') CONTAINS t
-        OR coalesce(n.uscc, '') CONTAINS t
-        OR coalesce(n.id_card, '') CONTAINS t)
-RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props
+WHERE n.search IS NULL
+  AND ((n:Person AND n.name IS NOT NULL) OR (n:Company AND n.name IS NOT NULL)
+       OR (n:Vehicle AND n.plate IS NOT NULL) OR (n:Vessel AND n.name IS NOT NULL) OR (n:Site AND n.name IS NOT NULL))
+RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label,
+       CASE WHEN n:Vehicle THEN n.plate ELSE n.name END AS value
 LIMIT $limit
 
 // name: inv_expand
-// One breadth-first step from the frontier, optionally restricted by relationship type.
+// One breadth-first step from the frontier, optionally restricted by relationship type;
+// rejected links only when $rejected is true (an analyst reviewing them).
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})-[r]-(m)
-WHERE (size($types) = 0 OR type(r) IN $types)
+WHERE (size($types) = 0 OR type(r) IN $types) AND ($rejected OR coalesce(r.review, '') <> 'rejected')
 RETURN k AS from, m.key AS to, [l IN labels(m) WHERE l <> 'Entity'][0] AS to_label, properties(m) AS to_props,
        type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail, properties(r) AS props
 LIMIT $limit
@@ -31,6 +45,7 @@ LIMIT $limit
 // name: inv_node_rels
 // Every relationship of one node with the other end's label and the props needed for timelines.
 MATCH (n:Entity {key: $key})-[r]-(m)
+WHERE coalesce(r.review, '') <> 'rejected'
 RETURN startNode(r).key AS head, type(r) AS type, endNode(r).key AS tail, properties(r) AS props,
        m.key AS other, [l IN labels(m) WHERE l <> 'Entity'][0] AS other_label,
        m.name AS other_name, m.title AS other_title, m.time AS other_time, m.source AS other_source
@@ -46,15 +61,15 @@ RETURN d.key AS key, d.source AS source, d.title AS title, d.time AS time, d.tex
 // name: inv_doc_persons
 // Co-suspects: persons who are parties (INVOLVED_IN role suspect) of one case, one row per document.
 MATCH (p:Person)-[r:INVOLVED_IN]->(d:Document)
-WHERE r.role = 'suspect' OR d.source = 'case'
+WHERE (r.role = 'suspect' OR d.source = 'case') AND coalesce(r.review, '') <> 'rejected'
 RETURN d.key AS doc, d.source AS source, d.time AS time, d.cause AS cause, 'case' AS kind,
        collect(DISTINCT p.key) AS members, collect(r.role) AS roles
 ORDER BY doc
 SKIP $skip LIMIT $limit
 
 // name: inv_doc_mentions
-MATCH (d:Document)-[:MENTIONS]->(p:Person)
-WHERE d.source IN $sources
+MATCH (d:Document)-[m:MENTIONS]->(p:Person)
+WHERE d.source IN $sources AND coalesce(m.review, '') <> 'rejected'
 RETURN d.key AS doc, d.source AS source, d.time AS time, collect(DISTINCT p.key) AS members
 ORDER BY doc
 SKIP $skip LIMIT $limit
@@ -62,7 +77,7 @@ SKIP $skip LIMIT $limit
 // name: inv_shared_objects
 // Persons who drive, own or use the same vehicle, vessel or phone.
 MATCH (p:Person)-[r:DRIVES|OWNS|USES_PHONE]->(o)
-WHERE (o:Vehicle OR o:Vessel OR o:Phone) AND coalesce(p.role, '') <> 'grid_worker'
+WHERE (o:Vehicle OR o:Vessel OR o:Phone) AND coalesce(p.role, '') <> 'grid_worker' AND coalesce(r.review, '') <> 'rejected'
 RETURN o.key AS object, [l IN labels(o) WHERE l <> 'Entity'][0] AS label,
        collect(DISTINCT p.key) AS members, collect(DISTINCT r.doc) AS docs, max(r.last_seen) AS time
 ORDER BY object
@@ -70,8 +85,8 @@ SKIP $skip LIMIT $limit
 
 // name: inv_case_objects
 // Cases a vehicle or vessel is party to or named in, with their suspects and narrative (to find each case's principal).
-MATCH (v)-[:INVOLVED_IN|MENTIONS]-(d:Document)<-[r:INVOLVED_IN]-(p:Person)
-WHERE (v:Vehicle OR v:Vessel) AND d.source = 'case' AND r.role = 'suspect'
+MATCH (v)-[x:INVOLVED_IN|MENTIONS]-(d:Document)<-[r:INVOLVED_IN]-(p:Person)
+WHERE (v:Vehicle OR v:Vessel) AND d.source = 'case' AND r.role = 'suspect' AND coalesce(x.review, '') <> 'rejected' AND coalesce(r.review, '') <> 'rejected'
 RETURN v.key AS object, [l IN labels(v) WHERE l <> 'Entity'][0] AS label, d.key AS doc, d.time AS time, d.text AS text,
        collect(DISTINCT p.key) AS members, collect(p.name) AS names
 ORDER BY object, doc
@@ -80,12 +95,13 @@ SKIP $skip LIMIT $limit
 // name: inv_case_vehicles
 // Vehicles and vessels party to the given documents.
 UNWIND $docs AS dk
-MATCH (v)-[:INVOLVED_IN]->(d:Document {key: dk})
-WHERE v:Vehicle OR v:Vessel
+MATCH (v)-[r:INVOLVED_IN]->(d:Document {key: dk})
+WHERE (v:Vehicle OR v:Vessel) AND coalesce(r.review, '') <> 'rejected'
 RETURN dk AS doc, v.key AS object, [l IN labels(v) WHERE l <> 'Entity'][0] AS label
 
 // name: inv_co_offender
 MATCH (a:Person)-[r:CO_OFFENDER]->(b:Person)
+WHERE coalesce(r.review, '') <> 'rejected'
 RETURN a.key AS a, b.key AS b, r.doc AS doc, coalesce(r.last_seen, r.first_seen) AS time
 ORDER BY a, b, doc
 SKIP $skip LIMIT $limit
@@ -93,14 +109,15 @@ SKIP $skip LIMIT $limit
 // name: inv_checkpoint_reads
 // Plate reads at checkpoints, for the co-travel window join.
 MATCH (v:Vehicle)-[s:SEEN_AT]->(c:Site)
+WHERE coalesce(s.review, '') <> 'rejected'
 RETURN c.key AS site, v.key AS vehicle, s.time AS time, s.doc AS doc
 ORDER BY site, time, vehicle
 SKIP $skip LIMIT $limit
 
 // name: inv_vehicle_people
 // Who drives or owns each vehicle / vessel.
-MATCH (p:Person)-[:DRIVES|OWNS]->(v)
-WHERE v:Vehicle OR v:Vessel
+MATCH (p:Person)-[r:DRIVES|OWNS]->(v)
+WHERE (v:Vehicle OR v:Vessel) AND coalesce(r.review, '') <> 'rejected'
 RETURN v.key AS vehicle, collect(DISTINCT p.key) AS people
 ORDER BY vehicle
 SKIP $skip LIMIT $limit
@@ -113,8 +130,8 @@ RETURN p.key AS key, p.name AS name, p.id_card AS id_card
 // name: inv_person_objects
 // Vehicles and vessels of a set of persons (gang output).
 UNWIND $keys AS k
-MATCH (p:Person {key: k})-[:DRIVES|OWNS]->(v)
-WHERE v:Vehicle OR v:Vessel
+MATCH (p:Person {key: k})-[r:DRIVES|OWNS]->(v)
+WHERE (v:Vehicle OR v:Vessel) AND coalesce(r.review, '') <> 'rejected'
 RETURN DISTINCT p.key AS person, v.key AS object, [l IN labels(v) WHERE l <> 'Entity'][0] AS label
 
 // ---------------------------------------------------------------- gangs (write-back)
@@ -138,7 +155,7 @@ CREATE (p)-[:MEMBER_OF {score: g.ms[i], leader: g.members[i] = g.leader, doc: g.
 // name: inv_manifests
 // Transfer manifests (producer → receiver), optionally for one company.
 MATCH (p:Company)-[t:TRANSFERRED_WASTE]->(r)
-WHERE ($company IS NULL OR p.key = $company OR r.key = $company)
+WHERE ($company IS NULL OR p.key = $company OR r.key = $company) AND coalesce(t.review, '') <> 'rejected'
 RETURN p.key AS producer, p.name AS producer_name, r.key AS receiver, r.name AS receiver_name,
        [l IN labels(r) WHERE l <> 'Entity'][0] AS receiver_label, properties(r) AS receiver_props,
        t.doc AS doc, t.manifest AS manifest, t.time AS time, t.tons AS tons, t.waste AS waste, t.waste_code AS waste_code
@@ -147,21 +164,25 @@ RETURN p.key AS producer, p.name AS producer_name, r.key AS receiver, r.name AS 
 // The parties of the given documents (manifest: producer, carrier, receiver, vehicle, driver; case: suspects…).
 UNWIND $docs AS dk
 MATCH (a)-[r:INVOLVED_IN]->(d:Document {key: dk})
+WHERE coalesce(r.review, '') <> 'rejected'
 RETURN dk AS doc, a.key AS key, [l IN labels(a) WHERE l <> 'Entity'][0] AS label, a.name AS name, a.plate AS plate,
        r.role AS role
 
 // name: inv_transport_facts
 // Transport relationships (carrier / vehicle / driver → producer) with their documents.
 MATCH (a)-[r:TRANSPORTS]->(p:Company)
+WHERE coalesce(r.review, '') <> 'rejected'
 RETURN r.doc AS doc, a.key AS head, [l IN labels(a) WHERE l <> 'Entity'][0] AS head_label, a.name AS head_name,
        p.key AS producer
 
 // name: inv_drives
 MATCH (p:Person)-[r:DRIVES]->(v)
+WHERE coalesce(r.review, '') <> 'rejected'
 RETURN p.key AS person, p.name AS name, v.key AS vehicle, r.doc AS doc
 
 // name: inv_dumped
 MATCH (a)-[r:DUMPED_AT]->(s:Site)
+WHERE coalesce(r.review, '') <> 'rejected'
 RETURN a.key AS who, [l IN labels(a) WHERE l <> 'Entity'][0] AS label, s.key AS site, s.name AS site_name,
        s.kind AS site_kind, r.doc AS doc
 
@@ -173,14 +194,17 @@ RETURN s.key AS key, s.name AS name, s.kind AS kind, s.lon AS lon, s.lat AS lat,
 // Reads of the given vehicles (night and route checks).
 UNWIND $keys AS k
 MATCH (v:Vehicle {key: k})-[s:SEEN_AT]->(c:Site)
+WHERE coalesce(s.review, '') <> 'rejected'
 RETURN v.key AS vehicle, c.key AS site, c.name AS site_name, c.kind AS site_kind, s.time AS time, s.doc AS doc
 
 // name: inv_complaints
 // Hotline tickets and grid events with what they mention and where they are.
 MATCH (d:Document)
 WHERE d.source IN ['hotline', 'grid']
-OPTIONAL MATCH (d)-[:MENTIONS]->(e)
-OPTIONAL MATCH (d)-[:LOCATED_AT]->(s:Site)
+OPTIONAL MATCH (d)-[m:MENTIONS]->(e)
+WHERE coalesce(m.review, '') <> 'rejected'
+OPTIONAL MATCH (d)-[l:LOCATED_AT]->(s:Site)
+WHERE coalesce(l.review, '') <> 'rejected'
 RETURN d.key AS doc, d.source AS source, d.time AS time, d.lon AS lon, d.lat AS lat, d.text AS text,
        d.reply AS reply, d.result AS result, d.category AS category, d.event_type AS event_type, d.address AS address, collect(DISTINCT e.key) AS mentions, collect(DISTINCT s.key) AS sites
 
@@ -192,19 +216,25 @@ RETURN c.key AS key, c.name AS name, properties(c) AS props
 
 // name: inv_station
 MATCH (st:Site {key: $station})
-OPTIONAL MATCH (st)-[:MONITORS]->(seg:Site)
+OPTIONAL MATCH (st)-[m:MONITORS]->(seg:Site)
+WHERE coalesce(m.review, '') <> 'rejected'
 RETURN st.key AS station, st.name AS name, collect(DISTINCT seg.key) AS segments
 
 // name: inv_station_readings
-MATCH (d:Document)-[:LOCATED_AT]->(st:Site {key: $station})
+MATCH (d:Document)-[l:LOCATED_AT]->(st:Site {key: $station})
+WHERE coalesce(l.review, '') <> 'rejected'
 RETURN d.key AS doc, d.indicator AS indicator, d.value AS value, d.exceeded AS exceeded, d.time AS time
 
 // name: inv_upstream_outfalls
 // Outfalls discharging into the station's segment or any segment up to 12 hops upstream.
-MATCH (st:Site {key: $station})-[:MONITORS]->(seg:Site)
+MATCH (st:Site {key: $station})-[m:MONITORS]->(seg:Site)
+WHERE coalesce(m.review, '') <> 'rejected'
 MATCH p = (up:Site)-[:FLOWS_INTO*0..12]->(seg)
-MATCH (o:Site)-[:DISCHARGES_INTO]->(up)
-OPTIONAL MATCH (c:Company)-[:OWNS]->(o)
+WHERE all(f IN relationships(p) WHERE coalesce(f.review, '') <> 'rejected')
+MATCH (o:Site)-[d:DISCHARGES_INTO]->(up)
+WHERE coalesce(d.review, '') <> 'rejected'
+OPTIONAL MATCH (c:Company)-[w:OWNS]->(o)
+WHERE coalesce(w.review, '') <> 'rejected'
 RETURN o.key AS outfall, o.name AS outfall_name, o.lon AS lon, o.lat AS lat, up.key AS segment,
        length(p) AS seg_hops, c.key AS company, c.name AS company_name
 
@@ -212,10 +242,12 @@ RETURN o.key AS outfall, o.name AS outfall_name, o.lon AS lon, o.lat AS lat, up.
 // Waste a company ships (codes, names) and when, for pollutant and timing match.
 UNWIND $keys AS k
 MATCH (c:Company {key: k})-[t:TRANSFERRED_WASTE]->()
+WHERE coalesce(t.review, '') <> 'rejected'
 RETURN c.key AS company, t.waste_code AS waste_code, t.waste AS waste, t.tons AS tons, t.time AS time
 
 // name: inv_all_reads
 MATCH (v:Vehicle)-[s:SEEN_AT]->(c:Site)
+WHERE coalesce(s.review, '') <> 'rejected'
 RETURN v.key AS vehicle, v.plate AS plate, c.key AS site, s.time AS time, s.doc AS doc
 ORDER BY site, time, vehicle
 SKIP $skip LIMIT $limit
@@ -223,7 +255,8 @@ SKIP $skip LIMIT $limit
 // name: inv_company_docs
 // Documents that mention or involve the given companies or outfalls.
 UNWIND $keys AS k
-MATCH (e:Entity {key: k})-[:MENTIONS|INVOLVED_IN]-(d:Document)
+MATCH (e:Entity {key: k})-[r:MENTIONS|INVOLVED_IN]-(d:Document)
+WHERE coalesce(r.review, '') <> 'rejected'
 RETURN k AS key, d.key AS doc, d.source AS source, d.time AS time, d.category AS category, d.text AS text
 
 // ---------------------------------------------------------------- alerts
@@ -244,7 +277,8 @@ CREATE (a)-[:FLAGS {fact: row.fact, doc: row.alert, method: 'inferred', confiden
 
 // name: inv_list_alerts
 MATCH (a:Alert)
-OPTIONAL MATCH (a)-[:FLAGS]->(e)
+OPTIONAL MATCH (a)-[f:FLAGS]->(e)
+WHERE coalesce(f.review, '') <> 'rejected'
 RETURN a.key AS key, properties(a) AS props, collect(e.key) AS targets
 
 // name: inv_gang_vehicles
@@ -263,5 +297,6 @@ ORDER BY doc
 // name: inv_doc_sites
 // Sites the given documents mention or are located at.
 UNWIND $docs AS dk
-MATCH (d:Document {key: dk})-[:MENTIONS|LOCATED_AT]->(s:Site)
+MATCH (d:Document {key: dk})-[r:MENTIONS|LOCATED_AT]->(s:Site)
+WHERE coalesce(r.review, '') <> 'rejected'
 RETURN dk AS doc, s.key AS site, s.name AS name, s.kind AS kind

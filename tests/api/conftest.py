@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,22 +14,7 @@ import graph_fixture  # noqa: E402
 
 @pytest.fixture(scope="session")
 def data_dir():
-    # Short path: the FalkorDB Unix socket lives inside it (108-byte limit).
-    d = Path(tempfile.mkdtemp(prefix="ega-"))
-    from graph_schema.store import open_store
-
-    store = open_store("falkordb", d)
-    store.wipe()
-    graph_fixture.build(store)
-    store.close()
-    from api.security.users import ensure_demo_users
-
-    ensure_demo_users(d)
-    yield d
-    from graph_schema.store.falkor_server import stop_server
-
-    stop_server(d)
-    shutil.rmtree(d, ignore_errors=True)
+    yield from graph_fixture.planted_data_dir()
 
 
 @pytest.fixture(scope="session")
@@ -57,9 +40,7 @@ _TOKENS: dict[str, str] = {}
 def login(client):
     def _login(user: str, password: str | None = None) -> dict[str, str]:
         if user not in _TOKENS:
-            r = client.post("/api/auth/token", data={"username": user, "password": password or f"{user}1234"})
-            assert r.status_code == 200, r.text
-            _TOKENS[user] = r.json()["access_token"]
+            _TOKENS[user] = graph_fixture.login_as(client, user, password)["Authorization"].split(" ", 1)[1]
         return {"Authorization": f"Bearer {_TOKENS[user]}"}
 
     return _login

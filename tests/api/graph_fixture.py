@@ -9,6 +9,9 @@ prosecutor.  Documents carry text, SHA-256 and MENTIONS spans with offsets.
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
+from pathlib import Path
 
 from graph_schema.model import GraphBatch, Provenance
 
@@ -96,4 +99,32 @@ def build(store) -> None:
         b.add_rel(
             "MEMBER_OF", key, GANG, Provenance(doc=GANG, method="inferred", confidence=0.92), score=0.92, leader=leader
         )
-    store.write_batch(b)
+    from investigations.explore import add_search_props
+
+    store.write_batch(add_search_props(b))  # as investigations.pipeline does for every ingest
+
+
+def planted_data_dir(prefix: str = "ega-"):
+    """A fresh data dir holding the planted graph and the demo users; yields it, then removes it."""
+    # Short path: the FalkorDB Unix socket lives inside it (108-byte limit).
+    d = Path(tempfile.mkdtemp(prefix=prefix))
+    from graph_schema.store import open_store
+
+    store = open_store("falkordb", d)
+    store.wipe()
+    build(store)
+    store.close()
+    from api.security.users import ensure_demo_users
+
+    ensure_demo_users(d)
+    yield d
+    from graph_schema.store.falkor_server import stop_server
+
+    stop_server(d)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def login_as(client, user: str, password: str | None = None) -> dict[str, str]:
+    r = client.post("/api/auth/token", data={"username": user, "password": password or f"{user}1234"})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}

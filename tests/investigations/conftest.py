@@ -35,6 +35,9 @@ def sample_store():
     tmp = Path(tempfile.mkdtemp(prefix="inv_samples_"))
     store = _open(tmp)
     ingest_paths(store, [SAMPLES], data_dir=tmp, use_nlp=True)
+    from investigations.explore import refresh_search_index
+
+    refresh_search_index(store)
     from investigations.gangs import detect_gangs
 
     detect_gangs(store)

@@ -26,7 +26,13 @@ def test_registry_loads_every_query():
     from graph_schema.store import registry
 
     names = {q.name for q in _queries()}
-    assert {"inv_search_candidates", "inv_write_gangs", "inv_upstream_outfalls", "inv_list_alerts"} <= names
+    assert {
+        "inv_search_small",
+        "inv_search_missing",
+        "inv_write_gangs",
+        "inv_upstream_outfalls",
+        "inv_list_alerts",
+    } <= names
     assert names <= registry().names()
 
 

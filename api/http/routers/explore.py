@@ -65,13 +65,15 @@ def neighbours(
     since: str | None = None,
     until: str | None = None,
     limit: int = Query(200, ge=1, le=2000),
+    include_rejected: bool = Query(False, description="含已否决的关联（复核用）/ include rejected links"),
     v: Viewer = Depends(require("read")),
 ) -> dict:
     key = v.key(key)
     v.check(key)
     try:
         sub = explore.neighbours(v.ctx.store, key, hops=hops, labels=_csv(labels), rel_types=_csv(rel_types),
-                                 since=since, until=until, limit=limit).to_dict()  # fmt: skip
+                                 since=since, until=until, limit=limit,
+                                 include_rejected=include_rejected).to_dict()  # fmt: skip
     except ValueError as exc:
         raise _bad(exc) from None
     if v.scoped:

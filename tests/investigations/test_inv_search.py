@@ -1,0 +1,103 @@
+"""Index-backed name search: bigram property, exact identifier keys, typo tolerance, backfill."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph_schema.model import GraphBatch
+from graph_schema.schema import SEARCH_PROPERTY, search_grams, search_props
+from graph_schema.store import dialect
+from investigations import explore
+
+USCC = "91330501MA2B3C4D5X"
+
+
+def _batch() -> GraphBatch:
+    b = GraphBatch()
+    b.add_node("person:330502198001011234", name="俞海波", id_card="330502198001011234")
+    b.add_node("person:王海波@doc:case:X1", name="王海波")
+    b.add_node("person:李明@doc:case:X1", name="李明")
+    b.add_node(f"company:{USCC}", name="金盛化工（湖州）有限公司", uscc=USCC)
+    b.add_node("company:长兴恒泰精细化工有限公司", name="长兴恒泰精细化工有限公司")
+    b.add_node("vehicle:浙E3K821", plate="浙E3K821")
+    b.add_node("site:JC-CX-01", name="长兴港口监测站", kind="station")
+    b.add_node("phone:13812345678", number="13812345678")
+    b.add_node("waste:HW34", code="HW34", name="废酸")
+    return b
+
+
+@pytest.fixture(scope="module")
+def search_store():
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from graph_schema.store import open_store
+    from graph_schema.store.falkor_server import stop_server
+
+    tmp = Path(tempfile.mkdtemp(prefix="inv_search_"))
+    store = open_store(data_dir=tmp)
+    store.write_batch(explore.add_search_props(_batch()))
+    yield store
+    store.close()
+    stop_server(tmp)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_search_props_are_bigrams_of_the_source():
+    assert search_grams("金盛化工（湖州）") == ["金盛", "盛化", "化工", "工湖", "湖州"]
+    assert search_grams("浙Ｅ·3K821")[:2] == ["浙e", "e3"]
+    assert search_props("person:x@doc:case:1", {"name": "俞海波"}) == {SEARCH_PROPERTY: "俞海 海波"}
+    assert search_props("person:x@doc:case:1", {"id_card": "330502198001011234"}) == {}  # partial row: untouched
+    assert "4d" in search_props(f"company:{USCC}", {"name": "金盛"})[SEARCH_PROPERTY].split()  # the USCC too
+    assert search_props("phone:13812345678", {"number": "13812345678"}) == {}  # phones: exact key only
+
+
+@pytest.mark.parametrize(
+    ("q", "key"),
+    [
+        ("俞海波", "person:330502198001011234"),
+        ("海波", "person:330502198001011234"),
+        ("金盛化工", f"company:{USCC}"),
+        ("湖州）有限", f"company:{USCC}"),
+        ("恒泰化工", "company:长兴恒泰精细化工有限公司"),  # not a substring: the typo-tolerant runs find it
+        ("3K821", "vehicle:浙E3K821"),
+        ("浙e·3k821", "vehicle:浙E3K821"),
+        ("330502198001011234", "person:330502198001011234"),
+        (USCC, f"company:{USCC}"),
+        (USCC[:-1] + "Y", f"company:{USCC}"),  # one wrong character
+        ("13812345678", "phone:13812345678"),
+        ("JC-CX-01", "site:JC-CX-01"),
+        ("监测站", "site:JC-CX-01"),
+        ("废酸", "waste:HW34"),
+    ],
+)
+def test_search_finds(search_store, q, key):
+    keys = [h.key for h in explore.search_entities(search_store, q).hits[:3]]
+    assert key in keys, (q, keys)
+
+
+def test_search_ranks_exact_first_and_hides_the_gram_property(search_store):
+    hits = explore.search_entities(search_store, "海波").hits
+    assert {h.key for h in hits} >= {"person:330502198001011234", "person:王海波@doc:case:X1"}
+    assert "person:李明@doc:case:X1" not in {h.key for h in hits}
+    assert all(SEARCH_PROPERTY not in h.props for h in hits)
+    assert explore.search_entities(search_store, "王海波").hits[0].score == 100
+    assert [h.label for h in explore.search_entities(search_store, "海波", labels=["Company"]).hits] == []
+
+
+def test_refresh_search_index_backfills_nodes_written_without_it(empty_store):
+    empty_store.write_batch(_batch())  # a writer that does not derive the property
+    assert explore.search_entities(empty_store, "海波").hits == []
+    assert explore.refresh_search_index(empty_store) >= 5
+    assert explore.search_entities(empty_store, "海波").hits
+    assert explore.refresh_search_index(empty_store) == 0
+
+
+def test_search_query_text_per_dialect():
+    assert dialect.search_query_text("falkordb", "俞海波") == "@search:(俞海 海波)"
+    assert dialect.search_query_text("neo4j", "俞海波") == "search:(俞海 AND 海波)"
+    assert dialect.search_query_text("falkordb", "王") == "@search:王*"
+    assert dialect.search_query_text("neo4j", "（）") is None
+    assert "fulltext.analyzer`: 'cjk'" in " ".join(dialect.schema_statements("neo4j"))
+    assert any("{field: 'search', nostem: true}" in s for s in dialect.falkor_fulltext_statements())
