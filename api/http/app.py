@@ -34,7 +34,7 @@ def _audit_event(request: Request, status: int, ms: float) -> dict:
         "path": request.url.path,
         "query": dict(request.query_params),
         "status": status,
-        "outcome": "ok" if status < 400 else ("denied" if status in (401, 403) else "error"),
+        "outcome": "ok" if status < 400 else {401: "denied", 403: "denied", 429: "throttled"}.get(status, "error"),
         "client": request.client.host if request.client else None,
         "ms": round(ms, 1),
     }

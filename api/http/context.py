@@ -8,6 +8,7 @@ from pathlib import Path
 
 from api.security.audit import AuditLog
 from api.security.masking import Masker
+from api.security.throttle import MAX_FAILURES, WINDOW_S, LoginThrottle
 from api.security.tokens import DEFAULT_TTL_S, load_secret
 from api.security.users import UserStore
 from graph_schema.store import GraphStore, open_store
@@ -20,6 +21,8 @@ class Settings:
     token_ttl_s: int = DEFAULT_TTL_S
     web_dir: Path = Path(__file__).resolve().parent.parent / "web"
     scope_ttl_s: float = 30.0
+    login_max_failures: int = MAX_FAILURES  # per username and per client, within login_window_s
+    login_window_s: float = WINDOW_S
 
 
 @dataclass
@@ -30,6 +33,7 @@ class AppContext:
     audit: AuditLog
     secret: bytes
     masker: Masker
+    throttle: LoginThrottle
     _store: GraphStore | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     cache: dict = field(default_factory=dict)
@@ -41,7 +45,9 @@ class AppContext:
         data_dir = Path(settings.data_dir or default_data_dir())
         data_dir.mkdir(parents=True, exist_ok=True)
         secret = load_secret(data_dir)
-        return cls(settings, data_dir, UserStore(data_dir), AuditLog(data_dir), secret, Masker(secret))
+        users = UserStore(data_dir)
+        throttle = LoginThrottle(users.path, settings.login_max_failures, settings.login_window_s)
+        return cls(settings, data_dir, users, AuditLog(data_dir), secret, Masker(secret), throttle)
 
     @property
     def store(self) -> GraphStore:
