@@ -46,7 +46,7 @@ class AppContext:
         data_dir.mkdir(parents=True, exist_ok=True)
         secret = load_secret(data_dir)
         users = UserStore(data_dir)
-        throttle = LoginThrottle(users.path, settings.login_max_failures, settings.login_window_s)
+        throttle = LoginThrottle(users._conn, settings.login_max_failures, settings.login_window_s)
         return cls(settings, data_dir, users, AuditLog(data_dir), secret, Masker(secret), throttle)
 
     @property

@@ -12,10 +12,9 @@ so every uvicorn worker of one data directory sees the same counts.
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 MAX_FAILURES = 5
 WINDOW_S = 300.0
@@ -47,23 +46,19 @@ class Blocked:
 
 class LoginThrottle:
     def __init__(
-        self, db_path: Path | str, max_failures: int = MAX_FAILURES, window_s: float = WINDOW_S, clock=time.time
+        self,
+        connect: Callable[[], sqlite3.Connection],
+        max_failures: int = MAX_FAILURES,
+        window_s: float = WINDOW_S,
+        clock: Callable[[], float] = time.time,
     ):
-        self.path = Path(db_path)
+        """`connect`: the per-thread connection to `users.db` (`UserStore._conn`)."""
+        self._conn = connect
         self.max_failures = int(max_failures)
         self.window_s = float(window_s)
         self.clock = clock
-        self._local = threading.local()
         with self._conn() as c:
             c.executescript(_SCHEMA)
-
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=10)
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._local.conn = conn
-        return conn
 
     @staticmethod
     def _subjects(username: str, client: str | None) -> list[tuple[str, str]]:

@@ -55,7 +55,9 @@ def test_one_client_spraying_many_usernames_is_blocked(fresh):
 
 def test_success_clears_the_username_and_the_window_expires(tmp_path):
     now = [1000.0]
-    t = LoginThrottle(tmp_path / "users.db", max_failures=3, window_s=60, clock=lambda: now[0])
+    from api.security.users import UserStore
+
+    t = LoginThrottle(UserStore(tmp_path)._conn, max_failures=3, window_s=60, clock=lambda: now[0])
     for _ in range(2):
         t.failed("zhang3", "10.0.0.1")
     assert t.blocked("zhang3", "10.0.0.1") is None
