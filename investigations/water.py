@@ -114,11 +114,15 @@ class UpstreamReport:
     station: str
     candidates: list[Candidate]
     exceedances: list[dict[str, Any]] = field(default_factory=list)
+    segments: list[str] = field(default_factory=list)  # where the search starts (the station's, or the segment)
+    names: dict[str, dict[str, Any]] = field(default_factory=dict)  # site key → {name, kind}, for drawing
 
     def to_dict(self, detail: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"station": self.station, "candidates": [c.to_dict(detail) for c in self.candidates]}
         if detail:
             out["exceedances"] = self.exceedances
+            out["segments"] = self.segments
+            out["sites"] = self.names
         return out
 
 
@@ -140,11 +144,16 @@ def _truthy(v: Any) -> bool:
 def upstream_candidates(
     store: GraphStore, station_id: str, indicator: str | None = None, time: Any = None
 ) -> UpstreamReport:
-    """Outfalls upstream of a monitoring station, most likely source first (see module doc)."""
+    """Outfalls upstream of a monitoring station, or of a river segment, most likely source
+    first (see module doc).  A segment has no readings of its own: its candidates rank
+    by distance and complaints unless a station on it saw exceedances."""
     station = station_id if station_id.startswith("site:") else f"site:{station_id.strip()}"
     info = store.query("inv_station", station=station)
     if not info or info[0]["station"] is None:
-        raise ValueError(f"找不到监测站点 / no monitoring station {station_id!r}")
+        raise ValueError(f"找不到监测站点或河段 / no monitoring station or river segment {station_id!r}")
+    segments = sorted(info[0]["segments"] or [])
+    if not segments:  # a river segment (or a site on none): search upstream of the site itself
+        segments = [station]
     readings = store.query("inv_station_readings", station=station)
     exceed = [r for r in readings if _truthy(r["exceeded"])]
     if indicator:
@@ -158,7 +167,7 @@ def upstream_candidates(
     families = {indicator_family(r["indicator"]) for r in exceed}
     times = sorted(t for t in (parse_time(r["time"]) for r in exceed) if t is not None)
     t_first, t_last = (times[0], times[-1]) if times else (None, None)
-    rows = store.query("inv_upstream_outfalls", station=station)
+    rows = store.query("inv_upstream_outfalls", segments=segments)
     best: dict[str, dict[str, Any]] = {}
     for r in rows:
         cur = best.get(r["outfall"])
@@ -236,6 +245,7 @@ def upstream_candidates(
                 {
                     "outfall_name": r["outfall_name"],
                     "segment": r["segment"],
+                    "segment_path": list(r["seg_path"] or [r["segment"]]),
                     "pollutant_match": sorted(explained),
                     "timing": round(t_score, 3),
                     "complaints": sorted(near),
@@ -245,7 +255,16 @@ def upstream_candidates(
     cands.sort(key=lambda c: (-c.score, c.hops, c.outfall))
     exc = [{"doc": r["doc"], "indicator": r["indicator"], "value": r["value"], "time": r["time"]} for r in exceed]
     exc.sort(key=lambda e: (str(e["time"]), str(e["indicator"])))
-    return UpstreamReport(station, cands, exc)
+    site_keys = {station, *segments, *best, *(k for r in best.values() for k in (r["seg_path"] or []))}
+    names = {
+        r["key"]: {"name": r["name"], "kind": r["kind"]} for r in store.query("inv_site_names", keys=sorted(site_keys))
+    }
+    return UpstreamReport(station, cands, exc, segments, names)
+
+
+def water_sites(store: GraphStore) -> list[dict[str, Any]]:
+    """Monitoring stations (with their count of exceeded readings) and river segments."""
+    return store.query("inv_water_sites")
 
 
 def compare_with_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
@@ -264,4 +283,11 @@ def compare_with_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str, An
     return {"events": len(rows), "ranked_first": sum(r["first"] for r in rows), "per_event": rows}
 
 
-__all__ = ["Candidate", "UpstreamReport", "upstream_candidates", "compare_with_truth", "indicator_family"]
+__all__ = [
+    "Candidate",
+    "UpstreamReport",
+    "upstream_candidates",
+    "water_sites",
+    "compare_with_truth",
+    "indicator_family",
+]

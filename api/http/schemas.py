@@ -131,6 +131,10 @@ class UpstreamOut(Open):
     candidates: list[dict[str, Any]]
 
 
+class WaterSitesOut(Open):
+    sites: list[dict[str, Any]]
+
+
 class AlertsOut(Open):
     alerts: list[dict[str, Any]]
 

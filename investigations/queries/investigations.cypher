@@ -215,10 +215,11 @@ RETURN c.key AS key, c.name AS name, properties(c) AS props
 // ---------------------------------------------------------------- water
 
 // name: inv_station
+// A monitoring station and the segments it monitors (a river segment: itself, no segments).
 MATCH (st:Site {key: $station})
 OPTIONAL MATCH (st)-[m:MONITORS]->(seg:Site)
 WHERE coalesce(m.review, '') <> 'rejected'
-RETURN st.key AS station, st.name AS name, collect(DISTINCT seg.key) AS segments
+RETURN st.key AS station, st.name AS name, st.kind AS kind, collect(DISTINCT seg.key) AS segments
 
 // name: inv_station_readings
 MATCH (d:Document)-[l:LOCATED_AT]->(st:Site {key: $station})
@@ -226,9 +227,10 @@ WHERE coalesce(l.review, '') <> 'rejected'
 RETURN d.key AS doc, d.indicator AS indicator, d.value AS value, d.exceeded AS exceeded, d.time AS time
 
 // name: inv_upstream_outfalls
-// Outfalls discharging into the station's segment or any segment up to 12 hops upstream.
-MATCH (st:Site {key: $station})-[m:MONITORS]->(seg:Site)
-WHERE coalesce(m.review, '') <> 'rejected'
+// Outfalls discharging into one of $segments or any segment up to 12 hops upstream of it;
+// `seg_path`: the segments from the outfall's down to the given one.
+UNWIND $segments AS sk
+MATCH (seg:Site {key: sk})
 MATCH p = (up:Site)-[:FLOWS_INTO*0..12]->(seg)
 WHERE all(f IN relationships(p) WHERE coalesce(f.review, '') <> 'rejected')
 MATCH (o:Site)-[d:DISCHARGES_INTO]->(up)
@@ -236,7 +238,22 @@ WHERE coalesce(d.review, '') <> 'rejected'
 OPTIONAL MATCH (c:Company)-[w:OWNS]->(o)
 WHERE coalesce(w.review, '') <> 'rejected'
 RETURN o.key AS outfall, o.name AS outfall_name, o.lon AS lon, o.lat AS lat, up.key AS segment,
-       length(p) AS seg_hops, c.key AS company, c.name AS company_name
+       length(p) AS seg_hops, [n IN nodes(p) | n.key] AS seg_path, c.key AS company, c.name AS company_name
+
+// name: inv_site_names
+UNWIND $keys AS k
+MATCH (s:Site {key: k})
+RETURN s.key AS key, s.name AS name, s.kind AS kind
+
+// name: inv_water_sites
+// Monitoring stations and river segments (the upstream view's picker), with how many
+// readings exceeded at each station.
+MATCH (s:Site)
+WHERE s.kind IN ['station', 'segment']
+OPTIONAL MATCH (d:Document)-[l:LOCATED_AT]->(s)
+WHERE (d.exceeded = true OR d.exceeded = 'true' OR d.exceeded = '是') AND coalesce(l.review, '') <> 'rejected'
+RETURN s.key AS key, s.name AS name, s.kind AS kind, count(d) AS exceedances
+ORDER BY kind DESC, key
 
 // name: inv_company_waste
 // Waste a company ships (codes, names) and when, for pollutant and timing match.

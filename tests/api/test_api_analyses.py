@@ -33,7 +33,11 @@ def test_alerts_and_upstream_routes(client, login):
     r = client.get("/api/alerts", headers=h)
     assert r.status_code == 200 and isinstance(r.json()["alerts"], list)
     up = client.get("/api/upstream/site:nope", headers=h)
-    assert up.status_code in (200, 404, 503)
+    assert up.status_code == 404 and "找不到" in up.json()["detail"]
+    up = client.get(f"/api/upstream/{G.DUMP}", params={"detail": True}, headers=h)  # on no river: nothing upstream
+    assert up.status_code == 200 and up.json()["candidates"] == [] and up.json()["segments"] == [G.DUMP]
+    assert client.get("/api/water/sites", headers=h).json() == {"sites": []}
+    assert client.get("/api/water/sites", headers=login("prosecutor")).status_code == 403
 
 
 def test_analyst_can_rerun_gang_detection(client, login):

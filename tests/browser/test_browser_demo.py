@@ -67,3 +67,38 @@ def test_demo_bundle_walk(demo_server, page, tmp_path):
         ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
     ).stdout.decode()
     assert "证据链" in text and leader_name in text and place in text
+
+
+def test_demo_upstream_view(demo_server, page):
+    """溯源: pick a station that saw a planted event; the planted source outfall and its owner
+    come first in the list and stand highlighted on the canvas."""
+    ev = demo_server["truth"]["water_events"][0]
+    station = ev["station"] if str(ev["station"]).startswith("site:") else f"site:{ev['station']}"
+    source = str(ev["source_outfall"]).split(":", 1)[-1]
+    _login(page, demo_server["base"])
+    page.click("[data-tab=upstream]")
+    page.wait_for_selector(f"#upstream-site option[value='{station}']", state="attached")
+    options = page.locator("#upstream-site option").all_inner_texts()
+    assert any("监测站" in o for o in options) and any("河段" in o for o in options)
+    page.select_option("#upstream-site", station)
+    if ev.get("indicator"):
+        page.fill("#upstream-indicator", str(ev["indicator"]))
+    page.click("#upstream-btn")
+    page.wait_for_selector(".upstream-item")
+    first = page.locator(".upstream-item").first
+    assert first.get_attribute("data-key").split(":", 1)[-1] == source
+    assert first.locator(".rank").inner_text() == "1" and first.locator(".owner").inner_text()
+    assert "上游排口" in page.inner_text("#upstream-summary")
+    on = page.evaluate("window.cy.elements('.onpath').map(e => e.id())")
+    assert f"site:{source}" in on and station in on  # source → river segments → station, highlighted
+    assert page.evaluate("window.cy.edges('.onpath').length") >= 2
+
+    # A river segment works the same way: its upstream outfalls, ranked.
+    seg = page.evaluate(
+        "Array.from(document.querySelectorAll('#upstream-site option')).find(o => o.textContent.startsWith('河段')).value"
+    )
+    page.fill("#upstream-indicator", "")
+    page.select_option("#upstream-site", seg)
+    page.click("#upstream-btn")
+    page.wait_for_function("document.body.dataset.upstream !== undefined")
+    page.wait_for_selector("#upstream-summary:has-text('上游排口')")

@@ -91,3 +91,19 @@ def test_alert_precision():
     p = alerts.alert_precision(ours, truth)
     assert (p["true_positive"], p["false_positive"], p["unmatched"]) == (1, 1, 1)
     assert p["precision"] == 0.5 and p["recall"] == 0.5 and p["missed"] == {"night_dwell": 1}
+
+
+def test_upstream_of_a_river_segment_and_the_picker(story_store):
+    rep = water.upstream_candidates(story_store, "site:HZ-HXG-01").to_dict(detail=True)
+    assert rep["segments"] == ["site:HZ-HXG-01"]
+    by = {c["outfall"]: c for c in rep["candidates"]}
+    assert by["site:PK-2"]["hops"] == 0 and by["site:PK-1"]["hops"] == 1
+    assert by["site:PK-1"]["details"]["segment_path"] == ["site:HZ-QLX-01", "site:HZ-HXG-01"]
+    assert rep["sites"]["site:PK-1"]["name"] == "恒泰雨水排口"
+    st = water.upstream_candidates(story_store, "site:JC-1").to_dict(detail=True)
+    assert st["segments"] == ["site:HZ-HXG-01"] and st["candidates"][0]["outfall"] == "site:PK-1"
+    sites = {s["key"]: s for s in water.water_sites(story_store)}
+    assert sites["site:JC-1"]["kind"] == "station" and sites["site:JC-1"]["exceedances"] == 1
+    assert sites["site:HZ-QLX-01"]["kind"] == "segment"
+    with pytest.raises(ValueError):
+        water.upstream_candidates(story_store, "site:nope")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from api.http import services
 from api.http.deps import Viewer, require
-from api.http.schemas import AlertsOut, ChainsOut, GangsOut, UpstreamOut
+from api.http.schemas import AlertsOut, ChainsOut, GangsOut, UpstreamOut, WaterSitesOut
 
 router = APIRouter(prefix="/api", tags=["分析 analyses"])
 
@@ -93,14 +93,27 @@ def chains(company: str | None = None, site: str | None = None, v: Viewer = Depe
     return v.show(out)
 
 
+@router.get("/water/sites", response_model=WaterSitesOut, summary="监测站点与河段 / stations and river segments")
+def water_sites(v: Viewer = Depends(require("explore"))) -> dict:
+    fn = _layer("investigations.water", "water_sites")
+    return v.show({"sites": fn(v.ctx.store)})
+
+
 @router.get("/upstream/{station:path}", response_model=UpstreamOut, summary="溯源上游排口 / upstream candidates")
-def upstream(station: str, v: Viewer = Depends(require("explore"))) -> dict:
+def upstream(
+    station: str,
+    indicator: str | None = Query(None, description="只看该指标的超标 / only this indicator's exceedances"),
+    time: str | None = Query(None, description="只看该时间前后三天 / only within three days of this time"),
+    detail: bool = Query(False, description="含评分依据、河段路径与站点名称（画布用）/ reasons, segment paths, names"),
+    v: Viewer = Depends(require("explore")),
+) -> dict:
     station = v.key(station)
     fn = _layer("investigations.water", "upstream_candidates")
     try:
-        return v.show(_dict(fn(v.ctx.store, station)))
+        report = fn(v.ctx.store, station, indicator=indicator, time=time)
     except ValueError as exc:
         raise HTTPException(404, str(exc)) from None
+    return v.show(report.to_dict(detail=detail) if hasattr(report, "to_dict") else report)
 
 
 @router.get("/alerts", response_model=AlertsOut, summary="预警 / alerts")

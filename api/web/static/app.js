@@ -381,6 +381,83 @@ async function loadAlerts() {
   } catch (e) { ul.innerHTML = `<li class="error">${esc(e.message)}</li>`; }
 }
 
+// ------------------------------------------------------------------ upstream (water): station / segment → outfalls → owners
+const KIND_ZH = { station: "监测站", segment: "河段", outfall: "排口" };
+async function loadWaterSites() {
+  const sel = $("#upstream-site");
+  try {
+    const r = await api("/api/water/sites");
+    sel.innerHTML = r.sites.length ? "" : '<option value="">没有监测站点或河段</option>';
+    for (const s of r.sites) {
+      const opt = document.createElement("option");
+      opt.value = s.key;
+      const code = s.key.replace(/^site:/, "");
+      opt.textContent = `${KIND_ZH[s.kind] || s.kind}　${s.name && s.name !== code ? s.name + "（" + code + "）" : code}` +
+        (s.exceedances ? `　超标 ${s.exceedances} 次` : "");
+      sel.appendChild(opt);
+    }
+  } catch (e) { sel.innerHTML = `<option value="">${esc(e.message)}</option>`; }
+}
+async function traceUpstream() {
+  const key = $("#upstream-site").value, ol = $("#upstream-list"), sum = $("#upstream-summary");
+  if (!key) return;
+  ol.innerHTML = "<li>溯源中…</li>"; sum.textContent = "";
+  const ind = $("#upstream-indicator").value.trim();
+  try {
+    const r = await api(`/api/upstream/${enc(key)}?detail=true` + (ind ? `&indicator=${enc(ind)}` : ""));
+    const sites = r.sites || {};
+    const siteName = (k) => (sites[k] && sites[k].name) || k.replace(/^site:/, "");
+    const exc = (r.exceedances || []).map((e) => `${esc(e.indicator)} ${esc(e.value)}（${esc(e.time)}）`);
+    sum.innerHTML = `<div>${esc(siteName(r.station))}：上游排口 ${r.candidates.length} 个</div>` +
+      (exc.length ? `<div class="hint">超标：${exc.slice(0, 6).join("；")}${exc.length > 6 ? "…" : ""}</div>` : "");
+    drawUpstream(r, siteName);
+    ol.innerHTML = r.candidates.length ? "" : "<li>该站点上游没有登记排口</li>";
+    r.candidates.forEach((c, i) => {
+      const d = c.details || {}, owner = c.company && c.company.key ? c.company.name || c.company.key : "（未登记单位）";
+      const why = [d.pollutant_match && d.pollutant_match.length ? `污染物吻合：${d.pollutant_match.join("、")}` : "",
+        `相距 ${c.hops} 个河段`, d.complaints && d.complaints.length ? `周边投诉 ${d.complaints.length} 件` : "",
+        d.timing ? `转移量骤减 ${Number(d.timing).toFixed(2)}` : ""].filter(Boolean).join("，");
+      const li = document.createElement("li");
+      li.className = "upstream-item";
+      li.dataset.key = c.outfall;
+      li.innerHTML = `<span class="rank">${i + 1}</span><span class="owner">${esc(owner)}</span> · ${esc(d.outfall_name || siteName(c.outfall))}` +
+        `<span class="score">${Number(c.score).toFixed(2)}</span><div class="hint">${esc(why)}</div>`;
+      li.onclick = () => { cy.elements().removeClass("onpath"); highlightUpstream(c, r.station); addEntity(c.company && c.company.key ? c.company.key : c.outfall, owner, c.company && c.company.key ? "Company" : "Site"); };
+      ol.appendChild(li);
+    });
+    document.body.dataset.upstream = String(r.candidates.length);
+  } catch (e) { ol.innerHTML = `<li class="error">${esc(e.message)}</li>`; }
+}
+function drawUpstream(r, siteName) {
+  if (!cy) return;
+  const nodes = [{ key: r.station, name: siteName(r.station), label: "Site" }], edges = [];
+  const seen = new Set([r.station]);
+  const node = (key, name, label) => { if (!seen.has(key)) { seen.add(key); nodes.push({ key, name, label }); } };
+  for (const seg of r.segments || []) {
+    node(seg, siteName(seg), "Site");
+    if (seg !== r.station) edges.push({ head: r.station, type: "MONITORS", tail: seg, props: {} });
+  }
+  for (const c of r.candidates) {
+    const path = (c.details || {}).segment_path || [];
+    path.forEach((k, i) => { node(k, siteName(k), "Site"); if (i + 1 < path.length) edges.push({ head: k, type: "FLOWS_INTO", tail: path[i + 1], props: {} }); });
+    node(c.outfall, (c.details || {}).outfall_name || siteName(c.outfall), "Site");
+    if (path.length) edges.push({ head: c.outfall, type: "DISCHARGES_INTO", tail: path[0], props: {} });
+    if (c.company && c.company.key) {
+      node(c.company.key, c.company.name || c.company.key, "Company");
+      edges.push({ head: c.company.key, type: "OWNS", tail: c.outfall, props: {} });
+    }
+  }
+  addGraph(nodes, edges);
+  cy.elements().removeClass("onpath");
+  if (r.candidates.length) highlightUpstream(r.candidates[0], r.station);
+}
+function highlightUpstream(c, station) {
+  const path = (c.details || {}).segment_path || [];
+  const keys = [c.company && c.company.key, c.outfall, ...path, station].filter(Boolean);
+  keys.forEach((k) => cy.getElementById(k).addClass("onpath"));
+  cy.edges().filter((e) => keys.includes(e.data("head")) && keys.includes(e.data("tail"))).addClass("onpath");
+}
+
 // ------------------------------------------------------------------ map (SVG by lon/lat; no tile server)
 async function loadMap() {
   const box = $("#map");
@@ -414,7 +491,7 @@ async function verifyAudit() {
 }
 
 // ------------------------------------------------------------------ tabs & wiring
-const LOADERS = { gangs: loadGangs, chains: loadChains, alerts: loadAlerts, map: loadMap, audit: loadAudit };
+const LOADERS = { gangs: loadGangs, chains: loadChains, upstream: loadWaterSites, alerts: loadAlerts, map: loadMap, audit: loadAudit };
 function switchTab(name) {
   document.querySelectorAll(".tabs button").forEach((b) => b.classList.toggle("active", b.dataset.tab === name));
   document.querySelectorAll(".tab").forEach((s) => s.classList.toggle("active", s.id === "tab-" + name));
@@ -436,7 +513,8 @@ window.addEventListener("DOMContentLoaded", async () => {
   $("#gangs-reload").onclick = loadGangs;
   $("#chains-reload").onclick = loadChains;
   $("#audit-verify").onclick = verifyAudit;
+  $("#upstream-btn").onclick = traceUpstream;
   document.querySelectorAll(".tabs button").forEach((b) => { b.onclick = () => switchTab(b.dataset.tab); });
   if (state.token) { try { await start(); } catch (e) { logout(); } }
 });
-window.app = { state, addEntity, expand, findPath, search };
+window.app = { state, addEntity, expand, findPath, search, traceUpstream };
