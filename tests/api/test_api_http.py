@@ -367,3 +367,12 @@ def test_computed_links_back_evidence_only_when_confirmed(client, login):
     assert client.post("/api/review", headers=login("demo"), json=body).status_code == 200
     ev = client.get("/api/export/evidence", params=params, headers=hi).json()
     assert ev["hops"][0]["type"] == "MEMBER_OF" and ev["hops"][0]["sources"][0]["confirmed"] is True
+
+
+def test_search_by_part_of_a_name_and_no_search_grams_in_responses(client, login):
+    h = login("investigator")
+    assert client.get("/api/search", params={"q": "建国"}, headers=h).json()["hits"][0]["key"] == G.LEADER
+    assert client.get("/api/search", params={"q": "某化工"}, headers=h).json()["hits"][0]["key"] == G.CHEM
+    assert client.get("/api/search", params={"q": "3K821"}, headers=h).json()["hits"][0]["key"] == G.TRUCK
+    for path in (f"/api/entities/{G.LEADER}", f"/api/entities/{G.LEADER}/neighbours", "/api/search?q=张建国"):
+        assert '"search"' not in client.get(path, headers=h).text, path

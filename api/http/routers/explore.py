@@ -17,6 +17,7 @@ from api.http.schemas import (
     SiteOut,
     TimelineOut,
 )
+from graph_schema.schema import SEARCH_PROPERTY
 from investigations import explore
 from investigations.common import node_name
 
@@ -118,6 +119,7 @@ def entity(key: str, v: Viewer = Depends(require("read"))) -> dict:
     r = rows[0]
     props = dict(r["props"] or {})
     props.pop("key", None)
+    props.pop(SEARCH_PROPERTY, None)  # the derived name-search bigrams
     if r["label"] == "Document":
         props.pop("text", None)
     return v.show({"key": key, "label": r["label"], "label_zh": LABEL_NAMES.get(r["label"] or "", ""),
