@@ -21,7 +21,7 @@ from benchmarks.bench_ingest import PeakRSS  # noqa: E402
 from graph_schema.model import GraphBatch, Provenance  # noqa: E402
 from graph_schema.store import open_store  # noqa: E402
 from graph_schema.store.falkor_server import stop_server  # noqa: E402
-from graph_schema.store.port import node_upsert_cypher, rel_upsert_cypher  # noqa: E402
+from graph_schema.store.upsert import node_statements, rel_statements  # noqa: E402
 
 
 def make_batch(start: int, n_reads: int) -> GraphBatch:
@@ -74,11 +74,13 @@ def run_naive(n_elements: int, tmp: Path) -> tuple[int, float]:
             done = 0
             for label, rows in nodes.items():
                 for row in rows:
-                    store._write(node_upsert_cypher(label), {"rows": [row]})
+                    (stmt,) = node_statements(label, [row], 1)
+                    store._write(stmt.cypher, stmt.params)
                     done += 1
-            for (rtype, h, tl), rows in rels.items():
+            for shape, rows in rels.items():
                 for row in rows:
-                    store._write(rel_upsert_cypher(rtype, h, tl), {"rows": [row]})
+                    (stmt,) = rel_statements(shape, [row], 1)
+                    store._write(stmt.cypher, stmt.params)
                     done += 1
             return done, time.perf_counter() - t
     finally:

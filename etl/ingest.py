@@ -23,6 +23,7 @@ from typing import Any
 from etl.records import LoadStats, QuarantineEntry, QuarantineWriter, RawRecord, ReaderError
 from graph_schema.model import GraphBatch
 from graph_schema.store import GraphStore
+from graph_schema.store.upsert import WriteCache
 
 SKIP_NAMES = {"truth.json", "package.json", "package-lock.json"}
 DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".json", ".docx"}
@@ -179,6 +180,9 @@ def ingest_paths(
     if extract is None and use_nlp:
         extract = _default_extract()
     report = IngestReport(run_id=run_id, quarantine=str(qpath))
+    # This run is the only writer of its nodes while it runs: identical re-upserts
+    # of a plate or checkpoint seen thousands of times are skipped (see WriteCache).
+    cache = WriteCache()
     started = time.monotonic()
     with QuarantineWriter(qpath) as quarantine:
         for path in expand_paths(paths):
@@ -190,7 +194,7 @@ def ingest_paths(
             report.files.append(
                 _ingest_file(
                     store, path, file_source, mapping, batch_records, quarantine, checkpoints, run_id,
-                    progress, transform_batch, extract, report,
+                    progress, transform_batch, extract, report, cache,
                 )
             )  # fmt: skip
     report.seconds = time.monotonic() - started
@@ -210,6 +214,7 @@ def _ingest_file(
     transform_batch: Callable[[GraphBatch], GraphBatch] | None,
     extract: Callable[[list[str]], list[Any]] | None,
     report: IngestReport,
+    cache: WriteCache,
 ) -> FileReport:
     from etl.readers import iter_records
 
@@ -235,7 +240,7 @@ def _ingest_file(
         # Runs on the writer thread, one batch at a time and in order, so the
         # checkpoint only ever names batches the store has committed.
         if len(batch):
-            written = store.write_batch(batch)
+            written = store.write_batch(batch, cache)
             report.nodes_written += written["nodes"]
             report.relationships_written += written["relationships"]
         for entry in quarantined:

@@ -18,7 +18,8 @@ from typing import Any
 
 from graph_schema.schema import LABELS, PROVENANCE_PROPS, RELATIONS
 from graph_schema.store import dialect
-from graph_schema.store.port import ENTITY_LABEL, node_upsert_cypher, registry, rel_upsert_cypher
+from graph_schema.store.port import ENTITY_LABEL, registry
+from graph_schema.store.upsert import node_statements, rel_statements
 
 LINT_DIR = Path(__file__).resolve().parents[2] / "tools" / "cypher-lint"
 
@@ -31,14 +32,18 @@ def neo4j_statements() -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     for i, stmt in enumerate(dialect.schema_statements("neo4j")):
         out.append({"id": f"schema[{i}]", "text": stmt})
+    # Two rows with one shared and one differing property: both `row[i]` and `$cN` forms appear.
+    sample = [{"name": "甲", "time": "2024-01-01"}, {"name": "乙", "time": "2024-01-01"}]
     for label in LABELS:
-        out.append({"id": f"node_upsert[{label}]", "text": node_upsert_cypher(label)})
+        rows = [{"key": f"k{i}", "props": p} for i, p in enumerate(sample)]
+        for stmt in node_statements(label, rows, 10):
+            out.append({"id": f"node_upsert[{label}]", "text": stmt.cypher})
     for spec in RELATIONS.values():
         for head in spec.heads:
             for tail in spec.tails:
-                out.append(
-                    {"id": f"rel_upsert[{spec.type},{head},{tail}]", "text": rel_upsert_cypher(spec.type, head, tail)}
-                )
+                rows = [{"head": "a", "tail": "b", "fact": f"f{i}", "props": p} for i, p in enumerate(sample)]
+                for stmt in rel_statements((spec.type, head, tail), rows, 10):
+                    out.append({"id": f"rel_upsert[{spec.type},{head},{tail}]", "text": stmt.cypher})
     for hops in (1, 4, 10):
         out.append({"id": f"shortest_path[{hops}]", "text": dialect.shortest_path_cypher(hops)})
     for label in LABELS:

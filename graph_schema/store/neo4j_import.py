@@ -22,6 +22,7 @@ from typing import Any
 
 from graph_schema.model import GraphBatch
 from graph_schema.store.port import ENTITY_LABEL
+from graph_schema.store.upsert import WriteCache
 
 _ARRAY_DELIM = "\x1f"
 
@@ -64,10 +65,16 @@ class Neo4jImportWriter:
         self.nodes_written = 0
         self.rels_written = 0
 
-    def write_batch(self, batch: GraphBatch) -> dict[str, int]:
+    def write_batch(self, batch: GraphBatch, cache: WriteCache | None = None) -> dict[str, int]:
+        """Append the batch as CSV files; with a `WriteCache`, node rows already written unchanged are skipped."""
         self._n += 1
         n_nodes = n_rels = 0
         for label, rows in batch.nodes_by_label().items():
+            if cache is not None:
+                rows, remember = cache.fresh(rows)
+                cache.commit(remember)
+                if not rows:
+                    continue
             cols = sorted({k for r in rows for k in r["props"] if k != "key"})
             path = self.out / "nodes" / f"{label}_{self._n:06d}.csv"
             with path.open("w", encoding="utf-8", newline="") as fh:

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import abc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from graph_schema.model import GraphBatch
-from graph_schema.schema import LABELS, RELATIONS
+from graph_schema.store.upsert import ENTITY_LABEL, WriteCache, node_statements, rel_statements  # noqa: F401 (re-exported)
 
-ENTITY_LABEL = "Entity"  # every node carries it, so lookups by key use one index
 _NAME_RE = re.compile(r"^//\s*name:\s*([A-Za-z_][\w]*)(?:\s*@(\w+))?\s*$")
 QUERY_DIR = Path(__file__).parent / "queries"
 
@@ -111,30 +110,6 @@ def registry() -> QueryRegistry:
     return _REGISTRY
 
 
-def _ident(name: str, allowed: Iterable[str]) -> str:
-    """Labels and types cannot be parameters in Cypher; accept only schema names."""
-    if name not in allowed:
-        raise StoreError(f"not a schema name: {name!r}")
-    return name
-
-
-def node_upsert_cypher(label: str) -> str:
-    label = _ident(label, LABELS)
-    return f"UNWIND $rows AS row MERGE (n:{label}:{ENTITY_LABEL} {{key: row.key}}) SET n += row.props"
-
-
-def rel_upsert_cypher(rel_type: str, head_label: str, tail_label: str) -> str:
-    rel_type = _ident(rel_type, RELATIONS)
-    head_label = _ident(head_label, LABELS)
-    tail_label = _ident(tail_label, LABELS)
-    return (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{head_label} {{key: row.head}}) "
-        f"MATCH (b:{tail_label} {{key: row.tail}}) "
-        f"MERGE (a)-[r:{rel_type} {{fact: row.fact}}]->(b) SET r += row.props"
-    )
-
-
 class GraphStore(abc.ABC):
     """Batched upserts, named read queries, schema setup, stats, wipe."""
 
@@ -142,12 +117,14 @@ class GraphStore(abc.ABC):
     batch_size: int = 5000
 
     # -- writing -------------------------------------------------------------
-    def write_batch(self, batch: GraphBatch) -> dict[str, int]:
+    def write_batch(self, batch: GraphBatch, cache: WriteCache | None = None) -> dict[str, int]:
         """Upsert every node, then every relationship, of `batch`.
 
         Relationship endpoints missing from the batch are created as bare
         nodes first, so a fact is never dropped because its node came in an
-        earlier batch or file.  Returns counts of rows sent.
+        earlier batch or file.  With a `WriteCache` (one per ingest run), node
+        upserts identical to ones this writer already committed are skipped.
+        Returns counts of rows in the batch (skipped ones included).
         """
         nodes = batch.nodes_by_label()
         rels = batch.rels_by_shape()
@@ -160,13 +137,18 @@ class GraphStore(abc.ABC):
                         present.add(key)
         n_nodes = n_rels = 0
         for label, rows in nodes.items():
-            for chunk in _chunks(rows, self.batch_size):
-                self._write(node_upsert_cypher(label), {"rows": chunk})
-                n_nodes += len(chunk)
-        for (rel_type, head_label, tail_label), rows in rels.items():
-            for chunk in _chunks(rows, self.batch_size):
-                self._write(rel_upsert_cypher(rel_type, head_label, tail_label), {"rows": chunk})
-                n_rels += len(chunk)
+            n_nodes += len(rows)
+            remember: list[tuple[str, dict[str, Any]]] = []
+            if cache is not None:
+                rows, remember = cache.fresh(rows)
+            for stmt in node_statements(label, rows, self.batch_size):
+                self._write(stmt.cypher, stmt.params)
+            if cache is not None:
+                cache.commit(remember)
+        for shape, rows in rels.items():
+            n_rels += len(rows)
+            for stmt in rel_statements(shape, rows, self.batch_size):
+                self._write(stmt.cypher, stmt.params)
         return {"nodes": n_nodes, "relationships": n_rels}
 
     def run_write(self, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -261,8 +243,3 @@ def _join_path(parents: list[dict[str, Any]], meet: str) -> dict[str, Any]:
         tail = y if e["head"] == x else x
         hops.append({"head": e["head"], "type": e["type"], "tail": tail, "props": e["props"]})
     return {"keys": keys, "hops": hops}
-
-
-def _chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:
-    for i in range(0, len(rows), size):
-        yield rows[i : i + size]
