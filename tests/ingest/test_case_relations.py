@@ -37,25 +37,24 @@ HENGTAI = "company:91330522704523184E"
 
 
 @pytest.fixture(scope="module")
-def graph(tmp_path_factory, samples_dir):
+def graph(tmp_path_factory, samples_dir, cli):
     """Ingest a copy of shared/samples/cases once; return (nodes by key, outgoing relationships, narratives)."""
     from graph_schema.store.falkor_server import stop_server
-    from tests.ingest.conftest import run_cli
 
     tmp = tmp_path_factory.mktemp("cases")
     cases = tmp / "cases"
     shutil.copytree(samples_dir / "cases", cases)
     data_dir = tmp / "data"
     try:
-        proc = run_cli(data_dir, "ingest", str(cases), "--json", "--no-analyse")
+        proc = cli(data_dir, "ingest", str(cases), "--json", "--no-analyse")
         assert proc.returncode == 0, proc.stderr
         out = json.loads(proc.stdout)
         assert out["records_loaded"] == 8 and out["records_quarantined"] == 0
-        page = run_cli(data_dir, "query", "export_nodes_page", "-p", "after=", "-p", "limit=5000", "--json")
+        page = cli(data_dir, "query", "export_nodes_page", "-p", "after=", "-p", "limit=5000", "--json")
         assert page.returncode == 0, page.stderr
         nodes = {r["key"]: r["props"] for r in json.loads(page.stdout)["rows"]}
         keys = json.dumps(sorted(nodes), ensure_ascii=False)
-        rels = run_cli(data_dir, "query", "export_outgoing", "-p", f"keys={keys}", "--json")
+        rels = cli(data_dir, "query", "export_outgoing", "-p", f"keys={keys}", "--json")
         assert rels.returncode == 0, rels.stderr
         rows = json.loads(rels.stdout)["rows"]
     finally:
