@@ -155,7 +155,7 @@ def search_entities(store: GraphStore, q: str, labels: list[str] | None = None, 
             raise ValueError(f"未知类型 / unknown label {lab!r}")
     if not labels:  # computed nodes are found through their own commands
         labels = [lab for lab in LABELS if lab not in ("Document", "Alert", "Gang")]
-    cand_limit = max(500, limit * 25)
+    cand_limit = max(100, limit * 5)
     rows: dict[str, dict[str, Any]] = {}
     for r in store.query("nodes_by_keys", keys=_exact_keys(q)):
         if r["label"] in labels:
@@ -342,7 +342,7 @@ def _ball(store: GraphStore, key: str, radius: int, frontier_limit: int) -> list
     for _ in range(radius):
         if not frontier:
             break
-        rows = store.query("inv_expand", keys=frontier, types=[], rejected=False, limit=frontier_limit)
+        rows = store.query("inv_path_step", keys=frontier, limit=frontier_limit)
         nxt = []
         for r in rows:
             out.append(r)
@@ -355,21 +355,21 @@ def _ball(store: GraphStore, key: str, radius: int, frontier_limit: int) -> list
 
 class _WithoutRejected:
     """The store as `GraphStore.shortest_path` sees it, except that each breadth-first
-    step runs `inv_expand`, which leaves out links an analyst rejected."""
+    step runs `inv_path_step`, which leaves out links an analyst rejected."""
 
     def __init__(self, store: GraphStore) -> None:
         self._store = store
 
     def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
         if name == "expand_frontier":
-            return self._store.query("inv_expand", keys=params["keys"], types=[], rejected=False, limit=params["limit"])
+            return self._store.query("inv_path_step", keys=params["keys"], limit=params["limit"])
         return self._store.query(name, **params)
 
 
 def shortest_path(store: GraphStore, a: str, b: str, max_hops: int = 4) -> dict[str, Any] | None:
     """One shortest undirected path that crosses no rejected link, at most `max_hops` long:
     the port's bidirectional breadth-first search (also on Neo4j, whose `shortestPath`
-    cannot skip rejected links) over `inv_expand`.  `{"keys", "hops"}` or None."""
+    cannot skip rejected links) over `inv_path_step`.  `{"keys", "hops"}` or None."""
     return GraphStore.shortest_path(_WithoutRejected(store), a, b, max_hops=max_hops)  # type: ignore[arg-type]
 
 

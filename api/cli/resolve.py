@@ -14,10 +14,12 @@ app = typer.Typer(help="实体消歧 / entity resolution", no_args_is_help=True)
 @friendly_errors
 def run(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
     """运行实体消歧：合并强标识相同的实体，其余给出疑似同一建议 / run the resolution pass."""
+    from investigations.explore import refresh_search_index
     from resolution import resolve
 
     with store_session() as store:
         report = resolve(store)
+        refresh_search_index(store)  # merged nodes written without the name-search property
     if as_json:
         print_json(report.to_dict(detail=True))
         return
@@ -78,12 +80,14 @@ def split(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """撤销错误的合并 / undo a wrong merge."""
+    from investigations.explore import refresh_search_index
     from resolution import split as split_alias
 
     results = []
     with store_session() as store:
         for alias in aliases:
             results.append(split_alias(store, key, alias))
+        refresh_search_index(store)  # restored alias nodes
     if as_json:
         print_json({"splits": results})
         return

@@ -42,6 +42,16 @@ RETURN k AS from, m.key AS to, [l IN labels(m) WHERE l <> 'Entity'][0] AS to_lab
        type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail, properties(r) AS props
 LIMIT $limit
 
+// name: inv_path_step
+// One breadth-first step of path search (explore.shortest_path): neighbours of the frontier
+// over links nobody rejected.
+UNWIND $keys AS k
+MATCH (n:Entity {key: k})-[r]-(m)
+WHERE coalesce(r.review, '') <> 'rejected'
+RETURN k AS from, m.key AS to, type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail,
+       properties(r) AS props
+LIMIT $limit
+
 // name: inv_node_rels
 // Every relationship of one node with the other end's label and the props needed for timelines.
 MATCH (n:Entity {key: $key})-[r]-(m)
