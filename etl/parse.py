@@ -546,12 +546,26 @@ def parse_company_line(line: str, warnings: list[str]) -> CaseCompany | None:
     text = line.strip().rstrip("。；;")
     if not text:
         return None
-    name = re.split(r"[（(，,]", text, maxsplit=1)[0].strip()
+    name = _company_name_part(text)
     m = _USCC_IN_TEXT.search(text)
     code = ids.to_halfwidth(m.group(1)).upper() if m else None
     if not name:
         return None
     return _company(name, code, warnings, line)
+
+
+_TRAILING_GROUP = re.compile(r"\s*[（(][^（()）]*[）)]?\s*$")
+
+
+def _company_name_part(text: str) -> str:
+    """The name in `金盛化工（湖州）有限公司（统一社会信用代码…）`: drop what follows a comma and
+    trailing bracketed notes, but keep brackets inside the name (`（湖州）有限公司`)."""
+    name = re.split(r"[，,；;]", text, maxsplit=1)[0].strip()
+    while True:
+        cut = _TRAILING_GROUP.sub("", name)
+        if cut == name or not cut:
+            return name
+        name = cut
 
 
 def _company(name: str, code: str | None, warnings: list[str], line: str | None) -> CaseCompany:

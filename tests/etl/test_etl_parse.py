@@ -164,6 +164,11 @@ def test_suspect_id_ending_in_x():
 def test_company_and_vehicle_lines():
     c = parse_company_line("长兴恒泰精细化工有限公司（统一社会信用代码91330522704523184E）", [])
     assert c.name == "长兴恒泰精细化工有限公司" and c.uscc == "91330522704523184E"
+    # brackets inside the name stay; trailing notes and comma tails go
+    c = parse_company_line("金盛化工（湖州）有限公司（统一社会信用代码91330522704523184E）", [])
+    assert c.name == "金盛化工（湖州）有限公司" and c.uscc == "91330522704523184E"
+    assert parse_company_line("某某印染有限公司，法定代表人张某", []).name == "某某印染有限公司"
+    assert parse_company_line("某某印染有限公司(法定代表人:张某)", []).name == "某某印染有限公司"
     (v,) = parse_vehicle_entry("浙E·5G378（重型罐式货车）", [])
     assert v.plate == "浙E5G378" and v.kind == "重型罐式货车"
     vs = parse_vehicle_entry("甘G·37615、甘G·2H083", [])
