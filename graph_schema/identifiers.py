@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 PROVINCE_CHARS = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 PLATE_SUFFIXES = "警学挂领港澳试超使"
@@ -32,6 +33,7 @@ def to_halfwidth(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=1 << 16)  # pure; a plate-read export repeats the same values millions of times
 def normalize_plate(text: str | None) -> str | None:
     """Return the canonical plate (`浙E3K821`) or None when `text` is not a plate.
 
@@ -108,6 +110,7 @@ def org_code_check_char(first8: str) -> str:
     return "X" if c == 10 else ("0" if c == 11 else str(c))
 
 
+@lru_cache(maxsize=1 << 16)  # pure; manifests name the same few thousand companies again and again
 def is_valid_uscc(text: str | None, check_org_code: bool = True) -> bool:
     """True for an 18-character 统一社会信用代码 with a valid GB 32100 check character.
 
@@ -205,6 +208,7 @@ def normalize_company_name(name: str | None) -> str | None:
     return n or None
 
 
+@lru_cache(maxsize=1 << 16)  # pure; a plate-read export repeats the same values millions of times
 def normalize_site_name(name: str | None) -> str | None:
     """Canonical form used in `site:<name>` keys: width, spaces and trailing punctuation."""
     if not name:

@@ -63,7 +63,8 @@ def params_header(params: dict[str, Any]) -> str:
             text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError):
             text = json.dumps(_jsonable(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        for key in set(_KEY_RE.findall(text)):
+        # positional rows carry no map keys; skip the scan when no `":` occurs at all
+        for key in set(_KEY_RE.findall(text)) if '":' in text else ():
             text = text.replace(f'"{key}":', f"`{key}`:")
         if "\\u00" in text or "\\u007" in text:
             text = _CTRL_ESCAPE_RE.sub(lambda m: m.group(1) + chr(int(m.group(2), 16)), text)
