@@ -33,19 +33,25 @@ BACKENDS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def falkor_dir(tmp_path_factory):
+    """One embedded server per test module (starting one per test cost ~40 s of CI); tests get it wiped."""
+    d = tmp_path_factory.mktemp("fk")
+    yield d
+    stop_server(d)
+
+
 @pytest.fixture(params=BACKENDS)
-def store(request, tmp_path: Path):
-    """An empty store of each backend (the Neo4j database is wiped before and after)."""
+def store(request):
+    """An empty store of each backend (wiped before and after the test)."""
     if request.param == "falkordb":
         from graph_schema.store.falkor import FalkorStore
 
-        d = tmp_path / "d"
-        d.mkdir()
-        s = FalkorStore(d)
+        s = FalkorStore(request.getfixturevalue("falkor_dir"))
         s.wipe()
         yield s
+        s.wipe()
         s.close()
-        stop_server(d)
     else:
         from graph_schema.store.neo4j_store import Neo4jStore
 
