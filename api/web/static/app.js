@@ -74,7 +74,8 @@ function initCanvas() {
         "curve-style": "bezier", label: "data(label)", "font-size": 9, color: "#637083", "text-rotation": "autorotate" } },
       { selector: "edge.rejected", style: { "line-style": "dashed", "line-color": "#e4a5a1", "target-arrow-color": "#e4a5a1" } },
       { selector: "edge.confirmed", style: { "line-color": "#3c9a55", "target-arrow-color": "#3c9a55" } },
-      { selector: ".onpath", style: { "line-color": "#e8590c", "target-arrow-color": "#e8590c", width: 4, "border-color": "#e8590c", "border-width": 3 } },
+      { selector: "edge.onpath", style: { "line-color": "#e8590c", "target-arrow-color": "#e8590c", width: 4 } },
+      { selector: "node.onpath", style: { "border-color": "#e8590c", "border-width": 4 } },
       { selector: "edge:selected", style: { width: 4, "line-color": "#1d3557" } },
     ],
   });
@@ -414,8 +415,8 @@ async function traceUpstream() {
     ol.innerHTML = r.candidates.length ? "" : "<li>该站点上游没有登记排口</li>";
     r.candidates.forEach((c, i) => {
       const d = c.details || {}, owner = c.company && c.company.key ? c.company.name || c.company.key : "（未登记单位）";
-      const why = [d.pollutant_match && d.pollutant_match.length ? `污染物吻合：${d.pollutant_match.join("、")}` : "",
-        `相距 ${c.hops} 个河段`, d.complaints && d.complaints.length ? `周边投诉 ${d.complaints.length} 件` : "",
+      const why = [d.pollutant_match && d.pollutant_match.length ? `污染物吻合：${d.pollutant_match.map((x) => (x === "ph" ? "pH" : x === "cod" ? "COD" : x)).join("、")}` : "",
+        c.hops ? `相距 ${c.hops} 个河段` : "同一河段", d.complaints && d.complaints.length ? `周边投诉 ${d.complaints.length} 件` : "",
         d.timing ? `转移量骤减 ${Number(d.timing).toFixed(2)}` : ""].filter(Boolean).join("，");
       const li = document.createElement("li");
       li.className = "upstream-item";
