@@ -235,12 +235,13 @@ def _ingest_file(
     writer = _PipelinedWriter()
 
     def write_and_checkpoint(
-        batch: GraphBatch, read: int, quarantined: list[QuarantineEntry], loaded: int, done: int
+        prepared: Any, read: int, quarantined: list[QuarantineEntry], loaded: int, done: int
     ) -> None:
         # Runs on the writer thread, one batch at a time and in order, so the
-        # checkpoint only ever names batches the store has committed.
-        if len(batch):
-            written = store.write_batch(batch, cache)
+        # checkpoint only ever names batches the store has committed.  The
+        # batch arrives encoded: this thread only waits on the store.
+        if prepared is not None:
+            written = store.write_prepared(prepared)
             report.nodes_written += written["nodes"]
             report.relationships_written += written["relationships"]
         for entry in quarantined:
@@ -269,7 +270,8 @@ def _ingest_file(
             batch = transform_batch(batch)
         quarantined = pending_quarantine + rejected
         read = len(pending) + len(pending_quarantine)
-        writer.submit(write_and_checkpoint, batch, read, quarantined, loaded, seen)
+        prepared = store.prepare_batch(batch, cache) if len(batch) else None
+        writer.submit(write_and_checkpoint, prepared, read, quarantined, loaded, seen)
         pending.clear()
         pending_quarantine.clear()
 

@@ -65,6 +65,13 @@ class Neo4jImportWriter:
         self.nodes_written = 0
         self.rels_written = 0
 
+    def prepare_batch(self, batch: GraphBatch, cache: WriteCache | None = None) -> tuple[GraphBatch, WriteCache | None]:
+        """The loader's two-phase protocol (see `GraphStore.prepare_batch`); CSV writing is all one phase."""
+        return batch, cache
+
+    def write_prepared(self, prepared: tuple[GraphBatch, WriteCache | None]) -> dict[str, int]:
+        return self.write_batch(*prepared)
+
     def write_batch(self, batch: GraphBatch, cache: WriteCache | None = None) -> dict[str, int]:
         """Append the batch as CSV files; with a `WriteCache`, node rows already written unchanged are skipped."""
         self._n += 1

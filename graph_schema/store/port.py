@@ -110,6 +110,16 @@ def registry() -> QueryRegistry:
     return _REGISTRY
 
 
+@dataclass
+class PreparedBatch:
+    """A batch turned into adapter-encoded statements, ready to send (see `GraphStore.prepare_batch`)."""
+
+    payloads: list[Any] = field(default_factory=list)
+    nodes: int = 0
+    relationships: int = 0
+    cache: WriteCache | None = None
+
+
 class GraphStore(abc.ABC):
     """Batched upserts, named read queries, schema setup, stats, wipe."""
 
@@ -123,8 +133,17 @@ class GraphStore(abc.ABC):
         Relationship endpoints missing from the batch are created as bare
         nodes first, so a fact is never dropped because its node came in an
         earlier batch or file.  With a `WriteCache` (one per ingest run), node
-        upserts identical to ones this writer already committed are skipped.
+        upserts identical to ones this writer already sent are skipped.
         Returns counts of rows in the batch (skipped ones included).
+        """
+        return self.write_prepared(self.prepare_batch(batch, cache))
+
+    def prepare_batch(self, batch: GraphBatch, cache: WriteCache | None = None) -> PreparedBatch:
+        """All the CPU work of a write (grouping, statements, wire encoding), none of the I/O.
+
+        Split from `write_prepared` so a loader can prepare batch N+1 on its
+        own thread while another thread only waits on the store for batch N:
+        both halves in one Python thread would fight over the GIL.
         """
         nodes = batch.nodes_by_label()
         rels = batch.rels_by_shape()
@@ -135,21 +154,36 @@ class GraphStore(abc.ABC):
                     if key not in present:
                         nodes.setdefault(label, []).append({"key": key, "props": {}})
                         present.add(key)
-        n_nodes = n_rels = 0
+        out = PreparedBatch(cache=cache)
         for label, rows in nodes.items():
-            n_nodes += len(rows)
-            remember: list[tuple[str, dict[str, Any]]] = []
+            out.nodes += len(rows)
             if cache is not None:
                 rows, remember = cache.fresh(rows)
-            for stmt in node_statements(label, rows, self.batch_size):
-                self._write(stmt.cypher, stmt.params)
-            if cache is not None:
-                cache.commit(remember)
+                cache.commit(remember)  # undone by write_prepared if the write fails
+            out.payloads += [self._encode(s.cypher, s.params) for s in node_statements(label, rows, self.batch_size)]
         for shape, rows in rels.items():
-            n_rels += len(rows)
-            for stmt in rel_statements(shape, rows, self.batch_size):
-                self._write(stmt.cypher, stmt.params)
-        return {"nodes": n_nodes, "relationships": n_rels}
+            out.relationships += len(rows)
+            out.payloads += [self._encode(s.cypher, s.params) for s in rel_statements(shape, rows, self.batch_size)]
+        return out
+
+    def write_prepared(self, prepared: PreparedBatch) -> dict[str, int]:
+        """Send a prepared batch, statement by statement, in order."""
+        try:
+            for payload in prepared.payloads:
+                self._send_encoded(payload)
+        except BaseException:
+            if prepared.cache is not None:
+                prepared.cache.forget()  # it may name nodes that never reached the store
+            raise
+        return {"nodes": prepared.nodes, "relationships": prepared.relationships}
+
+    def _encode(self, cypher: str, params: dict[str, Any]) -> Any:
+        """Adapter hook: a statement in the form `_send_encoded` takes (default: unchanged)."""
+        return (cypher, params)
+
+    def _send_encoded(self, payload: Any) -> None:
+        cypher, params = payload
+        self._write(cypher, params)
 
     def run_write(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a named write query (e.g. write-back of gang ids)."""

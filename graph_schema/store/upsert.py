@@ -185,6 +185,10 @@ class WriteCache:
         self.skipped += len(rows) - len(out)
         return out, remember
 
+    def forget(self) -> None:
+        """After a failed write: nothing remembered can be trusted to be in the store."""
+        self.nodes.clear()
+
     def commit(self, remember: list[tuple[str, dict[str, Any]]]) -> None:
         if len(self.nodes) + len(remember) > self.max_entries:
             self.nodes.clear()

@@ -72,11 +72,14 @@ class _CrashAfter:
     def __init__(self, store, n):
         self.store, self.n = store, n
 
-    def write_batch(self, batch, cache=None):
+    def prepare_batch(self, batch, cache=None):
+        return self.store.prepare_batch(batch, cache)
+
+    def write_prepared(self, prepared):
         if self.n == 0:
             raise KeyboardInterrupt("simulated crash")
         self.n -= 1
-        return self.store.write_batch(batch, cache)
+        return self.store.write_prepared(prepared)
 
 
 def test_crash_mid_file_resumes_from_last_committed_batch(samples_dir, data_dir, tmp_path):
