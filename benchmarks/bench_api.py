@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from graph_schema.model import GraphBatch, Provenance  # noqa: E402
 from graph_schema.store import open_store  # noqa: E402
-from investigations.explore import add_search_props, refresh_search_index  # noqa: E402
+from investigations.explore import refresh_search_index  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "建国明华伟强军平东海波涛勇杰磊斌浩鹏超亮刚辉鑫宇晨阳小虎龙飞"
@@ -64,7 +64,7 @@ def build_graph(store, n_nodes: int, seed: int = 7, chunk_units: int = 4000) -> 
                    lon=119.5 + (s % 100) / 100, lat=29.5 + (s // 100 % 100) / 100)  # fmt: skip
     for c in range(n_companies):
         b.add_node(f"company:C{c:06d}", name=f"{SURNAMES[c % len(SURNAMES)]}{GIVEN[c % len(GIVEN)]}化工有限公司{c}")
-    store.write_batch(add_search_props(b))  # the name-search property, as investigations.pipeline writes it
+    store.write_batch(b)  # the store derives the name-search property
     for start in range(0, units, chunk_units):
         b = GraphBatch()
         for u in range(start, min(units, start + chunk_units)):
@@ -105,7 +105,7 @@ def build_graph(store, n_nodes: int, seed: int = 7, chunk_units: int = 4000) -> 
             b.add_rel("SEEN_AT", veh, site, pv, time="2024-05-21 22:40:00")
             b.add_rel("DUMPED_AT", veh, site, pv)
             b.add_rel("TRANSPORTS", veh, company, pv)
-        store.write_batch(add_search_props(b))
+        store.write_batch(b)
         done = min(units, start + chunk_units)
         if done % (chunk_units * 10) == 0 or done == units:
             print(f"  built {done}/{units} case units ({time.perf_counter() - t0:.0f}s)", flush=True)

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 import investigations  # noqa: F401  (registers the query folder)
 from graph_schema import identifiers as ids
-from graph_schema.schema import LABELS, PREFIX_TO_LABEL, SEARCH_PROPERTY, search_normalize, search_props, search_text
+from graph_schema.schema import LABELS, PREFIX_TO_LABEL, SEARCH_PROPERTY, search_normalize, search_text
 from graph_schema.store import GraphStore, StoreError, dialect
 from investigations.common import node_name, parse_time
 
@@ -204,16 +204,6 @@ def refresh_search_index(store: GraphStore, batch: int = 20000) -> int:
         if len(rows) < batch:
             break
     return total
-
-
-def add_search_props(batch):
-    """A `transform_batch` step: every node row that carries its label's search source
-    also gets the derived bigram property (`schema.search_props`)."""
-    for n in batch.nodes:
-        extra = search_props(n.key, n.props)
-        if extra:
-            n.props.update(extra)
-    return batch
 
 
 # --------------------------------------------------------------------------- neighbours
@@ -552,7 +542,6 @@ __all__ = [
     "StoreError",
     "search_entities",
     "refresh_search_index",
-    "add_search_props",
     "neighbours",
     "find_paths",
     "timeline",

@@ -12,7 +12,7 @@ from typing import Any
 
 from etl.ingest import IngestReport, ingest_paths
 from graph_schema.store import GraphStore
-from investigations.explore import add_search_props, refresh_search_index
+from investigations.explore import refresh_search_index
 from resolution import alias_transform, resolve
 
 
@@ -28,12 +28,8 @@ class PipelineReport:
 def ingest_and_analyse(
     store: GraphStore, paths: list[Path], *, data_dir: Path, analyse: bool = True, **ingest_options: Any
 ) -> PipelineReport:
-    aliases = alias_transform(store)
-
-    def transform(batch):  # resolved keys, then the derived name-search property
-        return add_search_props(aliases(batch))
-
-    report = ingest_paths(store, paths, data_dir=data_dir, transform_batch=transform, **ingest_options)
+    # Resolved keys on the way in; the store derives the name-search property itself.
+    report = ingest_paths(store, paths, data_dir=data_dir, transform_batch=alias_transform(store), **ingest_options)
     analysis: dict[str, Any] = {}
     if analyse and report.total.records_loaded:
         analysis = run_analyses(store)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_schema.model import GraphBatch
+from graph_schema.schema import LABELS, search_props
 from graph_schema.store.upsert import ENTITY_LABEL, WriteCache, node_statements, rel_statements  # noqa: F401 (re-exported)
 
 _NAME_RE = re.compile(r"^//\s*name:\s*([A-Za-z_][\w]*)(?:\s*@(\w+))?\s*$")
@@ -110,6 +111,19 @@ def registry() -> QueryRegistry:
     return _REGISTRY
 
 
+def _with_search_property(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add the derived name-search property (`schema.search_props`) to rows that carry its source.
+
+    Done here, on every write, so no writer can leave a name unsearchable.  New
+    dicts: the write cache keeps the rows as the caller built them.
+    """
+    out = []
+    for row in rows:
+        extra = search_props(row["key"], row["props"])
+        out.append({"key": row["key"], "props": {**row["props"], **extra}} if extra else row)
+    return out
+
+
 @dataclass
 class PreparedBatch:
     """A batch turned into adapter-encoded statements, ready to send (see `GraphStore.prepare_batch`)."""
@@ -160,6 +174,8 @@ class GraphStore(abc.ABC):
             if cache is not None:
                 rows, remember = cache.fresh(rows)
                 cache.commit(remember)  # undone by write_prepared if the write fails
+            if LABELS[label].search_source:
+                rows = _with_search_property(rows)
             out.payloads += [self._encode(s.cypher, s.params) for s in node_statements(label, rows, self.batch_size)]
         for shape, rows in rels.items():
             out.relationships += len(rows)

@@ -99,9 +99,7 @@ def build(store) -> None:
         b.add_rel(
             "MEMBER_OF", key, GANG, Provenance(doc=GANG, method="inferred", confidence=0.92), score=0.92, leader=leader
         )
-    from investigations.explore import add_search_props
-
-    store.write_batch(add_search_props(b))  # as investigations.pipeline does for every ingest
+    store.write_batch(b)  # the store derives the name-search property
 
 
 def planted_data_dir(prefix: str = "ega-"):

@@ -37,7 +37,7 @@ def search_store():
 
     tmp = Path(tempfile.mkdtemp(prefix="inv_search_"))
     store = open_store(data_dir=tmp)
-    store.write_batch(explore.add_search_props(_batch()))
+    store.write_batch(_batch())
     yield store
     store.close()
     stop_server(tmp)
@@ -86,8 +86,15 @@ def test_search_ranks_exact_first_and_hides_the_gram_property(search_store):
     assert [h.label for h in explore.search_entities(search_store, "海波", labels=["Company"]).hits] == []
 
 
+def test_every_write_derives_the_search_property(empty_store):
+    empty_store.write_batch(_batch())
+    assert explore.search_entities(empty_store, "海波").hits
+    assert explore.refresh_search_index(empty_store) == 0
+
+
 def test_refresh_search_index_backfills_nodes_written_without_it(empty_store):
-    empty_store.write_batch(_batch())  # a writer that does not derive the property
+    empty_store.write_batch(_batch())
+    empty_store._write("MATCH (n:Entity) REMOVE n.search", {})  # a store from before the property existed
     assert explore.search_entities(empty_store, "海波").hits == []
     assert explore.refresh_search_index(empty_store) >= 5
     assert explore.search_entities(empty_store, "海波").hits
