@@ -343,24 +343,11 @@ def _ball(store: GraphStore, key: str, radius: int, frontier_limit: int) -> list
     return out
 
 
-class _WithoutRejected:
-    """The store as `GraphStore.shortest_path` sees it, except that each breadth-first
-    step runs `inv_path_step`, which leaves out links an analyst rejected."""
-
-    def __init__(self, store: GraphStore) -> None:
-        self._store = store
-
-    def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        if name == "expand_frontier":
-            return self._store.query("inv_path_step", keys=params["keys"], limit=params["limit"])
-        return self._store.query(name, **params)
-
-
 def shortest_path(store: GraphStore, a: str, b: str, max_hops: int = 4) -> dict[str, Any] | None:
     """One shortest undirected path that crosses no rejected link, at most `max_hops` long:
     the port's bidirectional breadth-first search (also on Neo4j, whose `shortestPath`
     cannot skip rejected links) over `inv_path_step`.  `{"keys", "hops"}` or None."""
-    return GraphStore.shortest_path(_WithoutRejected(store), a, b, max_hops=max_hops)  # type: ignore[arg-type]
+    return store.shortest_path(a, b, max_hops=max_hops, step_query="inv_path_step")
 
 
 def find_paths(

@@ -111,14 +111,9 @@ class FalkorStore(GraphStore):
         header = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
         return [dict(zip(header, (_plain(v) for v in row))) for row in res.result_set]
 
-    def _encode(self, cypher: str, params: dict[str, Any]) -> str:
+    def _encode(self, cypher: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         # Render the CYPHER header here, on the preparing thread; sending is then pure I/O.
-        return (params_header(params) if params else "") + cypher
-
-    def _send_encoded(self, payload: str) -> None:
-        if not self._schema_ready:
-            self.setup_schema()
-        self._run(payload, {}, read_only=False)
+        return (params_header(params) if params else "") + cypher, {}
 
     def _write(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         if not self._schema_ready:

@@ -78,8 +78,7 @@ class Neo4jImportWriter:
         n_nodes = n_rels = 0
         for label, rows in batch.nodes_by_label().items():
             if cache is not None:
-                rows, remember = cache.fresh(rows)
-                cache.commit(remember)
+                rows = cache.fresh(rows)
                 if not rows:
                     continue
             cols = sorted({k for r in rows for k in r["props"] if k != "key"})

@@ -181,8 +181,16 @@ class Neo4jStore(GraphStore):
         self._autocommit(AWAIT_INDEXES, {"timeout": 300})
         self._schema_ready = True
 
-    def shortest_path(self, a: str, b: str, max_hops: int = 4, frontier_limit: int = 20000) -> dict[str, Any] | None:
-        """Neo4j's own `shortestPath`, undirected and bounded; same result shape as the port's BFS."""
+    def shortest_path(
+        self, a: str, b: str, max_hops: int = 4, frontier_limit: int = 20000, step_query: str = "expand_frontier"
+    ) -> dict[str, Any] | None:
+        """Neo4j's own `shortestPath`, undirected and bounded; same result shape as the port's BFS.
+
+        A caller's own step query (e.g. one that skips rejected links) cannot be
+        expressed in `shortestPath`, so it gets the port's breadth-first search.
+        """
+        if step_query != "expand_frontier":
+            return super().shortest_path(a, b, max_hops, frontier_limit, step_query)
         if a == b:
             return {"keys": [a], "hops": []}
         rows = self._read(dialect.shortest_path_cypher(max_hops), {"a": a, "b": b})

@@ -172,8 +172,7 @@ class GraphStore(abc.ABC):
         for label, rows in nodes.items():
             out.nodes += len(rows)
             if cache is not None:
-                rows, remember = cache.fresh(rows)
-                cache.commit(remember)  # undone by write_prepared if the write fails
+                rows = cache.fresh(rows)  # forgotten by write_prepared if the write fails
             if LABELS[label].search_source:
                 rows = _with_search_property(rows)
             out.payloads += [self._encode(s.cypher, s.params) for s in node_statements(label, rows, self.batch_size)]
@@ -210,12 +209,16 @@ class GraphStore(abc.ABC):
         """Run a named read query; rows come back as plain dicts."""
         return self._read(registry().get(name, self.dialect).text, params)
 
-    def shortest_path(self, a: str, b: str, max_hops: int = 4, frontier_limit: int = 20000) -> dict[str, Any] | None:
+    def shortest_path(
+        self, a: str, b: str, max_hops: int = 4, frontier_limit: int = 20000, step_query: str = "expand_frontier"
+    ) -> dict[str, Any] | None:
         """One shortest undirected path between two keys, at most `max_hops` long.
 
-        Bidirectional breadth-first search (Pohl 1971) over `expand_frontier`:
-        each step expands the smaller frontier with one query, so a 4-hop
-        search costs at most four round trips.  Returns
+        Bidirectional breadth-first search (Pohl 1971) over the named query
+        `step_query` (`$keys`, `$limit` → rows `from`, `to`, `type`, `head`,
+        `props`; a layer may name its own, e.g. one that skips links an analyst
+        rejected): each step expands the smaller frontier with one query, so a
+        4-hop search costs at most four round trips.  Returns
         `{"keys": [...], "hops": [{"head", "type", "tail", "props"}]}` or None.
         """
         if a == b:
@@ -226,7 +229,7 @@ class GraphStore(abc.ABC):
             side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
             if not frontiers[side]:
                 return None
-            rows = self.query("expand_frontier", keys=frontiers[side], exclude=[], limit=frontier_limit)
+            rows = self.query(step_query, keys=frontiers[side], limit=frontier_limit)
             nxt: list[str] = []
             meet: str | None = None
             for row in rows:

@@ -161,18 +161,18 @@ class WriteCache:
     A plate seen 50 times in a file is one Vehicle upsert with the same
     properties 50 times; a checkpoint, thousands.  Within one ingest run the
     writer is the only one changing these nodes, so an upsert identical to one
-    it already committed is a no-op and can be skipped.  Bounded: when full it
-    starts over, which only costs repeated (harmless) upserts.
+    it already sent is a no-op and can be skipped.  Rows are remembered when
+    they are let through; a failed write must call `forget`.  Bounded: when
+    full it starts over, which only costs repeated (harmless) upserts.
     """
 
     max_entries: int = 1_000_000
     nodes: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> props as last sent
     skipped: int = 0
 
-    def fresh(self, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[str, dict[str, Any]]]]:
-        """Rows still worth sending, and the (key, props) pairs to remember once they are written."""
+    def fresh(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The rows still worth sending; they are remembered as sent."""
         out: list[dict[str, Any]] = []
-        remember: list[tuple[str, dict[str, Any]]] = []
         get = self.nodes.get
         for row in rows:
             props = row["props"]
@@ -181,15 +181,12 @@ class WriteCache:
             if known is not None and (not props or known == props):
                 continue
             out.append(row)
-            remember.append((row["key"], props))
         self.skipped += len(rows) - len(out)
-        return out, remember
+        if len(self.nodes) + len(out) > self.max_entries:
+            self.nodes.clear()
+        self.nodes.update((row["key"], row["props"]) for row in out)
+        return out
 
     def forget(self) -> None:
         """After a failed write: nothing remembered can be trusted to be in the store."""
         self.nodes.clear()
-
-    def commit(self, remember: list[tuple[str, dict[str, Any]]]) -> None:
-        if len(self.nodes) + len(remember) > self.max_entries:
-            self.nodes.clear()
-        self.nodes.update(remember)

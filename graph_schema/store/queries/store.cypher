@@ -33,7 +33,6 @@ MATCH (n:Entity {key: $key}) SET n += $props RETURN n.key AS key
 // One breadth-first step for path search: every neighbour of the frontier keys.
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})-[r]-(m)
-WHERE NOT m.key IN $exclude
 RETURN k AS from, m.key AS to, type(r) AS type, startNode(r).key AS head, properties(r) AS props
 LIMIT $limit
 
