@@ -588,14 +588,9 @@ def _short_form_of(x: _Builder, name: str) -> str | None:
     if len(name) < 4:
         return None
     for full, key in x.places.items():
-        if len(full) > len(name) and full[-2:] == name[-2:] and _in_order(name, full):
+        if len(full) > len(name) and full[-2:] == name[-2:] and ids.chars_in_order(name, full):
             return key
     return None
-
-
-def _in_order(short: str, full: str) -> bool:
-    it = iter(full)
-    return all(ch in it for ch in short)
 
 
 # NLP relations whose graph direction is the other way round: the text says "producer 交由 carrier",

@@ -208,6 +208,13 @@ def normalize_company_name(name: str | None) -> str | None:
     return n or None
 
 
+def chars_in_order(short: str, full: str) -> bool:
+    """Every character of `short` occurs in `full`, in order: how Chinese names are shortened
+    (青岭村矿坑 for 煤山镇青岭村北侧废弃石矿坑, 恒泰化工 for 长兴恒泰精细化工有限公司)."""
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
 @lru_cache(maxsize=1 << 16)  # pure; a plate-read export repeats the same values millions of times
 def normalize_site_name(name: str | None) -> str | None:
     """Canonical form used in `site:<name>` keys: width, spaces and trailing punctuation."""

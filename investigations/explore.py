@@ -48,11 +48,6 @@ class SearchResult:
         return {"query": self.query, "hits": [h.to_dict() for h in self.hits]}
 
 
-def _subsequence(q: str, text: str) -> bool:
-    it = iter(text)
-    return all(ch in it for ch in q)
-
-
 def _match_score(q: str, key: str, props: dict[str, Any]) -> float:
     qn = re.sub(r"[\s·•・.\-]", "", ids.to_halfwidth(q)).lower()
     fields = [key.split(":", 1)[-1]]
@@ -71,7 +66,7 @@ def _match_score(q: str, key: str, props: dict[str, Any]) -> float:
             s = max(s, 80.0 + 15.0 * len(qn) / len(fn))
         else:
             s = max(s, 0.9 * fuzz.partial_ratio(qn, fn) if len(qn) >= 2 else 0)
-            if len(qn) >= 2 and _subsequence(qn, fn):  # 恒泰化工 in 长兴恒泰精细化工有限公司
+            if len(qn) >= 2 and ids.chars_in_order(qn, fn):  # 恒泰化工 in 长兴恒泰精细化工有限公司
                 s = max(s, 70.0 + 15.0 * len(qn) / len(fn))
         best = max(best, s)
     return round(best, 2)

@@ -25,6 +25,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 
+from graph_schema.identifiers import chars_in_order
 from nlp.types import Entity
 
 ACTORS = ("PERSON", "ORG", "PLATE", "VESSEL")
@@ -233,7 +234,7 @@ class Discourse:
         short = ents[found].text
         for i in sorted(locs, key=lambda i: ents[i].start):
             full = ents[i].text
-            if i != found and len(full) > len(short) and _subsequence(short, full):
+            if i != found and len(full) > len(short) and chars_in_order(short, full):
                 return i
         return found
 
@@ -678,8 +679,3 @@ class Discourse:
             for a in range(len(crew)):
                 for b in range(a + 1, len(crew)):
                     add(crew[a], crew[b], "CO_OFFENDER", 0.7, s0, s1)
-
-
-def _subsequence(short: str, full: str) -> bool:
-    it = iter(full)
-    return all(ch in it for ch in short)
