@@ -7,7 +7,8 @@
     default_extract() -> ExtractFn                       # nlp.extract_texts, else rules_extract
     rules_extract(texts) -> list[Extraction]             # identifier-only fallback (no NLP layer)
 
-Every record becomes one Document node `doc:<source>:<record id>` plus
+Every record becomes one Document node `doc:<source>:<record id>` (a plate
+read: its SEEN_AT relationship, which carries that key and the provenance) plus
 structured facts (Method.STRUCTURED, confidence 1.0, quote = the field value
 as written, `field` = the source column).  Free-text fields go through one
 batched `extract(texts)` call (`nlp.extract_texts` signature); its entities
@@ -23,7 +24,7 @@ Relationship directions chosen here (all within graph_schema.schema.RELATIONS):
 | hotline  | Person(caller, real name only) INVOLVED_IN{role:caller} Doc; Doc MENTIONS Phone (unmasked only); Person USES_PHONE Phone; Doc LOCATED_AT Site{kind:place} (事发地址, same kind as places named in text) |
 | grid     | Person(reporter) INVOLVED_IN{role:reporter} Doc; Doc MENTIONS Phone; Person USES_PHONE Phone; Doc LOCATED_AT Site{kind:grid} (所属网格) |
 | case     | Person INVOLVED_IN{role:suspect} Doc (key by valid ID, else `person:<name>@<doc>`); Person USES_PHONE Phone; Vehicle/Vessel INVOLVED_IN{role:vehicle/vessel}; Company INVOLVED_IN{role:company} |
-| anpr     | Vehicle SEEN_AT{time} Site{kind:checkpoint} `site:<卡口编号>` (light Document, no NLP) |
+| anpr     | Vehicle SEEN_AT{time, file, row, sha256, ingest_run} Site{kind:checkpoint} `site:<卡口编号>`: the relationship is the record (no Document node, no NLP) |
 | manifest | producer/carrier/receiver Company INVOLVED_IN{role}; producer TRANSFERRED_WASTE receiver {waste, waste_code, tons, time, manifest}; carrier TRANSPORTS producer; Vehicle TRANSPORTS producer; Vehicle INVOLVED_IN{role:vehicle}; driver Person DRIVES Vehicle, INVOLVED_IN{role:driver}, WORKS_FOR carrier (confidence 0.8); producer/carrier/receiver/Vehicle HANDLES WasteType |
 | segment  | Site{kind:segment} FLOWS_INTO downstream Site{kind:segment} |
 | outfall  | Site{kind:outfall} DISCHARGES_INTO Site{kind:segment}; owner Company OWNS the outfall Site and INVOLVED_IN{role:owner} the outfall Document |
@@ -145,17 +146,27 @@ class _Builder:
             self.doc,
             source=r.source,
             record_id=r.record_id,
-            file=r.file,
-            row=r.row,
-            sha256=r.sha256,
             time=self.seen,
             title=title,
             text=text,
-            warnings=list(r.warnings) or None,
-            extra_json=_extra_json(r),
-            ingest_run=self.run_id,
+            **self._record_provenance(),
             **props,
         )
+
+    def record_event(self, type_: str, head: str, tail: str, prov: Provenance, **props: Any) -> None:
+        """The record as one relationship (schema.RelSpec.record_event) carrying what its Document would."""
+        self.b.add_rel(type_, head, tail, prov, **props, **self._record_provenance())
+
+    def _record_provenance(self) -> dict[str, Any]:
+        r = self.r
+        return {
+            "file": r.file,
+            "row": r.row,
+            "sha256": r.sha256,
+            "warnings": list(r.warnings) or None,
+            "extra_json": _extra_json(r),
+            "ingest_run": self.run_id,
+        }
 
     # --- entities -------------------------------------------------------
     def company(self, name: str | None, uscc: str | None, field: str, quote: Any = None) -> str | None:
@@ -324,25 +335,17 @@ def _case(x: _Builder, t: CaseFile) -> None:
 
 
 def _anpr(x: _Builder, t: PlateRead) -> None:
-    # Kept deliberately light: millions of rows, no NLP, only the provenance every
-    # Document carries.  Plate and checkpoint are the SEEN_AT's own endpoints (and
-    # its quote); repeating them here cost ~30% of the load (benchmarks/bench_ingest.py).
-    x.b.add_node(
-        x.doc,
-        source="anpr",
-        record_id=t.record_id,
-        file=t.file,
-        row=t.row,
-        sha256=t.sha256,
-        time=x.seen,
-        warnings=list(t.warnings) or None,
-        extra_json=_extra_json(t),
-        ingest_run=x.run_id,
-    )
+    # A plate read is a record event: its SEEN_AT relationship is the record, carrying
+    # the provenance a Document would (file, row, sha256, ingest run), found by the
+    # same `doc:anpr:…` key (GraphStore.documents).  No Document node: reads come by
+    # the hundred million and a node per read doubled the store's work per read
+    # (benchmarks/bench_ingest.py).  Record id and source are in the key itself.
     v = x.vehicle(t.plate, t.plate_raw)
     site = x.site(t.checkpoint_id, "checkpoint", code=t.checkpoint_id, name=t.checkpoint_name, lon=t.lon, lat=t.lat)
     if v and site:
-        x.rel("SEEN_AT", v, site, x.prov("车牌号", t.plate_raw), time=x.seen)
+        x.record_event("SEEN_AT", v, site, x.prov("车牌号", t.plate_raw), time=x.seen)
+    else:  # no endpoint to hang the event on: keep the record as a Document
+        x.document(None, None, plate=t.plate_raw, checkpoint=t.checkpoint_id)
 
 
 def _manifest(x: _Builder, t: Manifest) -> None:

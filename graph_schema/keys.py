@@ -14,6 +14,15 @@ def doc_key(source: str, record_id: str) -> str:
     return f"doc:{source}:{record_id}"
 
 
+def doc_key_parts(key: str) -> tuple[str | None, str | None]:
+    """`doc:<source>:<record id>` → (source, record id); (None, None) for any other key."""
+    prefix, _, rest = key.partition(":")
+    source, sep, record_id = rest.partition(":")
+    if prefix != "doc" or not sep:
+        return None, None
+    return source, record_id
+
+
 def person_key(*, id_card: str | None = None, name: str | None = None, doc: str | None = None) -> str:
     """A valid resident ID identifies a person everywhere; a name only within one document."""
     valid = ids.normalize_resident_id(id_card)

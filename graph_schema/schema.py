@@ -97,7 +97,8 @@ LABELS: dict[str, LabelSpec] = {
         LabelSpec(
             "Document",
             "doc",
-            "`doc:<source>:<record id>` — one per source record (ticket, grid event, case, manifest, plate read, reading).",
+            "`doc:<source>:<record id>` — one per source record (ticket, grid event, case, manifest, reading); "
+            "a plate read is its SEEN_AT relationship, found by the same key.",
             "文书",
             name_property="title",
             indexed=("source",),  # a time index was never used by a query and cost ~10% of a plate-read load
@@ -164,6 +165,12 @@ class RelSpec:
     tails: tuple[str, ...]
     meaning: str
     props: tuple[str, ...] = field(default_factory=tuple)
+    # A record event: each relationship of this type *is* one source record, with the
+    # record's provenance (file, row, sha256, ingest_run) on it and no Document node.
+    # Its `doc` property is indexed, so the record is found by its document key
+    # (`GraphStore.documents`).  Why: plate reads come by the hundred million, and a
+    # Document node per read doubled the store's work per read (benchmarks/bench_ingest.py).
+    record_event: bool = False
 
 
 RELATIONS: dict[str, RelSpec] = {
@@ -186,7 +193,14 @@ RELATIONS: dict[str, RelSpec] = {
         RelSpec("WORKS_FOR", ("Person",), ("Company",), "employee"),
         RelSpec("USES_PHONE", ("Person", "Company"), ("Phone",), "the party uses this number"),
         RelSpec("CO_OFFENDER", ("Person",), ("Person",), "named together as acting jointly (伙同, 共同)"),
-        RelSpec("SEEN_AT", ("Vehicle", "Vessel"), ("Site",), "a checkpoint or patrol read the plate", ("time",)),
+        RelSpec(
+            "SEEN_AT",
+            ("Vehicle", "Vessel"),
+            ("Site",),
+            "a checkpoint or patrol read the plate (one per read: the read itself, with its provenance)",
+            ("time", "file", "row", "sha256", "ingest_run"),
+            record_event=True,
+        ),
         RelSpec("LOCATED_AT", tuple(LABELS), ("Site",), "where something is or happened"),
         RelSpec(
             "TRANSFERRED_WASTE",
@@ -214,6 +228,10 @@ RELATIONS: dict[str, RelSpec] = {
         RelSpec("FLAGS", ("Alert",), tuple(LABELS), "an alert is about this entity"),
     ]
 }
+
+# Relationship types whose relationships stand for source records (see RelSpec.record_event).
+RECORD_EVENT_TYPES = tuple(t for t, spec in RELATIONS.items() if spec.record_event)
+RECORD_EVENT_INDEXED = "doc"
 
 # Provenance every asserted relationship carries (see `graph_schema.model.Provenance`).
 PROVENANCE_PROPS = ("doc", "quote", "start", "end", "method", "confidence", "first_seen", "last_seen")

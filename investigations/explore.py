@@ -487,16 +487,16 @@ def documents_for(store: GraphStore, key: str, limit: int = 2000) -> DocumentLis
         lst = per_doc.setdefault(dk, [])
         if q["quote"] and q not in lst:
             lst.append(q)
-    docs = store.query("inv_docs_by_keys", keys=sorted(per_doc)) if per_doc else []
+    docs = store.documents(sorted(per_doc))  # Document nodes, or plate reads stored as their SEEN_AT
     out = []
-    for d in docs:
+    for dk, d in docs.items():
         out.append(
             {
-                "key": d["key"],
-                "source": d["source"],
-                "title": d["title"],
-                "time": d["time"],
-                "quotes": per_doc.get(d["key"], []),
+                "key": dk,
+                "source": d.get("source"),
+                "title": d.get("title"),
+                "time": d.get("time"),
+                "quotes": per_doc.get(dk, []),
             }
         )
     known = {d["key"] for d in out}

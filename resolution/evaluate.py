@@ -96,7 +96,7 @@ class _DocIndex:
                 if cand == doc and cand in self.cache:
                     found = cand
                     break
-                if self.store.query("res_node", key=cand):
+                if self.store.documents([cand]):  # a Document node, or a plate read's SEEN_AT
                     found = cand
                     break
         else:
@@ -111,7 +111,7 @@ class _DocIndex:
         flat = sorted({c for cs in cands.values() for c in cs})
         present: set[str] = set()
         for i in range(0, len(flat), 1000):
-            present |= {r["key"] for r in self.store.query("res_nodes", keys=flat[i : i + 1000])}
+            present |= set(self.store.documents(flat[i : i + 1000]))
         for d, cs in cands.items():
             self.doc_keys[d] = next((c for c in cs if c in present), None)
         keys = sorted({k for k in (self.doc_key(d) for d in docs) if k and k not in self.cache})

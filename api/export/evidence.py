@@ -125,7 +125,7 @@ def _chain_along(store: GraphStore, path: list[str]) -> dict[str, Any] | None:
             d = (r["props"] or {}).get("doc")
             if d and str(d).startswith("doc:"):
                 doc_keys.add(str(d))
-    docs = {r["key"]: r["props"] or {} for r in store.query("nodes_by_keys", keys=sorted(doc_keys))} if doc_keys else {}
+    docs = store.documents(sorted(doc_keys))  # Document nodes, or plate reads stored as their SEEN_AT
     for i, ((x, y), rels) in enumerate(zip(zip(path, path[1:]), rels_per_hop), 1):
         # The hop's type: the most-sourced type between the two (ties: name order).
         by_type: dict[str, list[dict[str, Any]]] = {}

@@ -7,6 +7,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
+from api.export.names import REL_NAMES
 from graph_schema.store import GraphStore
 from investigations.common import node_name
 
@@ -97,10 +98,12 @@ def sites_with_coords(store: GraphStore, limit: int = 5000) -> list[dict[str, An
 
 def document_view(store: GraphStore, key: str) -> dict[str, Any] | None:
     """A document with its text and the entity spans to highlight (MENTIONS offsets)."""
-    rows = store.query("node_by_key", key=key)
-    if not rows or rows[0]["label"] != "Document":
+    props = store.documents([key]).get(key)
+    if props is None:
         return None
-    props = dict(rows[0]["props"] or {})
+    if props.get("event_type"):
+        return _record_event_view(store, key, props)
+    props = dict(props)
     text = str(props.pop("text", "") or "")
     spans = []
     for m in store.query("api_doc_mentions", doc=key):
@@ -121,6 +124,30 @@ def document_view(store: GraphStore, key: str) -> dict[str, Any] | None:
     props.pop("key", None)
     return {"key": key, "title": props.get("title"), "source": props.get("source"), "time": props.get("time"),
             "sha256": props.get("sha256"), "text": text, "spans": clean, "props": props}  # fmt: skip
+
+
+def _record_event_view(store: GraphStore, key: str, props: dict[str, Any]) -> dict[str, Any]:
+    """A record stored as its relationship (a plate read's SEEN_AT): the record in one line,
+    `<time> <plate as written> 经过 <checkpoint>`, with both ends as clickable spans."""
+    head, tail = props["event_head"], props["event_tail"]
+    ends = {r["key"]: r for r in store.query("nodes_by_keys", keys=[head, tail])}
+    parts: list[tuple[str, str | None]] = [(f"{props.get('time') or ''} ", None)]
+    for k, written in ((head, props.get("quote")), (tail, None)):
+        end = ends.get(k)
+        name = str(written or (node_name(end["label"], k, end["props"]) if end else k.split(":", 1)[-1]))
+        parts.append((name, k))
+        if k == head:
+            parts.append((f" {REL_NAMES.get(props['event_type'], '→')} ", None))
+    text, spans = "", []
+    for chunk, k in parts:
+        if k:
+            end = ends.get(k)
+            label = end["label"] if end else None
+            spans.append({"start": len(text), "end": len(text) + len(chunk), "key": k, "label": label, "name": chunk})
+        text += chunk
+    shown = {k: v for k, v in props.items() if k not in ("key", "event_head", "event_tail")}
+    return {"key": key, "title": None, "source": props.get("source"), "time": props.get("time"),
+            "sha256": props.get("sha256"), "text": text, "spans": spans, "props": shown}  # fmt: skip
 
 
 def cases(store: GraphStore, limit: int = 500) -> list[dict[str, Any]]:

@@ -5,7 +5,14 @@ Everything else is written once, in the common subset, in `queries/*.cypher`.
 
 from __future__ import annotations
 
-from graph_schema.schema import LABELS, SEARCH_PROPERTY, search_grams, search_normalize
+from graph_schema.schema import (
+    LABELS,
+    RECORD_EVENT_INDEXED,
+    RECORD_EVENT_TYPES,
+    SEARCH_PROPERTY,
+    search_grams,
+    search_normalize,
+)
 
 # Neo4j: one full-text index over every label, with Lucene's CJK analyzer (bigrams for
 # Chinese).  Named after its analyzer: `IF NOT EXISTS` would otherwise keep an older
@@ -30,6 +37,12 @@ def schema_statements(dialect: str) -> list[str]:
             out.append(f"CREATE INDEX FOR (n:{lab}) ON (n.key)")
             for prop in spec.indexed:
                 out.append(f"CREATE INDEX FOR (n:{lab}) ON (n.{prop})")
+    prop = RECORD_EVENT_INDEXED
+    for rel_type in RECORD_EVENT_TYPES:  # a record stored as a relationship is found by its document key
+        if dialect == "neo4j":
+            out.append(f"CREATE INDEX {rel_type.lower()}_{prop} IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.{prop})")
+        else:
+            out.append(f"CREATE INDEX FOR ()-[r:{rel_type}]-() ON (r.{prop})")
     if dialect == "neo4j":
         labels = "|".join(s.label for s in LABELS.values() if s.fulltext)
         props = sorted({p for s in LABELS.values() for p in s.fulltext})

@@ -175,5 +175,5 @@ class FalkorStore(GraphStore):
 def _index_signature(stmt: str) -> tuple[str, str] | None:
     import re
 
-    m = re.match(r"CREATE INDEX FOR \(n:(\w+)\) ON \(n\.(\w+)\)", stmt)
-    return (m.group(1), m.group(2)) if m else None
+    m = re.match(r"CREATE INDEX FOR (?:\(n:(\w+)\)|\(\)-\[r:(\w+)\]-\(\)) ON \([nr]\.(\w+)\)", stmt)
+    return (m.group(1) or m.group(2), m.group(3)) if m else None

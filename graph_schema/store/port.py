@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph_schema.keys import doc_key_parts
 from graph_schema.model import GraphBatch
 from graph_schema.schema import LABELS, search_props
 from graph_schema.store.upsert import ENTITY_LABEL, WriteCache, node_statements, rel_statements  # noqa: F401 (re-exported)
@@ -245,6 +246,39 @@ class GraphStore(abc.ABC):
                 return _join_path(parents, meet)
             frontiers[side] = nxt
         return None
+
+    def documents(self, keys: list[str], chunk: int = 1000) -> dict[str, dict[str, Any]]:
+        """The source records behind document keys: key → the record's properties.
+
+        A record is a Document node, or a record-event relationship (a plate
+        read's SEEN_AT, `schema.RelSpec.record_event`) whose `doc` is the key;
+        then its properties are the relationship's, plus `source` and
+        `record_id` read from the key and `event_type`/`event_head`/`event_tail`
+        naming the relationship.  Keys that name neither are left out.
+        """
+        wanted = sorted({k for k in keys if k})
+        out: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(wanted), chunk):
+            part = wanted[i : i + chunk]
+            for r in self.query("documents_by_keys", keys=part):
+                out[r["key"]] = dict(r["props"] or {})
+            missing = [k for k in part if k not in out]
+            if not missing:
+                continue
+            for r in self.query("record_events_by_doc_keys", keys=missing):
+                if r["key"] in out:  # one record, one event (a second would be a re-typed copy)
+                    continue
+                source, record_id = doc_key_parts(r["key"])
+                out[r["key"]] = {
+                    **(r["props"] or {}),
+                    "key": r["key"],
+                    "source": source,
+                    "record_id": record_id,
+                    "event_type": r["type"],
+                    "event_head": r["head"],
+                    "event_tail": r["tail"],
+                }
+        return out
 
     def stats(self) -> dict[str, dict[str, int]]:
         labels = {r["label"]: r["count"] for r in self.query("count_nodes_by_label")}

@@ -61,11 +61,6 @@ RETURN startNode(r).key AS head, type(r) AS type, endNode(r).key AS tail, proper
        m.name AS other_name, m.title AS other_title, m.time AS other_time, m.source AS other_source
 LIMIT $limit
 
-// name: inv_docs_by_keys
-UNWIND $keys AS k
-MATCH (d:Document {key: k})
-RETURN d.key AS key, d.source AS source, d.title AS title, d.time AS time, d.text AS text, properties(d) AS props
-
 // ---------------------------------------------------------------- gangs (projection)
 
 // name: inv_doc_persons

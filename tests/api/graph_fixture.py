@@ -28,6 +28,7 @@ CASE1 = "doc:case:AJ2024001"
 CASE2 = "doc:case:AJ2024002"
 MANIFEST = "doc:manifest:LD2024-0088"
 ANPR = "doc:anpr:R000123"
+ANPR_TEXT = "2024-05-21 22:41:07,浙E3K821,KK-07"  # the raw CSV row a plate read's sha256 is over
 OTHER = "person:赵六@doc:case:AJ2024002"
 OTHER_SITE = "site:白沙湿地"
 GANG = "gang:g-0001"
@@ -57,9 +58,8 @@ def build(store) -> None:
     manifest_text = "转移联单 LD2024-0088：湖州某化工有限公司 废酸 HW34 12吨，承运车辆 浙E3K821。"
     b.add_node(MANIFEST, source="manifest", record_id="LD2024-0088", title="危废转移联单 LD2024-0088",
                time="2024-05-20 09:00:00", text=manifest_text, sha256=_sha(manifest_text))  # fmt: skip
-    anpr_text = "卡口 KK-07 2024-05-21 22:41:07 浙E3K821"
-    b.add_node(ANPR, source="anpr", record_id="R000123", title="卡口过车记录 R000123", time="2024-05-21 22:41:07",
-               text=anpr_text, sha256=_sha(anpr_text))  # fmt: skip
+    # a plate read, as the ETL stores it: the SEEN_AT is the record (no Document node)
+    anpr_text = ANPR_TEXT
     b.add_node(LEADER, name="张建国", id_card=LEADER_ID, phone="13812345678")
     b.add_node(MEMBER2, name="李明", id_card="330502198502022345")
     b.add_node(MEMBER3, name="王小虎", id_card="330502199003033456")
@@ -90,8 +90,9 @@ def build(store) -> None:
     b.add_rel(
         "TRANSPORTS", TRUCK, CHEM, prov(MANIFEST, manifest_text, "浙E3K821", "structured", 1.0, "2024-05-20T09:00:00")
     )
-    b.add_rel("SEEN_AT", TRUCK, CHECKPOINT, prov(ANPR, anpr_text, "浙E3K821", "structured", 1.0, "2024-05-21T22:41:07"),
-              time="2024-05-21 22:41:07")  # fmt: skip
+    anpr_prov = Provenance(doc=ANPR, method="structured", quote="浙E3K821", field="车牌号", seen="2024-05-21T22:41:07")
+    b.add_rel("SEEN_AT", TRUCK, CHECKPOINT, anpr_prov,
+              time="2024-05-21 22:41:07", file="/exports/anpr.csv", row=124, sha256=_sha(anpr_text))  # fmt: skip
     b.add_rel("MENTIONS", CASE2, OTHER, prov(CASE2, CASE2_TEXT, "赵六", seen="2024-06-03T10:00:00"))
     b.add_rel("INVOLVED_IN", OTHER, CASE2, prov(CASE2, CASE2_TEXT, "赵六", "structured", 1.0, "2024-06-03T10:00:00"))
     b.add_rel("LOCATED_AT", CASE2, OTHER_SITE, prov(CASE2, CASE2_TEXT, "白沙湿地", seen="2024-06-03T10:00:00"))

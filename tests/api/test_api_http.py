@@ -282,6 +282,28 @@ def test_evidence_json_shape_and_hashes(client, login, data_dir):
     assert last["action"] == "export_evidence" and last["file_sha256"] == hashlib.sha256(r.content).hexdigest()
 
 
+def test_plate_read_is_a_document_and_evidence_without_a_document_node(client, login):
+    """A plate read is stored as its SEEN_AT (no Document node); the workbench and the
+    prosecutor's export still find it by its document key, with the raw record's hash."""
+    h = login("investigator")
+    d = client.get(f"/api/documents/{G.ANPR}", headers=h)
+    assert d.status_code == 200, d.text
+    d = d.json()
+    assert d["source"] == "anpr" and d["sha256"] == hashlib.sha256(G.ANPR_TEXT.encode()).hexdigest()
+    spans = {s["key"]: d["text"][s["start"] : s["end"]] for s in d["spans"]}
+    assert spans[G.TRUCK] == "浙E3K821" and G.CHECKPOINT in spans and "经过" in d["text"]
+    assert d["props"]["file"] == "/exports/anpr.csv" and d["props"]["row"] == 124
+    docs = client.get(f"/api/entities/{G.CHECKPOINT}/documents", headers=h).json()["documents"]
+    assert [x["key"] for x in docs] == [G.ANPR] and docs[0]["source"] == "anpr"
+    ev = client.get(
+        "/api/export/evidence", params={"from": G.TRUCK, "to": G.CHECKPOINT, "format": "json"}, headers=h
+    ).json()
+    (src,) = ev["hops"][0]["sources"]
+    assert src["doc"] == G.ANPR and src["sha256_basis"] == "source_record"
+    assert src["sha256"] == hashlib.sha256(G.ANPR_TEXT.encode()).hexdigest()
+    assert src["file"] == "/exports/anpr.csv" and src["row"] == 124 and src["doc_source"] == "anpr"
+
+
 def test_evidence_export_masked_for_analyst(client, login):
     h = login("demo")
     for fmt in ("json", "docx"):

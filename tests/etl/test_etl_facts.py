@@ -72,6 +72,7 @@ def node_props(batch: GraphBatch, key: str) -> dict:
 def test_every_relationship_obeys_schema_and_carries_provenance(samples):
     batch = records_to_batch(all_records(samples), rules_extract)
     docs = {n.key for n in batch.nodes if n.key.startswith("doc:")}
+    docs |= {r.provenance.doc for r in batch.rels if RELATIONS[r.type].record_event}
     methods = {m.value for m in Method}
     assert batch.rels
     for r in batch.rels:
@@ -86,10 +87,14 @@ def test_every_relationship_obeys_schema_and_carries_provenance(samples):
 
 
 def test_one_document_per_loaded_record(samples):
+    """Every record is one Document node, or (a plate read) one record-event relationship with its provenance."""
     recs = all_records(samples)
     batch = records_to_batch(recs, None)
     docs = {n.key for n in batch.nodes if label_for_key(n.key) == "Document"}
-    assert len(docs) == len(recs) == 397 - 0
+    events = [r for r in batch.rels if RELATIONS[r.type].record_event]
+    assert all(len(r.props["sha256"]) == 64 and r.props["file"] and r.props["row"] > 1 for r in events)
+    assert not docs & {r.provenance.doc for r in events}
+    assert len(docs) + len({r.provenance.doc for r in events}) == len(events) + len(docs) == len(recs) == 397
     d = node_props(batch, "doc:hotline:ZJHZ2024052200417")
     assert d["source"] == "hotline" and d["time"] == "2024-05-22T06:38:12" and "酸" in d["text"]
     assert d["caller_phone_masked"] is True and len(d["sha256"]) == 64 and d["row"] > 1
@@ -218,8 +223,12 @@ def test_plate_read_is_light_and_never_sent_to_nlp(samples):
     assert all(x.provenance.seen == x.props["time"] and x.provenance.field == "车牌号" for x in pit)
     site = node_props(b, "site:KK330522006")
     assert site["kind"] == "checkpoint" and "青岭" in site["name"] and site["lon"] > 119
-    doc_props = node_props(b, reads[0].record_id and f"doc:anpr:{reads[0].record_id}")
-    assert "text" not in doc_props and len(doc_props) <= 10
+    # the read is its SEEN_AT: the record's provenance is on the relationship, no Document node
+    assert not [n for n in b.nodes if n.key.startswith("doc:")]
+    first = reads[0]
+    (read,) = [r for r in rels(b, "SEEN_AT") if r.provenance.doc == f"doc:anpr:{first.record_id}"]
+    assert read.props["sha256"] == first.sha256 and read.props["row"] == first.row
+    assert read.props["file"] == first.file and "text" not in read.props
 
 
 def test_manifest_facts(samples):

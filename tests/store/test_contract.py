@@ -130,6 +130,26 @@ def test_two_documents_two_relationships(store):
     assert sorted(r["props"]["quote"] for r in rows) == ["doc:a:1", "doc:b:2"]
 
 
+def test_documents_are_nodes_or_record_events(store):
+    """`documents` finds a Document node, and a record stored as its relationship (a plate
+    read's SEEN_AT) by the same kind of key; unknown keys are left out."""
+    b = GraphBatch()
+    b.add_node("doc:case:AJ1", source="case", sha256="a" * 64, title="案件 AJ1")
+    read = "doc:anpr:KK1@2024-05-21T22:41:00@浙E3K821"
+    prov = Provenance(doc=read, method="structured", quote="浙E·3K821", seen="2024-05-21T22:41:00")
+    b.add_rel("SEEN_AT", "vehicle:浙E3K821", "site:KK1", prov, time="2024-05-21T22:41:00", sha256="b" * 64, row=7)
+    b.add_rel("SEEN_AT", "vehicle:浙E3K821", "site:KK1", Provenance(doc="doc:anpr:other", method="structured"))
+    store.write_batch(b)
+    docs = store.documents(["doc:case:AJ1", read, "doc:anpr:missing", "doc:case:AJ1"])
+    assert set(docs) == {"doc:case:AJ1", read}
+    assert docs["doc:case:AJ1"]["sha256"] == "a" * 64 and "event_type" not in docs["doc:case:AJ1"]
+    ev = docs[read]
+    assert ev["source"] == "anpr" and ev["record_id"] == "KK1@2024-05-21T22:41:00@浙E3K821"
+    assert (ev["event_type"], ev["event_head"], ev["event_tail"]) == ("SEEN_AT", "vehicle:浙E3K821", "site:KK1")
+    assert ev["sha256"] == "b" * 64 and ev["row"] == 7 and ev["quote"] == "浙E·3K821"
+    assert store.documents([]) == {}
+
+
 def test_chinese_text(store):
     text = "宁波市北仑区某化工厂通过暗管向甬江排放含铬废水（HW17），监测站测得总铬超标 23.5 倍。"
     b = GraphBatch()

@@ -23,6 +23,14 @@ LIMIT $limit
 // name: documents_by_keys
 UNWIND $keys AS k MATCH (d:Document {key: k}) RETURN d.key AS key, properties(d) AS props
 
+// name: record_events_by_doc_keys
+// Source records stored as relationships (schema.RelSpec.record_event: SEEN_AT), by their
+// document key; the `doc` relationship index makes this a lookup, not a scan.
+UNWIND $keys AS k
+MATCH (a)-[r:SEEN_AT]->(b)
+WHERE r.doc = k
+RETURN k AS key, type(r) AS type, a.key AS head, b.key AS tail, properties(r) AS props
+
 // name: delete_node
 MATCH (n:Entity {key: $key}) DETACH DELETE n
 
