@@ -117,7 +117,7 @@ def _cpu_seconds(proc: psutil.Process) -> float:
     return t.user + t.system
 
 
-def bench_runner(path: Path, data_dir: Path) -> tuple[int, float, PeakRSS, float, float]:
+def bench_runner(path: Path, data_dir: Path) -> tuple[int, int, float, PeakRSS, float, float]:
     """The real runner; also CPU seconds of this process and of the server, to show where the time goes."""
     with open_store(data_dir=data_dir) as store, PeakRSS(data_dir) as mem:
         store.setup_schema()
@@ -127,7 +127,8 @@ def bench_runner(path: Path, data_dir: Path) -> tuple[int, float, PeakRSS, float
         rep = ingest_paths(store, [path], data_dir=data_dir, batch_records=5000, use_nlp=False)
         dt = time.perf_counter() - t
         client_cpu, server_cpu = _cpu_seconds(me) - c0, _cpu_seconds(server) - s0
-    return rep.total.records_loaded, dt, mem, client_cpu, server_cpu
+    elements = rep.nodes_written + rep.relationships_written
+    return rep.total.records_loaded, elements, dt, mem, client_cpu, server_cpu
 
 
 def bench_naive(path: Path, data_dir: Path, limit: int) -> tuple[int, float]:
@@ -186,25 +187,31 @@ def main() -> None:
         for name, path in (("plate reads", anpr), ("manifests", man)):
             d = tmp / f"store-{name.replace(' ', '')}"
             try:
-                n, dt, mem, ccpu, scpu = bench_runner(path, d)
-                rows.append((f"{name}: batched runner", n, dt, n / dt, mem.client, mem.server))
+                n, elements, dt, mem, ccpu, scpu = bench_runner(path, d)
+                rows.append((f"{name}: batched runner", n, dt, n / dt, elements / n, mem.client, mem.server))
                 cpu_rows.append((name, ccpu / n * 1e6, scpu / n * 1e6))
             finally:
                 stop_server(d)
             d = tmp / f"naive-{name.replace(' ', '')}"
             try:
                 n, dt = bench_naive(path, d, args.naive)
-                rows.append((f"{name}: naive row-at-a-time", n, dt, n / dt, 0, 0))
+                rows.append((f"{name}: naive row-at-a-time", n, dt, n / dt, None, 0, 0))
             finally:
                 stop_server(d)
         if args.big_gb > 0:
             big = tmp / "big.csv"
             n = write_anpr(big, 0, seed=3, target_bytes=int(args.big_gb * (1 << 30)))
             n, dt, peak = bench_stream_memory(big)
-            rows.append((f"stream {args.big_gb:g} GB CSV (no store)", n, dt, n / dt, peak, 0))
-    print(f"\n{'benchmark':42} {'records':>10} {'seconds':>9} {'records/s':>11} {'client RSS':>11} {'server RSS':>11}")
-    for name, n, dt, rate, c, s in rows:
-        print(f"{name:42} {n:>10} {dt:>9.1f} {rate:>11.0f} {c / 2**20:>9.0f}MB {s / 2**20:>9.0f}MB")
+            rows.append((f"stream {args.big_gb:g} GB CSV (no store)", n, dt, n / dt, None, peak, 0))
+    # elements: node and relationship rows written per record (a plate read: its SEEN_AT and, once per
+    # batch, its vehicle and checkpoint; a manifest: its Document, parties and ~14 relationships)
+    print(
+        f"\n{'benchmark':42} {'records':>10} {'seconds':>9} {'records/s':>11} {'elements/rec':>12} "
+        f"{'elements/s':>11} {'client RSS':>11} {'server RSS':>11}"
+    )
+    for name, n, dt, rate, per, c, s in rows:
+        el = f"{per:>12.1f} {rate * per:>11.0f}" if per else f"{'':>12} {'':>11}"
+        print(f"{name:42} {n:>10} {dt:>9.1f} {rate:>11.0f} {el} {c / 2**20:>9.0f}MB {s / 2**20:>9.0f}MB")
     print(f"\n{'CPU per record (batched runner)':42} {'client µs':>10} {'server µs':>10} {'2-core bound/s':>15}")
     for name, c, sv in cpu_rows:
         # both processes busy on two cores at once: the best a perfect overlap could do
