@@ -154,6 +154,10 @@ def rel_statements(shape: tuple[str, str, str], rows: list[dict[str, Any]], chun
             yield _statement(head, "r", ("head", "tail", "fact"), names, part)
 
 
+def _same_types(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return all(type(v) is type(a[k]) for k, v in b.items())
+
+
 @dataclass
 class WriteCache:
     """Node upserts already sent by this writer, so identical ones are not sent again.
@@ -177,8 +181,9 @@ class WriteCache:
         for row in rows:
             props = row["props"]
             known = get(row["key"])
-            # A bare endpoint stub for a node already written, or the very same upsert again.
-            if known is not None and (not props or known == props):
+            # A bare endpoint stub for a node already written, or the very same upsert again
+            # (same values of the same types: `True == 1` in Python, not in the store).
+            if known is not None and (not props or (known == props and _same_types(known, props))):
                 continue
             out.append(row)
         self.skipped += len(rows) - len(out)

@@ -82,3 +82,13 @@ def test_write_cache_skips_identical_upserts_and_forgets_after_a_failure(tmp_pat
         assert store.stats()["relationships"]["SEEN_AT"] == 2
     finally:
         stop_server(d)
+
+
+def test_write_cache_tells_a_bool_from_a_number():
+    """`True == 1` in Python; in the store they are different values, so the second upsert is sent."""
+    cache = WriteCache()
+    assert cache.fresh([{"key": "vehicle:浙E00001", "props": {"plate_standard": True}}])
+    again = [{"key": "vehicle:浙E00001", "props": {"plate_standard": 1}}]
+    assert cache.fresh(again) == again
+    assert cache.fresh([{"key": "vehicle:浙E00001", "props": {"plate_standard": 1}}]) == []
+    assert cache.skipped == 1
