@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph_schema.schema import LABELS, RELATIONS, label_for_key
+from graph_schema.schema import LABELS, RECORD_EVENT_TYPES, RELATIONS, label_for_key
 
 
 @dataclass
@@ -45,6 +45,16 @@ class Provenance:
         return props
 
 
+def record_event_fact(type_: str, doc: str) -> str:
+    """The fact id of a record event (schema.RelSpec.record_event): the record is the fact.
+
+    Derived from the document key alone, so the store finds a record by its key
+    through the `fact` index (`GraphStore.documents`), and moving the event to a
+    merged vehicle keeps its identity.
+    """
+    return hashlib.sha1(f"{type_}\x1f{doc}".encode()).hexdigest()[:20]
+
+
 @dataclass
 class Node:
     key: str
@@ -61,7 +71,8 @@ class Rel:
 
     Identity: (head, type, tail, provenance.doc, props.get('fact')) — the same
     document asserting the same fact twice is one relationship; two documents
-    asserting it are two, so each keeps its own quote.
+    asserting it are two, so each keeps its own quote.  A record event (a plate
+    read's SEEN_AT) is identified by its type and document alone.
     """
 
     type: str
@@ -76,6 +87,8 @@ class Rel:
 
     @property
     def fact_id(self) -> str:
+        if self.type in RECORD_EVENT_TYPES:
+            return record_event_fact(self.type, self.provenance.doc)
         extra = str(self.props.get("fact", ""))
         raw = "\x1f".join((self.head, self.type, self.tail, self.provenance.doc, extra))
         return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:20]
@@ -117,11 +130,11 @@ class GraphBatch:
         return out
 
     def rels_by_shape(self) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
-        out: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
+        out: dict[tuple[str, str, str], dict[tuple[str, str, str], dict[str, Any]]] = {}
         for r in self.rels:
             shape = (r.type, label_for_key(r.head), label_for_key(r.tail))
             row = r.as_row()
-            out.setdefault(shape, {})[row["fact"]] = row
+            out.setdefault(shape, {})[(r.head, r.tail, row["fact"])] = row  # the store's identity
         return {shape: list(rows.values()) for shape, rows in out.items()}
 
 

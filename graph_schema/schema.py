@@ -167,9 +167,10 @@ class RelSpec:
     props: tuple[str, ...] = field(default_factory=tuple)
     # A record event: each relationship of this type *is* one source record, with the
     # record's provenance (file, row, sha256, ingest_run) on it and no Document node.
-    # Its `doc` property is indexed, so the record is found by its document key
-    # (`GraphStore.documents`).  Why: plate reads come by the hundred million, and a
-    # Document node per read doubled the store's work per read (benchmarks/bench_ingest.py).
+    # Its fact id derives from its document key (model.record_event_fact), so the
+    # record is found by that key through the `fact` index (`GraphStore.documents`).
+    # Why: plate reads come by the hundred million, and a Document node per read
+    # doubled the store's work per read (benchmarks/bench_ingest.py).
     record_event: bool = False
 
 
@@ -231,7 +232,8 @@ RELATIONS: dict[str, RelSpec] = {
 
 # Relationship types whose relationships stand for source records (see RelSpec.record_event).
 RECORD_EVENT_TYPES = tuple(t for t, spec in RELATIONS.items() if spec.record_event)
-RECORD_EVENT_INDEXED = "doc"
+# Every relationship's identity property, indexed per type (upsert.rel_statements finds by it).
+FACT_PROPERTY = "fact"
 
 # Provenance every asserted relationship carries (see `graph_schema.model.Provenance`).
 PROVENANCE_PROPS = ("doc", "quote", "start", "end", "method", "confidence", "first_seen", "last_seen")

@@ -6,9 +6,9 @@ Everything else is written once, in the common subset, in `queries/*.cypher`.
 from __future__ import annotations
 
 from graph_schema.schema import (
+    FACT_PROPERTY,
     LABELS,
-    RECORD_EVENT_INDEXED,
-    RECORD_EVENT_TYPES,
+    RELATIONS,
     SEARCH_PROPERTY,
     search_grams,
     search_normalize,
@@ -37,8 +37,8 @@ def schema_statements(dialect: str) -> list[str]:
             out.append(f"CREATE INDEX FOR (n:{lab}) ON (n.key)")
             for prop in spec.indexed:
                 out.append(f"CREATE INDEX FOR (n:{lab}) ON (n.{prop})")
-    prop = RECORD_EVENT_INDEXED
-    for rel_type in RECORD_EVENT_TYPES:  # a record stored as a relationship is found by its document key
+    prop = FACT_PROPERTY  # relationships are upserted by fact id: found by index, not by walking a pair's edges
+    for rel_type in RELATIONS:
         if dialect == "neo4j":
             out.append(f"CREATE INDEX {rel_type.lower()}_{prop} IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.{prop})")
         else:

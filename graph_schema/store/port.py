@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from graph_schema.keys import doc_key_parts
-from graph_schema.model import GraphBatch
-from graph_schema.schema import LABELS, search_props
+from graph_schema.model import GraphBatch, record_event_fact
+from graph_schema.schema import LABELS, RECORD_EVENT_TYPES, search_props
 from graph_schema.store.upsert import ENTITY_LABEL, WriteCache, node_statements, rel_statements  # noqa: F401 (re-exported)
 
 _NAME_RE = re.compile(r"^//\s*name:\s*([A-Za-z_][\w]*)(?:\s*@(\w+))?\s*$")
@@ -265,8 +265,9 @@ class GraphStore(abc.ABC):
             missing = [k for k in part if k not in out]
             if not missing:
                 continue
-            for r in self.query("record_events_by_doc_keys", keys=missing):
-                if r["key"] in out:  # one record, one event (a second would be a re-typed copy)
+            facts = [record_event_fact(t, k) for k in missing for t in RECORD_EVENT_TYPES]
+            for r in self.query("record_events_by_facts", facts=facts):
+                if r["key"] in out or r["key"] not in missing:
                     continue
                 source, record_id = doc_key_parts(r["key"])
                 out[r["key"]] = {

@@ -141,13 +141,22 @@ def node_statements(label: str, rows: list[dict[str, Any]], chunk: int) -> Itera
 
 
 def rel_statements(shape: tuple[str, str, str], rows: list[dict[str, Any]], chunk: int) -> Iterator[Statement]:
-    """MERGE relationships of one (type, head label, tail label) on their fact id."""
+    """Upsert relationships of one (type, head label, tail label) on (head, tail, fact id)."""
     rel_type = _schema_name(shape[0], RELATIONS)
     head_label = _schema_name(shape[1], LABELS)
     tail_label = _schema_name(shape[2], LABELS)
+    # Not `MERGE (a)-[r:T {fact: …}]->(b)`: MERGE finds an existing relationship by
+    # walking every relationship between a and b, so a truck read at the same
+    # checkpoint 2,000 times cost 420 µs per read in the store instead of 27
+    # (quadratic over a history load).  The `fact` index (dialect.schema_statements)
+    # finds it directly; identity stays (head, tail, fact), as with MERGE.
     head = (
-        f"MATCH (a:{head_label} {{key: row[0]}}) MATCH (b:{tail_label} {{key: row[1]}}) "
-        f"MERGE (a)-[r:{rel_type} {{fact: row[2]}}]->(b)"
+        f"OPTIONAL MATCH ()-[old:{rel_type}]->() "
+        f"WHERE old.fact = row[2] AND startNode(old).key = row[0] AND endNode(old).key = row[1] "
+        f"WITH row, old MATCH (a:{head_label} {{key: row[0]}}) MATCH (b:{tail_label} {{key: row[1]}}) "
+        f"FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END | CREATE (a)-[:{rel_type} {{fact: row[2]}}]->(b)) "
+        f"WITH row MATCH ()-[r:{rel_type}]->() "
+        f"WHERE r.fact = row[2] AND startNode(r).key = row[0] AND endNode(r).key = row[1]"
     )
     for names, group in _group_by_names(rows).items():
         for part in _chunks(group, chunk):

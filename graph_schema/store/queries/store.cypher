@@ -23,13 +23,13 @@ LIMIT $limit
 // name: documents_by_keys
 UNWIND $keys AS k MATCH (d:Document {key: k}) RETURN d.key AS key, properties(d) AS props
 
-// name: record_events_by_doc_keys
-// Source records stored as relationships (schema.RelSpec.record_event: SEEN_AT), by their
-// document key; the `doc` relationship index makes this a lookup, not a scan.
-UNWIND $keys AS k
-MATCH (a)-[r:SEEN_AT]->(b)
-WHERE r.doc = k
-RETURN k AS key, type(r) AS type, a.key AS head, b.key AS tail, properties(r) AS props
+// name: record_events_by_facts
+// Source records stored as relationships (schema.RelSpec.record_event: SEEN_AT), by the
+// fact id their document key gives (model.record_event_fact); the `fact` index makes it a lookup.
+UNWIND $facts AS f
+MATCH ()-[r:SEEN_AT]->()
+WHERE r.fact = f
+RETURN r.doc AS key, type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail, properties(r) AS props
 
 // name: delete_node
 MATCH (n:Entity {key: $key}) DETACH DELETE n
