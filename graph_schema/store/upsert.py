@@ -22,7 +22,7 @@ row ever sends a null it did not have).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -95,7 +95,11 @@ def _chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _statement(
-    head: str, var: str, ids: tuple[str, ...], names: Sequence[str], part: list[dict[str, Any]]
+    head: str | Callable[[Callable[[str], str]], str],
+    var: str,
+    ids: tuple[str, ...],
+    names: Sequence[str],
+    part: list[dict[str, Any]],
 ) -> Statement:
     """`UNWIND $rows AS row <head> SET v.a = row[i], v.b = $cN`.
 
@@ -106,16 +110,22 @@ def _statement(
     shared = _shared_props(part, names)
     varying = [n for n in names if n not in shared]
     params: dict[str, Any] = {}
-    parts: list[str] = []
+    refs: list[tuple[str, str]] = []
     for name in names:
         if name in shared:
             ref = f"$c{len(params)}"
             params[ref[1:]] = part[0]["props"][name]
         else:
             ref = f"row[{len(ids) + varying.index(name)}]"
-        parts.append(f"{var}.{_prop_name(name)} = {ref}")
+        refs.append((_prop_name(name), ref))
     params["rows"] = _table(part, ids, varying)
-    set_clause = (" SET " + ", ".join(parts)) if parts else ""
+
+    def assignments(v: str) -> str:
+        return ", ".join(f"{v}.{name} = {ref}" for name, ref in refs)
+
+    if callable(head):  # a statement that sets the properties in more than one place
+        return Statement("UNWIND $rows AS row " + head(assignments), params, len(part))
+    set_clause = (" SET " + assignments(var)) if refs else ""
     return Statement("UNWIND $rows AS row " + head + set_clause, params, len(part))
 
 
@@ -145,19 +155,24 @@ def rel_statements(shape: tuple[str, str, str], rows: list[dict[str, Any]], chun
     rel_type = _schema_name(shape[0], RELATIONS)
     head_label = _schema_name(shape[1], LABELS)
     tail_label = _schema_name(shape[2], LABELS)
+
     # Not `MERGE (a)-[r:T {fact: …}]->(b)`: MERGE finds an existing relationship by
     # walking every relationship between a and b, so a truck read at the same
     # checkpoint 2,000 times cost 420 µs per read in the store instead of 27
     # (quadratic over a history load).  The `fact` index (dialect.schema_statements)
     # finds it directly; identity stays (head, tail, fact), as with MERGE.
-    head = (
-        f"OPTIONAL MATCH ()-[old:{rel_type}]->() "
-        f"WHERE old.fact = row[2] AND startNode(old).key = row[0] AND endNode(old).key = row[1] "
-        f"WITH row, old MATCH (a:{head_label} {{key: row[0]}}) MATCH (b:{tail_label} {{key: row[1]}}) "
-        f"FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END | CREATE (a)-[:{rel_type} {{fact: row[2]}}]->(b)) "
-        f"WITH row MATCH ()-[r:{rel_type}]->() "
-        f"WHERE r.fact = row[2] AND startNode(r).key = row[0] AND endNode(r).key = row[1]"
-    )
+    def head(assignments: Callable[[str], str]) -> str:
+        # an existing relationship gets its properties set; a missing one is created with them
+        update, create = assignments("old"), assignments("r")
+        return (
+            f"OPTIONAL MATCH ()-[old:{rel_type}]->() "
+            f"WHERE old.fact = row[2] AND startNode(old).key = row[0] AND endNode(old).key = row[1] "
+            + (f"FOREACH (_ IN CASE WHEN old IS NULL THEN [] ELSE [1] END | SET {update}) " if update else "")
+            + f"WITH row, old WHERE old IS NULL "
+            f"MATCH (a:{head_label} {{key: row[0]}}) MATCH (b:{tail_label} {{key: row[1]}}) "
+            f"CREATE (a)-[r:{rel_type} {{fact: row[2]}}]->(b)" + (f" SET {create}" if create else "")
+        )
+
     for names, group in _group_by_names(rows).items():
         for part in _chunks(group, chunk):
             yield _statement(head, "r", ("head", "tail", "fact"), names, part)

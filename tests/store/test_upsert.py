@@ -40,7 +40,7 @@ def test_chunking_and_relationship_identity_columns():
     stmts = list(rel_statements(("SEEN_AT", "Vehicle", "Site"), rows, 2))
     assert [s.rows for s in stmts] == [2, 2, 1]
     assert stmts[0].params["rows"][0] == ("vehicle:浙E00000", "site:KK1", "f0", "0")
-    assert "CREATE (a)-[:SEEN_AT {fact: row[2]}]->(b)" in stmts[0].cypher and "MERGE" not in stmts[0].cypher
+    assert "CREATE (a)-[r:SEEN_AT {fact: row[2]}]->(b)" in stmts[0].cypher and "MERGE" not in stmts[0].cypher
 
 
 def test_relationship_upsert_finds_by_fact_index_not_by_walking_a_pairs_edges(tmp_path):
@@ -65,8 +65,12 @@ def test_relationship_upsert_finds_by_fact_index_not_by_walking_a_pairs_edges(tm
             prov = Provenance(doc=f"doc:anpr:KK1@{i}@浙E00001", method="structured", quote=str(i))
             b.add_rel("SEEN_AT", "vehicle:浙E00001", "site:KK1", prov, time=str(i))
         store.write_batch(b)
+        for r in b.rels:
+            r.props["time"] = "again"
         store.write_batch(b)
         assert store.stats()["relationships"] == {"SEEN_AT": 300}
+        rows = store.query("relationships_of", key="site:KK1", limit=500)
+        assert {r["props"]["time"] for r in rows} == {"again"}  # existing ones updated, none added
     finally:
         stop_server(d)
 
