@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 import investigations  # noqa: F401  (registers the query folder)
 from graph_schema import identifiers as ids
+from graph_schema.keys import doc_key_parts
 from graph_schema.schema import LABELS, PREFIX_TO_LABEL, SEARCH_PROPERTY, search_normalize, search_text
 from graph_schema.store import GraphStore, StoreError, dialect
 from investigations.common import node_name, parse_time
@@ -504,7 +505,7 @@ def documents_for(store: GraphStore, key: str, limit: int = 2000) -> DocumentLis
         out.append(
             {
                 "key": dk,
-                "source": dk.split(":")[1] if dk.count(":") >= 2 else None,
+                "source": doc_key_parts(dk)[0],
                 "title": None,
                 "time": None,
                 "quotes": per_doc[dk],

@@ -131,20 +131,21 @@ def _record_event_view(store: GraphStore, key: str, props: dict[str, Any]) -> di
     `<time> <plate as written> 经过 <checkpoint>`, with both ends as clickable spans."""
     head, tail = props["event_head"], props["event_tail"]
     ends = {r["key"]: r for r in store.query("nodes_by_keys", keys=[head, tail])}
-    parts: list[tuple[str, str | None]] = [(f"{props.get('time') or ''} ", None)]
-    for k, written in ((head, props.get("quote")), (tail, None)):
+
+    def shown_name(k: str) -> str:
         end = ends.get(k)
-        name = str(written or (node_name(end["label"], k, end["props"]) if end else k.split(":", 1)[-1]))
-        parts.append((name, k))
-        if k == head:
-            parts.append((f" {REL_NAMES.get(props['event_type'], '→')} ", None))
-    text, spans = "", []
-    for chunk, k in parts:
-        if k:
-            end = ends.get(k)
-            label = end["label"] if end else None
-            spans.append({"start": len(text), "end": len(text) + len(chunk), "key": k, "label": label, "name": chunk})
-        text += chunk
+        return node_name(end["label"], k, end["props"]) if end else k.split(":", 1)[-1]
+
+    def span(k: str, start: int, name: str) -> dict[str, Any]:
+        label = ends[k]["label"] if k in ends else None
+        return {"start": start, "end": start + len(name), "key": k, "label": label, "name": name}
+
+    head_name = str(props.get("quote") or shown_name(head))  # the plate as the camera wrote it
+    tail_name = shown_name(tail)
+    lead = f"{props.get('time') or ''} "
+    verb = f" {REL_NAMES.get(props['event_type'], '→')} "
+    text = lead + head_name + verb + tail_name
+    spans = [span(head, len(lead), head_name), span(tail, len(lead) + len(head_name) + len(verb), tail_name)]
     shown = {k: v for k, v in props.items() if k not in ("key", "event_head", "event_tail")}
     return {"key": key, "title": None, "source": props.get("source"), "time": props.get("time"),
             "sha256": props.get("sha256"), "text": text, "spans": spans, "props": shown}  # fmt: skip

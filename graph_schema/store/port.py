@@ -251,7 +251,8 @@ class GraphStore(abc.ABC):
         """The source records behind document keys: key → the record's properties.
 
         A record is a Document node, or a record-event relationship (a plate
-        read's SEEN_AT, `schema.RelSpec.record_event`) whose `doc` is the key;
+        read's SEEN_AT, `schema.RelSpec.record_event`) whose fact id the key
+        gives (`model.record_event_fact`);
         then its properties are the relationship's, plus `source` and
         `record_id` read from the key and `event_type`/`event_head`/`event_tail`
         naming the relationship.  Keys that name neither are left out.
@@ -262,10 +263,10 @@ class GraphStore(abc.ABC):
             part = wanted[i : i + chunk]
             for r in self.query("documents_by_keys", keys=part):
                 out[r["key"]] = dict(r["props"] or {})
-            missing = [k for k in part if k not in out]
+            missing = {k for k in part if k not in out}
             if not missing:
                 continue
-            facts = [record_event_fact(t, k) for k in missing for t in RECORD_EVENT_TYPES]
+            facts = [record_event_fact(t, k) for k in sorted(missing) for t in RECORD_EVENT_TYPES]
             for r in self.query("record_events_by_facts", facts=facts):
                 if r["key"] in out or r["key"] not in missing:
                     continue
