@@ -49,8 +49,10 @@ class IngestReport:
     quarantine: str
     files: list[FileReport] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
-    nodes_written: int = 0
+    nodes_written: int = 0  # node and relationship rows sent (upserts: new or already there)
     relationships_written: int = 0
+    nodes_created: int = 0  # what the store says it created: both 0 when a file is loaded again
+    relationships_created: int = 0
     seconds: float = 0.0
 
     @property
@@ -89,6 +91,8 @@ class IngestReport:
             "skipped": self.skipped,
             "nodes_written": self.nodes_written,
             "relationships_written": self.relationships_written,
+            "nodes_created": self.nodes_created,
+            "relationships_created": self.relationships_created,
             "seconds": round(self.seconds, 3),
         }
 
@@ -195,7 +199,7 @@ def ingest_paths(
     *,
     data_dir: Path,
     source: str | None = None,
-    mapping: dict[str, str] | None = None,
+    mapping: str | Path | dict[str, Any] | None = None,
     batch_records: int = 1000,
     quarantine_path: Path | None = None,
     run_id: str | None = None,
@@ -208,8 +212,10 @@ def ingest_paths(
 
     `transform_batch` lets the caller rewrite keys before each write (entity
     resolution's alias map), so a merged alias is never resurrected.
+    `mapping` is a column-mapping file or dict (`etl.readers.mapping`); a source
+    it names is used for every file unless `source` is given.
     """
-    from etl.readers import detect_source
+    from etl.readers import detect_source, mapping_source
 
     run_id = run_id or time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     data_dir = Path(data_dir)
@@ -225,7 +231,7 @@ def ingest_paths(
     with _bulk_allocation_gc(), QuarantineWriter(qpath) as quarantine:
         for path in expand_paths(paths):
             try:
-                file_source = source or detect_source(path, mapping)
+                file_source = source or mapping_source(mapping) or detect_source(path, mapping)
             except (ReaderError, ValueError) as exc:
                 report.skipped.append({"file": str(path), "reason": str(exc)})
                 continue
@@ -243,7 +249,7 @@ def _ingest_file(
     store: GraphStore,
     path: Path,
     source: str,
-    mapping: dict[str, str] | None,
+    mapping: str | Path | dict[str, Any] | None,
     batch_records: int,
     quarantine: QuarantineWriter,
     checkpoints: Checkpoints,
@@ -282,6 +288,8 @@ def _ingest_file(
             written = store.write_prepared(prepared)
             report.nodes_written += written["nodes"]
             report.relationships_written += written["relationships"]
+            report.nodes_created += written["nodes_created"]
+            report.relationships_created += written["relationships_created"]
         for entry in quarantined:
             quarantine.write(entry)
         stats.records_read += read

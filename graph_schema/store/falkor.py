@@ -100,20 +100,28 @@ class FalkorStore(GraphStore):
         self._schema_ready = False
 
     # -- adapter hooks -------------------------------------------------------
-    def _run(self, cypher: str, params: dict[str, Any], read_only: bool) -> list[dict[str, Any]]:
+    def _execute(self, text: str, read_only: bool):
         try:
-            text = (params_header(params) if params else "") + cypher
-            res = self._graph.ro_query(text) if read_only else self._graph.query(text)
+            return self._graph.ro_query(text) if read_only else self._graph.query(text)
         except redis.exceptions.ResponseError as exc:
             raise StoreError(f"查询失败 / query failed: {exc}") from exc
         except redis.exceptions.ConnectionError as exc:
             raise StoreError(f"图数据库连接中断 / lost the FalkorDB connection: {exc}") from exc
+
+    def _run(self, cypher: str, params: dict[str, Any], read_only: bool) -> list[dict[str, Any]]:
+        res = self._execute((params_header(params) if params else "") + cypher, read_only)
         header = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
         return [dict(zip(header, (_plain(v) for v in row))) for row in res.result_set]
 
     def _encode(self, cypher: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         # Render the CYPHER header here, on the preparing thread; sending is then pure I/O.
         return (params_header(params) if params else "") + cypher, {}
+
+    def _send_encoded(self, payload: tuple[str, dict[str, Any]]) -> tuple[int, int]:
+        if not self._schema_ready:
+            self.setup_schema()
+        res = self._execute(payload[0], read_only=False)
+        return int(res.nodes_created), int(res.relationships_created)  # the client parses them as floats
 
     def _write(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         if not self._schema_ready:

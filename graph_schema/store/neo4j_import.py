@@ -116,7 +116,8 @@ class Neo4jImportWriter:
             self.write_batch(missing)
         self.nodes_written += n_nodes
         self.rels_written += n_rels
-        return {"nodes": n_nodes, "relationships": n_rels}
+        # every row is new to the files; neo4j-admin drops repeated node keys at import
+        return {"nodes": n_nodes, "relationships": n_rels, "nodes_created": n_nodes, "relationships_created": n_rels}
 
     def close(self) -> Path:
         """Write `import.sh` with the neo4j-admin command for every file; return its path."""

@@ -138,12 +138,16 @@ class Neo4jStore(GraphStore):
         return [dict(zip(keys, (_plain(v) for v in record.values()))) for record in result]
 
     def _managed(self, cypher: str, params: dict[str, Any], write: bool) -> list[dict[str, Any]]:
+        return self._in_transaction(cypher, params, write, self._rows)
+
+    def _in_transaction(self, cypher: str, params: dict[str, Any], write: bool, take):
+        """Run `cypher` in a managed (retried) transaction; `take` reads its result inside it."""
         from neo4j.exceptions import DriverError, Neo4jError
 
         clean = _clean_params(params)
 
         def work(tx):
-            return self._rows(tx.run(cypher, clean))
+            return take(tx.run(cypher, clean))
 
         try:
             with self._session() as session:
@@ -162,6 +166,16 @@ class Neo4jStore(GraphStore):
             raise self._errors(exc, cypher) from exc
 
     # -- adapter hooks -----------------------------------------------------------
+    def _send_encoded(self, payload: tuple[str, dict[str, Any]]) -> tuple[int, int]:
+        if not self._schema_ready:
+            self.setup_schema()
+
+        def created(result) -> tuple[int, int]:
+            counters = result.consume().counters
+            return counters.nodes_created, counters.relationships_created
+
+        return self._in_transaction(payload[0], payload[1], True, created)
+
     def _write(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         if not self._schema_ready:
             self.setup_schema()

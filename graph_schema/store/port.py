@@ -149,7 +149,8 @@ class GraphStore(abc.ABC):
         nodes first, so a fact is never dropped because its node came in an
         earlier batch or file.  With a `WriteCache` (one per ingest run), node
         upserts identical to ones this writer already sent are skipped.
-        Returns counts of rows in the batch (skipped ones included).
+        Returns counts of rows in the batch (skipped ones included) and of the
+        nodes and relationships the store says it created.
         """
         return self.write_prepared(self.prepare_batch(batch, cache))
 
@@ -184,22 +185,31 @@ class GraphStore(abc.ABC):
 
     def write_prepared(self, prepared: PreparedBatch) -> dict[str, int]:
         """Send a prepared batch, statement by statement, in order."""
+        nodes_created = relationships_created = 0
         try:
             for payload in prepared.payloads:
-                self._send_encoded(payload)
+                created = self._send_encoded(payload)
+                nodes_created += created[0]
+                relationships_created += created[1]
         except BaseException:
             if prepared.cache is not None:
                 prepared.cache.forget()  # it may name nodes that never reached the store
             raise
-        return {"nodes": prepared.nodes, "relationships": prepared.relationships}
+        return {
+            "nodes": prepared.nodes,
+            "relationships": prepared.relationships,
+            # what the store itself reports: 0 and 0 when the batch was already there
+            "nodes_created": nodes_created,
+            "relationships_created": relationships_created,
+        }
 
     def _encode(self, cypher: str, params: dict[str, Any]) -> Any:
         """Adapter hook: a statement in the form `_send_encoded` takes (default: unchanged)."""
         return (cypher, params)
 
-    def _send_encoded(self, payload: Any) -> None:
-        cypher, params = payload
-        self._write(cypher, params)
+    def _send_encoded(self, payload: Any) -> tuple[int, int]:
+        """Adapter hook: run one encoded write; return (nodes created, relationships created)."""
+        raise NotImplementedError
 
     def run_write(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a named write query (e.g. write-back of gang ids)."""

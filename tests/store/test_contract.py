@@ -54,7 +54,8 @@ def test_idempotent_upserts(store):
     first = store.write_batch(batch)
     s1 = store.stats()
     second = store.write_batch(batch)
-    assert first == second
+    assert first == {"nodes": 450, "relationships": 200, "nodes_created": 450, "relationships_created": 200}
+    assert second == {"nodes": 450, "relationships": 200, "nodes_created": 0, "relationships_created": 0}
     assert store.stats() == s1
     assert s1["nodes"] == {"Document": 200, "Site": 50, "Vehicle": 200}
     assert s1["relationships"] == {"SEEN_AT": 200}
@@ -76,7 +77,12 @@ def test_ten_thousand_batch(store):
     b = _plate_batch(3317)  # 3317 vehicles + 3317 docs + 50 sites + 3317 rels = 10001 elements
     assert len(b) == 10001
     counts = store.write_batch(b)
-    assert counts == {"nodes": 3317 * 2 + 50, "relationships": 3317}
+    assert counts == {
+        "nodes": 3317 * 2 + 50,
+        "relationships": 3317,
+        "nodes_created": 3317 * 2 + 50,
+        "relationships_created": 3317,
+    }
     st = store.stats()
     assert sum(st["nodes"].values()) + sum(st["relationships"].values()) == 10001
 
@@ -84,7 +90,7 @@ def test_ten_thousand_batch(store):
 def test_missing_endpoints_created(store):
     b = GraphBatch()
     b.add_rel("DRIVES", "person:李四@doc:t:9", "vehicle:浙B12345", Provenance(doc="doc:t:9", method="rule"))
-    assert store.write_batch(b) == {"nodes": 2, "relationships": 1}
+    assert store.write_batch(b) == {"nodes": 2, "relationships": 1, "nodes_created": 2, "relationships_created": 1}
     assert store.stats()["nodes"] == {"Person": 1, "Vehicle": 1}
 
 
