@@ -77,7 +77,8 @@ def print_json(obj: Any) -> None:
 def print_table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     table = Table(title=title)
     for col in columns:
-        table.add_column(col)
+        # fold, never elide: a key cut to "site:余英…" cannot be looked up (`resolve explain KEY`)
+        table.add_column(col, overflow="fold")
     for row in rows:
         table.add_row(*[str(c) for c in row])
     console.print(table)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -18,6 +17,7 @@ from api.cli.common import (
     state,
     store_session,
 )
+from graph_schema.schema import LABELS
 
 
 def register(app: typer.Typer) -> None:
@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         from graph_schema.store.falkor_server import default_data_dir
         from investigations.pipeline import ingest_and_analyse
 
-        col_map = _load_mapping(mapping) if mapping else None
+        col_map = _check_mapping(mapping) if mapping else None
         data_dir = state.data_dir or default_data_dir()
         with store_session() as store, Progress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} 条"),
@@ -68,17 +68,20 @@ def register(app: typer.Typer) -> None:
             raise UserError("没有读到任何记录 / nothing could be read" + (f": {reasons[0]}" if reasons else ""))
 
 
-def _load_mapping(path: Path) -> dict[str, str]:
+def _check_mapping(path: Path) -> Path:
+    """Read the mapping once before any file, so a bad one is one error naming it, not a skip per file."""
+    from etl.readers import load_mapping
+    from etl.records import ReaderError
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path}: 映射文件不是合法 JSON / mapping is not valid JSON (line {exc.lineno})") from None
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise UserError(f'{path}: 映射应为 {{"标准列名": "本地列名"}} / mapping must be an object of strings')
-    return data
+        load_mapping(path)
+    except ReaderError as exc:
+        raise UserError(str(exc)) from None
+    return path
 
 
 def _print_report(out: dict) -> None:
+    """The run as an analyst reads it: per-file counts, where the rejects went, what the analyses found."""
     rows = [
         [
             Path(f["file"]).name,
@@ -87,18 +90,55 @@ def _print_report(out: dict) -> None:
             f["records_read"],
             f["records_loaded"],
             f["records_quarantined"],
+            f.get("records_with_warnings", 0),
         ]
         for f in out["files"]
     ]
-    rows.append(["合计", "", "", out["records_read"], out["records_loaded"], out["records_quarantined"]])
+    warned = sum(f.get("records_with_warnings", 0) for f in out["files"])
+    rows.append(["合计", "", "", out["records_read"], out["records_loaded"], out["records_quarantined"], warned])
     print_table(
         "导入结果 / ingest summary",
-        ["文件", "来源", "编码", "读取", "入库", "隔离"],
+        ["文件", "来源", "编码", "读取", "入库", "隔离", "有警告"],
         rows,
     )
+    for f in out["files"]:
+        if f["error"]:
+            console.print(f"读取中断 / stopped reading {f['file']}: {f['error']}", highlight=False)
     for s in out["skipped"]:
         console.print(f"跳过 / skipped {s['file']}: {s['reason']}", highlight=False)
     if out["records_quarantined"]:
         console.print(f"隔离记录见 / quarantined records: {out['quarantine']}", highlight=False)
-    if out.get("analysis"):
-        console.print(f"分析 / analysis: {json.dumps(out['analysis'], ensure_ascii=False)}", highlight=False)
+    console.print(
+        f"图谱新增 / created: 节点 {out['nodes_created']}，关系 {out['relationships_created']}"
+        f"（写入 {out['nodes_written']} / {out['relationships_written']} 条，已有的只更新）；"
+        f"用时 {out['seconds']:.1f} 秒",
+        highlight=False,
+    )
+    for line in _analysis_lines(out.get("analysis") or {}):
+        console.print(line, highlight=False)
+
+
+def _by_label(counts: dict[str, dict[str, int]], what: str) -> str:
+    parts = [
+        f"{LABELS[label].display if label in LABELS else label} {n[what]}" for label, n in counts.items() if n[what]
+    ]
+    return f"（{'、'.join(parts)}）" if parts else ""
+
+
+def _analysis_lines(analysis: dict) -> list[str]:
+    """Resolution and alert counts in words, with the command that shows each in full."""
+    lines = []
+    res = analysis.get("resolution")
+    if res:
+        by_label = res.get("by_label", {})
+        lines.append(
+            f"实体消歧 / resolution: 合并 {res['merges']} 处{_by_label(by_label, 'merges')}"
+            + (" — 原因见 ecograph resolve explain KEY" if res["merges"] else "")
+        )
+        lines.append(
+            f"疑似同一待人工确认 / to review: {res['suggestions']} 对{_by_label(by_label, 'suggestions')}"
+            + (" — ecograph resolve suggestions" if res["suggestions"] else "")
+        )
+    if "alerts" in analysis:
+        lines.append(f"预警 / alerts: {analysis['alerts']} 条" + (" — ecograph alerts" if analysis["alerts"] else ""))
+    return lines

@@ -24,17 +24,20 @@ from etl.records import ReaderError
 _CANONICAL = {h for hs in HEADERS.values() for h in hs} | {"嫌疑人"}
 
 
+def _mapping_object(spec: str | Path | dict[str, Any]) -> Any:
+    if isinstance(spec, dict):
+        return spec
+    try:
+        return json.loads(Path(spec).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReaderError(f"{spec}: 无法读取列映射文件 (cannot read mapping: {exc})") from exc
+
+
 def load_mapping(spec: str | Path | dict[str, Any] | None) -> dict[str, str] | None:
     """Return a normalised **city header → canonical header** dict (or None)."""
     if spec is None:
         return None
-    if isinstance(spec, dict):
-        obj: Any = spec
-    else:
-        try:
-            obj = json.loads(Path(spec).read_text(encoding="utf-8-sig"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ReaderError(f"{spec}: 无法读取列映射文件 (cannot read mapping: {exc})") from exc
+    obj = _mapping_object(spec)
     if isinstance(obj, dict) and isinstance(obj.get("columns"), dict):
         obj = obj["columns"]
     if not isinstance(obj, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in obj.items()):
@@ -53,7 +56,7 @@ def mapping_source(spec: str | Path | dict[str, Any] | None) -> str | None:
     """The optional `source` named in a wrapped mapping file."""
     if spec is None:
         return None
-    obj = spec if isinstance(spec, dict) else json.loads(Path(spec).read_text(encoding="utf-8-sig"))
+    obj = _mapping_object(spec)
     src = obj.get("source") if isinstance(obj, dict) else None
     return src if isinstance(src, str) else None
 

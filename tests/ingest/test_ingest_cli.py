@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,24 @@ def test_ingest_twice_changes_nothing(samples_dir, data_dir, cli):
     assert sum(stats1["nodes"].values()) > 300
 
 
+def test_summary_is_words_and_a_second_load_creates_nothing(samples_dir, data_dir, cli):
+    def summary() -> str:
+        proc = cli(data_dir, "ingest", str(samples_dir))
+        assert proc.returncode == 0, proc.stderr
+        return "".join(proc.stdout.split())  # the table wraps to the terminal; compare without whitespace
+
+    first, second = summary(), summary()
+    for out in (first, second):
+        assert "导入结果" in out and re.search(r"合计│+400│397│3│0│", out), out
+        assert "隔离记录见" in out and "实体消歧" in out and "预警/alerts" in out
+        assert '"merges"' not in out  # resolution counts in words, not a JSON dump
+    created = re.search(r"图谱新增/created:节点(\d+)，关系(\d+)", first)
+    assert created and int(created[1]) > 300 and int(created[2]) > 1000, first
+    assert "图谱新增/created:节点0，关系0" in second  # the store said it created nothing
+    assert re.search(r"合并(\d+)处（单位\d+、人员\d+", first)
+    assert "合并0处" in second  # nothing left to merge
+
+
 def test_plate_written_three_ways_is_one_vehicle(samples_dir, data_dir, cli):
     proc = cli(data_dir, "ingest", str(samples_dir), "--no-analyse", "--json")
     assert proc.returncode == 0, proc.stderr
@@ -54,6 +73,27 @@ def test_plate_written_three_ways_is_one_vehicle(samples_dir, data_dir, cli):
     docs = {r["props"]["doc"] for r in rows}
     assert any(d.startswith("doc:manifest:") for d in docs)
     assert any(d.startswith("doc:case:") for d in docs)
+
+
+def test_another_citys_columns_through_a_mapping_file(tmp_path, data_dir, cli):
+    export = tmp_path / "河道.csv"
+    export.write_text("编号,名称,下游\nR1,甲河,R2\nR2,乙河,\n", encoding="gb18030")
+    mapping = tmp_path / "city.json"
+    columns = {"河段编号": "编号", "河段名称": "名称", "下游河段编号": "下游"}
+    mapping.write_text(json.dumps({"source": "segment", "columns": columns}, ensure_ascii=False), encoding="utf-8")
+    proc = cli(data_dir, "ingest", str(export), "--mapping", str(mapping), "--json", "--no-analyse")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["by_source"]["segment"]["records_loaded"] == 2 and out["records_quarantined"] == 0
+    rel = cli(data_dir, "query", "relationships_of", "-p", "key=site:R1", "-p", "limit=10", "--json")
+    rows = json.loads(rel.stdout)["rows"]
+    assert [(r["type"], r["other"]) for r in rows] == [("FLOWS_INTO", "site:R2")]
+
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"来电时间": ', encoding="utf-8")
+    proc = cli(data_dir, "ingest", str(export), "--mapping", str(bad))
+    assert proc.returncode == 2 and "broken.json" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr.count("broken.json") == 1  # one error, not one per file
 
 
 def test_nothing_readable_is_a_one_line_error(tmp_path, data_dir, cli):
