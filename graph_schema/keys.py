@@ -23,6 +23,15 @@ def doc_key_parts(key: str) -> tuple[str | None, str | None]:
     return source, record_id
 
 
+def is_record_scoped(key: str) -> bool:
+    """A record's own Document, or a person known only by a name in that one record.
+
+    Such a node is written once, with its record, and never shared with another:
+    writers need not remember it (`store.upsert.WriteCache`).
+    """
+    return key.startswith("doc:") or "@doc:" in key
+
+
 def person_key(*, id_card: str | None = None, name: str | None = None, doc: str | None = None) -> str:
     """A valid resident ID identifies a person everywhere; a name only within one document."""
     valid = ids.normalize_resident_id(id_card)

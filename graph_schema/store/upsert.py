@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from graph_schema.keys import is_record_scoped
 from graph_schema.schema import LABELS, RELATIONS
 
 ENTITY_LABEL = "Entity"  # every node carries it, so lookups by key use one index
@@ -192,6 +193,9 @@ class WriteCache:
     it already sent is a no-op and can be skipped.  Rows are remembered when
     they are let through; a failed write must call `forget`.  Bounded: when
     full it starts over, which only costs repeated (harmless) upserts.
+    A record's own nodes (its Document, people named only in it) are never
+    sent twice, so they are not remembered: remembering them made the client
+    grow by ~2.7 KB per manifest, with the file (benchmarks/bench_ingest.py).
     """
 
     max_entries: int = 1_000_000
@@ -211,9 +215,10 @@ class WriteCache:
                 continue
             out.append(row)
         self.skipped += len(rows) - len(out)
-        if len(self.nodes) + len(out) > self.max_entries:
+        shared = [row for row in out if not is_record_scoped(row["key"])]
+        if len(self.nodes) + len(shared) > self.max_entries:
             self.nodes.clear()
-        self.nodes.update((row["key"], row["props"]) for row in out)
+        self.nodes.update((row["key"], row["props"]) for row in shared)
         return out
 
     def forget(self) -> None:

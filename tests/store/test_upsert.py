@@ -124,3 +124,16 @@ def test_write_cache_tells_a_bool_from_a_number():
     assert cache.fresh(again) == again
     assert cache.fresh([{"key": "vehicle:浙E00001", "props": {"plate_standard": 1}}]) == []
     assert cache.skipped == 1
+
+
+def test_write_cache_remembers_shared_nodes_not_a_records_own():
+    """A Document and a name-only person belong to one record: sent, never remembered (flat client memory)."""
+    cache = WriteCache()
+    rows = [
+        {"key": "doc:manifest:2024000001", "props": {"title": "危废转移联单 2024000001"}},
+        {"key": "person:邱海@doc:manifest:2024000001", "props": {"name": "邱海"}},
+        {"key": "company:91330502MA28C1F60E", "props": {"name": "湖州弘净环境服务有限公司"}},
+    ]
+    assert cache.fresh(rows) == rows
+    assert list(cache.nodes) == ["company:91330502MA28C1F60E"]
+    assert cache.fresh(rows) == rows[:2]  # the shared company is skipped the second time
