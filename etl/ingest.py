@@ -272,6 +272,7 @@ def _ingest_file(
         stats.records_read = int(state.get("records_read", 0))
         stats.records_loaded = int(state.get("records_loaded", 0))
         stats.records_quarantined = int(state.get("records_quarantined", 0))
+        stats.records_with_warnings = int(state.get("records_with_warnings", 0))
     frep = FileReport(stats=stats, resumed_from=resume_at)
     pending: list[RawRecord] = []
     pending_quarantine: list[QuarantineEntry] = []
@@ -279,7 +280,7 @@ def _ingest_file(
     writer = _PipelinedWriter()
 
     def write_and_checkpoint(
-        prepared: Any, read: int, quarantined: list[QuarantineEntry], loaded: int, done: int
+        prepared: Any, read: int, quarantined: list[QuarantineEntry], loaded: int, warned: int, done: int
     ) -> None:
         # Runs on the writer thread, one batch at a time and in order, so the
         # checkpoint only ever names batches the store has committed.  The
@@ -295,6 +296,7 @@ def _ingest_file(
         stats.records_read += read
         stats.records_loaded += loaded
         stats.records_quarantined += len(quarantined)
+        stats.records_with_warnings += warned
         checkpoints.save(
             fp,
             {
@@ -303,6 +305,7 @@ def _ingest_file(
                 "records_read": stats.records_read,
                 "records_loaded": stats.records_loaded,
                 "records_quarantined": stats.records_quarantined,
+                "records_with_warnings": stats.records_with_warnings,
                 "run_id": run_id,
                 "done": False,
             },
@@ -311,13 +314,13 @@ def _ingest_file(
             progress(str(path), done)
 
     def commit() -> None:
-        loaded, rejected, batch = _records_to_batch(pending, extract, run_id)
+        loaded, warned, rejected, batch = _records_to_batch(pending, extract, run_id)
         if transform_batch is not None:
             batch = transform_batch(batch)
         quarantined = pending_quarantine + rejected
         read = len(pending) + len(pending_quarantine)
         prepared = store.prepare_batch(batch, cache) if len(batch) else None
-        writer.submit(write_and_checkpoint, prepared, read, quarantined, loaded, seen)
+        writer.submit(write_and_checkpoint, prepared, read, quarantined, loaded, warned, seen)
         pending.clear()
         pending_quarantine.clear()
 
@@ -375,8 +378,11 @@ class _PipelinedWriter:
 
 def _records_to_batch(
     raws: list[RawRecord], extract: Callable[[list[str]], list[Any]] | None, run_id: str
-) -> tuple[int, list[QuarantineEntry], GraphBatch]:
-    """Parse and map one batch; NLP runs once over all free texts of the batch."""
+) -> tuple[int, int, list[QuarantineEntry], GraphBatch]:
+    """Parse and map one batch; NLP runs once over all free texts of the batch.
+
+    Returns (records loaded, of which with warnings, records rejected, the facts).
+    """
     from etl.facts import records_to_batch
     from etl.parse import parse_or_quarantine
 
@@ -389,4 +395,4 @@ def _records_to_batch(
         else:
             typed.append(result)
     batch = records_to_batch(typed, extract=extract, run_id=run_id)
-    return len(typed), rejected, batch
+    return len(typed), sum(1 for t in typed if t.warnings), rejected, batch

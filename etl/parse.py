@@ -179,7 +179,7 @@ class _Ctx:
     def __init__(self, raw: RawRecord):
         self.raw = raw
         self.f = raw.fields
-        self.warnings: list[str] = []
+        self.warnings: list[str] = list(raw.warnings)
 
     def s(self, name: str) -> str | None:
         return _text(self.f.get(name))

@@ -54,6 +54,7 @@ class RawRecord:
     raw: str | dict[str, Any]  # the row text as read, or the JSON object / XLSX row / case text
     sha256: str
     encoding: str | None = None
+    warnings: tuple[str, ...] = ()  # what the reader had to do to read it (a row in another encoding)
 
 
 @dataclass
@@ -122,7 +123,8 @@ class QuarantineWriter:
     def write(self, entry: QuarantineEntry) -> None:
         if self._fh is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = self.path.open("a", encoding="utf-8")
+            # a raw row with undecodable bytes keeps them as \udcXX escapes (valid JSON), not a crash
+            self._fh = self.path.open("a", encoding="utf-8", errors="backslashreplace")
         self._fh.write(entry.to_json() + "\n")
         self.count += 1
 

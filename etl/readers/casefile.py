@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from etl.readers.common import clean_cell, has_undecodable
+from etl.readers.common import clean_cell, reread_row
 from etl.readers.detect import detect_encoding, norm_header
 from etl.readers.mapping import apply_mapping
 from etl.records import QuarantineEntry, RawRecord, sha256_text
@@ -89,8 +89,17 @@ def read_case(path: str | Path, mapping: dict[str, str] | None = None) -> RawRec
     p = Path(path)
     file = str(p)
     text, enc = _read_text(p)
-    if has_undecodable(text):
-        return QuarantineEntry(file, 1, None, f"含无法按 {enc} 解码的字节 (undecodable bytes)", text, "case")
+    warnings: list[str] = []
+    if enc is not None:  # lines in the other encoding: read right, or the file quarantined readably
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            reread = reread_row(line, enc, file, i + 1, "case")
+            if isinstance(reread, QuarantineEntry):
+                return reread
+            if reread is not None:
+                lines[i], (warning,) = reread
+                warnings.append(warning)
+        text = "\n".join(lines) if warnings else text
     raw: str | dict[str, Any] = text
     if p.suffix.lower() == ".json" or text.lstrip("\ufeff").lstrip().startswith("{"):
         try:
@@ -120,4 +129,5 @@ def read_case(path: str | Path, mapping: dict[str, str] | None = None) -> RawRec
         raw=raw,
         sha256=sha256_text(text),
         encoding=enc,
+        warnings=tuple(warnings),
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from etl.readers.detect import KEYS
+from etl.readers.detect import KEYS, redecode_row, utf8_row_in_gb18030
 from etl.records import QuarantineEntry, RawRecord
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
+ReRead = tuple[str, tuple[str, ...]] | QuarantineEntry | None
 
 
 def clean_cell(v: Any) -> Any:
@@ -40,6 +41,26 @@ def has_undecodable(text: str) -> bool:
     return bool(_SURROGATE.search(text))
 
 
+def reread_row(text: str, encoding: str, file: str, row: int, source: str) -> ReRead:
+    """A row in another encoding than its file's (exports stitched from two systems).
+
+    None when the row reads right as it is; else the row decoded in the other Chinese
+    encoding with a warning saying so, or a QuarantineEntry that keeps it readable.
+    """
+    if has_undecodable(text):
+        redecoded = redecode_row(text, encoding)
+        if redecoded is None:
+            readable = text.encode(encoding.removesuffix("-sig"), "surrogateescape").decode(encoding, "replace")
+            reason = f"第{row}行含无法按 {encoding} 或另一种中文编码解码的字节 (undecodable bytes for {encoding})"
+            return QuarantineEntry(file, row, None, reason, readable, source)
+        text, row_encoding = redecoded
+    elif encoding == "gb18030" and (utf8 := utf8_row_in_gb18030(text)) is not None:
+        text, row_encoding = utf8, "utf-8"
+    else:
+        return None
+    return text, (f"第{row}行按 {row_encoding} 解码，文件其余为 {encoding} (row decoded as {row_encoding})",)
+
+
 def make_record(
     source: str,
     file: str,
@@ -48,6 +69,7 @@ def make_record(
     raw: str | dict[str, Any],
     sha: str,
     encoding: str | None,
+    warnings: tuple[str, ...] = (),
 ) -> RawRecord | QuarantineEntry:
     """Check the key fields; a record with an empty key is quarantined naming that field."""
     parts: list[str] = []
@@ -72,4 +94,5 @@ def make_record(
         raw=raw,
         sha256=sha,
         encoding=encoding,
+        warnings=warnings,
     )

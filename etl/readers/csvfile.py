@@ -6,8 +6,15 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from etl.readers.common import has_undecodable, make_record, unique_headers
-from etl.readers.detect import HEADERS, KEYS, detect_encoding, norm_header, score_headers, sniff_delimiter
+from etl.readers.common import make_record, reread_row, unique_headers
+from etl.readers.detect import (
+    HEADERS,
+    KEYS,
+    detect_encoding,
+    norm_header,
+    score_headers,
+    sniff_delimiter,
+)
 from etl.readers.mapping import apply_mapping
 from etl.records import QuarantineEntry, RawRecord, ReaderError, sha256_text
 
@@ -53,7 +60,8 @@ def iter_csv(
                 first = line
                 break
         fh.seek(0)
-        reader = csv.reader(lines(), delimiter=sniff_delimiter(first))
+        delimiter = sniff_delimiter(first)
+        reader = csv.reader(lines(), delimiter=delimiter)
         consumed = 0
         header: list[str] | None = None
         scanned = 0
@@ -87,16 +95,14 @@ def iter_csv(
                 continue
             if not any(c.strip() for c in cells):
                 continue  # blank row: not a record
-            if has_undecodable(raw):
-                yield QuarantineEntry(
-                    file,
-                    start,
-                    None,
-                    f"第{start}行含无法按 {enc} 解码的字节 (undecodable bytes for {enc})",
-                    raw,
-                    source,
-                )
+            warnings: tuple[str, ...] = ()
+            reread = reread_row(raw, enc, file, start, source)
+            if isinstance(reread, QuarantineEntry):
+                yield reread
                 continue
+            if reread is not None:
+                raw, warnings = reread
+                cells = next(csv.reader(raw.splitlines(keepends=True), delimiter=delimiter), [])
             n = len(header)
             if len(cells) > n and not any(c.strip() for c in cells[n:]):
                 cells = cells[:n]
@@ -113,7 +119,7 @@ def iter_csv(
                 continue
             # clean_cell inlined (CSV cells are always str): this line runs for every cell of a load
             fields = {h: c.strip() or None for h, c in zip(header, cells)}
-            yield make_record(source, file, start, fields, raw, sha256_text(raw), enc)
+            yield make_record(source, file, start, fields, raw, sha256_text(raw), enc, warnings)
         if header is None and scanned:  # an empty file is just empty; a file of unknown rows is an error
             raise ReaderError(
                 f"{file}: 未找到 {source} 的表头 {list(HEADERS.get(source, ()))[:4]}… (no {source} header row found)"

@@ -109,6 +109,7 @@ def score_headers(cells: list[str]) -> tuple[str | None, float]:
 
 _SAMPLE = 1 << 20  # bytes decoded strictly to decide the encoding
 _ASCII_SCAN_LIMIT = 64 << 20  # keep scanning an all-ASCII head this far for the first non-ASCII byte
+_MIXED_LINES_TOLERATED = 10  # at most 1 line in 10 of the sample may be in another encoding
 
 
 def _decodes(data: bytes, encoding: str, final: bool) -> bool:
@@ -149,7 +150,49 @@ def detect_encoding(path: str | Path) -> str:
         return "utf-8"
     if _decodes(sample, "gb18030", final):
         return "gb18030"
+    # Neither decodes the whole sample: an export stitched from two systems has a few rows
+    # in the other encoding.  The encoding nearly every line decodes in is the file's; the
+    # reader then re-decodes or quarantines the odd rows, each one named (`redecode_row`).
+    lines = [ln for ln in (sample if final else sample[: sample.rfind(b"\n") + 1]).split(b"\n") if ln.strip()]
+    for enc in ("utf-8", "gb18030"):
+        failing = sum(not _decodes(ln, enc, True) for ln in lines)
+        if lines and failing * _MIXED_LINES_TOLERATED <= len(lines):
+            return enc
     raise ReaderError(f"{p}: 无法识别文件编码，既不是 UTF-8 也不是 GB18030 (encoding is neither UTF-8 nor GB18030)")
+
+
+_OTHER_ENCODING = {"utf-8": "gb18030", "utf-8-sig": "gb18030", "gb18030": "utf-8"}
+
+
+def utf8_row_in_gb18030(text: str) -> str | None:
+    """A row of a GB18030 file that is really UTF-8, as UTF-8; None for a true GB18030 row.
+
+    GB18030 decodes UTF-8 bytes as mojibake, often without an error, so the row is
+    tested the other way round: its bytes must be valid UTF-8 whose non-ASCII
+    characters are all CJK-range (U+2000 and up).  GBK text that happens to be valid
+    UTF-8 decodes to U+0080–U+07FF (Latin, Greek, Cyrillic), never to Chinese.
+    """
+    if text.isascii():
+        return None
+    try:
+        decoded = text.encode("gb18030").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    return decoded if all(c < "\x80" or c >= "\u2000" for c in decoded) else None
+
+
+def redecode_row(text: str, encoding: str) -> tuple[str, str] | None:
+    """A row read with undecodable bytes (surrogate escapes), decoded in the other encoding.
+
+    Returns (text, that encoding), or None when it does not decode there either.
+    """
+    other = _OTHER_ENCODING.get(encoding)
+    if other is None:
+        return None
+    try:
+        return text.encode(encoding.removesuffix("-sig"), "surrogateescape").decode(other), other
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
 
 
 # ------------------------------------------------------------------- source

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from etl.readers.common import clean_cell, has_undecodable, make_record
+from etl.readers.common import clean_cell, make_record, reread_row
 from etl.readers.detect import detect_encoding, norm_header
 from etl.readers.mapping import apply_mapping
 from etl.records import QuarantineEntry, RawRecord, sha256_text
@@ -28,11 +28,13 @@ def iter_jsonl(
                 text = text.lstrip("\ufeff")
             if not text.strip():
                 continue
-            if has_undecodable(text):
-                yield QuarantineEntry(
-                    file, lineno, None, f"第{lineno}行含无法按 {enc} 解码的字节 (undecodable bytes)", text, source
-                )
+            warnings: tuple[str, ...] = ()
+            reread = reread_row(text, enc, file, lineno, source)
+            if isinstance(reread, QuarantineEntry):
+                yield reread
                 continue
+            if reread is not None:
+                text, warnings = reread
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as exc:
@@ -47,4 +49,4 @@ def iter_jsonl(
                 continue
             names = apply_mapping([norm_header(k) for k in obj], mapping)
             fields: dict[str, Any] = {n: clean_cell(v) for n, v in zip(names, obj.values())}
-            yield make_record(source, file, lineno, fields, text, sha256_text(text), enc)
+            yield make_record(source, file, lineno, fields, text, sha256_text(text), enc, warnings)

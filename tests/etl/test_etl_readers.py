@@ -252,6 +252,52 @@ def test_undecodable_row_after_the_sample_is_quarantined_not_dropped(tmp_path, m
     assert stats.records_read == 12 and stats.records_loaded == 11 and stats.balanced
 
 
+_HOTLINE_HEAD = "工单编号,来电时间,来电人,来电号码,诉求类型,诉求内容,事发地址,承办单位,办理状态,办结时间,回复内容\n"
+
+
+def _hotline_row(i: int) -> str:
+    return f"T{i},2024-05-01 10:00:00,王先生,13800000000,水污染,练市镇荃步村河里有油污{i},南浔区练市镇,练市镇,已办结,,已处理\n"
+
+
+@pytest.mark.parametrize(("file_encoding", "odd_encoding"), [("utf-8", "gb18030"), ("gb18030", "utf-8")])
+def test_a_row_in_the_other_encoding_is_read_with_a_warning(tmp_path, file_encoding, odd_encoding):
+    """Exports stitched from two systems: the file is not refused, the odd row is read right and flagged."""
+    rows = [_hotline_row(i) for i in range(30)]
+    f = tmp_path / "stitched.csv"
+    f.write_bytes(
+        _HOTLINE_HEAD.encode(file_encoding)
+        + b"".join(r.encode(odd_encoding if i == 7 else file_encoding) for i, r in enumerate(rows))
+    )
+    assert detect_encoding(f) == file_encoding
+    items, stats = _typed(f)
+    assert stats.records_read == stats.records_loaded == 30 and stats.records_with_warnings == 1
+    odd = _by_id(items)["T7"]
+    assert odd.content == "练市镇荃步村河里有油污7" and odd.caller == "王先生"
+    assert odd.warnings == [f"第9行按 {odd_encoding} 解码，文件其余为 {file_encoding} (row decoded as {odd_encoding})"]
+    assert not _by_id(items)["T8"].warnings
+
+
+def test_gbk_text_that_is_valid_utf8_is_not_taken_for_utf8(tmp_path):
+    """`陆` in GBK is C2BD, a valid two-byte UTF-8 sequence: a GB18030 row is left as it is."""
+    f = tmp_path / "g.csv"
+    f.write_bytes((_HOTLINE_HEAD + "T1,2024-05-01 10:00:00,陆,,,,,,,,\n").encode("gb18030"))
+    assert "陆".encode("gb18030").decode("utf-8") == "½"  # the trap
+    (t,), stats = _typed(f)
+    assert t.caller == "陆" and not t.warnings and stats.records_with_warnings == 0
+
+
+def test_a_row_in_neither_encoding_is_quarantined_readably(tmp_path):
+    f = tmp_path / "broken.jsonl"
+    good = json.dumps({"事件编号": "E1", "上报时间": "2024-05-01 08:00", "事件描述": "河面油膜"}, ensure_ascii=False)
+    f.write_bytes((good + "\n").encode() * 12 + b'{"\xe4\xba": "\xff\xfe"}\n')
+    assert detect_encoding(f) == "utf-8"
+    items, stats = _typed(f, source="grid")
+    (q,) = [i for i in items if isinstance(i, QuarantineEntry)]
+    assert q.row == 13 and "decod" in q.reason and "\ufffd" in q.raw
+    assert json.loads(q.to_json())["row"] == 13  # surrogates would not survive writing
+    assert stats.records_read == 13 and stats.records_loaded == 12
+
+
 def test_trailing_empty_cells_tolerated_short_rows_quarantined(tmp_path):
     f = tmp_path / "seg.csv"
     f.write_text("河段编号,河段名称,下游河段编号\r\nA,甲,B,,\r\nB,乙\r\n,,\r\n\r\n", encoding="utf-8")
@@ -403,3 +449,27 @@ def test_unknown_and_duplicate_columns_are_kept(tmp_path):
     assert t.extra == {"满意度": "满意", "满意度_2": "很满意"}
     doc = [n for n in record_to_batch(t).nodes if n.key == "doc:hotline:T1"][0]
     assert json.loads(doc.props["extra_json"]) == {"满意度": "满意", "满意度_2": "很满意"}
+
+
+def test_quarantine_writer_keeps_undecodable_bytes_as_escapes(tmp_path):
+    from etl.records import QuarantineWriter
+
+    out = tmp_path / "q.jsonl"
+    with QuarantineWriter(out) as w:
+        w.write(QuarantineEntry(str(tmp_path / "x.txt"), 3, None, "undecodable", "案情\udcff\udcfe", "case"))
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["raw"] == "案情\udcff\udcfe"
+
+
+def test_case_text_with_a_line_in_the_other_encoding(tmp_path):
+    from etl.readers import read_case
+
+    lines = ["案件编号：湖公(环)立字〔2024〕00123号", "案由：污染环境罪"] + [f"第{i}段：无关内容" for i in range(12)]
+    narrative = "简要案情：王某某驾驶浙E3K821向河道倾倒废酸。"
+    f = tmp_path / "case.txt"
+    f.write_bytes("\n".join(lines).encode("utf-8") + b"\n" + narrative.encode("gb18030") + b"\n")
+    rec = read_case(f)
+    assert isinstance(rec, RawRecord) and rec.encoding == "utf-8"
+    assert rec.fields["简要案情"].startswith("王某某驾驶浙E3K821") and rec.warnings == (
+        "第15行按 gb18030 解码，文件其余为 utf-8 (row decoded as gb18030)",
+    )
