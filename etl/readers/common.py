@@ -46,18 +46,31 @@ def reread_row(text: str, encoding: str, file: str, row: int, source: str) -> Re
 
     None when the row reads right as it is; else the row decoded in the other Chinese
     encoding with a warning saying so, or a QuarantineEntry that keeps it readable.
+    Runs on every row: the common case returns after one cheap test.
     """
-    if has_undecodable(text):
+    if encoding == "gb18030":
+        if text.isascii():
+            return None
+        try:
+            utf8 = utf8_row_in_gb18030(text.encode("gb18030"))
+        except UnicodeEncodeError:  # surrogate escapes: bytes GB18030 could not decode
+            utf8 = None
+        else:
+            if utf8 is None:
+                return None
+    elif not has_undecodable(text):
+        return None
+    else:
+        utf8 = None
+    if utf8 is not None:
+        text, row_encoding = utf8, "utf-8"
+    else:
         redecoded = redecode_row(text, encoding)
         if redecoded is None:
             readable = text.encode(encoding.removesuffix("-sig"), "surrogateescape").decode(encoding, "replace")
             reason = f"第{row}行含无法按 {encoding} 或另一种中文编码解码的字节 (undecodable bytes for {encoding})"
             return QuarantineEntry(file, row, None, reason, readable, source)
         text, row_encoding = redecoded
-    elif encoding == "gb18030" and (utf8 := utf8_row_in_gb18030(text)) is not None:
-        text, row_encoding = utf8, "utf-8"
-    else:
-        return None
     return text, (f"第{row}行按 {row_encoding} 解码，文件其余为 {encoding} (row decoded as {row_encoding})",)
 
 

@@ -164,19 +164,17 @@ def detect_encoding(path: str | Path) -> str:
 _OTHER_ENCODING = {"utf-8": "gb18030", "utf-8-sig": "gb18030", "gb18030": "utf-8"}
 
 
-def utf8_row_in_gb18030(text: str) -> str | None:
-    """A row of a GB18030 file that is really UTF-8, as UTF-8; None for a true GB18030 row.
+def utf8_row_in_gb18030(data: bytes) -> str | None:
+    """The bytes of a row of a GB18030 file, as UTF-8 if that is what they are, else None.
 
     GB18030 decodes UTF-8 bytes as mojibake, often without an error, so the row is
     tested the other way round: its bytes must be valid UTF-8 whose non-ASCII
     characters are all CJK-range (U+2000 and up).  GBK text that happens to be valid
     UTF-8 decodes to U+0080–U+07FF (Latin, Greek, Cyrillic), never to Chinese.
     """
-    if text.isascii():
-        return None
     try:
-        decoded = text.encode("gb18030").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        decoded = data.decode("utf-8")
+    except UnicodeDecodeError:
         return None
     return decoded if all(c < "\x80" or c >= "\u2000" for c in decoded) else None
 
