@@ -53,6 +53,8 @@ class IngestReport:
     relationships_written: int = 0
     nodes_created: int = 0  # what the store says it created: both 0 when a file is loaded again
     relationships_created: int = 0
+    records_changed: int = 0  # records already stored whose content this load changed (a later export)
+    facts_retracted: int = 0  # what their earlier versions asserted and the new ones do not
     seconds: float = 0.0
 
     @property
@@ -93,6 +95,8 @@ class IngestReport:
             "relationships_written": self.relationships_written,
             "nodes_created": self.nodes_created,
             "relationships_created": self.relationships_created,
+            "records_changed": self.records_changed,
+            "facts_retracted": self.facts_retracted,
             "seconds": round(self.seconds, 3),
         }
 
@@ -280,12 +284,23 @@ def _ingest_file(
     writer = _PipelinedWriter()
 
     def write_and_checkpoint(
-        prepared: Any, read: int, quarantined: list[QuarantineEntry], loaded: int, warned: int, done: int
+        prepared: Any,
+        batch: GraphBatch,
+        versions: list[tuple[str, str]],
+        read: int,
+        quarantined: list[QuarantineEntry],
+        loaded: int,
+        warned: int,
+        done: int,
     ) -> None:
         # Runs on the writer thread, one batch at a time and in order, so the
         # checkpoint only ever names batches the store has committed.  The
         # batch arrives encoded: this thread only waits on the store.
         if prepared is not None:
+            changed = store.documents_with_other_content(versions) if versions else set()
+            if changed:  # a later export changed these records: drop what only the old text said
+                report.records_changed += len(changed)
+                report.facts_retracted += store.retract_stale_facts(_facts_by_document(batch, changed))
             written = store.write_prepared(prepared)
             report.nodes_written += written["nodes"]
             report.relationships_written += written["relationships"]
@@ -320,7 +335,8 @@ def _ingest_file(
         quarantined = pending_quarantine + rejected
         read = len(pending) + len(pending_quarantine)
         prepared = store.prepare_batch(batch, cache) if len(batch) else None
-        writer.submit(write_and_checkpoint, prepared, read, quarantined, loaded, warned, seen)
+        versions = _document_versions(batch)
+        writer.submit(write_and_checkpoint, prepared, batch, versions, read, quarantined, loaded, warned, seen)
         pending.clear()
         pending_quarantine.clear()
 
@@ -374,6 +390,21 @@ class _PipelinedWriter:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+
+
+def _document_versions(batch: GraphBatch) -> list[tuple[str, str]]:
+    """(key, SHA-256 of the raw record) of each Document in the batch."""
+    return [(n.key, n.props["sha256"]) for n in batch.nodes if n.key.startswith("doc:") and "sha256" in n.props]
+
+
+def _facts_by_document(batch: GraphBatch, docs: set[str]) -> dict[str, list[str]]:
+    """The fact ids each of `docs` asserts in this batch: what its new version still says."""
+    out: dict[str, list[str]] = {d: [] for d in docs}
+    for rel in batch.rels:
+        facts = out.get(rel.provenance.doc)
+        if facts is not None:
+            facts.append(rel.fact_id)
+    return out
 
 
 def _records_to_batch(

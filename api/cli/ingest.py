@@ -114,6 +114,12 @@ def _print_report(out: dict) -> None:
         f"用时 {out['seconds']:.1f} 秒",
         highlight=False,
     )
+    if out["records_changed"]:
+        console.print(
+            f"内容有更新 / changed records: {out['records_changed']} 条；"
+            f"撤回旧版本所述、新版本不再有的事实 {out['facts_retracted']} 条",
+            highlight=False,
+        )
     for line in _analysis_lines(out.get("analysis") or {}):
         console.print(line, highlight=False)
 

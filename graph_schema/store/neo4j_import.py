@@ -72,6 +72,13 @@ class Neo4jImportWriter:
     def write_prepared(self, prepared: tuple[GraphBatch, WriteCache | None]) -> dict[str, int]:
         return self.write_batch(*prepared)
 
+    def documents_with_other_content(self, docs: list[tuple[str, str]]) -> set[str]:
+        """The files start empty: no record is stored in another version (the loader protocol)."""
+        return set()
+
+    def retract_stale_facts(self, facts_by_doc: dict[str, list[str]]) -> int:
+        return 0
+
     def write_batch(self, batch: GraphBatch, cache: WriteCache | None = None) -> dict[str, int]:
         """Append the batch as CSV files; with a `WriteCache`, node rows already written unchanged are skipped."""
         self._n += 1

@@ -257,6 +257,29 @@ class GraphStore(abc.ABC):
             frontiers[side] = nxt
         return None
 
+    def documents_with_other_content(self, docs: list[tuple[str, str]]) -> set[str]:
+        """Keys of stored Documents whose SHA-256 differs from the incoming (key, sha256)."""
+        if not docs:
+            return set()
+        return {r["key"] for r in self.query("documents_with_other_content", docs=[list(d) for d in docs])}
+
+    def retract_stale_facts(self, facts_by_doc: dict[str, list[str]]) -> int:
+        """Delete what earlier versions of these records asserted and their new versions do not.
+
+        Run before the new version is written: if the load dies in between, the
+        stored record still has its old SHA-256, so the next run retracts again.
+        Entities that no relationship names any more go with them.  Returns the
+        number of relationships deleted.
+        """
+        if not facts_by_doc:
+            return 0
+        docs = [{"key": k, "facts": sorted(v)} for k, v in sorted(facts_by_doc.items())]
+        rows = self.run_write("retract_stale_facts", docs=docs)
+        ends = sorted({r[end] for r in rows for end in ("head", "tail")})
+        if ends:
+            self.run_write("delete_orphans", keys=ends)
+        return len(rows)
+
     def documents(self, keys: list[str], chunk: int = 1000) -> dict[str, dict[str, Any]]:
         """The source records behind document keys: key → the record's properties.
 

@@ -96,6 +96,43 @@ def test_another_citys_columns_through_a_mapping_file(tmp_path, data_dir, cli):
     assert proc.stderr.count("broken.json") == 1  # one error, not one per file
 
 
+def test_a_later_overlapping_export_updates_adds_and_retracts(tmp_path, data_dir, cli):
+    head = "工单编号,来电时间,来电人,来电号码,诉求类型,诉求内容,事发地址,承办单位,办理状态,办结时间,回复内容\n"
+
+    def export(name: str, ids: range, status: str, reply: str) -> Path:
+        f = tmp_path / name
+        rows = "".join(
+            f"T{i},2024-05-0{1 + i},王先生,1380000000{i},水污染,荃步村河里有油污,南浔区练市镇,练市镇,{status},,{reply}\n"
+            for i in ids
+        )
+        f.write_text(head + rows, encoding="utf-8")
+        return f
+
+    def mentioned(key: str) -> set[str]:
+        rel = cli(data_dir, "query", "relationships_of", "-p", f"key={key}", "-p", "limit=50", "--json")
+        return {r["other"] for r in json.loads(rel.stdout)["rows"] if r["type"] == "MENTIONS"}
+
+    first = export("jan-may.csv", range(0, 5), "办理中", "经查系湖州金盛化工有限公司偷排废水")
+    later = export("mar-jun.csv", range(3, 8), "已办结", "经复核系湖州宏达印染有限公司偷排废水")
+    assert cli(data_dir, "ingest", str(first), "--no-analyse").returncode == 0
+    assert "company:湖州金盛化工有限公司" in mentioned("doc:hotline:T3")
+    proc = cli(data_dir, "ingest", str(later), "--no-analyse")
+    assert proc.returncode == 0, proc.stderr
+    summary = "".join(proc.stdout.split())
+    assert "内容有更新/changedrecords:2条" in summary and "撤回旧版本所述、新版本不再有的事实2条" in summary, summary
+    stats = json.loads(cli(data_dir, "stats", "--json").stdout)
+    assert stats["nodes"]["Document"] == 8  # T0–T7 once each
+    doc = json.loads(cli(data_dir, "query", "node_by_key", "-p", "key=doc:hotline:T3", "--json").stdout)["rows"][0]
+    assert doc["props"]["status"] == "已办结" and doc["props"]["reply"] == "经复核系湖州宏达印染有限公司偷排废水"
+    assert doc["props"]["file"] == str(later)
+    # what only the old reply said is gone; T0–T2, not in the later export, keep theirs
+    assert "company:湖州金盛化工有限公司" not in mentioned("doc:hotline:T3")
+    assert "company:湖州宏达印染有限公司" in mentioned("doc:hotline:T3")
+    assert "company:湖州金盛化工有限公司" in mentioned("doc:hotline:T0")
+    kept = json.loads(cli(data_dir, "query", "node_by_key", "-p", "key=doc:hotline:T0", "--json").stdout)["rows"][0]
+    assert kept["props"]["status"] == "办理中"
+
+
 def test_nothing_readable_is_a_one_line_error(tmp_path, data_dir, cli):
     bad = tmp_path / "notes.csv"
     bad.write_text("x,y\n1,2\n", encoding="utf-8")
@@ -112,6 +149,9 @@ class _CrashAfter:
 
     def __init__(self, store, n):
         self.store, self.n = store, n
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
 
     def prepare_batch(self, batch, cache=None):
         return self.store.prepare_batch(batch, cache)

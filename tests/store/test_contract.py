@@ -268,3 +268,25 @@ def test_setup_schema_idempotent(store):
     store.setup_schema()
     store.write_batch(_plate_batch(3))
     assert store.stats()["relationships"] == {"SEEN_AT": 3}
+
+
+def test_a_changed_record_retracts_only_what_its_old_version_said(store):
+    """A later export changed the record: its old machine-read facts go, analysts' and investigations' stay."""
+    b = GraphBatch()
+    doc = b.add_node("doc:hotline:T1", source="hotline", sha256="old")
+    person = "person:张三@doc:hotline:T1"
+    b.add_rel("MENTIONS", doc, "company:甲化工有限公司", Provenance(doc=doc, method="rule", quote="甲化工"))
+    b.add_rel("MENTIONS", doc, "company:乙印染有限公司", Provenance(doc=doc, method="rule", quote="乙印染"))
+    b.add_rel("MENTIONS", doc, person, Provenance(doc=doc, method="rule", quote="张三"))
+    b.add_rel("MENTIONS", doc, "phone:13800000001", Provenance(doc=doc, method="rule", quote="13800000001"))
+    b.add_rel("OWNS", "phone:13800000001", "company:甲化工有限公司", Provenance(doc=doc, method="human"))
+    b.add_rel("FLAGS", "company:乙印染有限公司", doc, Provenance(doc=doc, method="inferred"))
+    store.write_batch(b)
+    assert store.documents_with_other_content([(doc, "new"), ("doc:hotline:T9", "x")]) == {doc}
+    assert store.documents_with_other_content([(doc, "old")]) == set()
+    still_said = [r.fact_id for r in b.rels if r.tail in ("company:乙印染有限公司", "phone:13800000001")]
+    assert store.retract_stale_facts({doc: still_said}) == 2  # the mentions of 甲化工 and 张三
+    st = store.stats()
+    assert st["relationships"] == {"MENTIONS": 2, "OWNS": 1, "FLAGS": 1}
+    assert "Person" not in st["nodes"]  # only the old text named 张三
+    assert st["nodes"]["Company"] == 2  # 甲化工 keeps the analyst's OWNS

@@ -31,6 +31,36 @@ MATCH ()-[r:SEEN_AT]->()
 WHERE r.fact = f
 RETURN r.doc AS key, type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail, properties(r) AS props
 
+// name: documents_with_other_content
+// Documents stored with another SHA-256 than the incoming version of their record
+// ($docs: [key, sha256] pairs): a later export changed the record.
+UNWIND $docs AS d
+MATCH (n:Document {key: d[0]})
+WHERE n.sha256 IS NOT NULL AND n.sha256 <> d[1]
+RETURN n.key AS key
+
+// name: retract_stale_facts
+// Facts an earlier version of a record asserted that its new version does not
+// ($docs: [{key, facts}]).  Every fact a record asserts touches an entity next to its
+// Document (MENTIONS, INVOLVED_IN), so that neighbourhood holds them all.  Analysts'
+// facts (human, or reviewed) and investigations' (inferred) are never touched.
+UNWIND $docs AS d
+MATCH (n:Document {key: d.key})--(e)
+MATCH (e)-[r]-()
+WHERE r.doc = d.key AND NOT r.fact IN d.facts AND r.method IN ['structured', 'rule', 'model'] AND r.review IS NULL
+WITH DISTINCT r
+WITH r, startNode(r).key AS head, endNode(r).key AS tail
+DELETE r
+RETURN head, tail
+
+// name: delete_orphans
+// Entities left with no relationship at all (only an earlier version of a record named them).
+UNWIND $keys AS k
+MATCH (x:Entity {key: k})
+WHERE NOT x:Document AND NOT (x)--()
+DELETE x
+RETURN count(x) AS deleted
+
 // name: delete_node
 MATCH (n:Entity {key: $key}) DETACH DELETE n
 
