@@ -285,7 +285,7 @@ def _ingest_file(
 
     def write_and_checkpoint(
         prepared: Any,
-        batch: GraphBatch,
+        batch: GraphBatch | None,
         versions: list[tuple[str, str]],
         read: int,
         quarantined: list[QuarantineEntry],
@@ -298,7 +298,7 @@ def _ingest_file(
         # batch arrives encoded: this thread only waits on the store.
         if prepared is not None:
             changed = store.documents_with_other_content(versions) if versions else set()
-            if changed:  # a later export changed these records: drop what only the old text said
+            if changed and batch is not None:  # a later export changed these records: drop what only the old said
                 report.records_changed += len(changed)
                 report.facts_retracted += store.retract_stale_facts(_facts_by_document(batch, changed))
             written = store.write_prepared(prepared)
@@ -336,7 +336,9 @@ def _ingest_file(
         read = len(pending) + len(pending_quarantine)
         prepared = store.prepare_batch(batch, cache) if len(batch) else None
         versions = _document_versions(batch)
-        writer.submit(write_and_checkpoint, prepared, batch, versions, read, quarantined, loaded, warned, seen)
+        # the batch itself only travels on when a record in it may have changed (it holds ~3 objects a fact)
+        kept = batch if versions else None
+        writer.submit(write_and_checkpoint, prepared, kept, versions, read, quarantined, loaded, warned, seen)
         pending.clear()
         pending_quarantine.clear()
 
