@@ -66,6 +66,23 @@ POLLUTION_WORDS = (
 )
 
 
+# What an analyst reads for each kind (CLI, web workbench, demo).
+KIND_NAMES = {
+    "night_dwell": "夜间敏感点位滞留",
+    "manifest_no_reads": "联单车辆无过车记录",
+    "manifest_off_route": "联单车辆偏离路线",
+    "manifest_late": "联单车辆迟到",
+    "manifest_short": "联单申报量偏低",
+    "repeated_complaints": "同一对象反复被投诉",
+    "gang_associate": "与团伙车辆同行",
+    "producer_silent": "产废单位转移骤减",
+}
+
+
+def kind_name(kind: str) -> str:
+    return KIND_NAMES.get(kind, kind)
+
+
 @dataclass
 class Alert:
     kind: str
@@ -86,6 +103,7 @@ class Alert:
         return {
             "key": self.key,
             "kind": self.kind,
+            "kind_name": kind_name(self.kind),
             "score": self.score,
             "title": self.title,
             "targets": self.targets,
@@ -551,6 +569,15 @@ TRUTH_KIND = {
     "repeated_complaints": "repeated_complaints",
     "producer_silent": "producer_silence",
 }
+
+
+def planted_kind_name(planted: str) -> str:
+    """Display name of a planted alert kind of a synthetic bundle (`manifest_anomaly:late` …)."""
+    base, _, anomaly = planted.partition(":")
+    if base == "manifest_anomaly":
+        return KIND_NAMES.get(f"manifest_{anomaly}", "联单异常")
+    kinds = [k for k, t in TRUTH_KIND.items() if t == base]
+    return kind_name(kinds[0]) if kinds else planted
 
 
 def _plate(x: Any) -> str:

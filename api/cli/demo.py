@@ -87,12 +87,24 @@ def _print(out: dict, data_dir: Path) -> None:
                 for w in out["water"]
             ],
         )
+    from investigations.alerts import kind_name, planted_kind_name
+
     a = out["alerts"]
-    line = f"[bold]预警 / alerts[/bold]: {a['total']} 条 {a['by_kind']}"
-    if "precision_vs_truth" in a:
-        line += f"；对照预置真相的准确率 / precision: {a['precision_vs_truth']}"
-    console.print(line, highlight=False)
-    console.print(f"耗时 / seconds: {out['seconds']}", highlight=False)
+    kinds = "、".join(f"{kind_name(k)} {n}" for k, n in sorted(a["by_kind"].items(), key=lambda kv: -kv[1]))
+    console.print(f"[bold]预警 / alerts[/bold]: {a['total']} 条（{kinds}）", highlight=False)
+    truth = a.get("precision_vs_truth")
+    if truth:
+        missed = "、".join(f"{planted_kind_name(k)} {n}" for k, n in sorted(truth.get("missed", {}).items()))
+        console.print(
+            f"  对照预置真相 / vs planted: 命中 {truth['true_positive']}，误报 {truth['false_positive']}，"
+            f"无对应 {truth['unmatched']}；准确率 {truth['precision']:.2f}，召回率 {truth['recall']:.2f}"
+            + (f"；未发现 {missed}" if missed else ""),
+            highlight=False,
+        )
+    steps = {"generate": "生成", "wipe": "清空", "ingest+resolve+alerts": "导入+消歧+预警", "gangs": "团伙",
+             "chains": "链条", "upstream": "溯源"}  # fmt: skip
+    spent = "，".join(f"{steps.get(k, k)} {v:.2f}" for k, v in out["seconds"].items())
+    console.print(f"耗时（秒）/ seconds: {spent}", highlight=False)
     console.print("\n[bold]下一步 / what next[/bold]:")
     console.print(
         f"  ecograph --data-dir {data_dir} serve      # 打开研判工作台 http://127.0.0.1:8765", highlight=False

@@ -227,7 +227,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """预警列表 / alerts with their evidence and score."""
-        from investigations.alerts import list_alerts, run_detectors
+        from investigations.alerts import kind_name, list_alerts, run_detectors
 
         with store_session() as store:
             if run:
@@ -238,6 +238,6 @@ def register(app: typer.Typer) -> None:
             return
         print_table(
             "预警 Alerts",
-            ["score", "类型 kind", "说明 title", "证据 evidence"],
-            [[a.score, a.kind, a.title, len(a.evidence)] for a in res],
+            ["评分 score", "类型 kind", "说明 title", "证据 evidence"],
+            [[a.score, kind_name(a.kind), a.title, len(a.evidence)] for a in res],
         )

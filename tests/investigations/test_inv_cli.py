@@ -44,3 +44,14 @@ def test_user_errors_are_one_line(cli):
     assert r.exit_code == 2
     r = cli("gangs", "--min-size", "1")
     assert r.exit_code == 2
+
+
+def test_alerts_are_named_in_chinese(cli):
+    from investigations.alerts import KIND_NAMES, planted_kind_name
+
+    alerts = json.loads(cli("alerts", "--json").stdout)["alerts"]
+    assert alerts and all(a["kind_name"] == KIND_NAMES[a["kind"]] for a in alerts)
+    table = "".join(cli("alerts").stdout.split())
+    assert KIND_NAMES[alerts[0]["kind"]] in table and alerts[0]["kind"] not in table
+    assert planted_kind_name("manifest_anomaly:late") == KIND_NAMES["manifest_late"]
+    assert planted_kind_name("gang_companion") == KIND_NAMES["gang_associate"]

@@ -375,7 +375,7 @@ async function loadAlerts() {
     ul.innerHTML = r.alerts.length ? "" : "<li>无预警</li>";
     for (const a of r.alerts) {
       const li = document.createElement("li");
-      li.innerHTML = `<span class="tag">${esc(a.kind || a.detector || "预警")}</span><span class="score">${a.score != null ? Number(a.score).toFixed(2) : ""}</span>${esc(a.title || a.message || a.key)}`;
+      li.innerHTML = `<span class="tag">${esc(a.kind_name || a.kind || a.detector || "预警")}</span><span class="score">${a.score != null ? Number(a.score).toFixed(2) : ""}</span>${esc(a.title || a.message || a.key)}`;
       li.onclick = () => (a.targets || []).slice(0, 20).forEach((k) => addEntity(k, k, ""));
       ul.appendChild(li);
     }
