@@ -47,6 +47,7 @@ states producer → carrier and the graph stores carrier → producer.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -697,6 +698,7 @@ def record_to_batch(
     if builder is None:
         raise TypeError(f"no fact mapping for {type(record).__name__}")
     x = _Builder(b, record, run_id)
+    first_node, first_rel = len(b.nodes), len(b.rels)
     builder(x, record)
     for field, attr in TEXT_FIELDS.get(type(record), ()):
         text = getattr(record, attr, None)
@@ -705,7 +707,27 @@ def record_to_batch(
         ex = extractions.get(field) if extractions else None
         if ex is not None:
             _text_facts(x, field, ex)
+    _stamp_facts_digest(b, x.doc, first_node, first_rel)
     return b
+
+
+def _stamp_facts_digest(b: GraphBatch, doc: str, first_node: int, first_rel: int) -> None:
+    """`facts_digest` on the record's Document: which facts it asserts, in 20 hex digits.
+
+    A later export of the record with another digest says something else, and
+    what only the old version said is retracted (`GraphStore.retract_stale_facts`);
+    the same digest (a ticket whose status alone changed) costs nothing more.
+    Computed on the keys as the text gives them, before resolution maps aliases.
+    """
+    node = next((n for n in b.nodes[first_node:] if n.key == doc), None)
+    if node is None:  # a record event: the record is its one fact
+        return
+    facts = sorted(
+        f"{r.type}\x1f{r.head}\x1f{r.tail}\x1f{r.props.get('fact', '')}"
+        for r in b.rels[first_rel:]
+        if r.provenance.doc == doc
+    )
+    node.props["facts_digest"] = hashlib.sha1("\x1e".join(facts).encode("utf-8")).hexdigest()[:20]
 
 
 def records_to_batch(

@@ -53,7 +53,7 @@ class IngestReport:
     relationships_written: int = 0
     nodes_created: int = 0  # what the store says it created: both 0 when a file is loaded again
     relationships_created: int = 0
-    records_changed: int = 0  # records already stored whose content this load changed (a later export)
+    records_changed: int = 0  # records already stored that now assert other facts (a later export)
     facts_retracted: int = 0  # what their earlier versions asserted and the new ones do not
     seconds: float = 0.0
 
@@ -286,7 +286,7 @@ def _ingest_file(
     def write_and_checkpoint(
         prepared: Any,
         batch: GraphBatch | None,
-        versions: list[tuple[str, str]],
+        versions: list[tuple[str, str, str]],
         read: int,
         quarantined: list[QuarantineEntry],
         loaded: int,
@@ -297,7 +297,7 @@ def _ingest_file(
         # checkpoint only ever names batches the store has committed.  The
         # batch arrives encoded: this thread only waits on the store.
         if prepared is not None:
-            changed = store.documents_with_other_content(versions) if versions else set()
+            changed = store.documents_asserting_otherwise(versions) if versions else set()
             if changed and batch is not None:  # a later export changed these records: drop what only the old said
                 report.records_changed += len(changed)
                 report.facts_retracted += store.retract_stale_facts(_facts_by_document(batch, changed))
@@ -394,9 +394,11 @@ class _PipelinedWriter:
         self._pool.shutdown(wait=True)
 
 
-def _document_versions(batch: GraphBatch) -> list[tuple[str, str]]:
-    """(key, SHA-256 of the raw record) of each Document in the batch."""
-    return [(n.key, n.props["sha256"]) for n in batch.nodes if n.key.startswith("doc:") and "sha256" in n.props]
+def _document_versions(batch: GraphBatch) -> list[tuple[str, str, str]]:
+    """(key, facts digest, SHA-256 of the raw record) of each Document in the batch."""
+    return [
+        (n.key, n.props["facts_digest"], n.props.get("sha256", "")) for n in batch.nodes if "facts_digest" in n.props
+    ]
 
 
 def _facts_by_document(batch: GraphBatch, docs: set[str]) -> dict[str, list[str]]:

@@ -72,7 +72,7 @@ class Neo4jImportWriter:
     def write_prepared(self, prepared: tuple[GraphBatch, WriteCache | None]) -> dict[str, int]:
         return self.write_batch(*prepared)
 
-    def documents_with_other_content(self, docs: list[tuple[str, str]]) -> set[str]:
+    def documents_asserting_otherwise(self, docs: list[tuple[str, str, str]]) -> set[str]:
         """The files start empty: no record is stored in another version (the loader protocol)."""
         return set()
 

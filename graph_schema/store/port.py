@@ -257,11 +257,15 @@ class GraphStore(abc.ABC):
             frontiers[side] = nxt
         return None
 
-    def documents_with_other_content(self, docs: list[tuple[str, str]]) -> set[str]:
-        """Keys of stored Documents whose SHA-256 differs from the incoming (key, sha256)."""
+    def documents_asserting_otherwise(self, docs: list[tuple[str, str, str]]) -> set[str]:
+        """Keys of stored Documents whose new version asserts other facts.
+
+        `docs` holds (key, facts_digest, sha256) of the incoming versions; a
+        Document stored before digests existed compares its SHA-256 instead.
+        """
         if not docs:
             return set()
-        return {r["key"] for r in self.query("documents_with_other_content", docs=[list(d) for d in docs])}
+        return {r["key"] for r in self.query("documents_asserting_otherwise", docs=[list(d) for d in docs])}
 
     def retract_stale_facts(self, facts_by_doc: dict[str, list[str]]) -> int:
         """Delete what earlier versions of these records asserted and their new versions do not.

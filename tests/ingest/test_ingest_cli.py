@@ -132,6 +132,13 @@ def test_a_later_overlapping_export_updates_adds_and_retracts(tmp_path, data_dir
     kept = json.loads(cli(data_dir, "query", "node_by_key", "-p", "key=doc:hotline:T0", "--json").stdout)["rows"][0]
     assert kept["props"]["status"] == "办理中"
 
+    # a ticket whose status alone changed says the same things: nothing to retract
+    closed = export("closed.csv", range(0, 1), "已办结", "经查系湖州金盛化工有限公司偷排废水")
+    out = json.loads(cli(data_dir, "ingest", str(closed), "--no-analyse", "--json").stdout)
+    assert out["records_changed"] == 0 and out["facts_retracted"] == 0
+    doc = json.loads(cli(data_dir, "query", "node_by_key", "-p", "key=doc:hotline:T0", "--json").stdout)["rows"][0]
+    assert doc["props"]["status"] == "已办结" and "company:湖州金盛化工有限公司" in mentioned("doc:hotline:T0")
+
 
 def test_nothing_readable_is_a_one_line_error(tmp_path, data_dir, cli):
     bad = tmp_path / "notes.csv"

@@ -273,7 +273,8 @@ def test_setup_schema_idempotent(store):
 def test_a_changed_record_retracts_only_what_its_old_version_said(store):
     """A later export changed the record: its old machine-read facts go, analysts' and investigations' stay."""
     b = GraphBatch()
-    doc = b.add_node("doc:hotline:T1", source="hotline", sha256="old")
+    doc = b.add_node("doc:hotline:T1", source="hotline", sha256="old", facts_digest="said-before")
+    b.add_node("doc:hotline:T2", source="hotline", sha256="old")  # stored before digests existed
     person = "person:张三@doc:hotline:T1"
     b.add_rel("MENTIONS", doc, "company:甲化工有限公司", Provenance(doc=doc, method="rule", quote="甲化工"))
     b.add_rel("MENTIONS", doc, "company:乙印染有限公司", Provenance(doc=doc, method="rule", quote="乙印染"))
@@ -282,8 +283,10 @@ def test_a_changed_record_retracts_only_what_its_old_version_said(store):
     b.add_rel("OWNS", "phone:13800000001", "company:甲化工有限公司", Provenance(doc=doc, method="human"))
     b.add_rel("FLAGS", "company:乙印染有限公司", doc, Provenance(doc=doc, method="inferred"))
     store.write_batch(b)
-    assert store.documents_with_other_content([(doc, "new"), ("doc:hotline:T9", "x")]) == {doc}
-    assert store.documents_with_other_content([(doc, "old")]) == set()
+    asserting = store.documents_asserting_otherwise
+    assert asserting([(doc, "says-now", "new"), ("doc:hotline:T9", "x", "x")]) == {doc}
+    assert asserting([(doc, "said-before", "new")]) == set()  # its status changed, not what it says
+    assert asserting([("doc:hotline:T2", "x", "old")]) == set() and asserting([("doc:hotline:T2", "x", "new")])
     still_said = [r.fact_id for r in b.rels if r.tail in ("company:乙印染有限公司", "phone:13800000001")]
     assert store.retract_stale_facts({doc: still_said}) == 2  # the mentions of 甲化工 and 张三
     st = store.stats()

@@ -31,12 +31,13 @@ MATCH ()-[r:SEEN_AT]->()
 WHERE r.fact = f
 RETURN r.doc AS key, type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail, properties(r) AS props
 
-// name: documents_with_other_content
-// Documents stored with another SHA-256 than the incoming version of their record
-// ($docs: [key, sha256] pairs): a later export changed the record.
+// name: documents_asserting_otherwise
+// Stored Documents whose record, as now loaded, asserts other facts ($docs: [key,
+// facts_digest, sha256]); a Document stored without a digest compares its SHA-256.
 UNWIND $docs AS d
 MATCH (n:Document {key: d[0]})
-WHERE n.sha256 IS NOT NULL AND n.sha256 <> d[1]
+WHERE (n.facts_digest IS NOT NULL AND n.facts_digest <> d[1])
+   OR (n.facts_digest IS NULL AND n.sha256 IS NOT NULL AND n.sha256 <> d[2])
 RETURN n.key AS key
 
 // name: retract_stale_facts
