@@ -722,12 +722,8 @@ def _stamp_facts_digest(b: GraphBatch, doc: str, first_node: int, first_rel: int
     node = next((n for n in b.nodes[first_node:] if n.key == doc), None)
     if node is None:  # a record event: the record is its one fact
         return
-    facts = sorted(
-        f"{r.type}\x1f{r.head}\x1f{r.tail}\x1f{r.props.get('fact', '')}"
-        for r in b.rels[first_rel:]
-        if r.provenance.doc == doc
-    )
-    node.props["facts_digest"] = hashlib.sha1("\x1e".join(facts).encode("utf-8")).hexdigest()[:20]
+    facts = sorted(r.fact_id for r in b.rels[first_rel:] if r.provenance.doc == doc)
+    node.props["facts_digest"] = hashlib.sha1("".join(facts).encode()).hexdigest()[:20]
 
 
 def records_to_batch(

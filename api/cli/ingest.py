@@ -17,7 +17,7 @@ from api.cli.common import (
     state,
     store_session,
 )
-from graph_schema.schema import LABELS
+from api.export.names import LABEL_NAMES
 
 
 def register(app: typer.Typer) -> None:
@@ -125,9 +125,7 @@ def _print_report(out: dict) -> None:
 
 
 def _by_label(counts: dict[str, dict[str, int]], what: str) -> str:
-    parts = [
-        f"{LABELS[label].display if label in LABELS else label} {n[what]}" for label, n in counts.items() if n[what]
-    ]
+    parts = [f"{LABEL_NAMES.get(label, label)} {n[what]}" for label, n in counts.items() if n[what]]
     return f"（{'、'.join(parts)}）" if parts else ""
 
 

@@ -52,25 +52,23 @@ def reread_row(text: str, encoding: str, file: str, row: int, source: str) -> Re
         if text.isascii():
             return None
         try:
-            utf8 = utf8_row_in_gb18030(text.encode("gb18030"))
+            data = text.encode("gb18030")
         except UnicodeEncodeError:  # surrogate escapes: bytes GB18030 could not decode
-            utf8 = None
-        else:
-            if utf8 is None:
-                return None
+            data = None
+        if data is not None:  # decoded cleanly, but it may be a UTF-8 row read as mojibake
+            utf8 = utf8_row_in_gb18030(data)
+            return None if utf8 is None else _reread(utf8, "utf-8", encoding, row)
     elif not has_undecodable(text):
         return None
-    else:
-        utf8 = None
-    if utf8 is not None:
-        text, row_encoding = utf8, "utf-8"
-    else:
-        redecoded = redecode_row(text, encoding)
-        if redecoded is None:
-            readable = text.encode(encoding.removesuffix("-sig"), "surrogateescape").decode(encoding, "replace")
-            reason = f"第{row}行含无法按 {encoding} 或另一种中文编码解码的字节 (undecodable bytes for {encoding})"
-            return QuarantineEntry(file, row, None, reason, readable, source)
-        text, row_encoding = redecoded
+    redecoded = redecode_row(text, encoding)
+    if redecoded is None:
+        readable = text.encode(encoding.removesuffix("-sig"), "surrogateescape").decode(encoding, "replace")
+        reason = f"第{row}行含无法按 {encoding} 或另一种中文编码解码的字节 (undecodable bytes for {encoding})"
+        return QuarantineEntry(file, row, None, reason, readable, source)
+    return _reread(*redecoded, encoding, row)
+
+
+def _reread(text: str, row_encoding: str, encoding: str, row: int) -> tuple[str, tuple[str, ...]]:
     return text, (f"第{row}行按 {row_encoding} 解码，文件其余为 {encoding} (row decoded as {row_encoding})",)
 
 

@@ -7,14 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from etl.readers.common import make_record, reread_row, unique_headers
-from etl.readers.detect import (
-    HEADERS,
-    KEYS,
-    detect_encoding,
-    norm_header,
-    score_headers,
-    sniff_delimiter,
-)
+from etl.readers.detect import HEADERS, KEYS, detect_encoding, norm_header, score_headers, sniff_delimiter
 from etl.readers.mapping import apply_mapping
 from etl.records import QuarantineEntry, RawRecord, ReaderError, sha256_text
 
