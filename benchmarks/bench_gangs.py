@@ -2,7 +2,7 @@
 
     python benchmarks/bench_gangs.py --people 100000 1000000 [--louvain-max 1000000] [--no-store]
 
-Input: a planted co-offending graph (`etl.synthetic.planted_coffending_graph`
+Input: a planted co-offending graph (`synthetic.planted_coffending_graph`
 when present, else the local generator below, same shape: groups of 3–12 with
 cases, shared vehicles and phones, CO_OFFENDER ties, plus weak noise ties
 between groups).  Each planted edge becomes a tie row, so the timed pipeline is
@@ -105,11 +105,11 @@ def local_planted(n_people: int, seed: int = 7):
 
 
 def planted(n_people: int, seed: int = 7, source: str = "etl"):
-    """Rows and truth from `etl.synthetic.planted_coffending_graph` (each weighted edge becomes
+    """Rows and truth from `synthetic.planted_coffending_graph` (each weighted edge becomes
     one co-suspect tie row with `count` = its weight), else from `local_planted`."""
     if source == "etl":
         try:
-            from etl.synthetic import planted_coffending_graph
+            from synthetic import planted_coffending_graph
         except ImportError:
             source = "local"
     if source == "local":
@@ -237,7 +237,7 @@ def main() -> None:
     ap.add_argument("--louvain-max", type=int, default=1_000_000, help="skip networkx Louvain above this size")
     ap.add_argument("--no-store", action="store_true", help="skip the write-back phase")
     ap.add_argument(
-        "--source", choices=["etl", "local"], default="etl", help="planted graph: etl.synthetic or the local generator"
+        "--source", choices=["etl", "local"], default="etl", help="planted graph: synthetic or the local generator"
     )
     args = ap.parse_args()
     print(f"generator: {args.source}")

@@ -99,7 +99,7 @@ def compare_chains(found: list[dict[str, Any]], planted: list[dict[str, Any]]) -
 
 
 def run_demo(store: GraphStore, data_dir: Path, *, seed: int = 20240521, scale: int = 1, progress=None) -> DemoReport:
-    from etl.synthetic import generate_bundle
+    from synthetic import generate_bundle
 
     bundle_dir = Path(data_dir) / "demo" / f"bundle-{seed}-{scale}"
     report = DemoReport(bundle=str(bundle_dir))

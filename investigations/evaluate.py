@@ -2,7 +2,7 @@
 
     python -m investigations.evaluate --seeds 1001 2002 3003 [--json]
 
-Each seed: `etl.synthetic.generate_bundle` → `investigations.pipeline.ingest_and_analyse`
+Each seed: `synthetic.generate_bundle` → `investigations.pipeline.ingest_and_analyse`
 into a fresh embedded store → `detect_gangs`, `find_waste_chains`,
 `upstream_candidates`, `run_detectors` → the `compare_with_truth` helpers.
 Tuning used seeds 1–12, 20240521 and 777; report other seeds.
@@ -46,7 +46,7 @@ def _only_background(per: dict[str, Any], truth: dict[str, Any], cmp: dict[str, 
 
 
 def evaluate_seed(seed: int, scale: int = 1, keep: bool = False) -> dict[str, Any]:
-    from etl.synthetic import generate_bundle
+    from synthetic import generate_bundle
     from graph_schema.store import open_store
     from graph_schema.store.falkor_server import stop_server
     from investigations.pipeline import ingest_and_analyse

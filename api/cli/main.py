@@ -107,7 +107,7 @@ def server_stop() -> None:
 _SUBAPPS = [
     ("api.cli.ingest", "register", None),
     ("nlp.cli", "app", "nlp"),
-    ("etl.synthetic.cli", "app", "synth"),
+    ("synthetic.cli", "app", "synth"),
     ("api.cli.resolve", "app", "resolve"),
     ("api.cli.investigate", "register", None),
     ("api.cli.export", "app", "export"),

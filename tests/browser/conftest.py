@@ -121,9 +121,9 @@ def page(browser):
 def demo_server():
     """The README's path: `ecograph demo` (synthetic bundle, ingest, analyses, demo users), then the real server."""
     try:
-        import etl.synthetic  # noqa: F401
+        import synthetic  # noqa: F401
     except ImportError:
-        pytest.skip("etl.synthetic not installed yet — the demo bundle cannot be generated")
+        pytest.skip("synthetic not installed yet — the demo bundle cannot be generated")
     d = Path(tempfile.mkdtemp(prefix="egdm-"))
     from graph_schema.store.falkor_server import stop_server
 

@@ -1,4 +1,4 @@
-"""Fixtures for ETL tests: the real sample files in shared/samples (skipped cleanly when absent)."""
+"""Fixtures for ETL tests: the hand-written sample files the repository carries (tests/data/samples)."""
 
 from __future__ import annotations
 
@@ -10,20 +10,14 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _samples_dir() -> Path | None:
+def _samples_dir() -> Path:
+    """ECOGRAPH_SAMPLES points at another sample folder; the repository's own copy otherwise."""
     env = os.environ.get("ECOGRAPH_SAMPLES")
-    candidates = [Path(env)] if env else []
-    # the checkout may be /work/main (samples at ../shared) or a worktree one level deeper
-    candidates += [REPO.parent / "shared" / "samples", REPO.parent.parent / "shared" / "samples"]
-    for c in candidates:
-        if (c / "hotline.csv").is_file():
-            return c
-    return None
+    return Path(env) if env else REPO / "tests" / "data" / "samples"
 
 
 @pytest.fixture(scope="session")
 def samples() -> Path:
     d = _samples_dir()
-    if d is None:
-        pytest.skip("shared/samples not found (set ECOGRAPH_SAMPLES)")
+    assert (d / "hotline.csv").is_file(), f"sample files missing in {d}"
     return d

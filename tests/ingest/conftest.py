@@ -14,10 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
-    for cand in (REPO.parent / "shared" / "samples", REPO / "shared" / "samples"):
-        if cand.is_dir():
-            return cand
-    pytest.skip("shared/samples not found beside the repository")
+    return REPO / "tests" / "data" / "samples"
 
 
 @pytest.fixture

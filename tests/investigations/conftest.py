@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
 def _open(tmp: Path):

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-synthetic = pytest.importorskip("etl.synthetic")
+synthetic = pytest.importorskip("synthetic")
 if not hasattr(synthetic, "generate_bundle"):
-    pytest.skip("etl.synthetic.generate_bundle not there yet", allow_module_level=True)
+    pytest.skip("synthetic.generate_bundle not there yet", allow_module_level=True)
 
 TUNING_SEEDS = (*range(1, 13), 20240521, 777)
 HELD_OUT_SEEDS = (4004, 5005, 6006, 7007, 8008)

@@ -1,4 +1,4 @@
-"""The whole pipeline on shared/samples: ingest, resolve, and the story's identities."""
+"""The whole pipeline on the sample files (tests/data/samples): ingest, resolve, and the story's identities."""
 
 from __future__ import annotations
 
@@ -15,10 +15,7 @@ ingest = pytest.importorskip("etl.ingest")
 
 
 def _samples() -> Path:
-    for cand in (REPO.parent / "shared" / "samples", REPO / "shared" / "samples"):
-        if (cand / "hotline.csv").is_file():
-            return cand
-    pytest.skip("shared/samples not found beside the repository")
+    return REPO / "tests" / "data" / "samples"
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-synthetic = pytest.importorskip("etl.synthetic")
+synthetic = pytest.importorskip("synthetic")
 if not hasattr(synthetic, "generate_bundle"):
-    pytest.skip("etl.synthetic.generate_bundle not available yet", allow_module_level=True)
+    pytest.skip("synthetic.generate_bundle not available yet", allow_module_level=True)
 
 TUNING_SEED = 1
 HELD_OUT_SEED = 7

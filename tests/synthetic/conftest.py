@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.synthetic import generate_bundle
+from synthetic import generate_bundle
 
 SEED = int(__import__("os").environ.get("SYNTH_TEST_SEED", "20240521"))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from etl.synthetic import generate_bundle
+from synthetic import generate_bundle
 from graph_schema.identifiers import (
     is_valid_resident_id,
     is_valid_uscc,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from etl.synthetic import planted_coffending_graph
+from synthetic import planted_coffending_graph
 
 
 def test_planted_groups():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.synthetic import stories as S
-from etl.synthetic import vocab as V
-from etl.synthetic.bundle import TRUTH_ORDER, Block, Generator
-from etl.synthetic.world import Company
+from synthetic import stories as S
+from synthetic import vocab as V
+from synthetic.bundle import TRUTH_ORDER, Block, Generator
+from synthetic.world import Company
 
 TRUTH_VERSION = 1
 

@@ -4,7 +4,7 @@
 builds a large weighted person graph with planted groups for gang-detection benchmarks.
 """
 
-from etl.synthetic.generate import generate_bundle
-from etl.synthetic.graph import planted_coffending_graph
+from synthetic.generate import generate_bundle
+from synthetic.graph import planted_coffending_graph
 
 __all__ = ["generate_bundle", "planted_coffending_graph"]

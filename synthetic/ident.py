@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from etl.synthetic import vocab
+from synthetic import vocab
 from graph_schema.identifiers import org_code_check_char, resident_id_check_char, uscc_check_char
 
 _USCC_BODY = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from etl.synthetic.text import expand, pick
+from synthetic.text import expand, pick
 
 LEADS = (
     "{d0}，{county}12345热线接群众反映，{place}[有人|夜间有人|疑似有人]{act}。",

@@ -24,7 +24,7 @@ def generate(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 / JSON output"),
 ) -> None:
     """生成合成数据包（各格式文件 + truth.json）/ generate a synthetic bundle."""
-    from etl.synthetic import generate_bundle
+    from synthetic import generate_bundle
 
     if scale < 1:
         typer.echo("错误 / error: --scale 必须 ≥ 1", err=True)

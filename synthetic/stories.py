@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from etl.synthetic import text as T
-from etl.synthetic import vocab as V
-from etl.synthetic.bundle import DAYS, START, Block, Case, Checkpoint, Site
-from etl.synthetic.narrative import narrative
-from etl.synthetic.world import Company, Person
+from synthetic import text as T
+from synthetic import vocab as V
+from synthetic.bundle import DAYS, START, Block, Case, Checkpoint, Site
+from synthetic.narrative import narrative
+from synthetic.world import Company, Person
 
 INLAND_CRIMES = ("dump", "dump", "fishing", "hunting", "mining")
 

@@ -15,10 +15,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from etl.synthetic import text as T
-from etl.synthetic import vocab as V
-from etl.synthetic.ident import Idents, render_plate
-from etl.synthetic.sinks import (
+from synthetic import text as T
+from synthetic import vocab as V
+from synthetic.ident import Idents, render_plate
+from synthetic.sinks import (
     ANPR_HEADERS,
     GRID_HEADERS,
     HOTLINE_HEADERS,
@@ -32,7 +32,7 @@ from etl.synthetic.sinks import (
     XlsxSink,
     write_docx,
 )
-from etl.synthetic.world import Company, Person, Registry
+from synthetic.world import Company, Person, Registry
 
 START = datetime(2024, 3, 1)
 DAYS = 122  # 2024-03-01 .. 2024-06-30

@@ -6,8 +6,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from etl.synthetic.ident import render_plate
-from etl.synthetic.vocab import Region
+from synthetic.ident import render_plate
+from synthetic.vocab import Region
 
 
 @dataclass
