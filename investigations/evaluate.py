@@ -46,10 +46,10 @@ def _only_background(per: dict[str, Any], truth: dict[str, Any], cmp: dict[str, 
 
 
 def evaluate_seed(seed: int, scale: int = 1, keep: bool = False) -> dict[str, Any]:
-    from synthetic import generate_bundle
     from graph_schema.store import open_store
     from graph_schema.store.falkor_server import stop_server
     from investigations.pipeline import ingest_and_analyse
+    from synthetic import generate_bundle
 
     tmp = Path(tempfile.mkdtemp(prefix=f"inv_eval_{seed}_"))
     bdir = tmp / "bundle"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from synthetic import vocab
 from graph_schema.identifiers import org_code_check_char, resident_id_check_char, uscc_check_char
+from synthetic import vocab
 
 _USCC_BODY = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"

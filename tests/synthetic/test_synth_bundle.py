@@ -7,7 +7,6 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from synthetic import generate_bundle
 from graph_schema.identifiers import (
     is_valid_resident_id,
     is_valid_uscc,
@@ -16,6 +15,7 @@ from graph_schema.identifiers import (
     normalize_vessel,
     to_halfwidth,
 )
+from synthetic import generate_bundle
 
 HEADERS = {
     "hotline": "工单编号,来电时间,来电人,来电号码,诉求类型,诉求内容,事发地址,承办单位,办理状态,办结时间,回复内容",
