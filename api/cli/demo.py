@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from api.cli.common import console, err_console, friendly_errors, print_json, print_table, state, store_session
+from api.cli.common import (
+    UserError,
+    console,
+    err_console,
+    friendly_errors,
+    print_json,
+    print_table,
+    state,
+    store_session,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -17,12 +27,22 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(20240521, help="生成数据的随机种子 / generator seed"),
         scale: int = typer.Option(1, min=1, help="数据规模 / bundle scale"),
         as_json: bool = typer.Option(False, "--json"),
+        replace_data: bool = typer.Option(
+            False, "--replace-data", help="清空一个非演示的非空数据目录并改作演示目录 / wipe a non-demo data directory"
+        ),
     ) -> None:
         """演示：生成模拟数据、导入、研判，并与预置真相对比 / generate, ingest, investigate, compare with truth."""
-        from graph_schema.store.falkor_server import default_data_dir
+        from api.security.users import ensure_demo_users, is_demo_dir, mark_demo_dir
         from investigations.demo import run_demo
 
-        data_dir = Path(state.data_dir or default_data_dir())
+        data_dir = Path(state.data_dir or default_demo_dir())
+        if not is_demo_dir(data_dir) and _holds_anything(data_dir) and not replace_data:
+            raise UserError(
+                f"数据目录 {data_dir} 不是演示目录且已有数据：演示会清空图谱并建立公开密码的演示账号，已拒绝。"
+                "请用 --data-dir 指定一个空目录（或不指定，使用默认演示目录），确需覆盖时加 --replace-data。"
+            )
+        mark_demo_dir(data_dir)
+        state.data_dir = data_dir
         with store_session() as store, Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
             transient=True, disable=as_json,
@@ -32,17 +52,22 @@ def register(app: typer.Typer) -> None:
                 store, data_dir, seed=seed, scale=scale,
                 progress=lambda f, n: bar.update(task, description=f"导入 {Path(f).name} ({n})"),
             )  # fmt: skip
-        try:
-            from api.security.users import ensure_demo_users
-
-            users = ensure_demo_users(data_dir)
-        except ImportError:
-            users = []
+        users = ensure_demo_users(data_dir)
         out = {**report.to_dict(), "users": users}
         if as_json:
             print_json(out)
             return
         _print(out, data_dir)
+
+
+def default_demo_dir() -> Path:
+    """Where `ecograph demo` puts its data unless told: beside, never in, the real data directory."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "ecograph-demo"
+
+
+def _holds_anything(data_dir: Path) -> bool:
+    return data_dir.is_dir() and any(data_dir.iterdir())
 
 
 def _print(out: dict, data_dir: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 
 import typer
@@ -24,6 +25,7 @@ def main(
     data_dir: Path = typer.Option(None, "--data-dir", envvar="ECOGRAPH_DATA_DIR", help="数据目录 / data directory"),
     backend: str = typer.Option(None, "--backend", envvar="ECOGRAPH_BACKEND", help="falkordb (默认) 或 neo4j"),
 ) -> None:
+    os.umask(0o077)  # everything ecograph writes (graph, quarantine, audit, users) is private: 0600 / 0700
     state.data_dir = data_dir
     state.backend = backend
 

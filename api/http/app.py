@@ -13,10 +13,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.http.context import AppContext, Settings
 from api.http.routers import admin, analyses, auth, explore, export, review
+from api.security.audit import AuditUnavailable
 from graph_schema.store import StoreError
 
 AUDITED_PREFIX = "/api/"
 NOT_AUDITED = {"/api/health"}
+MSG_AUDIT_DOWN = "审计日志暂时无法写入，操作未执行，请联系管理员"
 
 
 def _action(request: Request) -> str:
@@ -42,6 +44,18 @@ def _audit_event(request: Request, status: int, ms: float) -> dict:
     return event
 
 
+def _begin_event(request: Request) -> dict:
+    """The line written before a changing request runs (the user is known only after auth)."""
+    return {
+        "phase": "begin",
+        "action": request.url.path,
+        "method": request.method,
+        "path": request.url.path,
+        "query": dict(request.query_params),
+        "client": request.client.host if request.client else None,
+    }
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     ctx = AppContext.build(settings)
@@ -61,17 +75,36 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def audit_middleware(request: Request, call_next):
+        """No audited request without its audit line.
+
+        A request that may change something (any method but GET/HEAD) gets a `begin` line
+        before it runs: when the log cannot be written, it does not run (503).  Every audited
+        request gets its outcome line after; a read whose line cannot be written is answered
+        503 instead of its data."""
+        path = request.url.path
+        if not path.startswith(AUDITED_PREFIX) or path in NOT_AUDITED:
+            return await call_next(request)
         t0 = time.perf_counter()
+        writes = request.method not in ("GET", "HEAD", "OPTIONS")
+        if writes:
+            try:
+                await run_in_threadpool(ctx.audit.append, _begin_event(request))
+            except AuditUnavailable:
+                return JSONResponse({"detail": MSG_AUDIT_DOWN}, status_code=503)
         status = 500
         try:
             response = await call_next(request)
             status = response.status_code
-            return response
         finally:
-            path = request.url.path
-            if path.startswith(AUDITED_PREFIX) and path not in NOT_AUDITED:
-                event = _audit_event(request, status, (time.perf_counter() - t0) * 1000)
+            event = _audit_event(request, status, (time.perf_counter() - t0) * 1000)
+            try:
                 await run_in_threadpool(ctx.audit.append, event)
+                audited = True
+            except AuditUnavailable:
+                audited = False
+        if not audited and not writes:
+            return JSONResponse({"detail": MSG_AUDIT_DOWN}, status_code=503)
+        return response
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,10 +41,10 @@ class AppContext:
 
     @classmethod
     def build(cls, settings: Settings) -> AppContext:
-        from graph_schema.store.falkor_server import default_data_dir
+        from graph_schema.store.falkor_server import default_data_dir, private_dir
 
-        data_dir = Path(settings.data_dir or default_data_dir())
-        data_dir.mkdir(parents=True, exist_ok=True)
+        os.umask(0o077)  # a serving process writes only private files (audit, users, quarantine)
+        data_dir = private_dir(Path(settings.data_dir or default_data_dir()))
         secret = load_secret(data_dir)
         users = UserStore(data_dir)
         throttle = LoginThrottle(users._conn, settings.login_max_failures, settings.login_window_s)

@@ -43,6 +43,8 @@ def current_user(request: Request, token: str | None = Depends(oauth2), ctx: App
     user = ctx.users.get(str(claims["sub"]))
     if user is None or user.disabled:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "用户不存在或已停用 / unknown or disabled user")
+    if claims.get("ver", 0) != user.token_version:  # password changed, account disabled or replaced since
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "登录已失效，请重新登录", {"WWW-Authenticate": "Bearer"})
     request.state.user = user
     return user
 

@@ -1,18 +1,33 @@
-"""Tamper-evident audit log: JSON Lines, each line hash-chained to the previous.
+"""Tamper-evident audit log: JSON Lines, each line chained to the previous by a keyed MAC.
 
 Line i holds `seq`, the event, `prev_hash` (line i-1's `hash`, or 64 zeros)
-and `hash` = SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8)
-of the line without `hash`.  Editing a line breaks its own hash; deleting or
-reordering lines breaks the next line's `prev_hash` and the `seq` run; cutting
-lines off the end is caught by the head file (`audit.head`: last seq and hash),
-written after every append.  Appends are serialised across processes with an
-exclusive `flock`, so several workers share one chain.
+and `hash` = HMAC-SHA256(key, canonical JSON of the line without `hash`).
+
+*Why a key*: a plain hash chain proves nothing against someone who can write
+the data directory — they delete lines and recompute every hash after them.
+The key lives outside the data directory (`api.security.keystore`), so the
+same person cannot forge a line, a re-chained log, or the anchor:
+
+- the **anchor** (`audit.anchor` beside the key, rewritten after every append)
+  holds the last `seq` and `hash` under its own MAC: cutting lines off the
+  end, or deleting the log, no longer matches it;
+- **checkpoints** (`audit.checkpoints.jsonl` beside the key, one line every
+  `CHECKPOINT_EVERY` appends, append-only) are MAC'd (seq, hash) pairs the
+  verifier demands to find in the log, so an old anchor put back does not
+  hide a rewrite before it.
+
+Appends are serialised across processes with an exclusive `flock`, so several
+workers share one chain.  A torn last line (a crash mid-write) is cut off on
+the next open or append and kept, hex-encoded with its SHA-256, in the
+recovery line that follows, so nothing is silently dropped and the chain
+stays verifiable.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import hmac
 import json
 import os
 import threading
@@ -21,17 +36,29 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from api.security.keystore import KeyDir, key_dir_for
+
+__all__ = ["AuditLog", "AuditUnavailable", "VerifyResult", "canonical", "LOG_NAME"]
+
 LOG_NAME = "audit.jsonl"
-HEAD_NAME = "audit.head"
+ANCHOR_NAME = "audit.anchor"
+CHECKPOINTS_NAME = "audit.checkpoints.jsonl"
+KEY_NAME = "audit.key"
 GENESIS = "0" * 64
+CHECKPOINT_EVERY = 100
+_TORN_KEEP = 4096  # bytes of a torn tail kept in the recovery line
+
+
+class AuditUnavailable(RuntimeError):
+    """The audit log cannot be written: the caller must not perform the audited action."""
 
 
 def canonical(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")
 
 
-def line_hash(record: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical({k: v for k, v in record.items() if k != "hash"})).hexdigest()
+def _mac(key: bytes, tag: str, obj: Any) -> str:
+    return hmac.new(key, tag.encode() + b"\n" + canonical(obj), hashlib.sha256).hexdigest()
 
 
 @dataclass
@@ -45,11 +72,67 @@ class VerifyResult:
 
 
 class AuditLog:
-    def __init__(self, data_dir: Path | str):
+    """The audit log of one data directory.
+
+    Parameters
+    ----------
+    data_dir : path
+        Where `audit.jsonl` lives.
+    key_dir : KeyDir, optional
+        Where the MAC key, anchor and checkpoints live (outside `data_dir`);
+        by default `keystore.key_dir_for(data_dir)`.
+    """
+
+    def __init__(self, data_dir: Path | str, key_dir: KeyDir | None = None):
         self.path = Path(data_dir) / LOG_NAME
-        self.head_path = Path(data_dir) / HEAD_NAME
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.keys = key_dir or key_dir_for(data_dir)
         self._lock = threading.Lock()
+        self._key: bytes | None = None
+        if self.path.exists():
+            self.recover()
+
+    # -- key, anchor, checkpoints -------------------------------------------
+    @property
+    def key(self) -> bytes:
+        if self._key is None:
+            self._key = self.keys.secret(KEY_NAME, create=True)
+        return self._key
+
+    def _line_hash(self, record: dict[str, Any]) -> str:
+        return _mac(self.key, "line", {k: v for k, v in record.items() if k != "hash"})
+
+    def _write_anchor(self, seq: int, h: str) -> None:
+        body = {"seq": seq, "hash": h}
+        self.keys.write_atomic(ANCHOR_NAME, json.dumps({**body, "mac": _mac(self.key, "anchor", body)}))
+        if seq % CHECKPOINT_EVERY == 0:
+            stamp = {"seq": seq, "hash": h, "time": datetime.now(UTC).isoformat(timespec="seconds")}
+            self.keys.append_line(CHECKPOINTS_NAME, json.dumps({**stamp, "mac": _mac(self.key, "checkpoint", stamp)}))
+
+    # -- writing ------------------------------------------------------------
+    def _cut_torn_tail(self, f) -> bytes:
+        """Remove an incomplete or unparsable last line; return its bytes (b"" when none)."""
+        f.seek(0, os.SEEK_END)
+        size = f.tell()
+        if size == 0:
+            return b""
+        start = max(0, size - 65536)
+        f.seek(start)
+        tail = f.read()
+        cut = tail.rfind(b"\n", 0, len(tail) - 1) + 1 if tail.endswith(b"\n") else tail.rfind(b"\n") + 1
+        last = tail[cut:]
+        if tail.endswith(b"\n"):
+            try:
+                json.loads(last)
+                return b""
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                pass
+        if cut == 0 and start > 0:  # a line longer than the window: leave it to verify()
+            return b""
+        f.truncate(start + cut)
+        f.flush()
+        os.fsync(f.fileno())
+        return last
 
     def _last(self, f) -> tuple[int, str]:
         """Last line's (seq, hash), reading backwards from the end of the file."""
@@ -60,36 +143,70 @@ class AuditLog:
         block = min(size, 65536)
         while True:
             f.seek(size - block)
-            tail = f.read(block)
-            lines = [ln for ln in tail.split(b"\n") if ln.strip()]
+            lines = [ln for ln in f.read(block).split(b"\n") if ln.strip()]
             if len(lines) >= 2 or block == size:
                 break
             block = min(size, block * 4)
         rec = json.loads(lines[-1])
         return int(rec["seq"]), rec["hash"]
 
+    def _append_locked(self, f, event: dict[str, Any]) -> dict[str, Any]:
+        torn = self._cut_torn_tail(f)
+        seq, prev = self._last(f)
+        record = {
+            "seq": seq + 1,
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            **{k: v for k, v in event.items() if k not in ("seq", "time", "prev_hash", "hash")},
+            "prev_hash": prev,
+        }
+        if torn:
+            record["torn_tail"] = {
+                "bytes": len(torn),
+                "sha256": hashlib.sha256(torn).hexdigest(),
+                "hex": torn[:_TORN_KEEP].hex(),
+            }
+        record["hash"] = self._line_hash(record)
+        f.seek(0, os.SEEK_END)
+        f.write(canonical(record) + b"\n")
+        f.flush()
+        os.fsync(f.fileno())
+        self._write_anchor(record["seq"], record["hash"])
+        return record
+
     def append(self, event: dict[str, Any]) -> dict[str, Any]:
+        """Append one line; raise `AuditUnavailable` when it cannot be written durably."""
+        try:
+            with self._lock, open(self.path, "a+b") as f:
+                os.chmod(self.path, 0o600)
+                fcntl.flock(f, fcntl.LOCK_EX)
+                try:
+                    return self._append_locked(f, event)
+                finally:
+                    fcntl.flock(f, fcntl.LOCK_UN)
+        except (OSError, ValueError, KeyError) as exc:
+            raise AuditUnavailable(f"审计日志无法写入（{self.path}）：{exc}") from exc
+
+    def recover(self) -> dict[str, Any] | None:
+        """Cut a torn last line left by a crash, recording it in a recovery line; None when the tail is whole."""
         with self._lock, open(self.path, "a+b") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             try:
-                seq, prev = self._last(f)
-                record = {
-                    "seq": seq + 1,
-                    "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                    **{k: v for k, v in event.items() if k not in ("seq", "time", "prev_hash", "hash")},
-                    "prev_hash": prev,
-                }
-                record["hash"] = line_hash(record)
                 f.seek(0, os.SEEK_END)
-                f.write(canonical(record) + b"\n")
-                f.flush()
-                tmp = self.head_path.with_suffix(".tmp")
-                tmp.write_text(json.dumps({"seq": record["seq"], "hash": record["hash"]}))
-                os.replace(tmp, self.head_path)
+                if f.tell() == 0:
+                    return None
+                f.seek(-1, os.SEEK_END)
+                whole = f.read(1) == b"\n"
+                if whole:
+                    try:
+                        self._last(f)
+                        return None
+                    except (json.JSONDecodeError, KeyError, ValueError, UnicodeDecodeError):
+                        pass
+                return self._append_locked(f, {"action": "audit_recovered", "outcome": "ok", "user": None})
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)
-        return record
 
+    # -- reading ------------------------------------------------------------
     def tail(self, limit: int = 200, user: str | None = None, action: str | None = None) -> list[dict[str, Any]]:
         """The newest `limit` entries (optionally of one user / action), newest first.
 
@@ -110,10 +227,18 @@ class AuditLog:
         return out
 
     def verify(self) -> VerifyResult:
+        """Check every line's MAC and link, then the anchor and every checkpoint against the log."""
         problems: list[dict[str, Any]] = []
+        key = self.keys.secret(KEY_NAME, create=False)
+        if key is None:
+            if self.path.exists() and self.path.stat().st_size:
+                problems.append({"line": 0, "reason": f"找不到审计密钥（{self.keys.path}），无法校验"})
+            return VerifyResult(not problems, 0, problems)
+        self._key = key
         prev, seq, n = GENESIS, 0, 0
+        hashes: dict[int, str] = {}
         if self.path.exists():
-            with open(self.path, encoding="utf-8") as f:
+            with open(self.path, encoding="utf-8", errors="replace") as f:
                 for lineno, line in enumerate(f, 1):
                     if not line.strip():
                         continue
@@ -121,46 +246,62 @@ class AuditLog:
                     try:
                         rec = json.loads(line)
                     except json.JSONDecodeError:
-                        problems.append({"line": lineno, "reason": "不是 JSON / not JSON"})
+                        problems.append({"line": lineno, "reason": "不是完整的 JSON 行（被改动或写入中断）"})
                         prev, seq = "?", seq + 1
                         continue
-                    if rec.get("hash") != line_hash(rec):
-                        problems.append(
-                            {
-                                "line": lineno,
-                                "seq": rec.get("seq"),
-                                "reason": "内容被修改 / line edited (hash mismatch)",
-                            }
-                        )
+                    if rec.get("hash") != self._line_hash(rec):
+                        problems.append({"line": lineno, "seq": rec.get("seq"), "reason": "内容被修改（MAC 不符）"})
                     if rec.get("prev_hash") != prev and prev != "?":
                         problems.append(
-                            {
-                                "line": lineno,
-                                "seq": rec.get("seq"),
-                                "reason": "链断裂：前一行被删除、插入或改动 / chain broken (line deleted, inserted or edited before)",
-                            }
+                            {"line": lineno, "seq": rec.get("seq"), "reason": "链断裂：前一行被删除、插入或改动"}
                         )
                     if rec.get("seq") != seq + 1:
                         problems.append(
-                            {
-                                "line": lineno,
-                                "seq": rec.get("seq"),
-                                "reason": f"序号不连续 / sequence gap: expected {seq + 1}",
-                            }
+                            {"line": lineno, "seq": rec.get("seq"), "reason": f"序号不连续：应为 {seq + 1}"}
                         )
                     prev, seq = rec.get("hash"), int(rec.get("seq") or seq + 1)
-        if self.head_path.exists():
-            try:
-                head = json.loads(self.head_path.read_text())
-            except (OSError, json.JSONDecodeError):
-                head = None
-            if not head or head.get("seq") != seq or head.get("hash") != prev:
-                problems.append(
-                    {"line": n, "reason": "日志末尾被截断或替换 / log truncated or replaced (head mismatch)"}
-                )
-        elif n:
-            problems.append({"line": 0, "reason": "缺少 audit.head / head file missing"})
+                    hashes[seq] = prev
+        problems += self._check_anchor(seq, prev, n)
+        problems += self._check_checkpoints(hashes)
         return VerifyResult(not problems, n, problems)
+
+    def _check_anchor(self, seq: int, last_hash: str, n: int) -> list[dict[str, Any]]:
+        raw = self.keys.read(ANCHOR_NAME)
+        if raw is None:
+            return [{"line": 0, "reason": "缺少审计锚点（audit.anchor），日志可能被替换"}] if n else []
+        try:
+            anchor = json.loads(raw)
+            body = {"seq": anchor["seq"], "hash": anchor["hash"]}
+            good = hmac.compare_digest(str(anchor.get("mac")), _mac(self.key, "anchor", body))
+        except (json.JSONDecodeError, KeyError, TypeError):
+            good, body = False, {}
+        if not good:
+            return [{"line": 0, "reason": "审计锚点被改动（MAC 不符）"}]
+        if body["seq"] != seq or body["hash"] != last_hash:
+            return [
+                {
+                    "line": n,
+                    "reason": f"日志末尾被截断、删除或替换：锚点记录到第 {body['seq']} 条，日志只到第 {seq} 条",
+                }
+            ]
+        return []
+
+    def _check_checkpoints(self, hashes: dict[int, str]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for i, raw in enumerate((self.keys.read(CHECKPOINTS_NAME) or "").splitlines(), 1):
+            if not raw.strip():
+                continue
+            try:
+                cp = json.loads(raw)
+                body = {"seq": cp["seq"], "hash": cp["hash"], "time": cp["time"]}
+                good = hmac.compare_digest(str(cp.get("mac")), _mac(self.key, "checkpoint", body))
+            except (json.JSONDecodeError, KeyError, TypeError):
+                good, cp = False, {}
+            if not good:
+                out.append({"line": 0, "reason": f"第 {i} 个检查点被改动（MAC 不符）"})
+            elif hashes.get(cp["seq"]) != cp["hash"]:
+                out.append({"line": 0, "seq": cp["seq"], "reason": f"检查点第 {cp['seq']} 条与日志不符：日志被重写"})
+        return out
 
 
 def _reverse_lines(path: Path, block: int = 1 << 16):
@@ -177,6 +318,6 @@ def _reverse_lines(path: Path, block: int = 1 << 16):
             rest = lines[0]
             for ln in reversed(lines[1:]):
                 if ln.strip():
-                    yield ln.decode("utf-8")
+                    yield ln.decode("utf-8", errors="replace")
         if rest.strip():
-            yield rest.decode("utf-8")
+            yield rest.decode("utf-8", errors="replace")

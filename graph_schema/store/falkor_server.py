@@ -41,10 +41,21 @@ def default_data_dir() -> Path:
     return Path(base) / "ecograph"
 
 
+def private_dir(path: Path) -> Path:
+    """Make `path` (and missing parents) a folder only its owner can enter (0700).
+
+    A data directory holds the graph's append-only file, quarantined raw records, the audit
+    log and password hashes: nobody else on the machine has any business reading them."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
 def server_dir(data_dir: Path) -> Path:
-    d = Path(data_dir) / "falkordb"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
+    private_dir(data_dir)
+    return private_dir(Path(data_dir) / "falkordb")
 
 
 def socket_path(data_dir: Path) -> Path:
@@ -144,6 +155,7 @@ def ensure_server(data_dir: Path, start_timeout: float = 60.0, load_timeout: flo
             stderr=subprocess.DEVNULL,
             start_new_session=True,
             close_fds=True,
+            preexec_fn=lambda: os.umask(0o077),  # the server's files (AOF, RDB, log) are private too
         )
         deadline = time.monotonic() + start_timeout
         while time.monotonic() < deadline:

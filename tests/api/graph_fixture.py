@@ -113,7 +113,9 @@ def planted_data_dir(prefix: str = "ega-"):
     store.wipe()
     build(store)
     store.close()
-    from api.security.users import ensure_demo_users
+    from api.security.users import ensure_demo_users, mark_demo_dir
+
+    mark_demo_dir(d)
 
     ensure_demo_users(d)
     yield d

@@ -16,8 +16,9 @@ def fresh(tmp_path):
 
     from api.http.app import create_app
     from api.http.context import Settings
-    from api.security.users import ensure_demo_users
+    from api.security.users import ensure_demo_users, mark_demo_dir
 
+    mark_demo_dir(tmp_path)
     ensure_demo_users(tmp_path)
     with TestClient(create_app(Settings(data_dir=tmp_path, backend="falkordb"))) as c:
         yield c, tmp_path

@@ -65,7 +65,9 @@ def server():
     store.wipe()
     graph_fixture.build(store)
     store.close()
-    from api.security.users import ensure_demo_users
+    from api.security.users import ensure_demo_users, mark_demo_dir
+
+    mark_demo_dir(d)
 
     ensure_demo_users(d)
     port = _free_port()

@@ -40,7 +40,7 @@ def login(request: Request, form: OAuth2PasswordRequestForm = Depends(), ctx: Ap
     ctx.throttle.succeeded(form.username)
     request.state.user = user
     ttl = ctx.settings.token_ttl_s
-    return {"access_token": tokens.issue(ctx.secret, user.username, user.role.value, ttl), "token_type": "bearer",
+    return {"access_token": tokens.issue(ctx.secret, user.username, user.role.value, ttl, user.token_version), "token_type": "bearer",
             "expires_in": ttl, "user": user_out(user)}  # fmt: skip
 
 
