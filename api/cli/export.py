@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from api.cli.common import UserError, console, friendly_errors, state, store_session
+from api.cli.common import UserError, audit_cli, console, friendly_errors, os_account, state, store_session
 
 app = typer.Typer(help="导出 / exports: evidence chains, and more", no_args_is_help=True)
 
@@ -29,7 +29,7 @@ def evidence(
     out: Path = typer.Option(..., "--output", "-o", help="输出文件 / output file"),
     max_hops: int = typer.Option(4, "--max-hops", min=1, max=6),
     full_ids: bool = typer.Option(False, "--full-ids", help="不脱敏身份证号和电话 / do not mask IDs and phones"),
-    by: str = typer.Option("cli", "--by", help="记入导出的操作人 / who generated it"),
+    by: str = typer.Option(None, "--by", help="记入导出的操作人（审计日志另记系统账号）/ who generated it"),
 ) -> None:
     """导出证据链 / export the evidence chain between two entities (SHA-256 of each source and of the export)."""
     import hashlib
@@ -37,7 +37,6 @@ def evidence(
     import api.http.queries  # noqa: F401  (named queries of the API and investigations layers)
     from api.export import build_evidence, finalize, render
     from api.export.render import FORMATS
-    from api.security.audit import AuditLog
     from api.security.masking import Masker
     from api.security.tokens import load_secret
     from graph_schema.store.falkor_server import default_data_dir
@@ -50,15 +49,17 @@ def evidence(
         chain = build_evidence(store, from_key, to_key, max_hops=max_hops)
     if not full_ids:
         chain = Masker(load_secret(data_dir)).mask(chain)
-    chain = finalize(chain, generated_by=by)
+    account = os_account()
+    chain = finalize(chain, generated_by=by or account)
     body = render(chain, fmt)
+    file_sha = hashlib.sha256(body).hexdigest()
+    # The audit line names the OS account; the name given with --by is only a claim beside it.
+    audit_cli(
+        "export_evidence_cli", claimed_by=by, a=from_key, b=to_key, format=fmt, full_ids=full_ids,
+        content_sha256=chain["sha256"], file_sha256=file_sha, file=str(out),
+    )  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(body)
-    file_sha = hashlib.sha256(body).hexdigest()
-    AuditLog(data_dir).append(
-        {"user": by, "role": "cli", "action": "export_evidence_cli", "a": from_key, "b": to_key, "format": fmt,
-         "full_ids": full_ids, "content_sha256": chain["sha256"], "file_sha256": file_sha, "file": str(out), "status": 200}
-    )  # fmt: skip
     console.print(f"已导出 / exported {len(chain['hops'])} 跳 hops → {out}")
     console.print(f"内容 SHA-256 / content: {chain['sha256']}\n文件 SHA-256 / file: {file_sha}")
 

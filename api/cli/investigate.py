@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli.common import UserError, console, friendly_errors, print_json, print_table, store_session
+from api.cli.common import UserError, audited, console, friendly_errors, print_json, print_table, store_session
 
 
 def _labels(value: str | None) -> list[str] | None:
@@ -18,6 +18,7 @@ def _labels(value: str | None) -> list[str] | None:
 def register(app: typer.Typer) -> None:
     @app.command()
     @friendly_errors
+    @audited("cli_search")
     def search(
         q: str = typer.Argument(..., help="名称、车牌、船号、信用代码或身份证号 / name, plate, vessel, code"),
         label: str = typer.Option(None, "--label", "-l", help="限定类型，逗号分隔 / labels, comma-separated"),
@@ -40,6 +41,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @friendly_errors
+    @audited("cli_neighbours")
     def neighbours(
         key: str = typer.Argument(..., help="实体键 / entity key, e.g. vehicle:浙E5G378"),
         hops: int = typer.Option(1, "--hops", "-k"),
@@ -65,6 +67,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @friendly_errors
+    @audited("cli_path")
     def path(
         a: str = typer.Argument(...),
         b: str = typer.Argument(...),
@@ -92,6 +95,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @friendly_errors
+    @audited("cli_timeline")
     def timeline(key: str = typer.Argument(...), as_json: bool = typer.Option(False, "--json")) -> None:
         """实体时间线 / an entity's timeline."""
         from investigations.explore import timeline as _timeline
@@ -109,6 +113,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @friendly_errors
+    @audited("cli_docs")
     def docs(key: str = typer.Argument(...), as_json: bool = typer.Option(False, "--json")) -> None:
         """提及该实体的文书及原文 / documents mentioning the entity, with quotes."""
         from investigations.explore import documents_for
@@ -126,6 +131,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @friendly_errors
+    @audited("cli_gangs")
     def gangs(
         min_size: int = typer.Option(3, "--min-size"),
         max_size: int = typer.Option(15, "--max-size"),
@@ -160,6 +166,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @friendly_errors
+    @audited("cli_chains")
     def chains(
         company: str = typer.Option(None, "--company", help="单位键或信用代码 / company key or USCC"),
         site: str = typer.Option(None, "--site", help="地点键 / site key"),
@@ -185,6 +192,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @friendly_errors
+    @audited("cli_upstream")
     def upstream(
         station_id: str = typer.Argument(..., help="监测站点编号 / station id, e.g. JC-CX-01"),
         indicator: str = typer.Option(None, "--indicator", help="只看该指标的超标 / only this indicator's exceedances"),
@@ -219,6 +227,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @friendly_errors
+    @audited("cli_alerts")
     def alerts(
         run: bool = typer.Option(False, "--run", help="先运行检测器 / run the detectors first"),
         kind: str = typer.Option(None, "--kind"),

@@ -45,6 +45,7 @@ def stats(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"))
 
 @app.command()
 @friendly_errors
+@common.audited("cli_query")
 def query(
     name: str = typer.Argument(..., help="命名查询 / named query"),
     param: list[str] = typer.Option([], "--param", "-p", help="k=v 参数，可重复 / parameter, repeatable"),

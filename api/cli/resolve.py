@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from api.cli import common
-from api.cli.common import friendly_errors, print_json, print_table, store_session
+from api.cli.common import audited, friendly_errors, print_json, print_table, store_session
 
 app = typer.Typer(help="实体消歧 / entity resolution", no_args_is_help=True)
 
@@ -35,6 +35,7 @@ def run(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) -
 
 @app.command("explain")
 @friendly_errors
+@audited("cli_resolve_explain")
 def explain(
     key: str = typer.Argument(..., help="实体键，如 company:91330522704523184E"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
@@ -101,6 +102,7 @@ def split(
 
 @app.command("suggestions")
 @friendly_errors
+@audited("cli_resolve_suggestions")
 def suggestions(
     limit: int = typer.Option(200, "--limit", help="最多显示条数 / at most this many"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),

@@ -133,3 +133,28 @@ def test_export_full_ids_and_errors(data_dir, tmp_path):
         ["--data-dir", str(data_dir), "export", "evidence", "--from", "person:nobody", "--to", G.DUMP, "-o", str(out)],
     )
     assert missing.exit_code == 2
+
+
+def test_cli_reads_of_personal_data_are_audited_with_the_os_account(data_dir, tmp_path):
+    import getpass
+
+    from api.security.audit import AuditLog
+
+    log = AuditLog(data_dir)
+    before = log.tail(1)[0]["seq"] if log.tail(1) else 0
+    r = runner.invoke(app, ["--data-dir", str(data_dir), "neighbours", G.LEADER, "--json"])
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "ev.json"
+    r = runner.invoke(
+        app,
+        ["--data-dir", str(data_dir), "export", "evidence", "--from", G.LEADER, "--to", G.DUMP, "-o", str(out),
+         "--by", "某检察官"],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    new = [x for x in log.tail(50) if x["seq"] > before]
+    seen = {x["action"]: x for x in new}
+    assert seen["cli_neighbours"]["user"] == f"os:{getpass.getuser()}"
+    assert seen["cli_neighbours"]["args"]["key"] == G.LEADER
+    ex = seen["export_evidence_cli"]
+    assert ex["user"] == f"os:{getpass.getuser()}" and ex["claimed_by"] == "某检察官"
+    assert log.verify().ok
