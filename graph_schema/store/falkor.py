@@ -90,14 +90,19 @@ class FalkorStore(GraphStore):
     def __init__(self, data_dir: Path | None = None, graph_name: str = GRAPH_NAME) -> None:
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.graph_name = graph_name
+        self.started_server = self._connect()
+        self._schema_ready = False
+
+    def _connect(self) -> bool:
+        """(Re)start the embedded server if none answers, and connect; True when we started it."""
         try:
-            sock, self.started_server = ensure_server(self.data_dir)
+            sock, started = ensure_server(self.data_dir)
         except RuntimeError as exc:
             raise StoreError(str(exc)) from exc
         self._db = FalkorDB(unix_socket_path=str(sock))
-        self._graph = self._db.select_graph(graph_name)
-        self.graph_name = graph_name
-        self._schema_ready = False
+        self._graph = self._db.select_graph(self.graph_name)
+        return started
 
     # -- adapter hooks -------------------------------------------------------
     def _execute(self, text: str, read_only: bool):
@@ -106,7 +111,19 @@ class FalkorStore(GraphStore):
         except redis.exceptions.ResponseError as exc:
             raise StoreError(f"查询失败 / query failed: {exc}") from exc
         except redis.exceptions.ConnectionError as exc:
-            raise StoreError(f"图数据库连接中断 / lost the FalkorDB connection: {exc}") from exc
+            # The embedded server died (killed, OOM, a reboot of its host process): start it
+            # again from its files and, for a read, ask once more.  A write is not repeated
+            # here (it may have applied); the caller sees the error and the next call works.
+            try:
+                self._connect()
+            except StoreError:
+                raise StoreError(f"图数据库连接中断且无法重启 / lost the FalkorDB connection: {exc}") from exc
+            if not read_only:
+                raise StoreError(f"图数据库连接中断，已重启，请重试 / lost the FalkorDB connection: {exc}") from exc
+            try:
+                return self._graph.ro_query(text)
+            except redis.exceptions.RedisError as again:
+                raise StoreError(f"图数据库连接中断 / lost the FalkorDB connection: {again}") from again
 
     def _run(self, cypher: str, params: dict[str, Any], read_only: bool) -> list[dict[str, Any]]:
         res = self._execute((params_header(params) if params else "") + cypher, read_only)

@@ -118,3 +118,28 @@ def test_writes_are_logged_as_effects_so_a_big_store_reopens(tmp_path):
             assert store.stats()["relationships"]["SEEN_AT"] == 3000
     finally:
         stop_server(data_dir)
+
+
+def test_a_killed_server_is_restarted_by_the_next_read(tmp_path):
+    """The API holds one store for its life: when the embedded server dies under it, the next
+    request starts it again from its files instead of answering 503 until someone else does."""
+    from graph_schema.model import GraphBatch, Provenance
+    from graph_schema.store.falkor_server import server_pid
+
+    data_dir = tmp_path / "data"
+    try:
+        store = open_store(data_dir=data_dir)
+        b = GraphBatch()
+        b.add_rel("SEEN_AT", "vehicle:浙E00001", "site:KK1", Provenance(doc="doc:anpr:1", method="structured"))
+        store.write_batch(b)
+        time.sleep(1.5)  # appendfsync everysec
+        old = server_pid(data_dir)
+        os.kill(old, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while server_pid(data_dir) == old and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert store.stats()["relationships"]["SEEN_AT"] == 1
+        assert server_pid(data_dir) not in (None, old)
+        store.close()
+    finally:
+        stop_server(data_dir)
