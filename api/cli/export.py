@@ -12,7 +12,17 @@ from pathlib import Path
 
 import typer
 
-from api.cli.common import UserError, audit_cli, console, friendly_errors, os_account, state, store_session
+from api.cli.common import (
+    UserError,
+    audit_cli,
+    console,
+    err_console,
+    friendly_errors,
+    os_account,
+    print_json,
+    state,
+    store_session,
+)
 
 app = typer.Typer(help="导出 / exports: evidence chains, and more", no_args_is_help=True)
 
@@ -30,6 +40,10 @@ def evidence(
     max_hops: int = typer.Option(4, "--max-hops", min=1, max=6),
     full_ids: bool = typer.Option(False, "--full-ids", help="不脱敏身份证号和电话 / do not mask IDs and phones"),
     by: str = typer.Option(None, "--by", help="记入导出的操作人（审计日志另记系统账号）/ who generated it"),
+    case_no: str = typer.Option(None, "--case-no", help="案件编号（缺省取证据所引案件）"),
+    case_name: str = typer.Option(None, "--case-name", help="案件名称（缺省取案由）"),
+    agency: str = typer.Option(None, "--agency", help="办案单位（缺省取案件的办案单位）"),
+    investigator: str = typer.Option(None, "--investigator", help="办案人"),
 ) -> None:
     """导出证据链 / export the evidence chain between two entities (SHA-256 of each source and of the export)."""
     import hashlib
@@ -45,12 +59,15 @@ def evidence(
     if fmt not in FORMATS:
         raise UserError(f"格式应为 json、pdf 或 docx / format must be one of {FORMATS}")
     data_dir = Path(state.data_dir or default_data_dir())
+    from api.export.evidence import case_header
+
     with store_session() as store:
         chain = build_evidence(store, from_key, to_key, max_hops=max_hops)
+        header = case_header(store, chain)
+    header.update({k: v for k, v in (("case_no", case_no), ("case_name", case_name), ("agency", agency)) if v})
     if not full_ids:
         chain = Masker(load_secret(data_dir)).mask(chain)
-    account = os_account()
-    chain = finalize(chain, generated_by=by or account)
+    chain = finalize(chain, generated_by=by or os_account(), header=header, investigator=investigator)
     body = render(chain, fmt)
     file_sha = hashlib.sha256(body).hexdigest()
     # The audit line names the OS account; the name given with --by is only a claim beside it.
@@ -62,6 +79,43 @@ def evidence(
     out.write_bytes(body)
     console.print(f"已导出 / exported {len(chain['hops'])} 跳 hops → {out}")
     console.print(f"内容 SHA-256 / content: {chain['sha256']}\n文件 SHA-256 / file: {file_sha}")
+
+
+@app.command("verify")
+@friendly_errors
+def verify(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="导出的 PDF、DOCX 或 JSON 文件"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """校验导出文件：是否被改动，内容哈希，以及审计日志中是否有这次导出（退出码 1 表示被改动）。"""
+    from api.export.seal import verify_file
+    from api.security.audit import AuditLog
+    from graph_schema.store.falkor_server import default_data_dir
+
+    data_dir = Path(state.data_dir or default_data_dir())
+    entries = None
+    if (data_dir / "audit.jsonl").exists():
+        entries = [e for e in AuditLog(data_dir).tail(100_000) if e.get("file_sha256")]
+    report = verify_file(file, entries)
+    if as_json:
+        print_json(report.to_dict())
+    elif report.ok:
+        console.print(f"文件完整：{file}（{report.format.upper()}）", highlight=False)
+        console.print(f"内容哈希 SHA-256：{report.content_sha256}\n文件 SHA-256：{report.file_sha256}", highlight=False)
+        a = report.audit
+        if a is not None:
+            console.print(
+                f"审计日志：本文件由 {a['by']} 于 {a['at']} 导出"
+                if a["file_exported"]
+                else "审计日志：没有本文件的导出记录",
+                highlight=False,
+            )
+    else:
+        err_console.print(f"[red]文件被改动或不是 ecograph 导出[/red]：{file}", highlight=False)
+        for problem in report.problems:
+            err_console.print(f"  {problem}", highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def _load_extras() -> None:

@@ -5,8 +5,8 @@ source records that assert it: the relation, each source document with its
 SHA-256, the quote with the entities marked, time, extraction method,
 confidence and whether a person confirmed it.  Links an analyst rejected
 never back a hop; a path whose hop has only rejected links is skipped in
-favour of the next shortest.  `finalize` adds `generated_at` and the SHA-256
-of the canonical JSON of the whole export.
+favour of the next shortest.  `finalize` adds the case header, the SHA-256 of the
+canonical JSON of the content, and (outside that hash) who generated it and when.
 """
 
 from __future__ import annotations
@@ -205,19 +205,68 @@ def _chain_along(store: GraphStore, path: list[str]) -> dict[str, Any] | None:
     }
 
 
-def finalize(chain: dict[str, Any], generated_by: str | None = None) -> dict[str, Any]:
-    """Stamp time and author, then `sha256` over the canonical JSON of everything else."""
-    out = {k: v for k, v in chain.items() if k != "sha256"}
+# Who made an export and when is not the evidence: one chain exported as PDF, DOCX and JSON,
+# by two people a minute apart, has one content hash.  These keys stay outside it.
+UNHASHED = ("sha256", "generated_at", "generated_by", "investigator")
+CASE_FIELDS = ("case_no", "case_name", "agency")
+
+
+def content_sha256(doc: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of an export's content (everything but `UNHASHED`)."""
+    return hashlib.sha256(canonical_json({k: v for k, v in doc.items() if k not in UNHASHED})).hexdigest()
+
+
+def case_header(store: GraphStore, chain: dict[str, Any]) -> dict[str, str]:
+    """Case number, case name and agency of the first case file the chain's sources cite.
+
+    *Why from the sources*: an export for court belongs to a case; when the evidence comes
+    from a case file its own 案件编号 / 案由 / 办案单位 are the header, and the user can
+    override any of them."""
+    keys = sorted({s["doc"] for h in chain.get("hops", []) for s in h.get("sources", []) if s.get("doc")})
+    cases = [k for k in keys if k.startswith("doc:case:")]
+    if not cases:
+        return {}
+    props = store.documents(cases[:1]).get(cases[0], {})
+    out = {
+        "case_no": props.get("case_id") or props.get("record_id") or cases[0].split(":", 2)[-1],
+        "case_name": props.get("cause"),
+        "agency": props.get("unit"),
+    }
+    return {k: str(v) for k, v in out.items() if v}
+
+
+def finalize(
+    chain: dict[str, Any],
+    generated_by: str | None = None,
+    *,
+    header: dict[str, str | None] | None = None,
+    investigator: str | None = None,
+) -> dict[str, Any]:
+    """Add the case header (hashed with the content), then time and author (outside the hash)."""
+    out = {k: v for k, v in chain.items() if k not in UNHASHED}
+    for k in CASE_FIELDS:
+        if header and header.get(k):
+            out[k] = str(header[k])
+    out["sha256"] = content_sha256(out)
     out["generated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     if generated_by:
         out["generated_by"] = generated_by
-    out["sha256"] = hashlib.sha256(canonical_json(out)).hexdigest()
+    if investigator:
+        out["investigator"] = investigator
     return out
 
 
 def verify_export(doc: dict[str, Any]) -> bool:
-    body = {k: v for k, v in doc.items() if k != "sha256"}
-    return hashlib.sha256(canonical_json(body)).hexdigest() == doc.get("sha256")
+    return content_sha256(doc) == doc.get("sha256")
 
 
-__all__ = ["NoChain", "build_evidence", "finalize", "verify_export", "canonical_json", "label_for_key"]
+__all__ = [
+    "NoChain",
+    "build_evidence",
+    "case_header",
+    "content_sha256",
+    "finalize",
+    "verify_export",
+    "canonical_json",
+    "label_for_key",
+]

@@ -14,6 +14,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from api.export.display import local_time, party_label
+from api.export.seal import seal
+
 FORMATS = ("json", "pdf", "docx")
 MEDIA_TYPES = {
     "json": "application/json",
@@ -49,15 +52,21 @@ def find_cjk_font() -> Path:
     )
 
 
+def render_json(chain: dict[str, Any]) -> bytes:
+    """The JSON export: one fixed layout, so `export verify` can re-render it byte for byte."""
+    return (json.dumps(chain, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def render(chain: dict[str, Any], fmt: str) -> bytes:
+    """The export file in `fmt`, sealed (see `api.export.seal`)."""
     fmt = fmt.lower()
     if fmt == "json":
-        return (json.dumps(chain, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return render_json(chain)
     if fmt == "pdf":
-        return render_pdf(chain)
+        return seal(render_pdf(chain), "pdf", chain.get("sha256", ""))
     if fmt == "docx":
-        return render_docx(chain)
-    raise ValueError(f"未知格式 / unknown format {fmt!r}: json pdf docx")
+        return seal(render_docx(chain), "docx", chain.get("sha256", ""))
+    raise ValueError(f"未知格式 {fmt!r}：可选 json、pdf、docx")
 
 
 def _conf(v: Any) -> str:
@@ -79,22 +88,54 @@ def _segments(quote: str, marks: list[dict[str, Any]]) -> list[tuple[str, bool]]
     return out
 
 
+def _node_label(n: dict[str, Any]) -> str:
+    return f"{n.get('label_zh') or n.get('label')}：{party_label(n.get('key', ''), n.get('name'))}"
+
+
+def case_header_line(chain: dict[str, Any]) -> str:
+    """The line every page carries: case number, case name, agency."""
+    parts = [
+        f"案件编号：{chain['case_no']}" if chain.get("case_no") else "",
+        f"案件名称：{chain['case_name']}" if chain.get("case_name") else "",
+        f"办案单位：{chain['agency']}" if chain.get("agency") else "",
+    ]
+    return "    ".join(p for p in parts if p) or "证据链导出"
+
+
 def _meta_lines(chain: dict[str, Any]) -> list[str]:
     return [
-        f"起点：{chain.get('from_name')}（{chain.get('from')}）",
-        f"终点：{chain.get('to_name')}（{chain.get('to')}）",
-        f"生成时间：{chain.get('generated_at', '')}    生成人：{chain.get('generated_by', '')}",
-        f"导出内容 SHA-256（规范化 JSON）：{chain.get('sha256', '')}",
+        f"起点：{party_label(chain.get('from', ''), chain.get('from_name'))}",
+        f"终点：{party_label(chain.get('to', ''), chain.get('to_name'))}",
+        f"办案人：{chain.get('investigator') or '—'}    导出人：{chain.get('generated_by') or '—'}"
+        f"    导出时间：{local_time(chain.get('generated_at'))}（北京时间）",
+        f"内容哈希 SHA-256：{chain.get('sha256', '')}",
+        "（同一证据链的 PDF、DOCX、JSON 导出内容哈希相同；可用 ecograph export verify 校验文件是否被改动）",
     ]
 
 
 def _source_lines(s: dict[str, Any]) -> list[str]:
+    where = "，".join(
+        p
+        for p in (
+            f"文件 {s['file']}" if s.get("file") else "",
+            f"第 {s['row']} 行" if s.get("row") not in (None, "") else "",
+            f"记录编号 {s['record_id']}" if s.get("record_id") else "",
+        )
+        if p
+    )
+    reviewer = f"（{s['reviewed_by']}）" if s.get("reviewed_by") else ""
     return [
-        f"来源文书：{s.get('doc_title') or ''} {s.get('doc')}",
-        f"记录 SHA-256：{s.get('sha256') or '无'}",
-        f"时间：{s.get('time') or '—'}    抽取方式：{s.get('method_zh') or '—'}    置信度：{_conf(s.get('confidence'))}"
-        f"    人工复核：{s.get('review_zh') or '未复核'}{('（' + str(s.get('reviewed_by')) + '）') if s.get('reviewed_by') else ''}",
+        f"来源：{s.get('doc_title') or s.get('doc') or '—'}" + (f"（{where}）" if where else ""),
+        f"源记录 SHA-256：{s.get('sha256') or '无'}",
+        f"时间：{local_time(s.get('time'))}    抽取方式：{s.get('method_zh') or '—'}    置信度：{_conf(s.get('confidence'))}"
+        f"    人工复核：{s.get('review_zh') or '未复核'}{reviewer}",
     ]
+
+
+def _hop_title(h: dict[str, Any]) -> str:
+    a = party_label(h.get("from", ""), h.get("from_name"))
+    b = party_label(h.get("to", ""), h.get("to_name"))
+    return f"第 {h['index']} 跳：{a} —[{h.get('type_zh')}]→ {b}"
 
 
 # ---------------------------------------------------------------------- PDF
@@ -108,8 +149,33 @@ def render_pdf(chain: dict[str, Any]) -> bytes:
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "BDF NOT subset" noise for .ttc bitmaps
 
     font = find_cjk_font()
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(True, margin=15)
+    header_line = case_header_line(chain)
+
+    class _Exhibit(FPDF):
+        """Every page: the case line on top, 第 x 页 共 y 页 at the bottom."""
+
+        def header(self) -> None:
+            self.set_font("cjk", size=8)
+            self.set_text_color(90, 90, 90)
+            self.cell(0, 5, header_line, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+            self.ln(2)
+            self.set_text_color(0, 0, 0)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("cjk", size=8)
+            self.set_text_color(90, 90, 90)
+            self.cell(0, 6, f"第 {self.page_no()} 页 共 {{nb}} 页", align="C")
+            self.set_text_color(0, 0, 0)
+
+    pdf = _Exhibit(format="A4")
+    pdf.alias_nb_pages()
+    pdf.set_auto_page_break(True, margin=18)
+    if chain.get("generated_at"):
+        from datetime import datetime
+
+        pdf.set_creation_date(datetime.fromisoformat(str(chain["generated_at"])))
     kwargs = {"collection_font_number": 0} if font.suffix.lower() == ".ttc" else {}
     try:
         pdf.add_font("cjk", "", str(font), **kwargs)
@@ -143,7 +209,7 @@ def render_pdf(chain: dict[str, Any]) -> bytes:
         pdf.set_draw_color(60, 90, 160)
         pdf.rect(x0, y, box_w, box_h, style="DF")
         pdf.set_xy(x0, y)
-        pdf.cell(box_w, box_h, f"{n.get('label_zh') or n.get('label')}：{n.get('name')}", align="C")
+        pdf.cell(box_w, box_h, _node_label(n), align="C")
         pdf.set_xy(pdf.l_margin, y + box_h)
         if i < len(hops):
             h = hops[i]
@@ -158,7 +224,7 @@ def render_pdf(chain: dict[str, Any]) -> bytes:
             pdf.cell(
                 60,
                 gap - 4,
-                f"{h.get('type_zh')}（{h.get('type')}）{'' if arrow == '↓' else '（反向）'}，{len(h.get('sources', []))} 份来源",
+                f"{h.get('type_zh')}{'' if arrow == '↓' else '（反向）'}，{len(h.get('sources', []))} 份来源",
             )
             pdf.set_font("cjk", size=10)
             pdf.set_xy(pdf.l_margin, ay + gap)
@@ -170,7 +236,7 @@ def render_pdf(chain: dict[str, Any]) -> bytes:
         pdf.multi_cell(
             w,
             7,
-            f"第 {h['index']} 跳：{h['from_name']} —[{h['type_zh']}]→ {h['to_name']}",
+            _hop_title(h),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -192,7 +258,7 @@ def render_pdf(chain: dict[str, Any]) -> bytes:
             pdf.ln(8)
     pdf.set_font("cjk", size=8)
     pdf.multi_cell(
-        w, 4, "说明：【】内为识别出的实体；记录 SHA-256 为源记录的摘要，可与原始数据比对；导出内容 SHA-256 可用 JSON 导出复算。",
+        w, 4, "说明：【】内为识别出的实体；源记录 SHA-256 为原始记录的摘要，可与原始数据比对；内容哈希可用 JSON 导出复算。",
         new_x="LMARGIN", new_y="NEXT",
     )  # fmt: skip
     return bytes(pdf.output())
@@ -223,6 +289,26 @@ def _cjk_run(
     return run
 
 
+def _field(paragraph, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when the page is laid out."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, code), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == code:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {code} "
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+
+
 def render_docx(chain: dict[str, Any]) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -230,6 +316,15 @@ def render_docx(chain: dict[str, Any]) -> bytes:
     doc = Document()
     doc.core_properties.title = str(chain.get("title", "证据链"))
     doc.core_properties.author = str(chain.get("generated_by") or "ecograph")
+    section = doc.sections[0]
+    _cjk_run(section.header.paragraphs[0], case_header_line(chain), size=8)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _cjk_run(footer, "第 ", size=8)
+    _field(footer, "PAGE")
+    _cjk_run(footer, " 页 共 ", size=8)
+    _field(footer, "NUMPAGES")
+    _cjk_run(footer, " 页", size=8)
     _cjk_run(doc.add_heading(level=1), str(chain.get("title", "证据链")))
     for line in _meta_lines(chain):
         _cjk_run(doc.add_paragraph(), line, size=9)
@@ -241,16 +336,16 @@ def render_docx(chain: dict[str, Any]) -> bytes:
     for i, n in enumerate(nodes):
         p = table.add_row().cells[0].paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _cjk_run(p, f"{n.get('label_zh') or n.get('label')}：{n.get('name')}", bold=True)
+        _cjk_run(p, _node_label(n), bold=True)
         if i < len(hops):
             h = hops[i]
             p = table.add_row().cells[0].paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             arrow = "↓" if h.get("direction") != "reverse" else "↑（反向）"
-            _cjk_run(p, f"{arrow} {h.get('type_zh')}（{h.get('type')}），{len(h.get('sources', []))} 份来源", size=9)
+            _cjk_run(p, f"{arrow} {h.get('type_zh')}，{len(h.get('sources', []))} 份来源", size=9)
 
     for h in hops:
-        _cjk_run(doc.add_heading(level=2), f"第 {h['index']} 跳：{h['from_name']} —[{h['type_zh']}]→ {h['to_name']}")
+        _cjk_run(doc.add_heading(level=2), _hop_title(h))
         for s in h.get("sources", []):
             for line in _source_lines(s):
                 _cjk_run(doc.add_paragraph(), line, size=9)
@@ -262,7 +357,7 @@ def render_docx(chain: dict[str, Any]) -> bytes:
                 _cjk_run(p, f"【{text}】" if marked else text, bold=marked, color=(200, 30, 30) if marked else None)
     _cjk_run(
         doc.add_paragraph(),
-        "说明：【】内为识别出的实体；记录 SHA-256 为源记录的摘要；导出内容 SHA-256 可用 JSON 导出复算。",
+        "说明：【】内为识别出的实体；源记录 SHA-256 为原始记录的摘要；内容哈希可用 JSON 导出复算。",
         size=8,
     )
     buf = io.BytesIO()

@@ -21,6 +21,10 @@ def export_evidence(
     to: str = Query(...),
     format: str = Query("json", pattern="^(json|pdf|docx)$"),
     max_hops: int = Query(4, ge=1, le=6),
+    case_no: str | None = Query(None, max_length=100, description="案件编号（缺省取证据所引案件）"),
+    case_name: str | None = Query(None, max_length=200, description="案件名称（缺省取案由）"),
+    agency: str | None = Query(None, max_length=200, description="办案单位（缺省取案件的办案单位）"),
+    investigator: str | None = Query(None, max_length=100, description="办案人"),
     v: Viewer = Depends(require("export")),
 ) -> Response:
     a, b = v.key(from_), v.key(to)
@@ -30,7 +34,11 @@ def export_evidence(
     except ValueError as exc:
         raise HTTPException(404, str(exc)) from None
     v.check(*[n["key"] for n in chain["nodes"]])
-    chain = evidence.finalize(v.show(chain), generated_by=v.user.username)
+    header = {**evidence.case_header(v.ctx.store, chain), **{k: val for k, val in
+              (("case_no", case_no), ("case_name", case_name), ("agency", agency)) if val}}  # fmt: skip
+    chain = evidence.finalize(
+        v.show(chain), generated_by=v.user.display_name or v.user.username, header=header, investigator=investigator
+    )
     try:
         body = render(chain, format)
     except RenderError as exc:
