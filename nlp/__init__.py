@@ -9,7 +9,16 @@ import threading
 
 from nlp.types import LABELS, RELATION_TYPES, Entity, Extraction, Relation
 
-__all__ = ["LABELS", "RELATION_TYPES", "Entity", "Extraction", "Relation", "extract_texts", "get_pipeline"]
+__all__ = [
+    "LABELS",
+    "RELATION_TYPES",
+    "Entity",
+    "Extraction",
+    "Relation",
+    "extract_texts",
+    "get_pipeline",
+    "pipe_extractions",
+]
 
 _lock = threading.Lock()
 _pipeline = None
@@ -27,11 +36,28 @@ def get_pipeline():
     return _pipeline
 
 
+def pipe_extractions(nlp, texts: list[str], batch_size: int = 256):
+    """Run `nlp` over `texts` read through `nlp.textnorm` (Simplified, half-width, no pinyin
+    glosses) and yield `(Extraction, doc)` with every offset on the text as written."""
+    from nlp.textnorm import normalize_text
+
+    norms = [normalize_text(t) for t in texts]
+    for n, doc in zip(norms, nlp.pipe([n.clean for n in norms], batch_size=batch_size)):
+        ents = list(doc._.entities or [])
+        rels = list(doc._.relations or [])
+        if n.clean != n.original:
+            mapped = []
+            for e in ents:
+                s, t = n.span(e.start, e.end)
+                mapped.append(Entity(s, t, e.label, n.original[s:t], e.method, e.confidence, e.normalized))
+            ents = mapped
+            for r in rels:
+                r.sentence_start, r.sentence_end = n.span(r.sentence_start, r.sentence_end)
+        yield Extraction(text=n.original, entities=ents, relations=rels), doc
+
+
 def extract_texts(texts: list[str], batch_size: int = 256) -> list[Extraction]:
     """Entities and relations for each text, in input order (batched with `nlp.pipe`)."""
     nlp = get_pipeline()
     clean = [t if isinstance(t, str) else ("" if t is None else str(t)) for t in texts]
-    out: list[Extraction] = []
-    for text, doc in zip(clean, nlp.pipe(clean, batch_size=batch_size)):
-        out.append(Extraction(text=text, entities=list(doc._.entities or []), relations=list(doc._.relations or [])))
-    return out
+    return [ex for ex, _doc in pipe_extractions(nlp, clean, batch_size)]

@@ -257,8 +257,8 @@ def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merg
             for s, e, tag in words:
                 lab = _LAC_LABELS.get(tag)
                 if lab:
-                    if tag == "PER" and text[s] not in rules.SURNAMES:
-                        continue
+                    if tag == "PER" and text[s] not in rules.SURNAMES and not domain.person_context(text, s, e):
+                        continue  # a rare surname needs a role, a title or 同志 beside it
                     if tag == "PER" and text[e - 1] in _PLACE_AFTER_NAME and e - s >= 3:
                         c.append(Cand(s, e, "LOC", "model", rules.P_MODEL_LOC, 0.6))
                         continue

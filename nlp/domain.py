@@ -556,6 +556,33 @@ _ROLE_PREFIX = re.compile(
 )
 
 
+_PERSON_CONTEXT_BEFORE = re.compile(
+    r"(?:犯罪嫌疑人|嫌疑人|被告人|被害人|证人|当事人|举报人|报案人|驾驶员|司机|船长|负责人|法定代表人|实际控制人|老板|经理|厂长|"
+    r"书记|局长|副局长|大队长|支队长|队长|所长|站长|科长|处长|主任|县长|市长|镇长|乡长|村长|主席|部长|厅长|院长|检察官|法官|"
+    r"民警|辅警|警官|记者|同志|伙同|雇用|指使|我叫|名叫|叫做)[：:、，]?$"
+)
+_PERSON_CONTEXT_AFTER = re.compile(r"^(?:同志|等人|等\d|等[一二三四五六七八九十]|[，,]?(?:男|女)[，,])")
+
+
+# A person role directly before a name (no verbs: "抓获犯罪…" is not a name after 抓获).
+_ROLE_RIGHT_BEFORE = re.compile(
+    r"(?:犯罪嫌疑人|嫌疑人|被告人|被害人|证人|当事人|举报人|驾驶员|司机|船长|负责人|法定代表人|实际控制人|老板|经理|厂长|"
+    r"书记|局长|大队长|支队长|队长|所长|站长|科长|处长|主任|县长|市长|镇长|乡长|村长|民警|辅警|记者)[：:]?$"
+)
+_RARE_NAME_END = re.compile(r"[，,。、；;：:（(\s]|等|同志|$")
+
+
+def person_context(text: str, s: int, e: int) -> bool:
+    """Evidence beside a name the model found that its first character is a surname:
+    a role or title right before it (局长笪红梅, 犯罪嫌疑人訾某), or 同志 / 等人 / 男， after.
+
+    *Why not a surname list*: rare surnames (仝, 亓, 禤, 訾, 逯, 笪) are real and the list
+    dropped every one of them; the context words are what a reader uses too."""
+    if text[s] == "姓":  # "姓吴": a surname given, not a name
+        return False
+    return bool(_PERSON_CONTEXT_BEFORE.search(text[max(0, s - 6) : s]) or _PERSON_CONTEXT_AFTER.match(text[e : e + 4]))
+
+
 def find_persons(text: str, words: list[Word]) -> list[Cand]:
     """Names LAC misses right after a role word: "驾驶员费建明", "船主郑海波"."""
     out: list[Cand] = []
@@ -577,9 +604,10 @@ def find_persons(text: str, words: list[Word]) -> list[Cand]:
             if text[rm.end() : _e] not in _NOT_NAMES:
                 out.append(Cand(rm.end(), _e, "PERSON", "rule", P_LOC_RULE + 2, 0.7))
             continue
-        if text[s] not in SURNAMES:
+        rare = text[s] not in SURNAMES
+        if rare and not _ROLE_RIGHT_BEFORE.search(text[max(0, s - 6) : s]):
             continue
-        if not _ROLE_BEFORE_NAME.search(text[max(0, s - 8) : s]):
+        if not _ROLE_BEFORE_NAME.search(text[max(0, s - 8) : s]) and not rare:
             continue
         # take 2-3 characters starting at s, ending where a delimiter or verb begins
         for ln in (3, 2):
@@ -589,6 +617,8 @@ def find_persons(text: str, words: list[Word]) -> list[Cand]:
             if "某" in cand:
                 break
             nxt = text[s + ln : s + ln + 2]
+            if rare and nxt and not _RARE_NAME_END.match(nxt):
+                continue  # a rare surname: only a name that ends at a clear delimiter
             if not nxt or _NAME_END_RE.match(nxt) or (s + ln) in bounds:
                 if cand in _NOT_NAMES or cand[-1] in "机员长人工主户":
                     break
@@ -656,8 +686,8 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
         if c.label == "PERSON":
             if len(seg) < 2 or re.search(r"[0-9A-Za-z]", seg):
                 continue
-            if c.method == "model" and text[max(0, c.start - 1) : c.start] == "姓":
-                continue
+            if (c.method == "model" and text[max(0, c.start - 1) : c.start] == "姓") or seg[0] == "姓":
+                continue  # "姓吴", "我姓陈": a surname given, not a name
             if c.method == "model" and re.match(r"期间|季节|时节|以来|以后|时期|前后", text[c.end : c.end + 2]):
                 continue
         elif c.label in ("LOC", "ORG"):

@@ -178,6 +178,15 @@ def _count_relations(d: dict, pred, rel: dict[str, Counts], rel_text: dict[str, 
                     errors.append((d["id"], "R" + kind.upper(), k[0], f"{arg(k[1])} → {arg(k[2])}"))
 
 
+def _no_overlap(spans: list) -> list:
+    out, last = [], -1
+    for sp in sorted(spans, key=lambda x: x.start):
+        if sp.start >= last:
+            out.append(sp)
+            last = sp.end
+    return out
+
+
 def evaluate(gold: list[dict], mode: str = "full", nlp=None) -> Report:
     if nlp is None:
         if mode == "full":
@@ -196,7 +205,14 @@ def evaluate(gold: list[dict], mode: str = "full", nlp=None) -> Report:
     rel: dict[str, Counts] = {t: Counts() for t in RELATION_TYPES}
     rel_text: dict[str, Counts] = {t: Counts() for t in RELATION_TYPES}
     n_rel_docs = 0
-    for d, pred in zip(gold, nlp.pipe(texts)):
+    from nlp import pipe_extractions
+
+    for d, (ex, _doc) in zip(gold, pipe_extractions(nlp, texts)):
+        pred = nlp.make_doc(d["text"])  # the prediction on the text as written (offsets mapped back)
+        pred._.entities = ex.entities
+        pred._.relations = ex.relations
+        pspans = [pred.char_span(e.start, e.end, label=e.label, alignment_mode="expand") for e in ex.entities]
+        pred.ents = _no_overlap([sp for sp in pspans if sp is not None])
         if has_rel and "relations" in d:
             n_rel_docs += 1
             _count_relations(d, pred, rel, rel_text, errors)

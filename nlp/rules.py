@@ -215,6 +215,14 @@ COMPOUND_SURNAMES = (
 )
 _SURNAME_ALT = "|".join(COMPOUND_SURNAMES) + "|[" + "".join(sorted(SURNAMES)) + "]"
 _MASKED_RE = re.compile(rf"(?:{_SURNAME_ALT})某(?:某|[甲乙丙丁戊己庚辛壬癸]|[{_DG}])?")
+# A masked name with a surname outside the common list (宓某, 厍某, 禤某某): any Han
+# character can be a surname, so the evidence is the shape "X某(某|甲…)" itself, kept only
+# where X cannot be a function word or the end of a place or unit ("在某地", "该某", "村某").
+_MASKED_ANY_RE = re.compile(rf"([\u4e00-\u9fff])某(?:某|[甲乙丙丁戊己庚辛壬癸]|[{_DG}])?")
+_NOT_MASK_HEAD = set(
+    "的了在是有将把被从到向对与和及或跟给经系为其该这那每各某一二三两几数多个位名些此本等由于因以至往去来上下中内外"
+    "前后里间时日月年天号路街村镇乡区县市省河港湖溪塘桥山岛家户厂司店场处所局队站院部会委组人方边地段"
+)
 _TITLE_RE = re.compile(
     rf"(?:{_SURNAME_ALT})(?:先生|女士|师傅|老板娘|老板|大爷|阿姨|大姐|大哥|老师|经理|厂长|站长|书记|主任|队长|村长|支书|会计|警官)"
 )
@@ -226,6 +234,12 @@ _NICK_NOT = set(
 )
 _NICK_RE = re.compile(
     rf"(?:(?<=[的是叫找和跟与给让被说问，,：:])|(?<![\u4e00-\u9fff]))(?:老|小)(?:{_SURNAME_ALT})(?=[，,。、说讲称家的和与也就都在是他她开叫讲]|$)"
+)
+
+
+# What may stand right before a name: role words' last characters, verbs and particles.
+_NAME_LEAD = set(
+    "人员长主手告官警民工属友伙同户者记任师理证亲邻将把被由让叫令使派给与和及跟对向从因据经称、系是为到获捕留唤讯问雇指托"
 )
 
 
@@ -253,6 +267,18 @@ def find_masked_persons(text: str) -> list[Cand]:
         ):
             continue  # "大港路某居民楼": the "surname" ends a place name
         out.append(Cand(s, e, "PERSON", "rule", P_PERSON_RULE, 0.95))
+    for m in _MASKED_ANY_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if m.group(1) in SURNAMES or m.group(1) in _NOT_MASK_HEAD:
+            continue  # common surnames are found above; function words are not names
+        if s > 0 and "\u4e00" <= text[s - 1] <= "\u9fff" and text[s - 1] not in _NAME_LEAD:
+            continue  # inside a longer word
+        if re.match(
+            r"(?:公司|厂|村|镇|县|路|河|单位|企业|合作社|养殖场|居民|小区|处|地|店|场|工地|路段|河段|地块|号|某)",
+            text[e:],
+        ):
+            continue
+        out.append(Cand(s, e, "PERSON", "rule", P_PERSON_RULE - 3, 0.85))
     for m in _TITLE_RE.finditer(text):
         s, e = m.start(), m.end()
         if text[max(0, s - 1) : s + 1] in ("公司", "总经", "经理", "管理"):

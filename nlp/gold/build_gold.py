@@ -29,6 +29,10 @@ SAMPLES_OUT = Path(__file__).parent / "samples.jsonl"
 # documents with relation annotations (written before the document-level relation rules)
 REL_SRC = Path(__file__).parent / "relations"
 REL_OUT = Path(__file__).parent / "relations.jsonl"
+# real-style prose (press releases, work reports, judgments, interview records), written by the
+# team for issue 16, kept apart from the synthetic templates; never tuned on shared/seeds
+PROSE_SRC = Path(__file__).parent / "prose"
+PROSE_OUT = Path(__file__).parent / "prose.jsonl"
 _MARK = re.compile(r"\[([^\[\]|]+)\|([A-Z_]+)\]")
 
 
@@ -93,7 +97,13 @@ def build(src: Path = SRC) -> list[dict]:
 
 
 def main() -> None:
-    for src, out in ((SRC, OUT), (BLIND_SRC, BLIND_OUT), (SAMPLES_SRC, SAMPLES_OUT), (REL_SRC, REL_OUT)):
+    for src, out in (
+        (SRC, OUT),
+        (BLIND_SRC, BLIND_OUT),
+        (SAMPLES_SRC, SAMPLES_OUT),
+        (REL_SRC, REL_OUT),
+        (PROSE_SRC, PROSE_OUT),
+    ):
         docs = build(src)
         with out.open("w", encoding="utf-8") as f:
             for d in docs:
