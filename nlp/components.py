@@ -22,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch, registry
 
-from nlp import domain, rules
+from nlp import agencies, domain, rules
 from nlp.gazetteer import WASTE_CODE_RE, load_terms
 from nlp.merge import resolve
 from nlp.relations import extract_relations
@@ -249,6 +249,7 @@ def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merg
             words = domain.overlay_places(text, words, doc._.places or [])
             c.extend(rules.find_masked_persons(text))
             c.extend(domain.find_orgs(text, words))
+            c.extend(agencies.find_level_agencies(text, words))
             c.extend(domain.find_locs(text, words))
             c.extend(domain.find_persons(text, words))
         elif merge_loc:

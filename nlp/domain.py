@@ -193,7 +193,7 @@ AGENCY_SUFFIX = (
     r"(?:人民政府|政府|公安局|公安分局|分局|派出所|边防派出所|森林公安局|森林公安|生态环境局|环境保护局|环保局|林业局|林业和草原局|"
     r"农业农村局|自然资源和规划局|自然资源局|水利局|海洋与渔业局|海洋渔业局|渔业局|综合行政执法局|行政执法局|执法局|市场监督管理局|"
     r"交通运输局|应急管理局|卫生健康委员会|管委会|管理委员会|管理局|管理处|管理站|管护中心|管护站|保护站|救护中心|检测中心|监测站|"
-    r"林业站|农业站|水利站|兽医站|执法大队|执法中队|中队|大队|支队|总队|海警局|海警工作站|海事局|海事处|检察院|人民检察院|法院|人民法院|"
+    r"环卫所|环卫站|林业站|农业站|水利站|兽医站|综合行政执法队|综合执法队|执法大队|执法中队|执法队|中队|大队|支队|总队|海警局|海警工作站|海事局|海事处|检察院|人民检察院|法院|人民法院|"
     r"村民委员会|村委会|居委会|村委|街道办事处|办事处|生态办|农办|卫生院|医院|学校|中学|小学|研究所|研究院|鉴定中心|处置中心|保护区管理局|"
     r"水务局|城管局|城市管理局|气象局|林草局|畜牧兽医局|渔政站|渔政大队|海警工作站|工作站|局)"
 )
@@ -697,7 +697,7 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
             if lead and len(seg) - lead.end() >= 4:
                 c = c._replace(start=c.start + lead.end())
                 seg = seg[lead.end() :]
-            if c.label == "ORG" and _GENERIC_ORG_START.match(seg):
+            if c.label == "ORG" and c.method != "agency" and _GENERIC_ORG_START.match(seg):
                 continue  # "镇农办", "上游生猪养殖合作社": a kind of body, not a named one
             if c.label == "ORG" and c.method == "model" and re.search(r"(?:办|局|队|所|站)(?:和|及|与)", seg):
                 continue  # "海防办和执法大队": two generic bodies joined
