@@ -27,6 +27,7 @@ from nlp.gazetteer import WASTE_CODE_RE, load_terms
 from nlp.merge import resolve
 from nlp.relations import extract_relations
 from nlp.rules import Cand
+from nlp.times import normalize_time
 from nlp.types import Entity
 
 for _name in ("lac_words", "eco_cands", "usccs", "entities", "relations", "raw_text", "places"):
@@ -139,6 +140,7 @@ _NAME_TAIL_RE = __import__("re").compile(
     r"(?=[二两三四五]人|等人|等[，,。]|、|伙同|纠集|一起|共同)"
 )
 _NOT_WASTE_NOUNS = {"品", "品收购", "品站", "品收购站", "弃物", "气", "话", "人", "事", "物质"}
+_NOT_WASTE_PLACES = {"乡村", "城市", "社区", "园区", "工厂", "企业", "学校", "机关", "村", "城", "细胞", "景区", "村庄"}
 _WASTE_HEADS = {"废水", "废液", "污泥", "废渣", "边角料", "垃圾", "废物", "粪污", "污水", "残渣", "废油", "废料"}
 _NOT_QUALIFIERS = {
     "褐色",
@@ -221,6 +223,8 @@ class Gazetteer:
                 or not 1 <= len(noun) <= 3
                 or noun[0] in "弃止除品气话"
                 or noun in _NOT_WASTE_NOUNS
+                or noun in _NOT_WASTE_PLACES
+                or text[ws - 1 : ws] in ("无", "零")  # "无废乡村", "零废城市": a slogan, not a waste
             ):
                 continue
             c.append(Cand(ws, ne, "WASTE", "rule", rules.P_LOC_RULE - 1, 0.7))
@@ -289,6 +293,8 @@ def make_merger(nlp: Language, name: str):
                     if 0 <= us - c.end <= 14:
                         norm = code
                         break
+            if c.label == "TIME" and norm is None:
+                norm = normalize_time(text[c.start : c.end])  # ISO value of an absolute time
             method = "model" if c.method == "model" else "rule"  # the boundary allows "rule" | "model"
             ents.append(Entity(c.start, c.end, c.label, text[c.start : c.end], method, c.confidence, norm))
         doc._.entities = ents

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from nlp.rules import P_LOC_RULE, P_ORG_RULE, SURNAMES, Cand
+from nlp.times import keep_time
 
 Word = tuple[int, int, str]
 
@@ -569,6 +570,7 @@ _ROLE_RIGHT_BEFORE = re.compile(
     r"(?:犯罪嫌疑人|嫌疑人|被告人|被害人|证人|当事人|举报人|驾驶员|司机|船长|负责人|法定代表人|实际控制人|老板|经理|厂长|"
     r"书记|局长|大队长|支队长|队长|所长|站长|科长|处长|主任|县长|市长|镇长|乡长|村长|民警|辅警|记者)[：:]?$"
 )
+_VERBISH = {"v", "vd", "vn", "ad", "a", "d", "p", "c", "u", "f", "m", "q", "r"}
 _RARE_NAME_END = re.compile(r"[，,。、；;：:（(\s]|等|同志|$")
 
 
@@ -605,8 +607,8 @@ def find_persons(text: str, words: list[Word]) -> list[Cand]:
                 out.append(Cand(rm.end(), _e, "PERSON", "rule", P_LOC_RULE + 2, 0.7))
             continue
         rare = text[s] not in SURNAMES
-        if rare and not _ROLE_RIGHT_BEFORE.search(text[max(0, s - 6) : s]):
-            continue
+        if rare and (not _ROLE_RIGHT_BEFORE.search(text[max(0, s - 6) : s]) or (_e - s >= 2 and tag in _VERBISH)):
+            continue  # "老板拉走": a verb after the role, not a name
         if not _ROLE_BEFORE_NAME.search(text[max(0, s - 8) : s]) and not rare:
             continue
         # take 2-3 characters starting at s, ending where a delimiter or verb begins
@@ -642,7 +644,8 @@ _GENERIC_ORG_START = re.compile(
     r"^(?:[镇县村乡区市](?![\u4e00-\u9fff]{0,1}(?:县|市|区))|上游|下游|沿湖|沿河|沿江|附近|周边|国家公园|本村|本镇|该|这家|那家|一家|某)"
 )
 _WASTE_NOT_BEFORE = re.compile(
-    r"^(?:仓库|库房|暂存|贮存|堆场|车|经营许可证|经营许可|经营资质|许可证|处置中心|处置资质|收集|鉴定|名录|池|罐车|运输资质|产生单位)"
+    r"^(?:仓库|库房|暂存|贮存|堆场|车|经营许可证|经营许可|经营资质|许可证|处置中心|处置资质|收集|鉴定|名录|池|罐车|运输资质|产生单位|"
+    r"转移联单|联单|转移电子联单|管理计划|台账)"
 )
 
 
@@ -703,6 +706,10 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
                 continue  # "海防办和执法大队": two generic bodies joined
             if c.label == "LOC" and seg[-1] in "艇船车机":
                 continue
+            if c.label == "LOC" and (seg[0] in "各每全" or seg.endswith(("专案组", "工作组", "专班", "领导小组"))):
+                continue  # "各乡镇": a class of places; "专案组": a team, not a place
+            if c.label == "LOC" and len(seg) == 2 and seg[0] in "里内" and seg[1] not in _UNIT_CHARS:
+                continue  # "厂里拉东西": a position word and a verb
             if c.label == "LOC" and c.start > 0 and text[c.start - 1] == "以" and seg[0] in "东西南北":
                 # "马蹄寺以西山沟": 以西 is a direction, the rest a generic place
                 rest = seg[1:]
@@ -717,6 +724,10 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
         elif c.label == "TIME":
             if seg in _VAGUE_TIME or len(seg) < 2:
                 continue
+            kept = keep_time(text, c)
+            if kept is None:
+                continue  # a duration, a frequency, a vague word, an age
+            c = kept
             if c.method == "model" and re.match(
                 r"^(?:[一两几数多半]|这一?)个?(?:礼拜|星期|月|小时|钟头|年|天|周)", seg
             ):
