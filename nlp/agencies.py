@@ -39,7 +39,7 @@ _VERBS = re.compile(
 )
 _NOT_BEFORE = set("各每多些几等两")
 _GENERIC_BODY = re.compile(r"^(?:有关|相关|职能|主管|行政|执法|监管|业务|上级|下级|基层|本级)")
-_TITLE_AFTER = re.compile(r"^(?:书记|副书记|常委|委员|主任|副主任|局长|副局长|县长|市长|区长|镇长|乡长)")
+_TITLE_AFTER = re.compile(r"^(?:书记|副书记|常委(?!会)|委员(?!会)|主任|副主任|局长|副局长|县长|市长|区长|镇长|乡长)")
 
 
 _LEAD_WORDS = re.compile(
@@ -112,7 +112,7 @@ def _choose_end(text: str, s: int, ends: list[int]) -> int | None:
         return None
     end = ends[0]
     for nxt in ends[1:]:
-        if _LEVEL_RE.match(text, end) or _VERBS.search(text, end, nxt):
+        if _LEVEL_RE.match(text, end) or _VERBS.search(text, end, nxt) or _TITLE_AFTER.match(text[end : end + 3]):
             break
         if _TITLE_AFTER.match(text[nxt : nxt + 3]):
             break

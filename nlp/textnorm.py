@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nlp.jio import jionlp
+
 __all__ = ["NormText", "normalize_text"]
 
 # A pinyin gloss right after a Han character: 環(huán), 环（huan2）
@@ -47,12 +49,10 @@ class NormText:
 
 @lru_cache(maxsize=1)
 def _tra2sim():
-    try:
-        import jionlp
-
-        return lambda s: jionlp.tra2sim(s, mode="char")
-    except Exception:  # noqa: BLE001 - without jionlp, traditional text is read as it is
+    jio = jionlp()
+    if jio is None:  # without jionlp, traditional text is read as it is
         return None
+    return lambda s: jio.tra2sim(s, mode="char")
 
 
 def normalize_text(text: str) -> NormText:

@@ -20,6 +20,7 @@ import re
 from datetime import datetime
 from functools import lru_cache
 
+from nlp.jio import jionlp
 from nlp.rules import Cand
 
 __all__ = ["keep_time", "normalize_time", "parse_time_kind"]
@@ -46,19 +47,9 @@ _CLOCK_PART = re.compile(
 _APPROX = re.compile(r"(?:许|左右|前后)")
 
 
-@lru_cache(maxsize=1)
-def _jionlp():
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
-            import jionlp
-        return jionlp
-    except Exception:  # noqa: BLE001 - without jionlp the context rules still apply
-        return None
-
-
 @lru_cache(maxsize=8192)
 def _parse(seg: str, base: tuple[int, int, int] = (2024, 6, 15)) -> dict | None:
-    jio = _jionlp()
+    jio = jionlp()
     if jio is None:
         return None
     try:
