@@ -168,7 +168,7 @@ _NOT_QUALIFIERS = {
     "生产",
     "产生",
 }
-_HAN_QUAL_RE = __import__("re").compile(r"含[\u4e00-\u9fff]{1,2}")
+_HAN_QUAL_RE = __import__("re").compile(r"含[\u4e00-\u9fff]{1,3}")
 
 
 class Gazetteer:
@@ -204,7 +204,7 @@ class Gazetteer:
                 ):
                     start = w[0]
                 else:
-                    m = _HAN_QUAL_RE.search(text, max(0, start - 3), start)
+                    m = _HAN_QUAL_RE.search(text, max(0, start - 4), start)
                     if m and m.end() == start:
                         start = m.start()
             c.append(Cand(start, span.end_char, label, "gazetteer", rules.P_GAZ, 0.9))

@@ -571,7 +571,7 @@ _ROLE_RIGHT_BEFORE = re.compile(
     r"书记|局长|大队长|支队长|队长|所长|站长|科长|处长|主任|县长|市长|镇长|乡长|村长|民警|辅警|记者)[：:]?$"
 )
 _VERBISH = {"v", "vd", "vn", "ad", "a", "d", "p", "c", "u", "f", "m", "q", "r"}
-_RARE_NAME_END = re.compile(r"[，,。、；;：:（(\s]|等|同志|$")
+_RARE_NAME_END = re.compile(r"[，,。、；;：:（(\s]|等|同志|及|和|与|因|于|驾驶|系|$")
 
 
 def person_context(text: str, s: int, e: int) -> bool:
@@ -706,6 +706,14 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
                 continue  # "海防办和执法大队": two generic bodies joined
             if c.label == "LOC" and seg[-1] in "艇船车机":
                 continue
+            if c.label == "LOC" and text[c.end : c.end + 1] == "长" and seg[-1] in "镇乡村县市区":
+                # "长乐镇原副镇" + "长": the chain ran into a title (原副镇长, 镇长)
+                cut = re.search(r"(?:原|前)?(?:常务)?副?[镇乡村县市区]$", seg)
+                rest = seg[: cut.start()] if cut else seg
+                if len(rest) < 2:
+                    continue
+                c = c._replace(end=c.start + len(rest))
+                seg = rest
             if c.label == "LOC" and (seg[0] in "各每全" or seg.endswith(("专案组", "工作组", "专班", "领导小组"))):
                 continue  # "各乡镇": a class of places; "专案组": a team, not a place
             if c.label == "LOC" and len(seg) == 2 and seg[0] in "里内" and seg[1] not in _UNIT_CHARS:

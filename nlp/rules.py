@@ -239,7 +239,7 @@ _NICK_RE = re.compile(
 
 # What may stand right before a name: role words' last characters, verbs and particles.
 _NAME_LEAD = set(
-    "人员长主手告官警民工属友伙同户者记任师理证亲邻将把被由让叫令使派给与和及跟对向从因据经称、系是为到获捕留唤讯问雇指托"
+    "人员长主手告官警民工属友伙同户者记任师理证亲邻子将把被由让叫令使派给与和及跟对向从因据经称、系是为到获捕留唤讯问雇指托"
 )
 
 

@@ -33,6 +33,9 @@ REL_OUT = Path(__file__).parent / "relations.jsonl"
 # team for issue 16, kept apart from the synthetic templates; never tuned on shared/seeds
 PROSE_SRC = Path(__file__).parent / "prose"
 PROSE_OUT = Path(__file__).parent / "prose.jsonl"
+# written after the prose rules were fixed; measured once, before any change, as a blind check
+PROSE_BLIND_SRC = Path(__file__).parent / "prose_blind"
+PROSE_BLIND_OUT = Path(__file__).parent / "prose_blind.jsonl"
 _MARK = re.compile(r"\[([^\[\]|]+)\|([A-Z_]+)\]")
 
 
@@ -103,6 +106,7 @@ def main() -> None:
         (SAMPLES_SRC, SAMPLES_OUT),
         (REL_SRC, REL_OUT),
         (PROSE_SRC, PROSE_OUT),
+        (PROSE_BLIND_SRC, PROSE_BLIND_OUT),
     ):
         docs = build(src)
         with out.open("w", encoding="utf-8") as f:
