@@ -68,11 +68,12 @@ def detect_gangs(
 
 @router.get("/gangs/{key:path}", summary="团伙详情 / one gang")
 def gang(key: str, v: Viewer = Depends(require("explore"))) -> dict:
-    key = v.key(key)
-    for g in gangs(v)["gangs"]:  # already masked
-        if key in (g.get("key"), g.get("id")):
+    sent, key = key, v.key(key)
+    shown = v.show(key)  # the list below is already masked
+    for g in gangs(v)["gangs"]:
+        if shown in (g.get("key"), g.get("id")):
             return g
-    raise HTTPException(404, f"找不到团伙 / no gang {key!r}")
+    raise HTTPException(404, f"找不到团伙 / no gang {v.echo(sent)!r}")
 
 
 @router.get("/chains", response_model=ChainsOut, summary="危废链条 / waste chains")
@@ -107,12 +108,12 @@ def upstream(
     detail: bool = Query(False, description="含评分依据、河段路径与站点名称（画布用）/ reasons, segment paths, names"),
     v: Viewer = Depends(require("explore")),
 ) -> dict:
-    station = v.key(station)
+    sent, station = station, v.key(station)
     fn = _layer("investigations.water", "upstream_candidates")
     try:
         report = fn(v.ctx.store, station, indicator=indicator, time=time)
-    except ValueError as exc:
-        raise HTTPException(404, str(exc)) from None
+    except ValueError:
+        raise HTTPException(404, f"找不到监测站点或河段 / no station or river segment {v.echo(sent)!r}") from None
     return v.show(report.to_dict(detail=detail) if hasattr(report, "to_dict") else report)
 
 
