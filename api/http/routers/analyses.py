@@ -56,12 +56,19 @@ def gangs(v: Viewer = Depends(require("explore"))) -> dict:
 
 @router.post("/gangs/detect", response_model=GangsOut, summary="重新发现团伙并写回 / re-run gang detection")
 def detect_gangs(
-    min_size: int = Query(3, ge=2, le=50),
-    max_size: int = Query(15, ge=2, le=200),
+    min_size: int = Query(3, ge=2, le=50, description="最小成员数 2–50 / smallest gang"),
+    max_size: int = Query(15, ge=2, le=200, description="最大成员数 2–200，不小于 min_size / largest gang"),
     v: Viewer = Depends(require("review")),
 ) -> dict:
+    if min_size > max_size:
+        raise HTTPException(
+            422, f"min_size（{min_size}）不能大于 max_size（{max_size}）/ min_size must not exceed max_size"
+        )
     detect = _layer("investigations.gangs", "detect_gangs")
+    reviewed = services.reviewed_memberships(v.ctx.store)
     out = _dict(detect(v.ctx.store, min_size=min_size, max_size=max_size, write_back=True))
+    restored = services.restore_memberships(v.ctx.store, reviewed)
+    v.note(min_size=min_size, max_size=max_size, reviewed_memberships_kept=restored)
     v.ctx.cache.pop("analyses", None)
     return v.show(out)
 
