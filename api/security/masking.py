@@ -18,9 +18,15 @@ the digits inside each match, keeping its separators:
   grouped 6-6-3, when its area starts 1–8 and its date is a calendar date:
   first six and last three shown (the birth date is what is hidden);
 - mobile numbers, contiguous or grouped 3-4-4 (`138-1234-5678`,
-  `138 1234 5679`), with or without `+86` / `86` / `0086`: digits 4–7 hidden;
+  `138 1234 5679`, `138.1234.5678`), with or without `+86` / `86` / `0086`:
+  digits 4–7 hidden;
 - landlines with an area code (`0572-2345678`, `(0572)2345678`, `057223456789`):
   the area code and the last four shown.
+
+Only digits bound a match, so an identifier glued to letters (`TEL13812345678`)
+is masked too; lowercase hex runs of 16+ characters (the hashes and chain ids
+the system writes) are left alone, so a digit run inside a SHA-256 is never
+mistaken for a phone.
 """
 
 from __future__ import annotations
@@ -33,29 +39,34 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-# One character for one: full-width digits, X, plus, hyphen, space and brackets → ASCII.
-_ASCII = str.maketrans("０１２３４５６７８９Ｘｘ＋－　（）—", "0123456789Xx+- ()-")
-_NB = r"(?<![0-9A-Za-z])"  # not inside a longer run of letters or digits
-_NA = r"(?![0-9A-Za-z])"
+# One character for one: full-width digits, X, plus, hyphen, dot, space and brackets → ASCII.
+_ASCII = str.maketrans("０１２３４５６７８９Ｘｘ＋－．　（）—", "0123456789Xx+-. ()-")
+# Bounded by digits only: an identifier glued to letters (`TEL13812345678`, `ID3305…`) is still one.
+_NB = r"(?<!\d)"
+_NA = r"(?!\d)"
 _SEP = r"[ \-]?"
 # 18-char resident ID (17 digits + digit/X), contiguous or 6-8-4.
-ID_RE = re.compile(_NB + r"(\d{6})" + _SEP + r"(\d{8})" + _SEP + r"(\d{3}[\dXx])" + _NA)
+ID_RE = re.compile(_NB + r"(\d{6})" + _SEP + r"(\d{8})" + _SEP + r"(\d{3}[\dXx])" + r"(?![\dXx])")
 # 15-digit legacy ID: area (first digit 1-8), YYMMDD, 3-digit sequence.
 ID15_RE = re.compile(
     _NB + r"([1-8]\d{5})" + _SEP + r"(\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))" + _SEP + r"(\d{3})" + _NA
 )
 # Mainland mobile numbers, optionally +86 / 86 / 0086 (brackets allowed), contiguous or 3-4-4.
 PHONE_RE = re.compile(
-    r"(?<![0-9A-Za-z+])(?:\(?(?:\+|00)?86\)?[ \-]?)?"
-    r"(?P<head>1[3-9]\d)" + _SEP + r"(?P<mid>\d{4})" + _SEP + r"(?P<tail>\d{4})" + _NA
+    r"(?<![\d+])(?:\(?(?:\+|00)?86\)?[ \-]?)?"
+    r"(?P<head>1[3-9]\d)[ \-.]?(?P<mid>\d{4})[ \-.]?(?P<tail>\d{4})" + _NA
 )
 # Landlines: area code (0 + 2-3 digits) and a 7-8 digit number, separated, bracketed or contiguous.
 LANDLINE_RE = re.compile(_NB + r"(?P<head>\(?0[1-9]\d{1,2}\)?)[ \-]?(?P<mid>\d{3,4})" + _SEP + r"(?P<tail>\d{4})" + _NA)
+# Hashes and ids the system writes (sha256 hex, chain ids): digit runs inside them are not identifiers.
+_HEX_RE = re.compile(r"(?<![0-9a-z])(?=[0-9a-f]*[a-f])[0-9a-f]{16,}(?![0-9a-z])")
 TAG_SEP = "~"
 _TAGGED_RE = re.compile(r"^(?P<masked>[a-z_]+:.*\*.*)" + TAG_SEP + r"(?P<tag>[0-9a-f]{10})$")
 
 
-def _hide(chars: list[str], start: int, end: int, norm: str) -> None:
+def _hide(chars: list[str], start: int, end: int, norm: str, kept: list[tuple[int, int]]) -> None:
+    if any(a < end and start < b for a, b in kept):
+        return
     for i in range(start, end):
         if norm[i] in "0123456789Xx":
             chars[i] = "*"
@@ -70,17 +81,11 @@ def mask_text(text: str) -> str:
         return text
     chars = list(text)
     norm = text.translate(_ASCII)
-    for m in ID_RE.finditer(norm):
-        _hide(chars, m.start(2), m.end(2), norm)
-    norm = "".join(chars).translate(_ASCII)
-    for m in ID15_RE.finditer(norm):
-        _hide(chars, m.start(2), m.end(2), norm)
-    norm = "".join(chars).translate(_ASCII)
-    for m in PHONE_RE.finditer(norm):
-        _hide(chars, m.start("mid"), m.end("mid"), norm)
-    norm = "".join(chars).translate(_ASCII)
-    for m in LANDLINE_RE.finditer(norm):
-        _hide(chars, m.start("mid"), m.end("mid"), norm)
+    kept = [m.span() for m in _HEX_RE.finditer(norm)]
+    for rx, group in ((ID_RE, 2), (ID15_RE, 2), (PHONE_RE, "mid"), (LANDLINE_RE, "mid")):
+        for m in rx.finditer(norm):
+            _hide(chars, m.start(group), m.end(group), norm, kept)
+        norm = "".join(chars).translate(_ASCII)
     return "".join(chars)
 
 
