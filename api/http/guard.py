@@ -21,6 +21,7 @@ from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
 from fastapi import HTTPException
+from starlette.concurrency import run_in_threadpool
 
 from api.security import roles
 
@@ -85,7 +86,7 @@ class Guard:
                 status = message["status"]
                 user = (scope.get("state") or {}).get("user")
                 if status == 404 and user is not None and not roles.cleared(user.role):
-                    ctx.probes.missed(user.username)
+                    await run_in_threadpool(ctx.probes.missed, user.username)  # a SQLite commit
             await send(message)
 
         async def refuse(status: int, detail: str):
