@@ -151,6 +151,15 @@ def test_detect_keeps_reviewed_memberships(fresh):
     edges = client.get(f"/api/entities/{G.MEMBER2}/neighbours", params={"rel_types": "MEMBER_OF"}, headers=inv)
     kept = [e for e in edges.json()["edges"] if e["type"] == "MEMBER_OF" and e["tail"] == m["tail"]]
     assert len(kept) == 1 and kept[0]["props"]["review"] == "confirmed"
+    # `ecograph gangs` (the CLI's write-back) keeps it too
+    run = subprocess.run(
+        [sys.executable, "-m", "api.cli", "--data-dir", str(d), "gangs", "--min-size", "2", "--max-size", "2"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr.decode(errors="replace")[-2000:]
+    edges = client.get(f"/api/entities/{G.MEMBER2}/neighbours", params={"rel_types": "MEMBER_OF"}, headers=inv)
+    kept = [e for e in edges.json()["edges"] if e["type"] == "MEMBER_OF" and e["tail"] == m["tail"]]
+    assert len(kept) == 1 and kept[0]["props"]["review"] == "confirmed"
 
 
 # ---------------------------------------------------------------- X-Forwarded-For
