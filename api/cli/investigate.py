@@ -143,8 +143,13 @@ def register(app: typer.Typer) -> None:
 
         if min_size < 2 or max_size < min_size:
             raise UserError("--min-size 至少 2 且不大于 --max-size / need 2 <= min-size <= max-size")
+        import api.http.queries  # noqa: F401  (registers the API queries the two below run)
+        from api.http.services import restore_memberships, reviewed_memberships
+
         with store_session() as store:
+            reviewed = [] if no_write else reviewed_memberships(store)  # analysts' decisions survive a re-run
             res = detect_gangs(store, min_size=min_size, max_size=max_size, write_back=not no_write)
+            restore_memberships(store, reviewed)
         if as_json:
             print_json(res.to_dict())
             return

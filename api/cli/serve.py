@@ -15,6 +15,12 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8765, "--port", help="端口 / port"),
         workers: int = typer.Option(1, "--workers", min=1, help="进程数 / worker processes"),
         log_level: str = typer.Option("warning", "--log-level"),
+        trusted_proxy: list[str] = typer.Option(
+            [],
+            "--trusted-proxy",
+            envvar="ECOGRAPH_TRUSTED_PROXIES",
+            help="信任其 X-Forwarded-For 的反向代理地址（可多次）/ reverse proxy whose X-Forwarded-For is trusted",
+        ),  # fmt: skip
     ) -> None:
         """启动研判工作台和 API / serve the web workbench and the API (docs at /docs)."""
         import os
@@ -27,8 +33,11 @@ def register(app: typer.Typer) -> None:
         os.environ["ECOGRAPH_DATA_DIR"] = str(data_dir)
         if state.backend:
             os.environ["ECOGRAPH_BACKEND"] = state.backend
+        proxies = [p.strip() for x in trusted_proxy for p in x.split(",") if p.strip()]
+        os.environ["ECOGRAPH_TRUSTED_PROXIES"] = ",".join(proxies)
         console.print(f"研判工作台 / workbench: http://{host}:{port}/   API 文档 / docs: http://{host}:{port}/docs")
         console.print(f"数据目录 / data dir: {data_dir}")
         uvicorn.run(
             "api.http.asgi:app", host=host, port=port, workers=workers, log_level=log_level, factory=False,
+            proxy_headers=False,  # the app itself trusts X-Forwarded-For only from --trusted-proxy
         )  # fmt: skip

@@ -7,13 +7,19 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.http.context import AppContext, Settings
+from api.http.deps import client_address
+from api.http.guard import Guard
 from api.http.routers import admin, analyses, auth, explore, export, review
+from api.security import roles
 from api.security.audit import AuditUnavailable
+from api.security.masking import mask_text
 from graph_schema.store import StoreError
 
 AUDITED_PREFIX = "/api/"
@@ -37,7 +43,7 @@ def _audit_event(request: Request, status: int, ms: float) -> dict:
         "query": dict(request.query_params),
         "status": status,
         "outcome": "ok" if status < 400 else {401: "denied", 403: "denied", 429: "throttled"}.get(status, "error"),
-        "client": request.client.host if request.client else None,
+        "client": client_address(request),
         "ms": round(ms, 1),
     }
     event.update(getattr(request.state, "audit", None) or {})
@@ -52,8 +58,14 @@ def _begin_event(request: Request) -> dict:
         "method": request.method,
         "path": request.url.path,
         "query": dict(request.query_params),
-        "client": request.client.host if request.client else None,
+        "client": client_address(request),
     }
+
+
+def _masked(request: Request, text: str) -> str:
+    """`text` masked unless the request's user is cleared to see identifiers."""
+    user = getattr(request.state, "user", None)
+    return text if user is not None and roles.cleared(user.role) else mask_text(text)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -72,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    app.add_middleware(Guard, ctx=lambda: app.state.ctx)  # inside the audit middleware: its refusals are audited
 
     @app.middleware("http")
     async def audit_middleware(request: Request, call_next):
@@ -108,7 +121,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError):
-        return JSONResponse({"detail": f"图数据库错误 / store error: {exc}"}, status_code=503)
+        return JSONResponse({"detail": f"图数据库错误 / store error: {_masked(request, str(exc))}"}, status_code=503)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        # Last line of defence: no error text shows an identifier to a role that sees masked data.
+        detail = _masked(request, exc.detail) if isinstance(exc.detail, str) else exc.detail
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        # In Chinese, and without echoing the input (it may be an identifier in clear).
+        errors = [
+            {"loc": list(e.get("loc", ())), "type": e.get("type"), "msg": _masked(request, str(e.get("msg", "")))}
+            for e in exc.errors()
+        ]
+        fields = "、".join(str(e["loc"][-1]) for e in errors if e["loc"]) or "?"
+        return JSONResponse({"detail": f"请求参数不合法：{fields} / invalid request", "errors": errors}, 422)
 
     for r in (auth, explore, analyses, review, export, admin):
         app.include_router(r.router)

@@ -9,4 +9,9 @@ from api.http.app import create_app
 from api.http.context import Settings
 
 _dir = os.environ.get("ECOGRAPH_DATA_DIR")
-app = create_app(Settings(data_dir=Path(_dir) if _dir else None, backend=os.environ.get("ECOGRAPH_BACKEND")))
+_proxies = tuple(p.strip() for p in os.environ.get("ECOGRAPH_TRUSTED_PROXIES", "").split(",") if p.strip())
+app = create_app(
+    Settings(
+        data_dir=Path(_dir) if _dir else None, backend=os.environ.get("ECOGRAPH_BACKEND"), trusted_proxies=_proxies
+    )
+)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from api.security.audit import AuditLog
 from api.security.masking import Masker
+from api.security.probes import MAX_MISSES, ProbeThrottle
+from api.security.probes import WINDOW_S as PROBE_WINDOW_S
 from api.security.throttle import MAX_FAILURES, WINDOW_S, LoginThrottle
 from api.security.tokens import DEFAULT_TTL_S, load_secret
 from api.security.users import UserStore
@@ -24,6 +26,12 @@ class Settings:
     scope_ttl_s: float = 30.0
     login_max_failures: int = MAX_FAILURES  # per username and per client, within login_window_s
     login_window_s: float = WINDOW_S
+    # 404 answers one user of a masked-data role may collect within probe_window_s before 429
+    probe_max_misses: int = MAX_MISSES
+    probe_window_s: float = PROBE_WINDOW_S
+    max_body_bytes: int = 1 << 20  # request bodies above this are refused (413) before anything reads them
+    # proxies whose X-Forwarded-For names the client (throttle, audit); empty: the socket peer is the client
+    trusted_proxies: tuple[str, ...] = ()
 
 
 @dataclass
@@ -35,6 +43,7 @@ class AppContext:
     secret: bytes
     masker: Masker
     throttle: LoginThrottle
+    probes: ProbeThrottle
     _store: GraphStore | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     cache: dict = field(default_factory=dict)
@@ -48,7 +57,8 @@ class AppContext:
         secret = load_secret(data_dir)
         users = UserStore(data_dir)
         throttle = LoginThrottle(users._conn, settings.login_max_failures, settings.login_window_s)
-        return cls(settings, data_dir, users, AuditLog(data_dir), secret, Masker(secret), throttle)
+        probes = ProbeThrottle(users._conn, settings.probe_max_misses, settings.probe_window_s)
+        return cls(settings, data_dir, users, AuditLog(data_dir), secret, Masker(secret), throttle, probes)
 
     @property
     def store(self) -> GraphStore:

@@ -16,7 +16,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from api.http import services
 from api.http.context import AppContext
-from api.security import roles
+from api.security import masking, roles
 from api.security.tokens import TokenError, decode
 from api.security.users import User
 from graph_schema.store import GraphStore
@@ -30,6 +30,26 @@ def get_ctx(request: Request) -> AppContext:
 
 def get_store(ctx: AppContext = Depends(get_ctx)) -> GraphStore:
     return ctx.store
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address for the log-in throttle and the audit log.
+
+    The socket peer, unless that peer is one of `Settings.trusted_proxies`: then the
+    right-most `X-Forwarded-For` entry that is not itself a trusted proxy.  Off by
+    default (no trusted proxies), so a client cannot pick its own address by sending
+    the header — which would bypass the per-client throttle, forge the audited client
+    and let anyone lock any account out.
+    """
+    peer = request.client.host if request.client else None
+    trusted = set(request.app.state.ctx.settings.trusted_proxies or ())
+    if peer is None or peer not in trusted:
+        return peer
+    hops = [h.strip() for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",") if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return peer
 
 
 def current_user(request: Request, token: str | None = Depends(oauth2), ctx: AppContext = Depends(get_ctx)) -> User:
@@ -67,16 +87,32 @@ class Viewer:
         return data if self.cleared else self.ctx.masker.mask(data)
 
     def key(self, key: str) -> str:
-        """Masked key from the client → real key (404 when it does not resolve)."""
+        """Key from the client → the real key.
+
+        A tagged masked key resolves through the masker.  For a role that sees masked
+        data, a key holding an identifier in clear (`person:<ID>`, `phone:<digits>`)
+        and a tag that does not resolve both become the key's masked form, which no
+        node has: the route then answers exactly as for an unknown key (same status,
+        same body, the same store lookup), whether or not the person exists — no
+        existence oracle.  Cleared roles may name identifiers outright.
+        """
         store = self.ctx.store
 
         def lookup(prefix: str, suffix: str) -> list[str]:
             return [r["key"] for r in store.query("api_keys_like", prefix=prefix, suffix=suffix)]
 
         try:
-            return self.ctx.masker.unmask_key(key, lookup)
+            real = self.ctx.masker.unmask_key(key, lookup)
         except KeyError:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"找不到实体 / no entity with key {key!r}") from None
+            return masking.mask_text(key.rsplit(masking.TAG_SEP, 1)[0])
+        if real == key and not self.cleared and masking.has_identifier(key):
+            self.note(identifier_refused=True)
+            return masking.mask_text(key)
+        return real
+
+    def echo(self, key: str) -> str:
+        """A key as the caller sent it, for an error text: masked for roles that see masked data."""
+        return key if self.cleared else masking.mask_text(key)
 
     def scope(self) -> set[str] | None:
         """None = everything; a set = the keys a scoped role may see."""
@@ -116,6 +152,14 @@ def require(permission: str):
                 status.HTTP_403_FORBIDDEN,
                 f"角色“{roles.ROLE_NAMES[user.role]}”无权执行此操作 / role {user.role.value} lacks permission {permission!r}",
             )
+        if not roles.cleared(user.role):
+            block = ctx.probes.blocked(user.username)
+            if block is not None:
+                d = getattr(request.state, "audit", None) or {}
+                request.state.audit = {**d, "probe_throttled": True, "retry_after_s": block.retry_after_s}
+                raise HTTPException(
+                    status.HTTP_429_TOO_MANY_REQUESTS, block.message, {"Retry-After": str(block.retry_after_s)}
+                )
         return Viewer(user, ctx, request)
 
     dep.__name__ = f"require_{permission}"

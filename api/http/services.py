@@ -86,6 +86,27 @@ def stored_gangs(store: GraphStore) -> dict[str, Any]:
     return {"gangs": out, "source": "stored"}
 
 
+def reviewed_memberships(store: GraphStore) -> list[dict[str, Any]]:
+    """The gang memberships analysts decided on (MEMBER_OF with `review`), read before a
+    re-detection's write-back replaces every Gang and MEMBER_OF."""
+    out = []
+    for r in store.query("api_reviewed_memberships"):
+        props = dict(r["props"] or {})
+        props.setdefault("fact", f"{r['gang']}|{r['person']}")
+        out.append({"person": r["person"], "gang": r["gang"], "fact": props["fact"], "props": props,
+                    "gang_props": dict(r["gang_props"] or {})})  # fmt: skip
+    return out
+
+
+def restore_memberships(store: GraphStore, rows: list[dict[str, Any]]) -> int:
+    """Write the reviewed memberships back after a write-back: a confirmed or rejected
+    membership is an analyst's decision, which a machine re-run must never drop."""
+    if not rows:
+        return 0
+    res = store.run_write("api_restore_memberships", rows=rows)
+    return int(res[0]["restored"]) if res else 0
+
+
 def sites_with_coords(store: GraphStore, limit: int = 5000) -> list[dict[str, Any]]:
     out = []
     for r in store.query("api_sites_with_coords", limit=limit):

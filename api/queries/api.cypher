@@ -65,3 +65,21 @@ WHERE coalesce(m.review, '') <> 'rejected'
 MATCH (p)-[r:DRIVES|OWNS]->(v)
 WHERE (v:Vehicle OR v:Vessel) AND coalesce(r.review, '') <> 'rejected'
 RETURN DISTINCT g.key AS gang, v.key AS object, [l IN labels(v) WHERE l <> 'Entity'][0] AS label
+
+// name: api_reviewed_memberships
+// Gang memberships an analyst confirmed or rejected (re-detection must not lose them).
+MATCH (p:Person)-[m:MEMBER_OF]->(g:Gang)
+WHERE m.review IS NOT NULL
+RETURN p.key AS person, g.key AS gang, properties(m) AS props, properties(g) AS gang_props
+
+// name: api_restore_memberships
+// Put reviewed memberships back after a write-back: onto the re-detected gang of the same key,
+// else onto their old gang, kept for the decision (`kept_for_review`).
+UNWIND $rows AS r
+MATCH (p:Person {key: r.person})
+MERGE (g:Gang {key: r.gang})
+ON CREATE SET g = r.gang_props, g.kept_for_review = true
+SET g:Entity
+MERGE (p)-[m:MEMBER_OF {fact: r.fact}]->(g)
+SET m = r.props
+RETURN count(m) AS restored

@@ -5,6 +5,28 @@ Keys embed identifiers (`person:<id>`, `phone:<digits>`), so a masked key
 carries a short HMAC tag (`person:330502********1234~1a2b3c4d5e`) that only
 the server can map back to the real key: the UI can still navigate without
 ever holding the identifier.
+
+Free text (case files, hotline tickets, quotes) writes identifiers every way
+people type them, so `mask_text` finds them on a copy where full-width digits,
+plus signs, hyphens and spaces are read as ASCII (one character for one, so
+offsets and lengths are kept and document spans stay aligned), and masks only
+the digits inside each match, keeping its separators:
+
+- 18-digit resident ID (GB 11643-1999), contiguous or grouped 6-8-4
+  (`330481 19750105 2713`): first six and last four shown;
+- 15-digit legacy ID (GB 11643-1989: area, YYMMDD, sequence), contiguous or
+  grouped 6-6-3, when its area starts 1–8 and its date is a calendar date:
+  first six and last three shown (the birth date is what is hidden);
+- mobile numbers, contiguous or grouped 3-4-4 (`138-1234-5678`,
+  `138 1234 5679`, `138.1234.5678`), with or without `+86` / `86` / `0086`:
+  digits 4–7 hidden;
+- landlines with an area code (`0572-2345678`, `(0572)2345678`, `057223456789`):
+  the area code and the last four shown.
+
+Only digits bound a match, so an identifier glued to letters (`TEL13812345678`)
+is masked too; lowercase hex runs of 16+ characters (the hashes and chain ids
+the system writes) are left alone, so a digit run inside a SHA-256 is never
+mistaken for a phone.
 """
 
 from __future__ import annotations
@@ -17,20 +39,59 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-# 18-char resident ID (17 digits + digit/X), not inside a longer run of digits.
-ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
-# Mainland mobile numbers (optionally +86), not inside a longer run of digits.
-PHONE_RE = re.compile(r"(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# One character for one: full-width digits, X, plus, hyphen, dot, space and brackets → ASCII.
+_ASCII = str.maketrans("０１２３４５６７８９Ｘｘ＋－．　（）—", "0123456789Xx+-. ()-")
+# Bounded by digits only: an identifier glued to letters (`TEL13812345678`, `ID3305…`) is still one.
+_NB = r"(?<!\d)"
+_NA = r"(?!\d)"
+_SEP = r"[ \-]?"
+# 18-char resident ID (17 digits + digit/X), contiguous or 6-8-4.
+ID_RE = re.compile(_NB + r"(\d{6})" + _SEP + r"(\d{8})" + _SEP + r"(\d{3}[\dXx])" + r"(?![\dXx])")
+# 15-digit legacy ID: area (first digit 1-8), YYMMDD, 3-digit sequence.
+ID15_RE = re.compile(
+    _NB + r"([1-8]\d{5})" + _SEP + r"(\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))" + _SEP + r"(\d{3})" + _NA
+)
+# Mainland mobile numbers, optionally +86 / 86 / 0086 (brackets allowed), contiguous or 3-4-4.
+PHONE_RE = re.compile(
+    r"(?<![\d+])(?:\(?(?:\+|00)?86\)?[ \-]?)?"
+    r"(?P<head>1[3-9]\d)[ \-.]?(?P<mid>\d{4})[ \-.]?(?P<tail>\d{4})" + _NA
+)
+# Landlines: area code (0 + 2-3 digits) and a 7-8 digit number, separated, bracketed or contiguous.
+LANDLINE_RE = re.compile(_NB + r"(?P<head>\(?0[1-9]\d{1,2}\)?)[ \-]?(?P<mid>\d{3,4})" + _SEP + r"(?P<tail>\d{4})" + _NA)
+# Hashes and ids the system writes (sha256 hex, chain ids): digit runs inside them are not identifiers.
+_HEX_RE = re.compile(r"(?<![0-9a-z])(?=[0-9a-f]*[a-f])[0-9a-f]{16,}(?![0-9a-z])")
 TAG_SEP = "~"
 _TAGGED_RE = re.compile(r"^(?P<masked>[a-z_]+:.*\*.*)" + TAG_SEP + r"(?P<tag>[0-9a-f]{10})$")
 
 
+def _hide(chars: list[str], start: int, end: int, norm: str, kept: list[tuple[int, int]]) -> None:
+    if any(a < end and start < b for a, b in kept):
+        return
+    for i in range(start, end):
+        if norm[i] in "0123456789Xx":
+            chars[i] = "*"
+
+
 def mask_text(text: str) -> str:
-    """Mask every resident ID and mobile number inside free text."""
+    """Mask every resident ID and phone number inside free text, in any written form.
+
+    The result has the same length as `text`; only digits (and an ID's final X) become `*`.
+    """
     if not text or not isinstance(text, str):
         return text
-    out = ID_RE.sub(lambda m: m.group(1) + "********" + m.group(3), text)
-    return PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), out)
+    chars = list(text)
+    norm = text.translate(_ASCII)
+    kept = [m.span() for m in _HEX_RE.finditer(norm)]
+    for rx, group in ((ID_RE, 2), (ID15_RE, 2), (PHONE_RE, "mid"), (LANDLINE_RE, "mid")):
+        for m in rx.finditer(norm):
+            _hide(chars, m.start(group), m.end(group), norm, kept)
+        norm = "".join(chars).translate(_ASCII)
+    return "".join(chars)
+
+
+def has_identifier(text: str) -> bool:
+    """Whether `text` holds a resident ID or phone number in clear (what `mask_text` would hide)."""
+    return isinstance(text, str) and mask_text(text) != text
 
 
 def mask_id(value: str) -> str:
@@ -100,8 +161,12 @@ class Masker:
             ):
                 return self.mask_key(value)
             return mask_text(value)
-        if isinstance(value, dict):
-            return {k: self.mask(v) for k, v in value.items()}
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float)) and has_identifier(str(value)):  # a phone read from a spreadsheet cell
+            return mask_text(str(value))
+        if isinstance(value, dict):  # keys too: a map keyed by entity key names people
+            return {self.mask(k) if isinstance(k, str) else k: self.mask(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [self.mask(v) for v in value]
         return value

@@ -44,3 +44,10 @@ def login(client):
         return {"Authorization": f"Bearer {_TOKENS[user]}"}
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def masked(app):
+    """What a role that sees masked data is shown for a key (or any JSON-like value): analysts
+    name people by these, never by their identifiers."""
+    return app.state.ctx.masker.mask

@@ -19,13 +19,13 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def exports(client, login):
-    h = login("demo")  # an analyst: sees masked identifiers
+def exports(client, login, masked):
+    h = login("demo")  # an analyst: sees masked identifiers, and names people by their masked keys
     out = {}
     for fmt in ("pdf", "docx", "json"):
         r = client.get(
             "/api/export/evidence",
-            params={"from": G.LEADER, "to": G.DUMP, "format": fmt, "investigator": "李警官"},
+            params={"from": masked(G.LEADER), "to": G.DUMP, "format": fmt, "investigator": "李警官"},
             headers=h,
         )
         assert r.status_code == 200, r.text

@@ -230,8 +230,9 @@ def test_prosecutor_sees_only_shared_cases(client, login):
 
 
 def test_review_confirm_and_reject(client, login, data_dir):
-    h = login("demo")
-    g = client.get(f"/api/entities/{G.MEMBER3}/neighbours", headers=login("investigator")).json()
+    h = login("demo")  # an analyst: reviews the link by the masked keys it was shown
+    member3 = next(x["key"] for x in client.get("/api/search", params={"q": "王小虎"}, headers=h).json()["hits"])
+    g = client.get(f"/api/entities/{member3}/neighbours", headers=h).json()
     co = next(e for e in g["edges"] if e["type"] == "CO_OFFENDER")
     body = {"head": co["head"], "type": "CO_OFFENDER", "tail": co["tail"], "fact": co["props"]["fact"]}
     assert client.post("/api/review", headers=h, json={**body, "decision": "maybe", "reason": "x"}).status_code == 422
@@ -304,10 +305,11 @@ def test_plate_read_is_a_document_and_evidence_without_a_document_node(client, l
     assert src["file"] == "/exports/anpr.csv" and src["row"] == 124 and src["doc_source"] == "anpr"
 
 
-def test_evidence_export_masked_for_analyst(client, login):
+def test_evidence_export_masked_for_analyst(client, login, masked):
     h = login("demo")
     for fmt in ("json", "docx"):
-        r = client.get("/api/export/evidence", params={"from": G.LEADER, "to": G.DUMP, "format": fmt}, headers=h)
+        params = {"from": masked(G.LEADER), "to": G.DUMP, "format": fmt}
+        r = client.get("/api/export/evidence", params=params, headers=h)
         assert r.status_code == 200
         if fmt == "json":
             assert G.LEADER_ID not in r.text and "13812345678" not in r.text
@@ -318,12 +320,11 @@ def test_evidence_export_masked_for_analyst(client, login):
             assert "证据链" in text and "张建国" in text and G.LEADER_ID not in text
 
 
-def test_evidence_pdf_has_chinese_text(client, login, tmp_path):
+def test_evidence_pdf_has_chinese_text(client, login, tmp_path, masked):
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) missing — run scripts/setup_assets.sh")
-    r = client.get(
-        "/api/export/evidence", params={"from": G.LEADER, "to": G.DUMP, "format": "pdf"}, headers=login("demo")
-    )
+    params = {"from": masked(G.LEADER), "to": G.DUMP, "format": "pdf"}
+    r = client.get("/api/export/evidence", params=params, headers=login("demo"))
     assert r.status_code == 200 and r.content[:5] == b"%PDF-"
     assert r.headers["content-type"] == "application/pdf"
     pdf = tmp_path / "e.pdf"
@@ -371,7 +372,7 @@ def test_every_read_is_audited_and_admin_can_verify(client, login, data_dir):
     assert v["ok"] is True and v["lines"] >= n0 + 2
 
 
-def test_computed_links_back_evidence_only_when_confirmed(client, login):
+def test_computed_links_back_evidence_only_when_confirmed(client, login, masked):
     hi = login("investigator")
     # (gang detection may have re-run in another test: take the gang MEMBER2 is in now)
     g = client.get(f"/api/entities/{G.MEMBER2}/neighbours", params={"rel_types": "MEMBER_OF"}, headers=hi).json()
@@ -386,7 +387,7 @@ def test_computed_links_back_evidence_only_when_confirmed(client, login):
         "decision": "confirmed",
         "reason": "笔录证实",
     }
-    assert client.post("/api/review", headers=login("demo"), json=body).status_code == 200
+    assert client.post("/api/review", headers=login("demo"), json=masked(body)).status_code == 200
     ev = client.get("/api/export/evidence", params=params, headers=hi).json()
     assert ev["hops"][0]["type"] == "MEMBER_OF" and ev["hops"][0]["sources"][0]["confirmed"] is True
 

@@ -26,7 +26,7 @@ def _reject(client, analyst, inv, head, type_, tail, neighbours_of):
     e = next(e for e in edges if (e["head"], e["type"], e["tail"]) == (head, type_, tail))
     body = {"head": head, "type": type_, "tail": tail, "fact": e["props"]["fact"], "decision": "rejected",
             "reason": "复核：笔录不支持该关联"}  # fmt: skip
-    r = client.post("/api/review", headers=analyst, json=body)
+    r = client.post("/api/review", headers=analyst, json=client.app.state.ctx.masker.mask(body))  # as shown to him
     assert r.status_code == 200, r.text
 
 

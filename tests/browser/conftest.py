@@ -112,7 +112,11 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    ctx = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1500, "height": 900})
+    # bypass_csp: Playwright's polling predicates (wait_for_function) eval in the page, which the
+    # server's CSP forbids; the workbench itself runs under the CSP in test_browser_csp.py.
+    ctx = browser.new_context(
+        accept_downloads=True, locale="zh-CN", viewport={"width": 1500, "height": 900}, bypass_csp=True
+    )
     pg = ctx.new_page()
     pg.set_default_timeout(20000)
     yield pg

@@ -48,7 +48,7 @@ def share(body: ShareIn, v: Viewer = Depends(require("share"))) -> dict:
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from None
     v.ctx.cache.get("scope", {}).pop(body.username, None)
-    return {"username": body.username, "kind": body.kind, "ref": ref}
+    return v.show({"username": body.username, "kind": body.kind, "ref": ref})
 
 
 @router.get("/shares", summary="共享清单 / shares (own, or any user's for sharers)")

@@ -56,23 +56,31 @@ def gangs(v: Viewer = Depends(require("explore"))) -> dict:
 
 @router.post("/gangs/detect", response_model=GangsOut, summary="重新发现团伙并写回 / re-run gang detection")
 def detect_gangs(
-    min_size: int = Query(3, ge=2, le=50),
-    max_size: int = Query(15, ge=2, le=200),
+    min_size: int = Query(3, ge=2, le=50, description="最小成员数 2–50 / smallest gang"),
+    max_size: int = Query(15, ge=2, le=200, description="最大成员数 2–200，不小于 min_size / largest gang"),
     v: Viewer = Depends(require("review")),
 ) -> dict:
+    if min_size > max_size:
+        raise HTTPException(
+            422, f"min_size（{min_size}）不能大于 max_size（{max_size}）/ min_size must not exceed max_size"
+        )
     detect = _layer("investigations.gangs", "detect_gangs")
+    reviewed = services.reviewed_memberships(v.ctx.store)
     out = _dict(detect(v.ctx.store, min_size=min_size, max_size=max_size, write_back=True))
+    restored = services.restore_memberships(v.ctx.store, reviewed)
+    v.note(min_size=min_size, max_size=max_size, reviewed_memberships_kept=restored)
     v.ctx.cache.pop("analyses", None)
     return v.show(out)
 
 
 @router.get("/gangs/{key:path}", summary="团伙详情 / one gang")
 def gang(key: str, v: Viewer = Depends(require("explore"))) -> dict:
-    key = v.key(key)
-    for g in gangs(v)["gangs"]:  # already masked
-        if key in (g.get("key"), g.get("id")):
+    sent, key = key, v.key(key)
+    shown = v.show(key)  # the list below is already masked
+    for g in gangs(v)["gangs"]:
+        if shown in (g.get("key"), g.get("id")):
             return g
-    raise HTTPException(404, f"找不到团伙 / no gang {key!r}")
+    raise HTTPException(404, f"找不到团伙 / no gang {v.echo(sent)!r}")
 
 
 @router.get("/chains", response_model=ChainsOut, summary="危废链条 / waste chains")
@@ -107,12 +115,12 @@ def upstream(
     detail: bool = Query(False, description="含评分依据、河段路径与站点名称（画布用）/ reasons, segment paths, names"),
     v: Viewer = Depends(require("explore")),
 ) -> dict:
-    station = v.key(station)
+    sent, station = station, v.key(station)
     fn = _layer("investigations.water", "upstream_candidates")
     try:
         report = fn(v.ctx.store, station, indicator=indicator, time=time)
-    except ValueError as exc:
-        raise HTTPException(404, str(exc)) from None
+    except ValueError:
+        raise HTTPException(404, f"找不到监测站点或河段 / no station or river segment {v.echo(sent)!r}") from None
     return v.show(report.to_dict(detail=detail) if hasattr(report, "to_dict") else report)
 
 

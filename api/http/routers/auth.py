@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.http.context import AppContext
-from api.http.deps import current_user, get_ctx
+from api.http.deps import client_address, current_user, get_ctx
 from api.http.schemas import TokenOut, UserOut
 from api.security import roles, tokens
 from api.security.users import User
@@ -26,7 +26,7 @@ def user_out(u: User) -> dict:
 )
 def login(request: Request, form: OAuth2PasswordRequestForm = Depends(), ctx: AppContext = Depends(get_ctx)) -> dict:
     request.state.audit = {"login": form.username}
-    client = request.client.host if request.client else None
+    client = client_address(request)
     blocked = ctx.throttle.blocked(form.username, client)
     if blocked is not None:  # the password is not even checked
         request.state.audit.update(throttled=blocked.by, retry_after_s=blocked.retry_after_s)

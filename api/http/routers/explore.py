@@ -17,6 +17,7 @@ from api.http.schemas import (
     SiteOut,
     TimelineOut,
 )
+from api.security import masking
 from graph_schema.schema import SEARCH_PROPERTY
 from investigations import explore
 from investigations.common import node_name
@@ -28,10 +29,18 @@ def _csv(value: str | None) -> list[str] | None:
     return [x.strip() for x in value.split(",") if x.strip()] if value else None
 
 
-def _bad(exc: ValueError) -> HTTPException:
-    msg = str(exc)
+def _bad(exc: ValueError, v: Viewer) -> HTTPException:
+    """A ValueError of the investigations layer as 404/400; its text masked for masked-data roles
+    (it may name the resolved key)."""
+    msg = v.echo(str(exc))
     code = 404 if "找不到" in msg or "no entity" in msg else 400
     return HTTPException(code, msg)
+
+
+def _names_identifier(q: str) -> bool:
+    """Whether the search would look a resident ID or phone number up by key: the keys the
+    search derives from the text (every written form it normalises), or an identifier in clear."""
+    return masking.has_identifier(q) or any(masking.has_identifier(k) for k in explore._exact_keys(q))
 
 
 @router.get("/schema", summary="类型与关系的中文名 / display names")
@@ -47,10 +56,14 @@ def search(
     v: Viewer = Depends(require("read")),
 ) -> dict:
     v.note(q=q)
+    if not v.cleared and _names_identifier(q):
+        # Answered as a search that finds nothing, whether or not the person exists (no oracle).
+        v.note(identifier_refused=True)
+        return v.show(explore.SearchResult(q, []).to_dict())
     try:
         res = explore.search_entities(v.ctx.store, q, labels=_csv(labels), limit=limit if not v.scoped else 200)
     except ValueError as exc:
-        raise _bad(exc) from None
+        raise _bad(exc, v) from None
     out = res.to_dict()
     if v.scoped:
         out["hits"] = [h for h in out["hits"] if v.visible(h["key"])][:limit]
@@ -76,7 +89,7 @@ def neighbours(
                                  since=since, until=until, limit=limit,
                                  include_rejected=include_rejected).to_dict()  # fmt: skip
     except ValueError as exc:
-        raise _bad(exc) from None
+        raise _bad(exc, v) from None
     if v.scoped:
         sub["nodes"] = [n for n in sub["nodes"] if v.visible(n["key"])]
         sub["edges"] = [e for e in sub["edges"] if v.visible(e["head"]) and v.visible(e["tail"])]
@@ -90,7 +103,7 @@ def timeline(key: str, v: Viewer = Depends(require("read"))) -> dict:
     try:
         out = explore.timeline(v.ctx.store, key).to_dict()
     except ValueError as exc:
-        raise _bad(exc) from None
+        raise _bad(exc, v) from None
     if v.scoped:
         out["events"] = [e for e in out["events"] if v.visible(e["other"]["key"])]
     return v.show(out)
@@ -103,7 +116,7 @@ def entity_documents(key: str, v: Viewer = Depends(require("read"))) -> dict:
     try:
         out = explore.documents_for(v.ctx.store, key).to_dict()
     except ValueError as exc:
-        raise _bad(exc) from None
+        raise _bad(exc, v) from None
     if v.scoped:
         out["documents"] = [d for d in out["documents"] if v.visible(d["key"])]
     return v.show(out)
@@ -111,11 +124,11 @@ def entity_documents(key: str, v: Viewer = Depends(require("read"))) -> dict:
 
 @router.get("/entities/{key:path}", response_model=EntityOut, summary="实体详情 / entity by key")
 def entity(key: str, v: Viewer = Depends(require("read"))) -> dict:
-    key = v.key(key)
+    sent, key = key, v.key(key)
     v.check(key)
     rows = v.ctx.store.query("node_by_key", key=key)
     if not rows:
-        raise HTTPException(404, f"找不到实体 / no entity with key {key!r}")
+        raise HTTPException(404, f"找不到实体 / no entity with key {v.echo(sent)!r}")
     r = rows[0]
     props = dict(r["props"] or {})
     props.pop("key", None)
@@ -128,11 +141,11 @@ def entity(key: str, v: Viewer = Depends(require("read"))) -> dict:
 
 @router.get("/documents/{key:path}", response_model=DocumentOut, summary="文书全文与实体标注 / document with spans")
 def document(key: str, v: Viewer = Depends(require("read"))) -> dict:
-    key = v.key(key)
+    sent, key = key, v.key(key)
     v.check(key)
     doc = services.document_view(v.ctx.store, key)
     if doc is None:
-        raise HTTPException(404, f"找不到文书 / no document with key {key!r}")
+        raise HTTPException(404, f"找不到文书 / no document with key {v.echo(sent)!r}")
     if not v.cleared:
         # Mask the text and keep spans aligned: masking keeps lengths (digits → '*').
         doc = v.show(doc)
@@ -154,7 +167,7 @@ def paths(
     try:
         out = explore.find_paths(v.ctx.store, a, b, max_hops=max_hops, all_simple=all_simple, limit=limit).to_dict()
     except ValueError as exc:
-        raise _bad(exc) from None
+        raise _bad(exc, v) from None
     if v.scoped:
         out["paths"] = [p for p in out["paths"] if all(v.visible(k) for k in p["keys"])]
     keys = sorted({k for p in out["paths"] for k in p["keys"]})

@@ -31,8 +31,8 @@ def export_evidence(
     v.check(a, b)
     try:
         chain = evidence.build_evidence(v.ctx.store, a, b, max_hops=max_hops)
-    except ValueError as exc:
-        raise HTTPException(404, str(exc)) from None
+    except ValueError as exc:  # its text may name the resolved keys
+        raise HTTPException(404, v.echo(str(exc))) from None
     v.check(*[n["key"] for n in chain["nodes"]])
     header = {**evidence.case_header(v.ctx.store, chain), **{k: val for k, val in
               (("case_no", case_no), ("case_name", case_name), ("agency", agency)) if val}}  # fmt: skip
@@ -42,7 +42,7 @@ def export_evidence(
     try:
         body = render(chain, format)
     except RenderError as exc:
-        raise HTTPException(500, str(exc)) from None
+        raise HTTPException(500, v.echo(str(exc))) from None
     file_sha = hashlib.sha256(body).hexdigest()
     v.note(a=a, b=b, format=format, content_sha256=chain["sha256"], file_sha256=file_sha, hops=len(chain["hops"]))
     name = f"证据链_{chain['from_name']}_{chain['to_name']}.{format}"

@@ -14,10 +14,11 @@ router = APIRouter(prefix="/api", tags=["复核 review"])
 @router.post("/review", response_model=ReviewOut, summary="确认或否决一条关联 / confirm or reject a link")
 def review(body: ReviewIn, v: Viewer = Depends(require("review"))) -> dict:
     head, tail = v.key(body.head), v.key(body.tail)
-    v.note(head=head, type=body.type, tail=tail, fact=body.fact, decision=body.decision, reason=body.reason)
+    fact = v.key(body.fact)  # a MEMBER_OF fact names its person: shown masked, resolved here
+    v.note(head=head, type=body.type, tail=tail, fact=fact, decision=body.decision, reason=body.reason)
     try:
         row = services.review_relationship(
-            v.ctx.store, head=head, type_=body.type, tail=tail, fact=body.fact, decision=body.decision,
+            v.ctx.store, head=head, type_=body.type, tail=tail, fact=fact, decision=body.decision,
             reason=body.reason, user=v.user.username,
         )  # fmt: skip
     except ValueError as exc:
