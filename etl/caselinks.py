@@ -26,6 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph_schema import identifiers as ids
+from graph_schema import keys
+from graph_schema.model import Provenance
+from graph_schema.schema import Method
+from nlp.vehicle_roles import Mention, vehicle_roles
 
 # role words of a vehicle/vessel field, longest first so 登记车主 wins over 车主
 _OWNER_WORDS = {
@@ -235,8 +239,6 @@ def case_facts(x: Any, t: Any) -> None:
     statements, and a suspect's own `系浙E·K3J21实际使用人` / `系…公司驾驶员`, become
     OWNS / DRIVES / REPRESENTS / WORKS_FOR with the field and the text as written.
     """
-    from graph_schema import keys  # the schema layer; imported here to keep this module's top light
-
     suspect_keys: list[tuple[Any, str, str]] = []
     for s in t.suspects:
         key = x.persons.get(s.name)
@@ -270,11 +272,6 @@ def case_facts(x: Any, t: Any) -> None:
             continue
         _suspect_vehicles(x, keys, key, field, s.line or note, note)
         _suspect_companies(x, key, field, s.line or note, note, t.companies)
-
-
-def _has(x: Any, type_: str, head: str, tail: str) -> bool:
-    """This record already asserts the fact (one fact per type, ends and document)."""
-    return any(r.type == type_ and r.head == head and r.tail == tail and r.provenance.doc == x.doc for r in x.b.rels)
 
 
 def _vehicle_key(x: Any, keys: Any, plate: str | None, vessel: str | None, kind: str | None) -> str | None:
@@ -321,13 +318,13 @@ def _suspect_vehicles(x: Any, keys: Any, person: str, field: str, quote: str, no
             obj = _vehicle_key(x, keys, number if role_name == "vehicle" else None, number, None)
             if obj is None:
                 continue
-            if not _has(x, "INVOLVED_IN", obj, x.doc):  # a vehicle the case's own fields do not list
+            if not x.asserts("INVOLVED_IN", obj, x.doc):  # a vehicle the case's own fields do not list
                 x.rel("INVOLVED_IN", obj, x.doc, x.prov(field, quote), role=role_name)
             found = suspect_vehicle_role(note, start, end)
             if found is None:
                 continue
             role, basis = found
-            if _has(x, "OWNS" if role == "owner" else "DRIVES", person, obj):
+            if x.asserts("OWNS" if role == "owner" else "DRIVES", person, obj):
                 continue  # the vehicle field said it already, with confidence 1
             if role == "owner":
                 x.rel("OWNS", person, obj, x.prov(field, quote, confidence=0.9), basis=basis)
@@ -354,3 +351,68 @@ def _suspect_companies(x: Any, person: str, field: str, quote: str, note: str, c
         typ = company_role(text[end : end + 12])
         if typ:
             x.rel(typ, person, key, x.prov(field, quote, confidence=0.9))
+
+
+def narrative_facts(x: Any, t: Any) -> None:
+    """Owner/borrower/driver statements of the narrative about the case's own people and vehicles.
+
+    The NLP layer reads the same sentences, but `该车登记车主为韩立新，系邵春明借用` names no
+    plate: the vehicle is the one the case lists in 涉案车辆.  Here the people are the case's
+    suspects (found by their names as written in the header) and its companies, the vehicle
+    an anaphor refers to is the case's only vehicle (or only vessel), and the rules are
+    `nlp.vehicle_roles` (pure Python, so this runs without the NLP pipeline too).
+    """
+    text = t.narrative
+    if not text or not (t.vehicles or ids.PLATE_IN_TEXT.search(text)):
+        return
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    names = sorted({s.name for s in t.suspects if s.name in x.persons and len(s.name) >= 2}, key=len, reverse=True)
+    for name in names:  # longest first: 王某某 is not 王某
+        for m in re.finditer(re.escape(name), text):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                mentions.append(Mention(m.start(), m.end(), "PERSON", x.persons[name]))
+                taken.append(m.span())
+    for c in t.companies:
+        norm = ids.normalize_company_name(c.name)
+        key = x.companies.get(norm) if norm else None
+        for m in re.finditer(re.escape(c.name), text) if key else ():
+            mentions.append(Mention(m.start(), m.end(), "ORG", key))
+    for m in ids.PLATE_IN_TEXT.finditer(text):
+        plate = ids.normalize_plate(m.group())
+        if plate:
+            mentions.append(Mention(m.start(), m.end(), "PLATE", keys.vehicle_key(plate)))
+    pos = 0
+    while True:
+        number, start, end = find_vessel(text[pos:])
+        if number is None:
+            break
+        mentions.append(Mention(pos + start, pos + end, "VESSEL", keys.vessel_key(number)))
+        pos += end
+    if not any(m.kind in ("PERSON", "ORG") for m in mentions):
+        return
+    plates = {keys.vehicle_key(v.plate) for v in t.vehicles if v.plate}
+    vessels = {keys.vessel_key(v.vessel) for v in t.vehicles if v.vessel and not v.plate}
+    mentions.sort(key=lambda m: m.start)
+    default_vehicle = next(iter(plates)) if len(plates) == 1 else None
+    default_vessel = next(iter(vessels)) if len(vessels) == 1 else None
+    for st in vehicle_roles(text, mentions, default_vehicle, default_vessel):
+        if st.type == "DRIVES" and not str(st.holder).startswith("person:"):
+            continue
+        if x.asserts(st.type, st.holder, st.vehicle):
+            continue  # a structured field said it, or an earlier sentence did
+        if st.vehicle.startswith("vehicle:"):
+            x.vehicle(st.vehicle.split(":", 1)[1])
+        else:
+            x.b.add_node(st.vehicle, name=st.vehicle.split(":", 1)[1])
+        prov = Provenance(
+            doc=x.doc,
+            method=Method.RULE.value,
+            confidence=st.confidence,
+            quote=text[st.sentence_start : st.sentence_end].strip(),
+            start=st.sentence_start,
+            end=st.sentence_end,
+            field="简要案情",
+            seen=x.seen,
+        )
+        x.rel(st.type, st.holder, st.vehicle, prov, **({"basis": st.basis} if st.type == "OWNS" else {}))

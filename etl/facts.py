@@ -128,6 +128,12 @@ class _Builder:
         self.structured_companies: dict[str, str] = {}  # the record's own (header / column) companies
         self.mentioned: dict[str, dict[str, Any]] = {}  # entity key → props of its MENTIONS rel
         self.places: dict[str, str] = {}  # place name written in the text → site key (doc-local short forms)
+        self.first_rel = len(batch.rels)  # this record's relationships start here in the batch
+
+    def asserts(self, type_: str, head: str, tail: str) -> bool:
+        """This record already states the fact (a fact is its type, ends and document): a
+        structured field's statement is not overwritten by a weaker reading of the free text."""
+        return any(r.type == type_ and r.head == head and r.tail == tail for r in self.b.rels[self.first_rel :])
 
     def prov(self, field: str, quote: Any, confidence: float = 1.0, *, dated: bool = True) -> Provenance:
         """Provenance from this record's `field`; `dated=False` leaves out first/last seen."""
@@ -341,6 +347,7 @@ def _case(x: _Builder, t: CaseFile) -> None:
                 role="company",
             )
     caselinks.case_facts(x, t)
+    caselinks.narrative_facts(x, t)
 
 
 def _anpr(x: _Builder, t: PlateRead) -> None:
@@ -671,6 +678,8 @@ def _text_facts(x: _Builder, field: str, ex: Extraction) -> None:
             continue
         if label_for_key(head) not in spec.heads or label_for_key(tail) not in spec.tails:
             continue
+        if r.type in ("OWNS", "DRIVES") and x.asserts(r.type, head, tail):
+            continue  # the case's own fields (etl.caselinks) said it already
         prov = Provenance(
             doc=x.doc,
             method=_method(ex.entities[r.head], ex.entities[r.tail]),

@@ -19,7 +19,7 @@ a borrowing verb stands for the person named last.  Regular expressions over
 that string read like the Chinese they match and cannot straddle a name.  A
 statement without a vehicle in its sentence (`车主为韩立新`, `系邵春明借用`)
 refers to the last vehicle named within the two sentences before, or to the
-caller's `default_vehicle` (the one vehicle a case file lists).
+caller's `default_vehicle` / `default_vessel` (the one a case file lists).
 
 The module is pure Python (no spaCy), so ETL can run it on a case narrative
 with the case's own suspect names when NLP found no plate.
@@ -51,7 +51,11 @@ _OWNER_WORD = (
     r"实际控制人|实控人|所有人|车主|船主|船东)"
 )
 _DRIVER_WORD = r"(?:实际驾驶人|实际驾驶员|实际使用人|驾驶人|驾驶员|使用人|借用人|承租人|司机|船长|船老大)"
-_IS = r"(?:为|是|系|：|:)?(?:犯罪嫌疑人|嫌疑人|本案嫌疑人|(?:本村|当地|外地|同村)?(?:村民|居民|渔民|男子|女子))?"
+_MARKS = f"{_H}{_V}{_Q}"
+# a short descriptor between a verb and a name: 其姐夫, 外甥, 杭州富阳人, 当地村民, 犯罪嫌疑人
+_FILL = rf"[^，,。；;！？\n{_MARKS}]{{0,7}}?"
+_IS = rf"(?P<is>[却也就都仍均]?(?:为|是|系|：|:))?{_FILL}"
+_NOUN = r"自卸货车|自卸车|货车|罐车|槽罐车|渣土车|农用车|三轮车|皮卡车|皮卡|轿车|面包车|车辆|渔船|货船|运输船|船只|船"
 _GAP = rf"[^，,。；;！？\n{_H}{_V}{_Q}]{{0,8}}?"  # a few characters inside one clause, no name
 _BORROW = r"(?:借用|借来|借走|借去|租用|租借|租来|借(?![口款钱助机故此据]))"
 
@@ -97,15 +101,16 @@ _RULES: tuple[tuple[str, str, re.Pattern[str], str, str | None, float], ...] = t
         (
             "vehicle_belongs_to",
             "OWNS",
-            rf"(?P<v>{V}){_GAP}(?:系|为|归|属于?|是)(?P<h>{H})(?:本人|个人|一人)?(?:所有|名下|实际控制|控制|的)",
+            rf"(?P<v>{V}){_GAP}(?:系|为|归|属于?|是){_FILL}(?P<h>{H})(?:本人|个人|一人)?(?:所有|名下|实际控制|控制|的)",
             "h",
             "v",
             0.85,
         ),
+        ("vehicle_belongs_plain", "OWNS", rf"(?P<v>{V}){_GAP}(?:属于|归属于?){_FILL}(?P<h>{H})", "h", "v", 0.8),
         (
             "belongs_to_carried",
             "OWNS",
-            rf"(?:车辆|车|船)?(?:系|归|属于?)(?P<h>{H})(?:本人|个人)?(?:所有|名下|实际控制)",
+            rf"(?:车辆|车|船)?(?:系|归|属于?){_FILL}(?P<h>{H})(?:本人|个人)?(?:所有|名下|实际控制)",
             "h",
             None,
             0.65,
@@ -113,7 +118,7 @@ _RULES: tuple[tuple[str, str, re.Pattern[str], str, str | None, float], ...] = t
         (
             "registered_in_name",
             "OWNS",
-            rf"(?P<v>{V})?{_GAP}(?:登记|挂靠|落户)(?:在|于)(?P<h>{H})(?:名下)?",
+            rf"(?P<v>{V})?{_GAP}(?:登记|挂靠|落户)(?:在|于){_FILL}(?P<h>{H})(?:名下)?",
             "h",
             "v",
             0.8,
@@ -126,12 +131,20 @@ _RULES: tuple[tuple[str, str, re.Pattern[str], str, str | None, float], ...] = t
             "v",
             0.85,
         ),
-        ("controlled_by", "OWNS", rf"(?P<v>{V})?{_GAP}由(?P<h>{H})(?:实际)?控制", "h", "v", 0.75),
+        (
+            "holder_possessive",  # 韩立新的浙E·K3J21 / 钱某某的货船: weaker, 的 also says "the one he uses"
+            "OWNS",
+            rf"(?<![向从找跟借用租])(?P<h>{H})(?:家|本人|自己)?的(?:(?P<v>{V})|(?:重型|中型|轻型)?(?P<noun>{_NOUN}))",
+            "h",
+            "v",
+            0.6,
+        ),
+        ("controlled_by", "OWNS", rf"(?P<v>{V})?{_GAP}由{_FILL}(?P<h>{H})(?:实际)?控制", "h", "v", 0.75),
         # ---- borrower / driver (and the lender owns)
         (
-            "borrow_from_holder",
+            "borrow_from_holder",  # the borrower may be 我 / 其 (no name): the lender still owns
             "DRIVES",
-            rf"(?P<h>{H}){_GAP}(?:向|从|找|跟)(?P<h2>{H})(?:处)?{_BORROW}(?:了)?{_GAP}(?P<v>{V})?",
+            rf"(?:(?P<h>{H}){_GAP})?(?:向|从|找|跟){_FILL}(?P<h2>{H})(?:处|那里|那儿)?{_BORROW}(?:了)?(?:{_GAP}(?P<v>{V}))?",
             "h",
             "v",
             0.85,
@@ -139,7 +152,7 @@ _RULES: tuple[tuple[str, str, re.Pattern[str], str, str | None, float], ...] = t
         (
             "borrow_holders_vehicle",
             "DRIVES",
-            rf"(?<![向从找跟])(?P<h>{H}){_GAP}{_BORROW}(?:了)?{_GAP}(?P<h2>{H})(?:的|家的|名下的|所有的){_GAP}(?P<v>{V})?",
+            rf"(?<![向从找跟])(?P<h>{H}){_GAP}{_BORROW}(?:了)?{_FILL}(?P<h2>{H})(?:的|家的|名下的|所有的)(?:{_GAP}(?P<v>{V}))?",
             "h",
             "v",
             0.85,
@@ -155,7 +168,7 @@ _RULES: tuple[tuple[str, str, re.Pattern[str], str, str | None, float], ...] = t
         (
             "lend_to",
             "DRIVES",
-            rf"(?P<h2>{H})?{_GAP}(?:将|把)?(?P<v>{V})?{_GAP}(?:借给|出借给|借予|租给)(?P<h>{H})(?:使用|驾驶|开|用)?",
+            rf"(?P<h2>{H})?{_GAP}(?:将|把)?{_GAP}(?P<v>{V})?{_GAP}(?:借给|出借给|借予|租给|租借给){_FILL}(?P<h>{H})",
             "h",
             "v",
             0.8,
@@ -163,7 +176,7 @@ _RULES: tuple[tuple[str, str, re.Pattern[str], str, str | None, float], ...] = t
         (
             "hand_vehicle_to",  # 交给/交由 need the vehicle itself: 将废酸交由周卫东运输 hands over waste
             "DRIVES",
-            rf"(?:将|把)(?P<v>{V}){_GAP}(?:交给|交由)(?P<h>{H})(?:使用|驾驶|开|用)",
+            rf"(?:将|把)(?P<v>{V}){_GAP}(?:交给|交由){_FILL}(?P<h>{H})(?:使用|驾驶|开|用)",
             "h",
             "v",
             0.75,
@@ -171,8 +184,8 @@ _RULES: tuple[tuple[str, str, re.Pattern[str], str, str | None, float], ...] = t
         (
             "by_holder_used",
             "DRIVES",
-            rf"(?:系|由|被|为|是)(?P<h>{H})(?:本人)?(?:实际|长期|平时|一直)?"
-            rf"(?:借用|借走|借去|租用|驾驶|使用|驾|开走|开)(?:着|了)?(?P<v>{V})?",
+            rf"(?:系|由|被|为|是)(?:{H}[^，,。；;！？\n{_MARKS}]{{1,3}}?)?(?P<h>{H})(?:本人)?(?:实际|长期|平时|一直)?(?:在|来)?"
+            rf"(?:承包经营|承包|经营使用|经营|借用|借走|借去|租用|驾驶|使用|驾|开走|开)(?:着|了)?(?P<v>{V})?",
             "h",
             "v",
             0.75,
@@ -186,9 +199,18 @@ _RULES: tuple[tuple[str, str, re.Pattern[str], str, str | None, float], ...] = t
             0.8,
         ),
         (
+            "holder_is_driver",  # 邵强仅是司机 / 冉启明系该车驾驶员: the vehicle of the sentence
+            "DRIVES",
+            rf"(?P<h>{H})(?:仅|只|就|也|即)?(?:是|系|为|担任)(?:该车|该船|车辆|船舶|其)?的?{_DRIVER_WORD}",
+            "h",
+            None,
+            0.7,
+        ),
+        (
             "holder_drives_anaphor",
             "DRIVES",
-            rf"(?<![向从找跟将把])(?P<h>{H})(?:平时|长期|一直|实际|多次|先后)?(?:驾驶|驾乘|驾着|开着|使用|驾|开)(?:着)?(?P<v>{V})",
+            rf"(?<![向从找跟将把])(?P<h>{H})[^，,。；;！？\n{_MARKS}将把让叫派指使雇]{{0,4}}?"
+            rf"(?:驾驶|驾乘|驾着|开着|使用|驾|开)(?:着)?(?P<v>{V})",
             "h",
             "v",
             0.8,
@@ -233,7 +255,7 @@ class _Resolver:
     persons: list[Mention]
     window: int  # start of the earliest sentence a carried vehicle or 其 may come from
     default_vehicle: Hashable | None
-    default_is_boat: bool
+    default_vessel: Hashable | None
 
     def last_vehicle(self, before: int, boat: bool | None = None) -> Hashable | None:
         cands = [
@@ -243,9 +265,13 @@ class _Resolver:
         ]
         if cands:
             return cands[-1].ref
-        if self.default_vehicle is not None and (boat is None or boat == self.default_is_boat):
-            return self.default_vehicle
-        return None
+        if boat is None:  # a carried statement (车主为X) without a noun: only when the case has one kind
+            return (
+                self.default_vehicle
+                if self.default_vessel is None
+                else (self.default_vessel if self.default_vehicle is None else None)
+            )
+        return self.default_vessel if boat else self.default_vehicle
 
     def __call__(self, ref: object) -> Hashable | None:
         if isinstance(ref, Mention):
@@ -262,13 +288,17 @@ def vehicle_roles(
     text: str,
     mentions: Sequence[Mention],
     default_vehicle: Hashable | None = None,
-    default_is_boat: bool = False,
+    default_vessel: Hashable | None = None,
 ) -> list[Statement]:
-    """OWNS and DRIVES statements of `text` between the mentions given (see the module docstring)."""
-    if not re.search(r"车|船|" + _BORROW + "|所有|名下|控制|驾|开", text):
-        return []
-    anaphors = [(m.start(), m.end(), bool(_BOAT.search(m.group()))) for m in VEHICLE_ANAPHOR.finditer(text)]
+    """OWNS and DRIVES statements of `text` between the mentions given (see the module docstring).
+
+    `default_vehicle` / `default_vessel`: what 该车 / 该船 refer to when the text names no
+    plate / vessel before them (a case file that lists exactly one of each).
+    """
     vehicles = sorted((m for m in mentions if m.kind in ("PLATE", "VESSEL")), key=lambda m: m.start)
+    if not vehicles and default_vehicle is None and default_vessel is None:
+        return []  # nothing a statement could be about
+    anaphors = [(m.start(), m.end(), bool(_BOAT.search(m.group()))) for m in VEHICLE_ANAPHOR.finditer(text)]
     persons = sorted((m for m in mentions if m.kind == "PERSON"), key=lambda m: m.start)
     out: list[Statement] = []
     seen: set[tuple] = set()
@@ -277,14 +307,22 @@ def vehicle_roles(
         masked, refs = _mask(text, s0, s1, mentions, anaphors)
         if _V not in masked and not re.search(r"车|船|" + _BORROW, masked):
             continue
-        resolve = _Resolver(vehicles, persons, sents[max(0, si - 2)][0], default_vehicle, default_is_boat)
+        resolve = _Resolver(vehicles, persons, sents[max(0, si - 2)][0], default_vehicle, default_vessel)
         for name, typ, rx, hg, vg, conf in _RULES:
             for m in rx.finditer(masked):
-                holder = resolve(refs.get(m.start(hg)))
-                if holder is None or not _plausible(name, masked, m):
+                if not _plausible(name, masked, m):
+                    continue
+                holder = resolve(refs.get(m.start(hg))) if m.group(hg) else None
+                lender = resolve(refs.get(m.start("h2"))) if m.groupdict().get("h2") else None
+                if holder is None and (lender is None or name not in _LENDER_OWNS):
                     continue
                 vpos = m.start(vg) if vg and m.group(vg) else -1
                 vehicle = resolve(refs.get(vpos)) if vpos >= 0 else None
+                noun = m.groupdict().get("noun")
+                if noun:  # 钱某某的货船: the vessel (or vehicle) named before, or the case's one
+                    vehicle = resolve.last_vehicle(s0, "船" in noun)
+                    if vehicle is None:
+                        continue
                 if vehicle is None:
                     vehicle = _sentence_vehicle(masked, refs, m.start(), resolve)
                 if vehicle is None:
@@ -293,12 +331,10 @@ def vehicle_roles(
                     continue
                 c = conf if vpos >= 0 else round(conf - 0.1, 2)
                 basis = _basis(m.groupdict().get("word"), m.group()) if typ == "OWNS" else None
-                _add(out, seen, Statement(typ, holder, vehicle, c, s0, s1, basis, name))
-                if name in _LENDER_OWNS and m.groupdict().get("h2"):
-                    lender = resolve(refs.get(m.start("h2")))
-                    if lender is not None and lender != holder:
-                        st = Statement("OWNS", lender, vehicle, _LENDER_OWNS[name], s0, s1, "owner", name)
-                        _add(out, seen, st)
+                if holder is not None:
+                    _add(out, seen, Statement(typ, holder, vehicle, c, s0, s1, basis, name))
+                if name in _LENDER_OWNS and lender is not None and lender != holder:
+                    _add(out, seen, Statement("OWNS", lender, vehicle, _LENDER_OWNS[name], s0, s1, "owner", name))
     return out
 
 
@@ -306,15 +342,37 @@ _VEHICLE_OWNER_WORD = re.compile(r"车主|船主|船东|登记所有人|机动�
 _COMPANY_WORD = re.compile(r"公司|厂|企业|单位|合作社|经营部|作坊|站|场")
 
 
+_ROLE_END = re.compile("(?:" + _OWNER_WORD.replace("?P<word>", "?:") + "|" + _DRIVER_WORD + ")$")
+_AFTER_NAME = re.compile(r"$|[，,。；;、（(：:将把驾开借系称于在已因及和与也持均为是的不拒说表承供未没等]")
+
+
 def _plausible(name: str, masked: str, m: re.Match[str]) -> bool:
-    """A role word with no vehicle of its own (`实际控制人为X`) is about a vehicle only when the
-    clause speaks of one: `该公司实际控制人X` is the company's controller, not the truck's."""
+    """Checks a pattern cannot say alone.
+
+    * A role word written straight before a name (`车主唐某，`) needs the name to end there or
+      go on with a verb or particle: `车主尚未查明` is no name (a tagger may think so).
+    * The borrower is not the one borrowed from: `从表弟温少华处借来` makes 温少华 the lender.
+    * A role word with no vehicle of its own (`实际控制人为X`) is about a vehicle only when the
+      clause speaks of one: `该公司实际控制人X` is the company's controller, not the truck's.
+    """
+    h = m.start("h") if m.groupdict().get("h") else -1
+    if name in ("owner_word_after_vehicle", "owner_word_carried", "driver_word") and h >= 0:
+        if _ROLE_END.search(masked, 0, h) and not _AFTER_NAME.match(masked, h + 1):
+            return False
+    if name in ("borrow_vehicle", "holder_drives_anaphor") and h >= 0:
+        if re.search(r"[向从找跟]", masked[max(0, h - 5) : h]) or masked[h + 1 : h + 2] == "处":
+            return False
+    if name == "by_holder_used" and re.search("经营|承包", m.group()) and _V not in masked:
+        return False  # 由X经营 is about a business unless the sentence names a vehicle
     if name != "owner_word_carried":
         return True
     clause = re.split(r"[，,：:]", masked[: m.start()])[-1]
     if _H in clause or _COMPANY_WORD.search(clause):
         return False
-    return bool(_VEHICLE_OWNER_WORD.search(m.group("word")) or re.search(r"车|船", clause))
+    # 冀E·5R3T8虽挂靠运输公司，实际控制人却是车伟民: the sentence's vehicle
+    return bool(
+        _VEHICLE_OWNER_WORD.search(m.group("word")) or re.search(rf"车|船|{_V}", clause) or _V in masked[: m.start()]
+    )
 
 
 def _sentence_vehicle(masked: str, refs: dict, before: int, resolve: _Resolver) -> Hashable | None:
