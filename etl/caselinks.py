@@ -118,7 +118,8 @@ def role_statements(text: str | None) -> list[RoleStatement]:
 # the name before the verb: 由李国强驾驶, 系李国强借用, 实际由李国强使用, 登记在张建华名下, 归张建华所有
 _BY_NAME = re.compile(
     r"(?:由|系|为|被)(?P<name>[\u4e00-\u9fff]{2,4}?)(?:实际)?(?P<drv>借用|驾驶|使用|驾)"
-    r"|(?:登记在|登记于|挂靠在|归|系|为)(?P<name2>[\u4e00-\u9fff]{2,4}?)(?:名下|所有)"
+    r"|(?:登记在|登记于|挂靠在|归|系|为)"
+    r"(?P<name2>[\u4e00-\u9fff]{2,4}?|[\u4e00-\u9fff（）()]{2,28}?(?:公司|厂|合作社|经营部|商行|中心))(?:名下|所有)"
 )
 
 
