@@ -539,9 +539,19 @@ def _suspect_from_obj(obj: dict[str, Any], warnings: list[str]) -> Suspect | Non
         _set_phone(s, obj["电话"], warnings)
     if s.birth is None and s.id_card:
         s.birth = f"{s.id_card[6:10]}-{s.id_card[10:12]}-{s.id_card[12:14]}"
+    # other keys (工作单位, 职务, 驾驶车辆, 备注 …) stay readable as the suspect's note, where
+    # etl.caselinks finds their role in a case company or towards a vehicle
+    rest = [
+        f"{k}：{_text(v)}"
+        for k, v in obj.items()
+        if k not in _SUSPECT_KEYS and _text(v) and not isinstance(v, dict | list)
+    ]
+    if rest:
+        s.note = "，".join(([s.note] if s.note else []) + rest)
     return s
 
 
+_SUSPECT_KEYS = {"姓名", "name", "性别", "住址", "户籍地", "出生日期", "身份证号", "电话"}
 _USCC_IN_TEXT = re.compile(r"(?:统一社会信用代码|信用代码|代码)\s*[:：]?\s*([0-9A-Za-z０-９Ａ-Ｚ]{18})")
 
 

@@ -40,7 +40,7 @@ V = _V
 _SENT_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 
 VEHICLE_ANAPHOR = re.compile(
-    r"(?:该|上述|涉案|此|这辆|这艘|那辆)(?:重型|中型|轻型)?"
+    r"(?=[该上涉此这那])(?:该|上述|涉案|此|这辆|这艘|那辆)(?:重型|中型|轻型)?"
     r"(?:自卸车|自卸货车|货车|罐车|槽罐车|渣土车|农用车|三轮车|皮卡车|皮卡|半挂车|挂车|车辆|机动车|车|"
     r"渔船|货船|运输船|船舶|船只|船)"
 )
@@ -168,7 +168,8 @@ _RULES: tuple[tuple[str, str, re.Pattern[str], str, str | None, float], ...] = t
         (
             "lend_to",
             "DRIVES",
-            rf"(?P<h2>{H})?{_GAP}(?:将|把)?{_GAP}(?P<v>{V})?{_GAP}(?:借给|出借给|借予|租给|租借给){_FILL}(?P<h>{H})",
+            rf"(?:(?P<h2>{H})[^，,。；;！？\n{_MARKS}]{{0,10}}?)?(?:(?P<v>{V}){_GAP})?"
+            rf"(?:借给|出借给|借予|租给|租借给){_FILL}(?P<h>{H})",
             "h",
             "v",
             0.8,
@@ -217,6 +218,33 @@ _RULES: tuple[tuple[str, str, re.Pattern[str], str, str | None, float], ...] = t
         ),
     )
 )
+_OWNER_TRIGGER = r"车主|所有人|船主|船东|控制人|实控人|所有权人"
+_DRIVER_TRIGGER = r"驾驶人|驾驶员|使用人|借用人|承租人|司机|船长|船老大"
+# words a rule cannot match without: a sentence lacking them skips the rule (most sentences
+# of a hotline ticket lack all of them), which keeps the pass cheap
+_TRIGGERS: dict[str, re.Pattern[str]] = {
+    name: re.compile(rx)
+    for name, rx in {
+        "owner_word_after_vehicle": _OWNER_TRIGGER,
+        "owner_word_carried": _OWNER_TRIGGER,
+        "vehicle_belongs_to": V,
+        "vehicle_belongs_plain": r"属于|归属",
+        "belongs_to_carried": r"所有|名下|控制",
+        "registered_in_name": r"登记|挂靠|落户",
+        "holder_owned_vehicle": V,
+        "holder_possessive": "的",
+        "controlled_by": "控制",
+        "borrow_from_holder": "借|租",
+        "borrow_holders_vehicle": "借|租",
+        "borrow_vehicle": "借|租",
+        "lend_to": "借给|出借给|借予|租给",
+        "hand_vehicle_to": "交给|交由",
+        "by_holder_used": "借|租|驾|使用|开|经营|承包",
+        "driver_word": _DRIVER_TRIGGER,
+        "holder_is_driver": _DRIVER_TRIGGER,
+        "holder_drives_anaphor": "驾|开|使用",
+    }.items()
+}
 # the lender in borrow_from_holder / borrow_holders_vehicle / lend_to owns the vehicle
 _LENDER_OWNS = {"borrow_from_holder": 0.75, "borrow_holders_vehicle": 0.8, "lend_to": 0.75}
 
@@ -235,13 +263,15 @@ def _mask(text: str, s0: int, s1: int, mentions: Sequence[Mention], anaphors: li
         if not any(i[0] <= p < i[1] for i in items):
             items.append((p, p + 1, _Q, ("pronoun", p)))
     items.sort(key=lambda i: i[0])
-    out, refs, pos = [], {}, s0
+    out, refs, pos, n = [], {}, s0, 0
     for a, b, ch, ref in items:
         if a < pos:
             continue
         out.append(text[pos:a])
-        refs[sum(len(x) for x in out)] = ref
+        n += a - pos
+        refs[n] = ref
         out.append(ch)
+        n += 1
         pos = b
     out.append(text[pos:s1])
     return "".join(out), refs
@@ -309,6 +339,8 @@ def vehicle_roles(
             continue
         resolve = _Resolver(vehicles, persons, sents[max(0, si - 2)][0], default_vehicle, default_vessel)
         for name, typ, rx, hg, vg, conf in _RULES:
+            if not _TRIGGERS[name].search(masked):
+                continue
             for m in rx.finditer(masked):
                 if not _plausible(name, masked, m):
                     continue

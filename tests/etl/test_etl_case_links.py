@@ -152,3 +152,33 @@ def test_docx_case_and_plate_forms_across_cases():
     assert d.provenance.doc == WX2 and "蒋文辉驾驶" in d.provenance.quote
     # a phone written with dashes is still the number
     assert rels(b, "USES_PHONE", JIANG, "phone:13757208899")
+
+
+def test_json_suspect_fields_name_their_company_and_vehicle(tmp_path):
+    obj = {
+        "案件编号": "安公(环)立字〔2025〕00007号",
+        "嫌疑人": [
+            {
+                "姓名": "罗永年",
+                "身份证号": "330525197204080835",
+                "工作单位": "湖州鼎盛建材有限公司",
+                "职务": "法定代表人",
+            },
+            {"姓名": "潘志刚", "身份证号": "342523198009152018", "驾驶车辆": "浙e·k3j21", "备注": "无驾驶证"},
+        ],
+        "涉案单位": [{"名称": "湖州鼎盛建材有限公司", "统一社会信用代码": "91330502MA2B7XK30D"}],
+        "涉案船只": [{"船名号": "浙湖州货01234", "船长": "罗永年"}],
+    }
+    path = tmp_path / "aj.json"
+    path.write_text(__import__("json").dumps(obj, ensure_ascii=False), encoding="utf-8")
+    (rec,) = list(iter_typed(path))
+    b = record_to_batch(rec)
+    doc = "doc:case:安公(环)立字〔2025〕00007号"
+    (rep,) = rels(b, "REPRESENTS", LUO, "company:91330502MA2B7XK30D")
+    assert rep.provenance.doc == doc and "法定代表人" in rep.provenance.quote
+    (drv,) = rels(b, "DRIVES", PAN, TRUCK)
+    assert drv.provenance.field == "嫌疑人" and "浙e·k3j21" in drv.provenance.quote
+    assert rels(b, "INVOLVED_IN", TRUCK, doc)  # a vehicle only a suspect's record names is still the case's
+    (skipper,) = rels(b, "DRIVES", LUO, BARGE)  # {"船名号": …, "船长": "罗永年"}
+    assert skipper.provenance.field == "涉案船只" and skipper.provenance.method == "structured"
+    assert not rels(b, "DRIVES", LUO, TRUCK) and not rels(b, "REPRESENTS", PAN)
