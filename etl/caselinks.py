@@ -215,6 +215,42 @@ def suspect_vehicle_role(note: str, start: int, end: int) -> tuple[str, str | No
     return None
 
 
+_COMPANY_PEOPLE = {
+    "法定代表人": "REPRESENTS",
+    "法人代表": "REPRESENTS",
+    "法人": "REPRESENTS",
+    "实际控制人": "OWNS",
+    "实际经营人": "OWNS",
+    "实际经营者": "OWNS",
+    "实控人": "OWNS",
+    "负责人": "OWNS",
+    "经营者": "OWNS",
+    "投资人": "OWNS",
+    "股东": "OWNS",
+    "老板": "OWNS",
+}
+_COMPANY_PEOPLE_RE = re.compile(
+    "("
+    + "|".join(sorted(_COMPANY_PEOPLE, key=len, reverse=True))
+    + r")\s*(?:为|是|系|[:：])?\s*([\u4e00-\u9fff·]{2,4})"
+    r"(?=$|[，,；;、。\s（()）])"
+)
+
+
+def company_people(text: str) -> list[tuple[str, str]]:
+    """`（统一社会信用代码…，法定代表人：罗永年）` → [("REPRESENTS", "罗永年")] (OWNS for 实际控制人 …)."""
+    return list(dict.fromkeys((_COMPANY_PEOPLE[m.group(1)], m.group(2)) for m in _COMPANY_PEOPLE_RE.finditer(text)))
+
+
+def company_people_from_object(obj: dict[str, Any]) -> list[tuple[str, str]]:
+    """`{"名称": …, "法定代表人": "罗永年", "实际控制人": …}` → the same pairs."""
+    out = []
+    for key, value in obj.items():
+        if isinstance(key, str) and key.strip() in _COMPANY_PEOPLE and value is not None and str(value).strip():
+            out.append((_COMPANY_PEOPLE[key.strip()], str(value).strip()))
+    return out
+
+
 def company_role(text: str) -> str | None:
     """REPRESENTS / OWNS / WORKS_FOR for the role words after a company name in a suspect's note."""
     if _REPR.search(text):
@@ -260,13 +296,20 @@ def case_facts(x: Any, t: Any) -> None:
         if obj is None:
             continue
         for role, name, basis in v.roles:
-            holder = _party(x, keys, name, v.source_field, v.written)
+            holder = _party(x, name, v.source_field, v.written)
             if holder is None:
                 continue
             if role == "owner":
                 x.rel("OWNS", holder, obj, x.prov(v.source_field, v.written), basis=basis)
             elif holder.startswith("person:"):
                 x.rel("DRIVES", holder, obj, x.prov(v.source_field, v.written))
+    for c in t.companies:
+        norm = ids.normalize_company_name(c.name)
+        company = x.companies.get(norm) if norm else None
+        for typ, name in c.people if company else ():
+            person = _party(x, name, "涉案单位", c.line or c.name)
+            if person and person.startswith("person:") and not x.asserts(typ, person, company):
+                x.rel(typ, person, company, x.prov("涉案单位", c.line or f"{c.name} {name}"))
     for s, key, field in suspect_keys:
         note = s.note or ""
         if not note:
@@ -285,7 +328,7 @@ def _vehicle_key(x: Any, keys: Any, plate: str | None, vessel: str | None, kind:
     return None
 
 
-def _party(x: Any, keys: Any, name: str, field: str, quote: str) -> str | None:
+def _party(x: Any, name: str, field: str, quote: str) -> str | None:
     """The suspect, company or (else) document-local person a structured statement names."""
     name = name.strip()
     if name in x.persons:

@@ -565,7 +565,9 @@ def parse_company_line(line: str, warnings: list[str]) -> CaseCompany | None:
     code = ids.to_halfwidth(m.group(1)).upper() if m else None
     if not name:
         return None
-    return _company(name, code, warnings, line)
+    comp = _company(name, code, warnings, line)
+    comp.people = caselinks.company_people(text[len(name) :])
+    return comp
 
 
 _TRAILING_GROUP = re.compile(r"\s*[（(][^（()）]*[）)]?\s*$")
@@ -676,7 +678,9 @@ def _case(c: _Ctx) -> CaseFile:
         if isinstance(item, dict):
             name = _text(item.get("名称") or item.get("name"))
             if name:
-                companies.append(_company(name, _text(item.get("统一社会信用代码")), w, None))
+                comp = _company(name, _text(item.get("统一社会信用代码")), w, None)
+                comp.people = caselinks.company_people_from_object(item)
+                companies.append(comp)
             else:
                 w.append(f"涉案单位: 缺少名称 {item!r} (company without a name skipped; see raw)")
         else:

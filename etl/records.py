@@ -219,6 +219,9 @@ class CaseCompany:
     uscc: str | None = None  # valid code only
     uscc_invalid: str | None = None
     line: str | None = None
+    # (relationship type, person's name) the entry states: ("REPRESENTS", "罗永年") from
+    # `（法定代表人：罗永年）` or a JSON `"法定代表人"` key; OWNS for 实际控制人 / 负责人 …
+    people: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)

@@ -182,3 +182,23 @@ def test_json_suspect_fields_name_their_company_and_vehicle(tmp_path):
     (skipper,) = rels(b, "DRIVES", LUO, BARGE)  # {"船名号": …, "船长": "罗永年"}
     assert skipper.provenance.field == "涉案船只" and skipper.provenance.method == "structured"
     assert not rels(b, "DRIVES", LUO, TRUCK) and not rels(b, "REPRESENTS", PAN)
+
+
+def test_company_entry_names_its_representative_and_controller(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text(
+        "案件编号：安公(环)立字〔2025〕00008号\n"
+        "犯罪嫌疑人：罗永年，男，身份证号330525197204080835。\n"
+        "涉案单位：湖州鼎盛建材有限公司（统一社会信用代码91330502MA2B7XK30D，法定代表人：罗永年，实际控制人韩某某）\n"
+        "简要案情：该公司将废料交由他人处置。\n",
+        encoding="utf-8",
+    )
+    (rec,) = list(iter_typed(path))
+    b = record_to_batch(rec)
+    doc = "doc:case:安公(环)立字〔2025〕00008号"
+    company = "company:91330502MA2B7XK30D"
+    (rep,) = rels(b, "REPRESENTS", LUO, company)
+    assert rep.provenance.field == "涉案单位" and rep.provenance.method == "structured"
+    boss = f"person:韩某某@{doc}"  # named only in the company entry: doc-local, mentioned
+    assert rels(b, "OWNS", boss, company) and rels(b, "MENTIONS", doc, boss)
+    assert not rels(b, "INVOLVED_IN", boss)
