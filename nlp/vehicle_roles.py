@@ -303,6 +303,19 @@ class _Resolver:
             )
         return self.default_vessel if boat else self.default_vehicle
 
+    def only_vehicle(self, before: int, boat: bool) -> Hashable | None:
+        """The vehicle a bare noun (`钱某某的货船`) can only mean: the single one of its kind named
+        in the sentences before, else the case's.  One named in the same sentence is another
+        vehicle (`浙E·K3J21与张某的货车相撞`), and with two in view it means neither."""
+        refs = {
+            m.ref for m in self.vehicles if self.window <= m.start and m.end <= before and (m.kind == "VESSEL") == boat
+        }
+        if len(refs) == 1:
+            return refs.pop()
+        if refs:
+            return None
+        return self.default_vessel if boat else self.default_vehicle
+
     def __call__(self, ref: object) -> Hashable | None:
         if isinstance(ref, Mention):
             return ref.ref
@@ -351,8 +364,8 @@ def vehicle_roles(
                 vpos = m.start(vg) if vg and m.group(vg) else -1
                 vehicle = resolve(refs.get(vpos)) if vpos >= 0 else None
                 noun = m.groupdict().get("noun")
-                if noun:  # 钱某某的货船: the vessel (or vehicle) named before, or the case's one
-                    vehicle = resolve.last_vehicle(s0, "船" in noun)
+                if noun:  # 钱某某的货船: the one vessel (or vehicle) in view, or the case's one
+                    vehicle = resolve.only_vehicle(s0, "船" in noun)
                     if vehicle is None:
                         continue
                 if vehicle is None:

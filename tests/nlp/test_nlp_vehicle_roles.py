@@ -102,3 +102,15 @@ def test_company_controller_is_not_a_vehicle_owner():
     mentions = [Mention(0, 12, "ORG", "org"), Mention(17, 20, "PERSON", "庞")]
     assert text[17:20] == "庞志宏"
     assert vehicle_roles(text, mentions, "浙E5X2M8") == []
+
+
+def test_a_bare_vehicle_noun_needs_one_vehicle_in_view():
+    text = "浙E·K3J21货车与张某的货车发生剐蹭。"  # the other truck is not the one named
+    assert vehicle_roles(text, [Mention(0, 8, "PLATE", "V"), Mention(12, 14, "PERSON", "张")]) == []
+    text = "民警查获浙E·K3J21。经查，张某的货车常停在此处。"
+    (st,) = vehicle_roles(text, [Mention(4, 12, "PLATE", "V"), Mention(16, 18, "PERSON", "张")])
+    assert (st.type, st.holder, st.vehicle) == ("OWNS", "张", "V") and st.confidence < 0.6
+    # a case narrative's 钱某某的货船 is the case's one vessel
+    text = "另查明，钱某某的货船曾在河埠头转驳泥浆。"
+    (st,) = vehicle_roles(text, [Mention(4, 7, "PERSON", "钱")], None, "vessel:浙湖州货01234")
+    assert st.vehicle == "vessel:浙湖州货01234"
