@@ -63,15 +63,23 @@ def normalize_plate(text: str | None) -> str | None:
 
     Accepts `浙E·3K821`, `浙E 3K821`, `浙E-3K821`, full-width forms, lower case,
     new-energy plates (6 characters after the issuing-authority letter) and
-    special plates ending in 警/学/挂/…  A trailing bracketed vehicle type such
-    as `（重型罐式货车）` is dropped.
+    special plates ending in 警/学/挂/…, and O / I typed for 0 / 1 in the serial.
+    A trailing bracketed vehicle type such as `（重型罐式货车）` is dropped.
     """
     if not text:
         return None
     t = to_halfwidth(str(text)).strip()
     t = re.split(r"[（(]", t, maxsplit=1)[0]
     t = _PLATE_STRIP.sub("", t).upper()
-    return t if _PLATE_RE.match(t) else None
+    if _PLATE_RE.match(t):
+        return t
+    serial = t[2:]
+    if ("O" in serial or "I" in serial) and any(c.isdigit() for c in serial):
+        # GA 36 never uses O or I in a serial (they would read as 0 and 1), so a written
+        # `浙E·O3K21` is `浙E03K21`; the issuing-authority letter is left as written
+        t = t[:2] + serial.replace("O", "0").replace("I", "1")
+        return t if _PLATE_RE.match(t) else None
+    return None
 
 
 def normalize_vessel(text: str | None) -> str | None:

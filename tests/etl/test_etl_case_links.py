@@ -67,6 +67,11 @@ def test_every_written_form_of_a_vessel_number(written):
     assert ids.normalize_vessel(written) == "浙湖州货01234"
 
 
+def test_o_and_i_typed_for_zero_and_one_in_the_serial():
+    assert ids.normalize_plate("浙E·O3K2I") == "浙E03K21"  # GA 36 serials have no O or I
+    assert ids.normalize_plate("浙AIRBUS") is None  # letters only: not a plate typed wrong
+
+
 def test_not_a_plate_stays_none():
     assert ids.normalize_plate("浙E·K3J2") is None  # too short
     assert ids.normalize_plate("黔C·7W2J9") is None  # 黔 is not a plate's province character (贵 is)
