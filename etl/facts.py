@@ -23,7 +23,7 @@ Relationship directions chosen here (all within graph_schema.schema.RELATIONS):
 |----------|-------|
 | hotline  | Person(caller, real name only) INVOLVED_IN{role:caller} Doc; Doc MENTIONS Phone (unmasked only); Person USES_PHONE Phone; Doc LOCATED_AT Site{kind:place} (事发地址, same kind as places named in text) |
 | grid     | Person(reporter) INVOLVED_IN{role:reporter} Doc; Doc MENTIONS Phone; Person USES_PHONE Phone; Doc LOCATED_AT Site{kind:grid} (所属网格) |
-| case     | Person INVOLVED_IN{role:suspect} Doc (key by valid ID, else `person:<name>@<doc>`); Person USES_PHONE Phone; Vehicle/Vessel INVOLVED_IN{role:vehicle/vessel}; Company INVOLVED_IN{role:company} |
+| case     | Person INVOLVED_IN{role:suspect} Doc (key by valid ID, else `person:<name>@<doc>`); Person USES_PHONE Phone and Doc MENTIONS it; Person LOCATED_AT{role:residence} Site (住址); Vehicle/Vessel INVOLVED_IN{role:vehicle/vessel} (涉案车辆, 涉案船舶); Company INVOLVED_IN{role:company}; owner/driver statements of those fields and of a suspect's own line → OWNS{basis} / DRIVES / REPRESENTS / WORKS_FOR (`etl.caselinks`) |
 | anpr     | Vehicle SEEN_AT{time, file, row, sha256, ingest_run} Site{kind:checkpoint} `site:<卡口编号>`: the relationship is the record (no Document node, no NLP) |
 | manifest | producer/carrier/receiver Company INVOLVED_IN{role}; producer TRANSFERRED_WASTE receiver {waste, waste_code, tons, time, manifest}; carrier TRANSPORTS producer; Vehicle TRANSPORTS producer; Vehicle INVOLVED_IN{role:vehicle}; driver Person DRIVES Vehicle, INVOLVED_IN{role:driver}, WORKS_FOR carrier (confidence 0.8); producer/carrier/receiver/Vehicle HANDLES WasteType |
 | segment  | Site{kind:segment} FLOWS_INTO downstream Site{kind:segment} |
@@ -55,6 +55,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from etl import caselinks
 from etl.parse import clean_plate_text
 from etl.records import (
     CaseFile,
@@ -127,6 +128,12 @@ class _Builder:
         self.structured_companies: dict[str, str] = {}  # the record's own (header / column) companies
         self.mentioned: dict[str, dict[str, Any]] = {}  # entity key → props of its MENTIONS rel
         self.places: dict[str, str] = {}  # place name written in the text → site key (doc-local short forms)
+        self.first_rel = len(batch.rels)  # this record's relationships start here in the batch
+
+    def asserts(self, type_: str, head: str, tail: str) -> bool:
+        """This record already states the fact (a fact is its type, ends and document): a
+        structured field's statement is not overwritten by a weaker reading of the free text."""
+        return any(r.type == type_ and r.head == head and r.tail == tail for r in self.b.rels[self.first_rel :])
 
     def prov(self, field: str, quote: Any, confidence: float = 1.0, *, dated: bool = True) -> Provenance:
         """Provenance from this record's `field`; `dated=False` leaves out first/last seen."""
@@ -322,11 +329,11 @@ def _case(x: _Builder, t: CaseFile) -> None:
     for v in t.vehicles:
         if v.plate:
             key = x.vehicle(v.plate, vehicle_type=v.kind)
-            x.rel("INVOLVED_IN", key, x.doc, x.prov("涉案车辆", v.written), role="vehicle")
+            x.rel("INVOLVED_IN", key, x.doc, x.prov(v.source_field, v.written), role="vehicle")
         elif v.vessel:
             key = keys.vessel_key(v.vessel)
             x.b.add_node(key, name=v.vessel, vessel_type=v.kind)
-            x.rel("INVOLVED_IN", key, x.doc, x.prov("涉案车辆", v.written), role="vessel")
+            x.rel("INVOLVED_IN", key, x.doc, x.prov(v.source_field, v.written), role="vessel")
     for c in t.companies:
         key = x.company(c.name, c.uscc, "涉案单位")
         if key:
@@ -339,6 +346,8 @@ def _case(x: _Builder, t: CaseFile) -> None:
                 x.prov("涉案单位", c.line or f"{c.name} {c.uscc or ''}".strip()),
                 role="company",
             )
+    caselinks.case_facts(x, t)
+    caselinks.narrative_facts(x, t)
 
 
 def _anpr(x: _Builder, t: PlateRead) -> None:
@@ -669,6 +678,8 @@ def _text_facts(x: _Builder, field: str, ex: Extraction) -> None:
             continue
         if label_for_key(head) not in spec.heads or label_for_key(tail) not in spec.tails:
             continue
+        if r.type in ("OWNS", "DRIVES") and x.asserts(r.type, head, tail):
+            continue  # the case's own fields (etl.caselinks) said it already
         prov = Provenance(
             doc=x.doc,
             method=_method(ex.entities[r.head], ex.entities[r.tail]),
@@ -794,10 +805,10 @@ _P = ids.PROVINCE_CHARS
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ID_CARD", re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")),
     ("PHONE", re.compile(r"(?<!\d)(?:1[3-9]\d{9}|1[3-9]\d[\*＊]{4}\d{4}|0\d{2,3}-\d{7,8})(?!\d)")),
-    ("PLATE", re.compile(rf"[{_P}][A-Z][·•・\s\-]?[A-Z0-9]{{4,6}}[警学挂]?(?![A-Z0-9])")),
+    ("PLATE", ids.PLATE_IN_TEXT),
     (
         "VESSEL",
-        re.compile(rf"[{_P}][\u4e00-\u9fff]{{1,3}}?(?:渔运|渔|货|运|客|油|拖|工|养|捕|科)[\u4e00-\u9fff]?\d{{3,6}}"),
+        re.compile(rf"[{_P}][\u4e00-\u9fff]{{1,3}}?" + ids.VESSEL_CORE_IN_TEXT.pattern),
     ),
     ("WASTE", re.compile(r"(?<![A-Za-z])HW\d{2}(?!\d)")),
 )

@@ -46,6 +46,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from etl import caselinks
 from etl.readers.detect import HEADERS
 from etl.records import (
     CaseCompany,
@@ -296,11 +297,14 @@ def _grid(c: _Ctx) -> GridEvent:
 _PLACEHOLDER_PLATES = {"未识别", "无牌", "无车牌", "无号牌", "未知", "车牌", "无", "-", "--", "0", "NULL", "NONE"}
 
 
+_SEPARATORS = re.compile(rf"[\s{re.escape(ids.PLATE_SEPARATORS)}]")
+
+
 def clean_plate_text(text: str) -> str:
     """Spelling-level cleaning of a plate that does not normalise (width, separators, case)."""
     t = ids.to_halfwidth(text).strip()
     t = re.split(r"[（(]", t, maxsplit=1)[0]
-    return re.sub(r"[\s·•・\.\-_．]", "", t).upper()
+    return _SEPARATORS.sub("", t).upper()
 
 
 def _time_id(dt: datetime) -> str:
@@ -535,9 +539,19 @@ def _suspect_from_obj(obj: dict[str, Any], warnings: list[str]) -> Suspect | Non
         _set_phone(s, obj["电话"], warnings)
     if s.birth is None and s.id_card:
         s.birth = f"{s.id_card[6:10]}-{s.id_card[10:12]}-{s.id_card[12:14]}"
+    # other keys (工作单位, 职务, 驾驶车辆, 备注 …) stay readable as the suspect's note, where
+    # etl.caselinks finds their role in a case company or towards a vehicle
+    rest = [
+        f"{k}：{_text(v)}"
+        for k, v in obj.items()
+        if k not in _SUSPECT_KEYS and _text(v) and not isinstance(v, dict | list)
+    ]
+    if rest:
+        s.note = "，".join(([s.note] if s.note else []) + rest)
     return s
 
 
+_SUSPECT_KEYS = {"姓名", "name", "性别", "住址", "户籍地", "出生日期", "身份证号", "电话"}
 _USCC_IN_TEXT = re.compile(r"(?:统一社会信用代码|信用代码|代码)\s*[:：]?\s*([0-9A-Za-z０-９Ａ-Ｚ]{18})")
 
 
@@ -551,7 +565,9 @@ def parse_company_line(line: str, warnings: list[str]) -> CaseCompany | None:
     code = ids.to_halfwidth(m.group(1)).upper() if m else None
     if not name:
         return None
-    return _company(name, code, warnings, line)
+    comp = _company(name, code, warnings, line)
+    comp.people = caselinks.company_people(text[len(name) :])
+    return comp
 
 
 _TRAILING_GROUP = re.compile(r"\s*[（(][^（()）]*[）)]?\s*$")
@@ -580,22 +596,55 @@ def _company(name: str, code: str | None, warnings: list[str], line: str | None)
     return comp
 
 
-def parse_vehicle_entry(entry: str, warnings: list[str]) -> list[CaseVehicle]:
-    """`浙E·5G378（重型罐式货车）` (several may be joined by 、) → CaseVehicle(s)."""
+def parse_vehicle_entry(entry: str, warnings: list[str], field: str = "涉案车辆") -> list[CaseVehicle]:
+    """`浙E·5G378（重型罐式货车）` (several may be joined by 、) → CaseVehicle(s).
+
+    The plate or vessel number may be written in any form (`浙e-5g378`, `浙Ｅ·５Ｇ３７８`,
+    `浙岱渔07215号`) and be followed by notes: `（重型自卸货车，登记车主张建华，实际使用人李国强）`
+    or `船主 沈某某` become the entry's owner/driver statements (etl.caselinks).
+    """
     out: list[CaseVehicle] = []
-    for piece in re.split(r"[、，,；;]", entry):
-        piece = piece.strip().rstrip("。")
-        if not piece:
-            continue
-        kind_m = re.search(r"[（(]([^）)]*)[）)]", piece)
-        v = CaseVehicle(written=piece, kind=kind_m.group(1).strip() if kind_m else None)
+    for piece in caselinks.split_top_level(entry):
+        v = CaseVehicle(written=piece, source_field=field)
         v.plate = ids.normalize_plate(piece)
+        start = end = -1
+        if v.plate is None:
+            v.plate, start, end = caselinks.find_plate(piece)
         if v.plate is None:
             v.vessel = ids.normalize_vessel(piece)
+            if v.vessel is None:
+                v.vessel, start, end = caselinks.find_vessel(piece)
+        rest = piece[end:] if end >= 0 else re.sub(r"^[^（(]*", "", piece)
+        notes = re.sub(r"[（()）]", "，", rest).strip("，, ")
+        roles = [(r.role, r.name, r.basis) for r in caselinks.role_statements(notes if end >= 0 or rest else piece)]
+        if v.plate is None and v.vessel is None and roles and out:
+            # `浙E K3J21，系李国强借用`: a statement about the entry before, not a vehicle of its own
+            out[-1].roles = list(dict.fromkeys(out[-1].roles + roles))
+            out[-1].written += "，" + piece
+            continue
+        v.roles = roles
+        kind = re.split(r"[，,；;\s]", notes, maxsplit=1)[0].strip("“”\"'号 ") if notes else ""
+        if kind and not caselinks.role_statements(kind) and len(kind) <= 16:
+            v.kind = kind
         if v.plate is None and v.vessel is None:
-            warnings.append(f"涉案车辆: 无法识别的车牌 '{piece}' (unrecognised plate, kept as written)")
+            warnings.append(f"{field}: 无法识别的车牌 '{piece}' (unrecognised plate, kept as written)")
         out.append(v)
     return out
+
+
+def _vehicle_from_obj(obj: dict[str, Any], warnings: list[str], field: str) -> list[CaseVehicle]:
+    """A JSON vehicle / vessel object: `{"车牌号": "浙E·K3J21", "车辆类型": …, "登记车主": …, "驾驶人": …}`."""
+    number = caselinks.first_text(obj, caselinks.PLATE_KEYS) or caselinks.first_text(obj, caselinks.VESSEL_KEYS)
+    if not number:
+        warnings.append(f"{field}: 缺少车牌或船号 {obj!r} (entry without a number skipped; see raw)")
+        return []
+    vs = parse_vehicle_entry(number, warnings, field)
+    kind = caselinks.first_text(obj, caselinks.KIND_KEYS)
+    roles = [(r.role, r.name, r.basis) for r in caselinks.roles_from_object(obj)]
+    for v in vs:
+        v.kind = kind or v.kind
+        v.roles = list(dict.fromkeys(v.roles + roles))
+    return vs
 
 
 def _as_list(v: Any) -> list[Any]:
@@ -618,23 +667,30 @@ def _case(c: _Ctx) -> CaseFile:
         if s:
             suspects.append(s)
     vehicles: list[CaseVehicle] = []
-    for item in _as_list(f.get("涉案车辆")):
-        if isinstance(item, dict):
-            item = item.get("车牌") or item.get("车牌号") or item.get("号牌") or ""
-        vehicles.extend(parse_vehicle_entry(str(item), w))
+    for fname in ("涉案车辆", "涉案船舶", "涉案船只"):
+        for item in _as_list(f.get(fname)):
+            if isinstance(item, dict):
+                vehicles.extend(_vehicle_from_obj(item, w, fname))
+            elif item is not None and str(item).strip():
+                vehicles.extend(parse_vehicle_entry(str(item), w, fname))
     companies: list[CaseCompany] = []
     for item in _as_list(f.get("涉案单位")):
         if isinstance(item, dict):
             name = _text(item.get("名称") or item.get("name"))
             if name:
-                companies.append(_company(name, _text(item.get("统一社会信用代码")), w, None))
+                comp = _company(name, _text(item.get("统一社会信用代码")), w, None)
+                comp.people = caselinks.company_people_from_object(item)
+                companies.append(comp)
             else:
                 w.append(f"涉案单位: 缺少名称 {item!r} (company without a name skipped; see raw)")
         else:
             comp = parse_company_line(str(item), w)
             if comp:
                 companies.append(comp)
-    known = {"案件编号", "案由", "立案时间", "办案单位", "犯罪嫌疑人", "嫌疑人", "涉案车辆", "涉案单位", "简要案情"}
+    known = {
+        *("案件编号", "案由", "立案时间", "办案单位", "犯罪嫌疑人", "嫌疑人"),
+        *("涉案车辆", "涉案船舶", "涉案船只", "涉案单位", "简要案情"),
+    }
     extra = dict(f.get("_extra") or {})
     extra.update({k: v for k, v in f.items() if k not in known and not k.startswith("_") and v is not None})
     narrative = f.get("简要案情")

@@ -219,6 +219,9 @@ class CaseCompany:
     uscc: str | None = None  # valid code only
     uscc_invalid: str | None = None
     line: str | None = None
+    # (relationship type, person's name) the entry states: ("REPRESENTS", "罗永年") from
+    # `（法定代表人：罗永年）` or a JSON `"法定代表人"` key; OWNS for 实际控制人 / 负责人 …
+    people: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)
@@ -227,6 +230,10 @@ class CaseVehicle:
     plate: str | None = None  # normalised plate
     vessel: str | None = None  # normalised vessel number, when the entry is a boat
     kind: str | None = None  # bracketed vehicle type: 重型罐式货车
+    source_field: str = "涉案车辆"  # the case field it came from (涉案车辆 / 涉案船舶)
+    # (role, name, basis) statements of the entry itself: ("owner", "张建华", "registered"),
+    # ("driver", "李国强", None) — from `登记车主：张建华`, `实际使用人李国强`, JSON keys
+    roles: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)

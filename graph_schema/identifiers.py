@@ -19,12 +19,36 @@ from functools import lru_cache
 PROVINCE_CHARS = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 PLATE_SUFFIXES = "警学挂领港澳试超使"
 
-_PLATE_STRIP = re.compile(r"[\s·•・\.\-_．]")
+# How people separate a plate's parts (GA 36 prints a dot; forms and free text use whatever
+# the keyboard or input method gives): spaces, middle dots of several scripts, full stops,
+# hyphens and dashes.  Full-width forms are folded by NFKC first.
+PLATE_SEPARATORS = " \u3000\t·•・‧∙⋅.．_-‐‑‒–—−－"
+_PLATE_STRIP = re.compile(rf"[\s{re.escape(PLATE_SEPARATORS)}]")
+# quotes around a vessel name (货船“苏吴江货3186”) and a trailing 号 / 轮 (浙岱渔07215号, 浙岱渔07215轮)
+_VESSEL_WRAP = re.compile(r"^[\"'“”‘’「」『』《》〈〉]+|[\"'“”‘’「」『』《》〈〉]+$")
 _PLATE_RE = re.compile(
     rf"^[{PROVINCE_CHARS}][A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{{5,6}}|[A-HJ-NP-Z0-9]{{4}}[{PLATE_SUFFIXES}])$"
 )
 _VESSEL_RE = re.compile(
     rf"^[{PROVINCE_CHARS}][\u4e00-\u9fff]{{1,3}}(?:渔|货|运|客|油|拖|工|养|捕|科|渔运)[\u4e00-\u9fff]?\d{{3,6}}$"
+)
+
+
+# A plate as written in free text, before validation by `normalize_plate`: province
+# character, issuing-authority letter, serial; any letter may be lower case or full
+# width, and up to two separators (`浙E · K3J21`) may sit after the province character
+# and after the letter.  Shared by NLP and ETL's fallback rules so that both find the
+# same spans.
+_TXT_AL = "A-Za-zＡ-Ｚａ-ｚ"
+_TXT_ALNUM = _TXT_AL + "0-9０-９"
+_TXT_SEP = re.escape(PLATE_SEPARATORS)
+PLATE_IN_TEXT = re.compile(
+    rf"(?<![{_TXT_ALNUM}])[{PROVINCE_CHARS}][{_TXT_SEP}]{{0,2}}[{_TXT_AL}][{_TXT_SEP}]{{0,2}}"
+    rf"(?:[{_TXT_ALNUM}]{{5,6}}|[{_TXT_ALNUM}]{{4}}[{PLATE_SUFFIXES}])(?![{_TXT_ALNUM}])"
+)
+# the type-and-number tail of a vessel number (…渔07215, …货3186), a separator allowed before the digits
+VESSEL_CORE_IN_TEXT = re.compile(
+    rf"(?:渔运|渔|货|运|客|油|拖|工|养|捕|科)[\u4e00-\u9fff]?[{_TXT_SEP}]?[0-9０-９]{{3,6}}(?![{_TXT_ALNUM}])"
 )
 
 
@@ -39,23 +63,37 @@ def normalize_plate(text: str | None) -> str | None:
 
     Accepts `浙E·3K821`, `浙E 3K821`, `浙E-3K821`, full-width forms, lower case,
     new-energy plates (6 characters after the issuing-authority letter) and
-    special plates ending in 警/学/挂/…  A trailing bracketed vehicle type such
-    as `（重型罐式货车）` is dropped.
+    special plates ending in 警/学/挂/…, and O / I typed for 0 / 1 in the serial.
+    A trailing bracketed vehicle type such as `（重型罐式货车）` is dropped.
     """
     if not text:
         return None
     t = to_halfwidth(str(text)).strip()
     t = re.split(r"[（(]", t, maxsplit=1)[0]
     t = _PLATE_STRIP.sub("", t).upper()
-    return t if _PLATE_RE.match(t) else None
+    if _PLATE_RE.match(t):
+        return t
+    serial = t[2:]
+    if ("O" in serial or "I" in serial) and any(c.isdigit() for c in serial):
+        # GA 36 never uses O or I in a serial (they would read as 0 and 1), so a written
+        # `浙E·O3K21` is `浙E03K21`; the issuing-authority letter is left as written
+        t = t[:2] + serial.replace("O", "0").replace("I", "1")
+        return t if _PLATE_RE.match(t) else None
+    return None
 
 
 def normalize_vessel(text: str | None) -> str | None:
-    """Return the canonical vessel number (`浙岱渔07215`) or None."""
+    """Return the canonical vessel number (`浙岱渔07215`) or None.
+
+    Accepts the separators plates take (`浙岱渔·07215`, `浙岱渔 07215`), full-width digits,
+    quotes around the name (`“苏吴江货3186”`) and a trailing 号/轮 (`浙岱渔07215号`).
+    """
     if not text:
         return None
     t = _PLATE_STRIP.sub("", to_halfwidth(str(text)).strip())
-    t = re.split(r"[（(]", t, maxsplit=1)[0]
+    t = _VESSEL_WRAP.sub("", re.split(r"[（(]", t, maxsplit=1)[0])
+    if t.endswith(("号", "轮")) and t[-2:-1].isdigit():
+        t = t[:-1]
     return t if _VESSEL_RE.match(t) else None
 
 

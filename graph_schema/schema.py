@@ -188,7 +188,9 @@ RELATIONS: dict[str, RelSpec] = {
             "OWNS",
             ("Person", "Company"),
             ("Company", "Vehicle", "Vessel", "Site"),
-            "owner / actual controller (a company owns its outfalls)",
+            "owner / actual controller (a company owns its outfalls); `basis` says which: registered "
+            "(登记车主), owner (所有), controller (实际控制)",
+            ("basis",),
         ),
         RelSpec("REPRESENTS", ("Person",), ("Company",), "legal representative, manager acting for the company"),
         RelSpec("WORKS_FOR", ("Person",), ("Company",), "employee"),

@@ -14,11 +14,13 @@ import re
 
 from nlp.discourse import Discourse
 from nlp.types import Entity, Relation
+from nlp.vehicle_roles import Mention, vehicle_roles
 
 _SENT_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSE_SPLIT = re.compile(r"[，,、：:（）()]")
 
-T_DRIVE = re.compile(r"驾驶|驾乘|开着|开车|开的|驾车|所驾|驾|开|司机|驾驶员|驾驶人|船长|船老大|车主|船主|操纵|驶")
+# 车主/船主 (the owner) are OWNS, found by nlp.vehicle_roles: owning a vehicle is not driving it
+T_DRIVE = re.compile(r"驾驶|驾乘|开着|开车|开的|驾车|所驾|驾|开|司机|驾驶员|驾驶人|船长|船老大|操纵|驶")
 T_OWNS = re.compile(
     r"实际控制人|实际经营者|实际经营人|实控人|老板|业主|经营者|投资人|股东|承包人|负责人|开办|开设|出资"
 )
@@ -107,10 +109,10 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                     continue  # "…伙同施某、朱某某，驾驶…": the clause subject drives (nlp.discourse)
                 if (
                     T_DRIVE.search(gap)
-                    or (ents[v].start < ents[p].start and re.search(r"驾驶员|司机|驾驶人|船长|车主|船主|船老大", gap))
+                    or (ents[v].start < ents[p].start and re.search(r"驾驶员|司机|驾驶人|船长|船老大", gap))
                     or (
                         re.fullmatch(r"系(?:渔船|货船|船舶|车辆)?|是", gap)
-                        and re.match(r"(?:的)?(?:船长|船主|船老大|驾驶员|司机|车主)", text[ents[v].end : s1])
+                        and re.match(r"(?:的)?(?:船长|船老大|驾驶员|司机)", text[ents[v].end : s1])
                     )
                 ):
                     # another person between the two takes the vehicle instead
@@ -261,4 +263,23 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                 elif ents[a].label == "PERSON" and ents[loc].end <= ents[a].start and T_NATIVE.fullmatch(gap):
                     add(a, loc, "LOCATED_AT", 0.75, s0, s1)
     disc.run(sents)
+    _vehicle_roles(text, ents, add)
     return rels
+
+
+def _vehicle_roles(text: str, ents: list[Entity], add) -> None:
+    """Owner, borrower and driver statements (nlp.vehicle_roles): OWNS from a person or company,
+    DRIVES from a person only."""
+    mentions = [
+        Mention(e.start, e.end, e.label, i)
+        for i, e in enumerate(ents)
+        if e.label in ("PERSON", "PLATE", "VESSEL") or (e.label == "ORG" and not _is_agency(e))
+    ]
+    if not any(m.kind in ("PERSON", "ORG") for m in mentions):
+        return
+    for st in vehicle_roles(text, mentions):
+        if st.type == "DRIVES" and ents[st.holder].label != "PERSON":
+            continue
+        if ents[st.vehicle].label not in VEHICLE:
+            continue
+        add(st.holder, st.vehicle, st.type, st.confidence, st.sentence_start, st.sentence_end)

@@ -12,7 +12,9 @@ import re
 from typing import NamedTuple
 
 from graph_schema.identifiers import (
+    PLATE_IN_TEXT,
     PROVINCE_CHARS,
+    VESSEL_CORE_IN_TEXT,
     is_valid_resident_id,
     normalize_plate,
     normalize_resident_id,
@@ -52,11 +54,8 @@ _ALNUM = _AL + _DG
 
 # ---------------------------------------------------------------- identifiers
 
-_PLATE_RE = re.compile(
-    rf"(?<![{_ALNUM}])[{PROVINCE_CHARS}][ \u3000]?[{_AL}][ \u3000·•・\.\-．]?"
-    rf"(?:[{_ALNUM}]{{5,6}}|[{_ALNUM}]{{4}}[警学挂领港澳试超使])(?![{_ALNUM}])"
-)
-_VESSEL_CORE_RE = re.compile(rf"(?:渔运|渔|货|运|客|油|拖|工|养|捕|科)[{CJK}]?[{_DG}]{{3,6}}(?![{_ALNUM}])")
+_PLATE_RE = PLATE_IN_TEXT  # shared with ETL's fallback rules (graph_schema.identifiers)
+_VESSEL_CORE_RE = VESSEL_CORE_IN_TEXT
 _ID_RE = re.compile(rf"(?<![{_ALNUM}])[{_DG}]{{17}}[{_DG}Xx](?![{_ALNUM}])")
 _MOBILE_RE = re.compile(
     rf"(?<![{_ALNUM}\*＊])(?:\+86[ \-]?)?[1１][3-9３-９][{_DG}](?:[{_DG}]{{8}}|[\*＊xX]{{4}}[{_DG}]{{4}}|[ \-][{_DG}]{{4}}[ \-][{_DG}]{{4}})(?![{_ALNUM}\*＊])"

@@ -23,7 +23,9 @@ from etl.readers.detect import detect_encoding, norm_header
 from etl.readers.mapping import apply_mapping
 from etl.records import QuarantineEntry, RawRecord, sha256_text
 
-MULTI = ("犯罪嫌疑人", "涉案车辆", "涉案单位")
+MULTI = ("犯罪嫌疑人", "涉案车辆", "涉案船舶", "涉案单位")
+# other names written for a multi-valued header (涉案船只 is as common as 涉案船舶)
+_HEADER_ALIASES = {"涉案船只": "涉案船舶", "涉案渔船": "涉案船舶", "嫌疑人": "犯罪嫌疑人"}
 SINGLE = ("案件编号", "案由", "立案时间", "办案单位")
 NARRATIVE = "简要案情"
 _KNOWN = set(MULTI) | set(SINGLE) | {NARRATIVE}
@@ -57,6 +59,7 @@ def parse_case_text(text: str, mapping: dict[str, str] | None = None) -> dict[st
             continue
         m = _LINE.match(line)
         key = apply_mapping([norm_header(m.group(1))], mapping)[0] if m else None
+        key = _HEADER_ALIASES.get(key, key) if key else key
         if m and key in _KNOWN:
             value = m.group(2).strip()
             if key != NARRATIVE and narrative is not None:
