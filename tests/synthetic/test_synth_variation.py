@@ -221,3 +221,13 @@ def test_development_mode_is_unchanged_by_the_variation_code(tmp_path):
     assert ta["variation"] is False and "sites" not in ta and "broken_files" not in ta
     assert {m["tie"] for g in ta["gangs"] for m in g["members"]} <= {"leader", "case", "vehicle", "phone"}
     assert (a / "anpr.csv").read_bytes() == (b / "anpr.csv").read_bytes()
+
+
+def test_leader_still_in_strictly_most_case_files(vtruth):
+    people = {p["id_card"]: p for p in vtruth["people"]}
+    for g in vtruth["gangs"]:
+        cases = {
+            m["id_card"]: sum(d.startswith("doc:case:") for d in people[m["id_card"]]["docs"]) for m in g["members"]
+        }
+        lead = cases.pop(g["leader"])
+        assert lead > max(cases.values()), (g["id"], lead, cases)
