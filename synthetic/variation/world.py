@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import json
 import random
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date
-from xml.sax.saxutils import escape
 
 from synthetic import text as T
 from synthetic import vocab as V
 from synthetic.bundle import CRIME_CAUSE, Block, Case, Checkpoint, Generator, Site, _fmt_cn_date
-from synthetic.sinks import _CORE, _CT, _DOC_HEAD, _DOC_TAIL, _RELS, FIXED_ZIP_TIME
+from synthetic.sinks import write_docx
 from synthetic.variation import prose
 from synthetic.variation.spelling import (
     JSON_SUSPECTS_KEY,
@@ -201,9 +199,9 @@ class VariedBlock(Block):
         elif form == "docx":
             body = header_label(rng, "简要案情") + narrative
             if rng.random() < 0.5:
-                write_docx_table(path, pairs, [body], c.number)
+                write_docx(path, [body], c.number, table=pairs)
             else:
-                write_docx_table(path, [], header + [body], c.number)
+                write_docx(path, [*header, body], c.number)
         else:
             body = "\n".join([*header, header_label(rng, "简要案情") + _wrap(rng, narrative)]) + "\n"
             enc = rng.choices(("utf-8", "utf-8-sig", "gb18030"), weights=(4, 2, 4))[0]
@@ -241,26 +239,3 @@ def _wrap(rng: random.Random, text: str) -> str:
     if rng.random() < 0.6:
         return text
     return "\n".join(s + "。" for s in text.split("。") if s)
-
-
-def write_docx_table(path, pairs: list[tuple[str, str]], paragraphs: list[str], title: str) -> None:
-    """A case file whose header is a two-column table (键 | 值), then the narrative paragraphs."""
-    rows = "".join(
-        "<w:tr>"
-        + "".join(f'<w:tc><w:p><w:r><w:t xml:space="preserve">{escape(c)}</w:t></w:r></w:p></w:tc>' for c in (k, v))
-        + "</w:tr>"
-        for k, v in pairs
-    )
-    table = f"<w:tbl>{rows}</w:tbl>" if rows else ""
-    body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{escape(p)}</w:t></w:r></w:p>' for p in paragraphs)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in (
-            ("[Content_Types].xml", _CT),
-            ("_rels/.rels", _RELS),
-            ("docProps/core.xml", _CORE.format(title=escape(title))),
-            ("word/document.xml", _DOC_HEAD + table + body + _DOC_TAIL),
-        ):
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, text.encode("utf-8"))
