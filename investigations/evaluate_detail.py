@@ -27,6 +27,22 @@ def _person_docs(store: GraphStore, key: str) -> set[str] | None:
         return None
 
 
+def _tied_to(store: GraphStore, person: str, via: dict[str, Any] | None) -> bool | None:
+    """Is the person one hop from the vehicle or vessel of its route (DRIVES, OWNS, co-involved)?"""
+    from graph_schema.keys import vehicle_key, vessel_key
+    from investigations.explore import neighbours
+
+    via = via or {}
+    if not (via.get("plate") or via.get("vessel")):
+        return None
+    try:
+        target = vehicle_key(via["plate"]) if via.get("plate") else vessel_key(via["vessel"])
+        nodes = neighbours(store, person, hops=1, limit=500).to_dict()["nodes"]
+    except ValueError:
+        return False
+    return any(n["key"] == target for n in nodes)
+
+
 def member_rows(store: GraphStore, gang_report: dict[str, Any], truth: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per planted member: route (truth), found in the best-matching gang or where it went instead."""
     detected: list[tuple[dict[str, Any], dict[str, dict[str, Any]]]] = []
@@ -64,6 +80,7 @@ def member_rows(store: GraphStore, gang_report: dict[str, Any], truth: dict[str,
                 row["in_graph"] = linked is not None
                 case_docs = {d for d in tie_docs if d.startswith("doc:case:")}
                 row["tie_docs_linked"] = f"{len(case_docs & (linked or set()))}/{len(case_docs)}" if case_docs else None
+                row["tied_to_route_vehicle"] = _tied_to(store, k, m.get("via")) if linked is not None else None
             rows.append(row)
     return rows
 
@@ -196,6 +213,10 @@ def format_detail(d: dict[str, Any]) -> str:
             where = f"in {r['in_other_gang']}" if r["in_other_gang"] else "in no gang"
             graph = "person in graph" if r["in_graph"] else "person NOT in graph"
             docs = f", linked to {r['tie_docs_linked']} case docs of its route" if r["tie_docs_linked"] else ""
+            if r.get("tied_to_route_vehicle") is not None:
+                docs += (
+                    f", {'one hop from' if r['tied_to_route_vehicle'] else 'NOT linked to'} its route's vehicle/vessel"
+                )
             out.append(
                 f"    MISSED {r['gang']} {r['member']} [{r['tie']} {json.dumps(r['via'], ensure_ascii=False)}]: "
                 f"{where}; {graph}{docs}"
