@@ -231,3 +231,16 @@ def test_leader_still_in_strictly_most_case_files(vtruth):
         }
         lead = cases.pop(g["leader"])
         assert lead > max(cases.values()), (g["id"], lead, cases)
+
+
+def test_cli_generate_variation(tmp_path):
+    """`ecograph synth generate --variation` writes the variation bundle and says how many records."""
+    from typer.testing import CliRunner
+
+    from api.cli.main import app
+
+    r = CliRunner().invoke(app, ["synth", "generate", str(tmp_path / "v"), "--seed", str(SEED), "--variation"])
+    assert r.exit_code == 0, r.output
+    truth = json.loads((tmp_path / "v" / "truth.json").read_text(encoding="utf-8"))
+    assert truth["variation"] is True and truth["broken_files"]
+    assert f"共 {truth['records_written']} 条记录" in r.output and "变体模式" in r.output
