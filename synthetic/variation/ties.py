@@ -85,6 +85,7 @@ def extend_gang(b: VariedBlock, gang: dict) -> None:
     leader = crew[gang["leader"]]
     planted = list(crew.values())  # the development crew: new members tie only to them, never to each other
     non_leaders = [p for p in planted if p is not leader]
+    _background_are_co_suspects(b, gang, crew, leader)
     routes = []
     if non_leaders:
         routes.append("co_suspect")
@@ -137,6 +138,29 @@ def extend_gang(b: VariedBlock, gang: dict) -> None:
         gang["docs"] += docs
         crew[new.id_card] = new
     _leader_strictly_most(b, gang, crime, region, leader, crew)
+
+
+def _background_are_co_suspects(b: VariedBlock, gang: dict, crew: dict, leader: Person) -> None:
+    """The development truth calls a person named in one gang case file "background"; by the rule the
+    evaluation holds (a co-suspect of one case is the strongest tie there is) that person is a member
+    tied by the co-suspect route, so the variation truth says so instead of asking for the impossible."""
+    for idc in gang.pop("background", []):
+        p = next(x for x in b.people if x.id_card == idc)
+        doc = next(d for d in p.docs if d.startswith("doc:case:"))
+        mates = [m for m in crew.values() if doc in m.docs]
+        mate = next((m for m in mates if m is not leader), mates[0])
+        p.gang, p.role = gang["id"], "gang_member"
+        gang["members"].append(
+            {
+                "id_card": idc,
+                "name": p.name,
+                "role": "member",
+                "tie": "co_suspect",
+                "via": {"member": mate.id_card, "with_leader": leader in mates},
+                "tie_docs": [doc],
+            }
+        )
+    gang["background"] = []
 
 
 def _convoy(b: VariedBlock, gang: dict, region: V.Region, crime: str, new: Person) -> tuple[list[str], dict]:
