@@ -150,6 +150,7 @@ def _background_are_co_suspects(b: VariedBlock, gang: dict, crew: dict, leader: 
         mates = [m for m in crew.values() if doc in m.docs]
         mate = next((m for m in mates if m is not leader), mates[0])
         p.gang, p.role = gang["id"], "gang_member"
+        crew[idc] = p
         gang["members"].append(
             {
                 "id_card": idc,
