@@ -14,6 +14,7 @@ HERE = Path(__file__).resolve().parent
 QUICK_ARGS = {
     "bench_store.py": ["--sizes", "20000"],
     "bench_ingest.py": ["--reads", "20000", "--manifests", "2000", "--naive", "500", "--big-gb", "0.05"],
+    "bench_ingest_mixed.py": ["--records", "5000"],
     "bench_readers.py": [],
     "bench_nlp.py": [],
     "bench_gangs.py": [],

@@ -1,11 +1,15 @@
 """Score gangs, waste chains, water tracing and alerts against the synthetic generator's truth.
 
     python -m investigations.evaluate --seeds 1001 2002 3003 [--json]
+    python -m investigations.evaluate --variation --seed 9101 --scale 6   # per member / chain / event / file
 
 Each seed: `synthetic.generate_bundle` → `investigations.pipeline.ingest_and_analyse`
 into a fresh embedded store → `detect_gangs`, `find_waste_chains`,
 `upstream_candidates`, `run_detectors` → the `compare_with_truth` helpers.
-Tuning used seeds 1–12, 20240521 and 777; report other seeds.
+Tuning used seeds 1–12, 20240521 and 777; report other seeds.  `--variation` generates the
+variation mode (synthetic/variation/, other phrasings and single-route members) and adds
+the per-member, per-chain, per-water-event and per-file report of `evaluate_detail`; its
+seeds (synthetic/TRUTH.md) are held out of any tuning.
 """
 
 from __future__ import annotations
@@ -45,7 +49,22 @@ def _only_background(per: dict[str, Any], truth: dict[str, Any], cmp: dict[str, 
     return bool(per["detected"]) and not per["missing"] and set(per["extra"]) <= background
 
 
-def evaluate_seed(seed: int, scale: int = 1, keep: bool = False) -> dict[str, Any]:
+def evaluate_detail(store: GraphStore, truth: dict[str, Any], ingest: dict[str, Any]) -> dict[str, Any]:
+    """`evaluate_store` plus per planted member, chain, water event and broken file (evaluate_detail)."""
+    from investigations import chains, gangs
+    from investigations import evaluate_detail as D
+
+    out = evaluate_store(store, truth)
+    members = D.member_rows(store, gangs.detect_gangs(store, write_back=False).to_dict(), truth)
+    out["members"] = members
+    out["member_recall"] = D.member_recall(members)
+    out["chains_detail"] = D.chain_rows(store, chains.find_waste_chains(store).to_dict(), truth)
+    out["water_detail"] = D.water_rows(store, truth)
+    out["records"] = D.record_counts(ingest, truth)
+    return out
+
+
+def evaluate_seed(seed: int, scale: int = 1, keep: bool = False, variation: bool = False) -> dict[str, Any]:
     from graph_schema.store import open_store
     from graph_schema.store.falkor_server import stop_server
     from investigations.pipeline import ingest_and_analyse
@@ -53,18 +72,21 @@ def evaluate_seed(seed: int, scale: int = 1, keep: bool = False) -> dict[str, An
 
     tmp = Path(tempfile.mkdtemp(prefix=f"inv_eval_{seed}_"))
     bdir = tmp / "bundle"
-    generate_bundle(bdir, seed=seed, scale=scale)
+    generate_bundle(bdir, seed=seed, scale=scale, variation=variation)
     truth = json.loads((bdir / "truth.json").read_text(encoding="utf-8"))
     store = open_store(data_dir=tmp)
     try:
-        ingest_and_analyse(store, [bdir], data_dir=tmp)
-        out = evaluate_store(store, truth)
+        t = time.perf_counter()
+        rep = ingest_and_analyse(store, [bdir], data_dir=tmp).to_dict()
+        ingest_s = round(time.perf_counter() - t, 1)
+        out = evaluate_detail(store, truth, rep) if variation else evaluate_store(store, truth)
+        out["ingest_seconds"] = ingest_s
     finally:
         store.close()
         if not keep:
             stop_server(tmp)
             shutil.rmtree(tmp, ignore_errors=True)
-    return {"seed": seed, **out}
+    return {"seed": seed, "scale": scale, "variation": variation, **out}
 
 
 def summary(r: dict[str, Any]) -> str:
@@ -75,21 +97,36 @@ def summary(r: dict[str, Any]) -> str:
         f"chains {c['found']}/{c['planted']} (carrier {c['carrier_right']}, driver {c['driver_right']}, dump site {c['dump_right']}) | "
         f"water first {w['ranked_first']}/{w['events']} | alerts precision {a['precision']} "
         f"(strict {a['strict_precision']}), recall {a['recall']}, {a['alerts']} alerts"
+        + (f" | member recall {r['member_recall']['recall']}" if "member_recall" in r else "")
+        + (
+            f" | records read {r['records']['records_read']} of {r['records']['records_written']}"
+            if "records" in r
+            else ""
+        )
     )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, nargs="+", default=[4004, 5005, 6006, 7007, 8008])
+    ap.add_argument("--seeds", "--seed", type=int, nargs="+", default=None)
     ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--variation", action="store_true", help="variation mode, with the per-member report")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    if args.seeds is None:
+        from synthetic.variation import HELD_OUT_SEEDS
+
+        args.seeds = list(HELD_OUT_SEEDS[:1]) if args.variation else [4004, 5005, 6006, 7007, 8008]
     results = []
     for s in args.seeds:
-        r = evaluate_seed(s, args.scale)
+        r = evaluate_seed(s, args.scale, variation=args.variation)
         results.append(r)
         if not args.json:
             print(summary(r), flush=True)
+            if args.variation:
+                from investigations.evaluate_detail import format_detail
+
+                print(format_detail({**r, "chains": r["chains_detail"], "water": r["water_detail"]}), flush=True)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2, default=str))
 

@@ -18,6 +18,7 @@ from typing import Any
 from synthetic import text as T
 from synthetic import vocab as V
 from synthetic.ident import Idents, render_plate
+from synthetic.narrative import narrative as formal_narrative
 from synthetic.sinks import (
     ANPR_HEADERS,
     GRID_HEADERS,
@@ -344,6 +345,10 @@ class Block:
     def __post_init__(self) -> None:
         self.reg = Registry(self.g.rng)
         self.rng = self.g.rng
+
+    def narrative(self, crime: str, slots: dict) -> str:
+        """The 简要案情 of a case; the variation mode writes it in other registers."""
+        return formal_narrative(self.rng, crime, slots)
 
     # ------------------------------------------------------------------ ids for docs
     def ticket_id(self, region: V.Region, when: datetime) -> str:

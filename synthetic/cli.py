@@ -21,6 +21,9 @@ def generate(
     out_dir: Path = typer.Argument(..., help="输出目录 / output directory"),
     seed: int = typer.Option(1, "--seed", help="随机种子，相同种子生成相同文件 / seed"),
     scale: int = typer.Option(1, "--scale", help="规模倍数，1 约为一千余条记录 / scale factor"),
+    variation: bool = typer.Option(
+        False, "--variation", help="变体模式：另一套措辞、写法和单一关联成员，用于评估 / variation mode, for evaluation"
+    ),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 / JSON output"),
 ) -> None:
     """生成合成数据包（各格式文件 + truth.json）/ generate a synthetic bundle."""
@@ -33,7 +36,7 @@ def generate(
         typer.echo(f"错误 / error: {out_dir} 不是目录", err=True)
         raise typer.Exit(2)
     t0 = time.perf_counter()
-    generate_bundle(out_dir, seed=seed, scale=scale)
+    generate_bundle(out_dir, seed=seed, scale=scale, variation=variation)
     secs = time.perf_counter() - t0
     with open(out_dir / "truth.json", encoding="utf-8") as fh:
         head = ""
@@ -46,13 +49,22 @@ def generate(
     if as_json:
         typer.echo(
             json.dumps(
-                {"out_dir": str(out_dir), "seed": seed, "scale": scale, "seconds": round(secs, 2), "files": files},
+                {
+                    "out_dir": str(out_dir),
+                    "seed": seed,
+                    "scale": scale,
+                    "variation": variation,
+                    "seconds": round(secs, 2),
+                    "files": files,
+                },
                 ensure_ascii=False,
                 indent=2,
             )
         )
         return
-    typer.echo(f"已生成合成数据 / bundle written: {out_dir}（种子 {seed}，规模 {scale}，用时 {secs:.1f} 秒）")
+    mode = "，变体模式" if variation else ""
+    typer.echo(f"已生成合成数据 / bundle written: {out_dir}（种子 {seed}，规模 {scale}{mode}，用时 {secs:.1f} 秒）")
     for name, info in files.items():
         typer.echo(f"  {name}: {info['records']} 条")
+    typer.echo(f"  共 {meta['records_written']} 条记录 / records written")
     typer.echo("  truth.json: 植入真值 / planted truth")

@@ -79,20 +79,35 @@ def _flush_entities(b: Block) -> None:
         )
 
 
-def generate_bundle(out_dir: Path, seed: int, scale: int = 1) -> Path:
-    """Write a synthetic bundle of every input format plus `truth.json` into `out_dir`; returns `out_dir`."""
+def generate_bundle(out_dir: Path, seed: int, scale: int = 1, variation: bool = False) -> Path:
+    """Write a synthetic bundle of every input format plus `truth.json` into `out_dir`; returns `out_dir`.
+
+    `variation=True` writes the same kind of world in the variation mode (synthetic/variation/):
+    other phrasings and spellings, single-route gang members and broken case files.
+    """
     if scale < 1:
         raise ValueError("scale 必须 ≥ 1 / scale must be at least 1")
     out_dir = Path(out_dir)
-    g = Generator(out_dir, seed, scale)
+    if variation:
+        from synthetic.variation import VariedBlock, VariedGenerator
+        from synthetic.variation.broken import FORMS, broken_case_files
+        from synthetic.variation.ties import extend_gang
+
+        gen_cls, block_cls = VariedGenerator, VariedBlock
+    else:
+        gen_cls, block_cls = Generator, Block
+    g = gen_cls(out_dir, seed, scale)
     rng = g.rng
     for i in range(scale):
-        b = Block(g, i)
+        b = block_cls(g, i)
         surnames = rng.sample("王张李陈刘周吴徐沈杨", 3)
         decoys = [s + rng.choice(("某", "某某", "某")) for s in surnames]
         firms = S.Firms(b)
         for k in range(rng.randint(6, 10)):
-            g.truth.add("gangs", S.plant_gang(b, f"gang-{i + 1:04d}-{k + 1:02d}", decoys))
+            gang = S.plant_gang(b, f"gang-{i + 1:04d}-{k + 1:02d}", decoys)
+            if variation:
+                extend_gang(b, gang)
+            g.truth.add("gangs", gang)
         for name in decoys:
             while sum(1 for m in g.masked.get(name, []) if m["planted"]) < 2:
                 S.background_case(b, decoy=name)
@@ -110,6 +125,9 @@ def generate_bundle(out_dir: Path, seed: int, scale: int = 1) -> Path:
         S.background_hotline(b, 45)
         S.background_grid(b, 30)
         S.malformed_rows(b)
+        if variation:
+            broken_case_files(b, FORMS if i == 0 else None)
+            b.flush_sites()
         b.flush_anpr()
         _flush_entities(b)
     for name, uses in g.masked.items():
@@ -150,6 +168,8 @@ def generate_bundle(out_dir: Path, seed: int, scale: int = 1) -> Path:
         "version": TRUTH_VERSION,
         "seed": seed,
         "scale": scale,
+        "variation": variation,
+        "records_written": sum(f["records"] for f in files.values()),
         "window": ["2024-03-01", "2024-06-30"],
         "files": files,
         "doc_keys": "doc:<source>:<record id>; anpr <卡口编号>:<YYYYmmddHHMMSS>:<plate>; reading <站点编号>:<YYYYmmddHHMMSS>:<指标>",

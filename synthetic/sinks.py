@@ -180,8 +180,13 @@ _DOC_HEAD = (
 _DOC_TAIL = '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>'
 
 
-def write_docx(path: Path, paragraphs: list[str], title: str) -> None:
+def write_docx(path: Path, paragraphs: list[str], title: str, table: list[tuple[str, str]] | None = None) -> None:
+    """A minimal DOCX: an optional two-column table (键 | 值, how some offices lay out a case header), then paragraphs."""
     body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{escape(p)}</w:t></w:r></w:p>' for p in paragraphs)
+    if table:
+        cell = '<w:tc><w:p><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p></w:tc>'
+        rows = "".join(f"<w:tr>{cell.format(escape(k))}{cell.format(escape(v))}</w:tr>" for k, v in table)
+        body = f"<w:tbl>{rows}</w:tbl>" + body
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in (
             ("[Content_Types].xml", _CT),

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from synthetic import text as T
 from synthetic import vocab as V
 from synthetic.bundle import DAYS, START, Block, Case, Checkpoint, Site
-from synthetic.narrative import narrative
 from synthetic.world import Company, Person
 
 INLAND_CRIMES = ("dump", "dump", "fishing", "hunting", "mining")
@@ -211,7 +210,7 @@ def plant_gang(b: Block, gid: str, decoy_names: list[str]) -> dict:
             (p.name, phones_shown[p.id_card]) for p in people if p.id_card in phones_shown and rng.random() < 0.5
         ]
         slots["phones"] = phone_ties
-        text = narrative(rng, crime, slots)
+        text = b.narrative(crime, slots)
         for v in cvessels[1:]:
             text += f"另查明，{v}[也|同样]参与了[作案|捕捞]。".replace("[也|同样]", rng.choice(("也", "同样"))).replace(
                 "[作案|捕捞]", "作案"
@@ -402,7 +401,7 @@ def background_case(b: Block, decoy: str | None = None) -> None:
         slots["plate"] = b.reg.plate_text(plate, doc, "简要案情")
     if crime == "sea":
         slots["vessel"] = g.ids.vessel(region.vessel)
-    c = Case(number, crime, region, when.date(), sus, vtexts, [], narrative(rng, crime, slots), stem)
+    c = Case(number, crime, region, when.date(), sus, vtexts, [], b.narrative(crime, slots), stem)
     b.write_case(c)
 
 
@@ -805,7 +804,7 @@ def waste_chain(b: Block, firms: Firms, cid: str) -> None:
             )
         )
     slots["extra"] = extra
-    c = Case(number, "dump", region, filed.date(), sus, vtexts, comps, narrative(rng, "dump", slots), stem)
+    c = Case(number, "dump", region, filed.date(), sus, vtexts, comps, b.narrative("dump", slots), stem)
     b.write_case(c)
     docs.append(doc)
     for a in alerts:
@@ -1315,7 +1314,7 @@ def malformed_rows(b: Block) -> None:
         species=_species(rng, crime),
         waste="废油",
     )
-    path = b.write_case(Case(number, crime, region, when.date(), [s], [], [], narrative(rng, crime, slots), stem))
+    path = b.write_case(Case(number, crime, region, when.date(), [s], [], [], b.narrative(crime, slots), stem))
     g.truth.add(
         "malformed",
         {

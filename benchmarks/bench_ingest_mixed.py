@@ -1,0 +1,134 @@
+"""Time `ecograph ingest` on a mixed bundle of every input format (issue 13: ~220k records in < 2 min).
+
+The synthetic generator writes hotline (CSV, GBK CSV, XLSX), grid (JSONL, CSV), plate reads,
+manifests, water network and readings, and case files (TXT, DOCX, JSON) in the proportions of
+a real county's exports; the bundle is ingested the way the CLI does it (readers → parse →
+NLP on free text → batched writes, then resolution and the alert detectors), into a fresh
+embedded store.  Generation is not timed.
+
+    python benchmarks/bench_ingest_mixed.py [--records 220000] [--seed 1] [--variation] [--no-nlp]
+
+Smaller runs print a linear extrapolation to --target-records (ingest time grows linearly with
+records: every stage streams in fixed-size batches).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import psutil  # noqa: E402
+
+from etl.ingest import ingest_paths  # noqa: E402
+from graph_schema.store import open_store  # noqa: E402
+from graph_schema.store.falkor_server import server_pid, stop_server  # noqa: E402
+from investigations.pipeline import run_analyses  # noqa: E402
+from resolution import alias_transform  # noqa: E402
+from synthetic import generate_bundle  # noqa: E402
+
+RECORDS_PER_SCALE = 1250  # one scale unit of the generator writes ~1.2–1.3k records
+TARGET_S = 120.0  # issue 13: ~220k mixed records under 2 minutes on the 2-core machine
+
+
+def cpu_seconds(*procs: psutil.Process) -> float:
+    """User + system CPU of the processes and their children (NLP workers), so a run on a shared,
+    busy machine can still be compared: wall time there measures the neighbours too."""
+    total = 0.0
+    for p in procs:
+        for q in (p, *p.children(recursive=True)):
+            try:
+                t = q.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += t.user + t.system + getattr(t, "children_user", 0) + getattr(t, "children_system", 0)
+    return total
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--records", type=int, default=220_000, help="about this many records")
+    ap.add_argument("--target-records", type=int, default=220_000, help="size the target is stated for")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--variation", action="store_true", help="the generator's variation mode")
+    ap.add_argument("--no-nlp", action="store_true", help="skip free-text extraction (as `ingest --no-nlp`)")
+    ap.add_argument("--batch", type=int, default=1000, help="records per batch (the CLI default)")
+    args = ap.parse_args()
+    scale = max(1, round(args.records / RECORDS_PER_SCALE))
+    with tempfile.TemporaryDirectory(prefix="bench_mixed_") as tmp:
+        tmp = Path(tmp)
+        bdir = tmp / "bundle"
+        t = time.perf_counter()
+        generate_bundle(bdir, seed=args.seed, scale=scale, variation=args.variation)
+        gen_s = time.perf_counter() - t
+        truth_head = (bdir / "truth.json").read_text(encoding="utf-8").split('\n  "gangs"', 1)[0]
+        meta = json.loads(truth_head.rstrip().rstrip(",") + "}")
+        written = meta["records_written"]
+        data = tmp / "store"
+        try:
+            with open_store(data_dir=data) as store:
+                store.setup_schema()
+                me, server = psutil.Process(), psutil.Process(server_pid(data))
+                c0, s0 = cpu_seconds(me), cpu_seconds(server)
+                t = time.perf_counter()
+                rep = ingest_paths(
+                    store,
+                    [bdir],
+                    data_dir=data,
+                    batch_records=args.batch,
+                    transform_batch=alias_transform(store),
+                    use_nlp=not args.no_nlp,
+                )
+                ingest_s = time.perf_counter() - t
+                c1, s1 = cpu_seconds(me), cpu_seconds(server)
+                t = time.perf_counter()
+                run_analyses(store)
+                analyse_s = time.perf_counter() - t
+                c2, s2 = cpu_seconds(me), cpu_seconds(server)
+        finally:
+            stop_server(data)
+    tot = rep.total
+    print(
+        f"\nmixed bundle: seed {args.seed}, scale {scale}{' (variation)' if args.variation else ''}, generated in {gen_s:.1f} s"
+    )
+    print(f"{'source':10} {'records read':>13}")
+    for src, s in rep.by_source().items():
+        print(f"{src:10} {s['records_read']:>13,}")
+    print(
+        f"records   written {written:,}  read {tot.records_read:,}  loaded {tot.records_loaded:,}  "
+        f"quarantined {tot.records_quarantined:,}  files skipped {len(rep.skipped)}"
+    )
+    print(
+        f"ingest    {ingest_s:8.1f} s  ({tot.records_read / ingest_s:,.0f} records/s){'  [no NLP]' if args.no_nlp else ''}"
+    )
+    print(f"analyses  {analyse_s:8.1f} s  (resolution, alert detectors)")
+    print(f"total     {ingest_s + analyse_s:8.1f} s")
+    # on a shared machine the wall time counts the neighbours; the CPU seconds of this process and
+    # the store server bound what two free cores need (perfect overlap .. one after the other)
+    ic, isv, ac, asv = c1 - c0, s1 - s0, c2 - c1, s2 - s1
+    load = os.getloadavg()[0]
+    print(
+        f"CPU       ingest: client {ic:.1f} s + server {isv:.1f} s;  analyses: client {ac:.1f} s + server {asv:.1f} s"
+    )
+    print(f"          2 free cores: ingest {max(ic, isv):.0f}–{ic + isv:.0f} s (load average now {load:.1f})")
+    factor = args.target_records / max(tot.records_read, 1)
+    est = ingest_s * factor
+    print(
+        f"extrapolated CPU bound for {args.target_records:,} records on 2 free cores: "
+        f"{max(ic, isv) * factor:.0f}–{(ic + isv) * factor:.0f} s ingest"
+    )
+    label = "measured" if abs(factor - 1) < 0.1 else f"extrapolated ×{factor:.1f}"
+    print(
+        f"target: ingest of {args.target_records:,} records < {TARGET_S:.0f} s → {est:.0f} s ({label}; "
+        f"with analyses {(ingest_s + analyse_s) * factor:.0f} s): {'met' if est < TARGET_S else 'NOT met'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
