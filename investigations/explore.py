@@ -6,12 +6,10 @@ graph algorithms on the fetched neighbourhoods are networkx's.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import networkx as nx
 from rapidfuzz import fuzz
 
 import investigations  # noqa: F401  (registers the query folder)
@@ -19,9 +17,11 @@ from graph_schema import identifiers as ids
 from graph_schema.keys import doc_key_parts
 from graph_schema.schema import LABELS, PREFIX_TO_LABEL, SEARCH_PROPERTY, search_normalize, search_text
 from graph_schema.store import GraphStore, StoreError, dialect
+from investigations import paths
 from investigations.common import node_name, parse_time
+from investigations.paths import PathResult
 
-MAX_HOPS = 6
+MAX_HOPS = paths.MAX_HOPS
 _TIME_PROPS = ("time", "last_seen", "first_seen")
 
 
@@ -311,92 +311,27 @@ def neighbours(
 # --------------------------------------------------------------------------- paths
 
 
-@dataclass
-class PathResult:
-    a: str
-    b: str
-    paths: list[dict[str, Any]]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"a": self.a, "b": self.b, "paths": self.paths}
-
-
-def _ball(store: GraphStore, key: str, radius: int, frontier_limit: int) -> list[dict[str, Any]]:
-    seen = {key}
-    frontier = [key]
-    out = []
-    for _ in range(radius):
-        if not frontier:
-            break
-        rows = store.query("inv_path_step", keys=frontier, limit=frontier_limit)
-        nxt = []
-        for r in rows:
-            out.append(r)
-            if r["to"] not in seen:
-                seen.add(r["to"])
-                nxt.append(r["to"])
-        frontier = nxt
-    return out
-
-
 def shortest_path(store: GraphStore, a: str, b: str, max_hops: int = 4) -> dict[str, Any] | None:
-    """One shortest undirected path that crosses no rejected link, at most `max_hops` long:
-    the port's bidirectional breadth-first search (also on Neo4j, whose `shortestPath`
-    cannot skip rejected links) over `inv_path_step`.  `{"keys", "hops"}` or None."""
-    return store.shortest_path(a, b, max_hops=max_hops, step_query="inv_path_step")
+    """One shortest undirected path that crosses no rejected link (`paths.find_paths`):
+    `{"keys", "hops", "length"}` or None."""
+    res = paths.find_paths(store, a, b, max_hops=max_hops)
+    return res.paths[0] if res.paths else None
 
 
 def find_paths(
-    store: GraphStore, a: str, b: str, max_hops: int = 4, all_simple: bool = False, limit: int = 10
+    store: GraphStore,
+    a: str,
+    b: str,
+    max_hops: int = 4,
+    all_simple: bool = False,
+    limit: int = 10,
+    **options: Any,
 ) -> PathResult:
-    """Shortest path (`shortest_path`), or all simple paths up to `max_hops`; links an
-    analyst rejected are never part of a path.
-
-    All simple paths: fetch the balls of radius ⌈max_hops/2⌉ around both ends
-    (every node of such a path lies within that distance of one end, and every
-    edge is seen from its nearer end), then `networkx.all_simple_edge_paths`
-    with `cutoff=max_hops` on that multigraph.  Paths come back shortest first,
-    then in key order, at most `limit`.  Each path is
-    `{"keys": [...], "hops": [{"head","type","tail","props"}], "length": n}`.
-    """
-    if not 1 <= int(max_hops) <= MAX_HOPS:
-        raise ValueError(f"max_hops 应在 1–{MAX_HOPS} / max_hops must be 1–{MAX_HOPS}")
-    for k in (a, b):
-        _get_node(store, k)
-    if not all_simple:
-        p = shortest_path(store, a, b, max_hops=int(max_hops))
-        paths = [] if p is None else [{**p, "length": len(p["hops"])}]
-        return PathResult(a, b, paths)
-    radius = math.ceil(int(max_hops) / 2)
-    G = nx.MultiGraph()
-    for r in _ball(store, a, radius, 20000) + _ball(store, b, radius, 20000):
-        props = r["props"] or {}
-        G.add_edge(
-            r["head"],
-            r["tail"],
-            key=(r["type"], str(props.get("fact", ""))),
-            type=r["type"],
-            head=r["head"],
-            tail=r["tail"],
-            props=props,
-        )
-    found = []
-    if a in G and b in G:
-        for epath in nx.all_simple_edge_paths(G, a, b, cutoff=int(max_hops)):
-            keys = [a]
-            hops = []
-            for u, v, k in epath:
-                data = G.edges[u, v, k]
-                keys.append(v)
-                hops.append({"head": data["head"], "type": data["type"], "tail": data["tail"], "props": data["props"]})
-            found.append((len(hops), keys, hops))
-            if len(found) >= 20000:
-                break
-    found.sort(key=lambda t: (t[0], t[1], [h["type"] for h in t[2]]))
-    paths = []
-    for n, keys, hops in found[:limit]:
-        paths.append({"keys": keys, "hops": hops, "length": n})
-    return PathResult(a, b, paths)
+    """Shortest path, or (`all_simple`) up to `limit` shortest alternatives, within a time
+    budget, hubs not expanded through: see `investigations.paths` (`options`: `hub_degree`,
+    `through_hubs`, `budget_s`).  Simple paths are no longer enumerated: between two hubs
+    that never ended."""
+    return paths.find_paths(store, a, b, max_hops, alternatives=all_simple, limit=limit, **options)
 
 
 # --------------------------------------------------------------------------- timeline & documents

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.http.context import AppContext, Settings
 from api.http.routers import admin, analyses, auth, explore, export, review
-from graph_schema.store import StoreError
+from graph_schema.store import QueryTimeout, StoreError, budget
 
 AUDITED_PREFIX = "/api/"
 NOT_AUDITED = {"/api/health"}
@@ -39,6 +39,8 @@ def _audit_event(request: Request, status: int, ms: float) -> dict:
         "ms": round(ms, 1),
     }
     event.update(getattr(request.state, "audit", None) or {})
+    if event.get("budget_hit") is not None:
+        event["outcome"] = "timeout"  # ended by its time budget (graph_schema/store/budget.py)
     return event
 
 
@@ -63,15 +65,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def audit_middleware(request: Request, call_next):
         t0 = time.perf_counter()
         status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            path = request.url.path
-            if path.startswith(AUDITED_PREFIX) and path not in NOT_AUDITED:
-                event = _audit_event(request, status, (time.perf_counter() - t0) * 1000)
-                await run_in_threadpool(ctx.audit.append, event)
+        # Every store read of this request ends by the request's budget, in the store
+        # itself (graph_schema/store/budget.py); the worker thread inherits both context
+        # variables, so a client that leaves cannot leave a query running past it.
+        with budget.deadline(settings.request_budget_s), budget.timing() as store_time:
+            try:
+                response = await call_next(request)
+                status = response.status_code
+                total_ms = (time.perf_counter() - t0) * 1000
+                store_ms = store_time.seconds * 1000
+                response.headers["Server-Timing"] = (
+                    f'store;dur={store_ms:.1f};desc="{store_time.queries} queries", app;dur={total_ms - store_ms:.1f}'
+                )
+                return response
+            finally:
+                path = request.url.path
+                if path.startswith(AUDITED_PREFIX) and path not in NOT_AUDITED:
+                    event = _audit_event(request, status, (time.perf_counter() - t0) * 1000)
+                    await run_in_threadpool(ctx.audit.append, event)
+
+    @app.exception_handler(QueryTimeout)
+    async def query_timeout(request: Request, exc: QueryTimeout):
+        d = getattr(request.state, "audit", None) or {}
+        d["budget_hit"] = exc.budget_s
+        request.state.audit = d
+        return JSONResponse(
+            {"detail": str(exc), "reason": "time_budget", "budget_s": exc.budget_s},
+            status_code=503,
+            headers={"Retry-After": "1"},
+        )
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError):

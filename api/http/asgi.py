@@ -9,4 +9,11 @@ from api.http.app import create_app
 from api.http.context import Settings
 
 _dir = os.environ.get("ECOGRAPH_DATA_DIR")
-app = create_app(Settings(data_dir=Path(_dir) if _dir else None, backend=os.environ.get("ECOGRAPH_BACKEND")))
+_budgets = {
+    field: float(os.environ[env])
+    for field, env in (("request_budget_s", "ECOGRAPH_REQUEST_BUDGET_S"), ("path_budget_s", "ECOGRAPH_PATH_BUDGET_S"))
+    if os.environ.get(env)
+}
+app = create_app(
+    Settings(data_dir=Path(_dir) if _dir else None, backend=os.environ.get("ECOGRAPH_BACKEND"), **_budgets)
+)

@@ -11,7 +11,7 @@ from api.security.masking import Masker
 from api.security.throttle import MAX_FAILURES, WINDOW_S, LoginThrottle
 from api.security.tokens import DEFAULT_TTL_S, load_secret
 from api.security.users import UserStore
-from graph_schema.store import GraphStore, open_store
+from graph_schema.store import GraphStore, budget, open_store
 
 
 @dataclass
@@ -23,6 +23,8 @@ class Settings:
     scope_ttl_s: float = 30.0
     login_max_failures: int = MAX_FAILURES  # per username and per client, within login_window_s
     login_window_s: float = WINDOW_S
+    request_budget_s: float = budget.INTERACTIVE_S  # every store read of one request ends within this
+    path_budget_s: float = budget.PATH_S  # a path search (answer within 2 s, found or not)
 
 
 @dataclass

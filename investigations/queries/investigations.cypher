@@ -43,14 +43,27 @@ RETURN k AS from, m.key AS to, [l IN labels(m) WHERE l <> 'Entity'][0] AS to_lab
 LIMIT $limit
 
 // name: inv_path_step
-// One breadth-first step of path search (explore.shortest_path): neighbours of the frontier
-// over links nobody rejected.
+// One breadth-first step of path search (investigations/paths.py): neighbours of the frontier
+// over links nobody rejected.  A hub (degree above $hub; 0: no limit) is not expanded
+// through unless its key is in $force (the path's own ends): a receiver of 100k manifests
+// or a busy checkpoint would flood the search and link everyone to everyone.  Keys and fact
+// ids only; the hops of the answer fetch their properties (inv_path_hops).
 UNWIND $keys AS k
-MATCH (n:Entity {key: k})-[r]-(m)
+MATCH (n:Entity {key: k})
+WITH k, n, size([(n)--() | 1]) AS degree
+WHERE $hub = 0 OR degree <= $hub OR k IN $force
+MATCH (n)-[r]-(m)
 WHERE coalesce(r.review, '') <> 'rejected'
-RETURN k AS from, m.key AS to, type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail,
-       properties(r) AS props
+RETURN k AS from, m.key AS to, type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail, r.fact AS fact
 LIMIT $limit
+
+// name: inv_path_hops
+// The relationships a found path runs along ($hops: [{head, tail, type, fact}]), with their
+// properties; a relationship written without a fact id is matched by type.
+UNWIND $hops AS h
+MATCH (a:Entity {key: h.head})-[r]->(b:Entity {key: h.tail})
+WHERE type(r) = h.type AND (h.fact IS NULL OR r.fact = h.fact) AND coalesce(r.review, '') <> 'rejected'
+RETURN a.key AS head, type(r) AS type, b.key AS tail, r.fact AS fact, properties(r) AS props
 
 // name: inv_node_rels
 // Every relationship of one node with the other end's label and the props needed for timelines.

@@ -21,12 +21,16 @@ def export_evidence(
     to: str = Query(...),
     format: str = Query("json", pattern="^(json|pdf|docx)$"),
     max_hops: int = Query(4, ge=1, le=6),
+    path: str | None = Query(
+        None, description="已找到的路径（逗号分隔的 key）/ the path already found: no second search"
+    ),
     v: Viewer = Depends(require("export")),
 ) -> Response:
     a, b = v.key(from_), v.key(to)
     v.check(a, b)
+    keys = [v.key(k.strip()) for k in path.split(",") if k.strip()] if path else None
     try:
-        chain = evidence.build_evidence(v.ctx.store, a, b, max_hops=max_hops)
+        chain = evidence.build_evidence(v.ctx.store, a, b, max_hops=max_hops, keys=keys)
     except ValueError as exc:
         raise HTTPException(404, str(exc)) from None
     v.check(*[n["key"] for n in chain["nodes"]])
