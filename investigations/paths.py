@@ -74,6 +74,7 @@ class _Stepper:
         self.hub_degree = max(0, int(hub_degree))
         self.truncated = False
         self.hubs: list[str] = []
+        self.expanded: set[str] = set()
 
     def step(self, keys: list[str], limit: int = STEP_LIMIT) -> list[dict[str, Any]]:
         budget.check()
@@ -85,7 +86,19 @@ class _Stepper:
             # returns nothing was held back by the hub rule.
             expanded = {r["from"] for r in rows}
             self.hubs += [k for k in keys if k not in expanded and k not in self.ends]
+        self.expanded.update(r["from"] for r in rows)
         return rows
+
+    def hubs_among(self, keys: list[str]) -> set[str]:
+        """Hubs among nodes the search reached but did not expand (a meeting point, the
+        rim of a ball): a path may not pass through them either."""
+        keys = [k for k in keys if k not in self.ends and k not in self.expanded]
+        if not self.hub_degree or not keys:
+            return set()
+        budget.check()
+        found = {r["key"] for r in self.store.query("inv_path_hubs", keys=keys, hub=self.hub_degree)}
+        self.hubs += sorted(found)
+        return found
 
 
 def _edge(r: dict[str, Any]) -> Edge:
@@ -117,6 +130,9 @@ def _bidirectional(stepper: _Stepper, a: str, b: str, max_hops: int) -> list[tup
             if to in dist[other]:
                 meets.append(to)
         depth[side] += 1
+        if meets:
+            held = stepper.hubs_among(meets)
+            meets = [k for k in meets if k not in held]
         if meets:
             meet = min(meets, key=lambda k: (dist[other][k], k))
             if depth[side] + dist[other][meet] <= max_hops:
@@ -171,13 +187,16 @@ def _subgraph(stepper: _Stepper, a: str, b: str, max_hops: int) -> nx.Graph:
     return G
 
 
-def _k_shortest(G: nx.Graph, a: str, b: str, max_hops: int, limit: int) -> list[list[tuple[str, Edge | None]]]:
+def _k_shortest(
+    stepper: _Stepper, G: nx.Graph, a: str, b: str, max_hops: int, limit: int
+) -> list[list[tuple[str, Edge | None]]]:
     """Up to `limit` shortest simple paths of at most `max_hops`, shortest first (Yen)."""
     if a not in G or b not in G:
         return []
     da = nx.single_source_shortest_path_length(G, a, cutoff=max_hops)
     db = nx.single_source_shortest_path_length(G, b, cutoff=max_hops)
-    keep = [n for n in da if n in db and da[n] + db[n] <= max_hops]
+    keep = {n for n in da if n in db and da[n] + db[n] <= max_hops}
+    keep -= stepper.hubs_among(sorted(keep))
     H = G.subgraph(keep)
     if a not in H or b not in H:
         return []
@@ -248,7 +267,7 @@ def find_paths(
         with budget.deadline(budget_s):
             if alternatives:
                 G = _subgraph(stepper, a, b, int(max_hops))
-                found = _k_shortest(G, a, b, int(max_hops), int(limit))
+                found = _k_shortest(stepper, G, a, b, int(max_hops), int(limit))
             else:
                 p = _bidirectional(stepper, a, b, int(max_hops))
                 found = [p] if p else []

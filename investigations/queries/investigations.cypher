@@ -57,6 +57,14 @@ WHERE coalesce(r.review, '') <> 'rejected'
 RETURN k AS from, m.key AS to, type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail, r.fact AS fact
 LIMIT $limit
 
+// name: inv_path_hubs
+// Which of $keys are hubs (degree above $hub): a path search met them without expanding them.
+UNWIND $keys AS k
+MATCH (n:Entity {key: k})
+WITH k, size([(n)--() | 1]) AS degree
+WHERE degree > $hub
+RETURN k AS key, degree
+
 // name: inv_path_hops
 // The relationships a found path runs along ($hops: [{head, tail, type, fact}]), with their
 // properties; a relationship written without a fact id is matched by type.
