@@ -122,6 +122,26 @@ def _loose_query(dialect_name: str, q: str) -> str | None:
     return f"@{SEARCH_PROPERTY}:(" + "|".join("(" + " ".join(r) + ")" for r in runs) + ")"
 
 
+def _search_rows(
+    store: GraphStore, q: str, keys: list[str], ft_labels: list[str], text: str | None, small: list[str], limit: int
+) -> list[dict[str, Any]]:
+    """`inv_search`: exact keys, full text and small vocabularies in one query."""
+    params = {"keys": keys, "ft_labels": ft_labels, "q": text or "", "small": small,
+              "needle": ids.to_halfwidth(q).lower(), "limit": limit,
+              "ft_limit": limit * max(1, len(ft_labels))}  # fmt: skip
+    try:
+        return store.query("inv_search", **params)
+    except StoreError as exc:
+        msg = str(exc).lower()
+        if "no such index" in msg or "not found" in msg or "does not exist" in msg:
+            # A label without an index yet (nothing of it ingested): ask label by label.
+            out = store.query("inv_search", **{**params, "ft_labels": []})
+            for lab in ft_labels:
+                out += _fulltext(store, lab, text or "", limit)
+            return out
+        raise
+
+
 def _fulltext(store: GraphStore, label: str, text: str, limit: int) -> list[dict[str, Any]]:
     try:
         return store.read_cypher(dialect.fulltext_cypher(store.dialect, label), {"q": text, "limit": limit})
@@ -153,24 +173,17 @@ def search_entities(store: GraphStore, q: str, labels: list[str] | None = None, 
         labels = [lab for lab in LABELS if lab not in ("Document", "Alert", "Gang")]
     cand_limit = max(100, limit * 5)
     rows: dict[str, dict[str, Any]] = {}
-    for r in store.query("nodes_by_keys", keys=_exact_keys(q)):
-        if r["label"] in labels:
-            rows[r["key"]] = r
     ft_labels = [lab for lab in dialect.search_labels() if lab in labels]
     text = dialect.search_query_text(store.dialect, q)
-    if text:
-        for lab in ft_labels:
-            for r in _fulltext(store, lab, text, cand_limit):
-                rows.setdefault(r["key"], r)
-        loose = _loose_query(store.dialect, q)
-        if loose and len(rows) < limit:
-            for lab in ft_labels:
-                for r in _fulltext(store, lab, loose, cand_limit):
-                    rows.setdefault(r["key"], r)
     small = [lab for lab in ("WasteType", "Species") if lab in labels]
-    if small:
-        needle = ids.to_halfwidth(q).lower()
-        for r in store.query("inv_search_small", labels=small, q=needle, limit=cand_limit):
+    # One round trip for keys, full text over every label and the small vocabularies
+    # (it was one query per label: nine on a search).
+    for r in _search_rows(store, q, _exact_keys(q), ft_labels if text else [], text, small, cand_limit):
+        if r["label"] in labels:
+            rows.setdefault(r["key"], r)
+    loose = _loose_query(store.dialect, q) if text else None
+    if loose and len(rows) < limit:
+        for r in _search_rows(store, q, [], ft_labels, loose, [], cand_limit):
             rows.setdefault(r["key"], r)
     hits = []
     for r in rows.values():

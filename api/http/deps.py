@@ -35,6 +35,13 @@ def get_store(ctx: AppContext = Depends(get_ctx)) -> GraphStore:
 def current_user(request: Request, token: str | None = Depends(oauth2), ctx: AppContext = Depends(get_ctx)) -> User:
     if not token:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "未登录 / not authenticated", {"WWW-Authenticate": "Bearer"})
+    # A token checked in the last `user_cache_s` seconds is not decoded and looked up again
+    # (a workbench fires several requests per click); a disabled user is refused within it.
+    cache = ctx.cache.setdefault("tokens", {})
+    hit = cache.get(token)
+    if hit is not None and time.monotonic() < hit[0]:
+        request.state.token_sub, request.state.user = hit[1].username, hit[1]
+        return hit[1]
     try:
         claims = decode(ctx.secret, token)
     except TokenError as exc:
@@ -44,6 +51,10 @@ def current_user(request: Request, token: str | None = Depends(oauth2), ctx: App
     if user is None or user.disabled:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "用户不存在或已停用 / unknown or disabled user")
     request.state.user = user
+    if len(cache) > 10000:
+        cache.clear()
+    ttl = min(ctx.settings.user_cache_s, float(claims.get("exp", float("inf"))) - time.time())  # never past expiry
+    cache[token] = (time.monotonic() + ttl, user)
     return user
 
 
