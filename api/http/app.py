@@ -17,6 +17,8 @@ from graph_schema.store import QueryTimeout, StoreError, budget
 
 AUDITED_PREFIX = "/api/"
 NOT_AUDITED = {"/api/health"}
+# Whole-graph analyses get the analysis budget; every other request the interactive one.
+ANALYSIS_PREFIXES = ("/api/gangs", "/api/chains", "/api/upstream", "/api/alerts", "/api/water", "/api/export")
 
 
 def _action(request: Request) -> str:
@@ -68,7 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Every store read of this request ends by the request's budget, in the store
         # itself (graph_schema/store/budget.py); the worker thread inherits both context
         # variables, so a client that leaves cannot leave a query running past it.
-        with budget.deadline(settings.request_budget_s), budget.timing() as store_time:
+        analysis = request.url.path.startswith(ANALYSIS_PREFIXES)
+        seconds = settings.analysis_budget_s if analysis else settings.request_budget_s
+        with budget.deadline(seconds), budget.timing() as store_time:
             try:
                 response = await call_next(request)
                 status = response.status_code

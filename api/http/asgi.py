@@ -11,7 +11,11 @@ from api.http.context import Settings
 _dir = os.environ.get("ECOGRAPH_DATA_DIR")
 _budgets = {
     field: float(os.environ[env])
-    for field, env in (("request_budget_s", "ECOGRAPH_REQUEST_BUDGET_S"), ("path_budget_s", "ECOGRAPH_PATH_BUDGET_S"))
+    for field, env in (
+        ("request_budget_s", "ECOGRAPH_REQUEST_BUDGET_S"),
+        ("path_budget_s", "ECOGRAPH_PATH_BUDGET_S"),
+        ("analysis_budget_s", "ECOGRAPH_ANALYSIS_BUDGET_S"),
+    )
     if os.environ.get(env)
 }
 app = create_app(

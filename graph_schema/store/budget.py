@@ -29,6 +29,7 @@ from graph_schema.store.port import StoreError
 # Default budgets (seconds) per kind of work; None: unbounded.
 INTERACTIVE_S = 5.0  # one API request (search, neighbours, entity, timeline …)
 PATH_S = 1.5  # a path search inside a request: answers within 2 s, found or not
+ANALYSIS_S = 60.0  # an API request that runs a whole-graph analysis (gang detection, chains, upstream, export)
 INVESTIGATION_S = 600.0  # CLI and batch investigations (gangs, chains, alerts) over the whole graph
 WRITE_S: float | None = None
 

@@ -146,3 +146,53 @@ def test_responses_carry_the_store_time_profile(hub_dir):
     r = client.get(f"/api/entities/{H1}")
     timing = r.headers["Server-Timing"]
     assert timing.startswith("store;dur=") and 'desc="1 queries"' in timing and "app;dur=" in timing
+
+
+def test_sigterm_stops_the_server_with_a_hub_path_search_in_flight(hub_dir):
+    """The all-simple-paths request between two hubs kept the server alive after SIGTERM:
+    uvicorn waits for requests in flight, and that one never ended."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import threading
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    cmd = [sys.executable, "-m", "api.cli", "--data-dir", str(hub_dir), "serve", "--port", str(port), "--workers", "1"]
+    proc = subprocess.Popen(cmd, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(base + "/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        token = httpx.post(base + "/api/auth/token", data={"username": "ana", "password": "ana-password-1"}).json()
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        params = {"a": H1, "b": H2, "max_hops": 6, "all_simple": True, "limit": 50}
+
+        def search() -> None:
+            try:
+                httpx.get(base + "/api/paths", params=params, headers=headers, timeout=30)
+            except httpx.HTTPError:
+                pass
+
+        threading.Thread(target=search, daemon=True).start()
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+        assert time.monotonic() - t0 < 10
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert _running_queries(hub_dir) == []
