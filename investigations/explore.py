@@ -49,15 +49,22 @@ class SearchResult:
         return {"query": self.query, "hits": [h.to_dict() for h in self.hits]}
 
 
-def _match_score(q: str, key: str, props: dict[str, Any]) -> float:
-    qn = re.sub(r"[\s·•・.\-]", "", ids.to_halfwidth(q)).lower()
+_SEPARATORS = re.compile(r"[\s·•・.\-]")
+
+
+def _query_norm(q: str) -> str:
+    """The query as `_match_score` compares it (computed once per search, not per candidate)."""
+    return _SEPARATORS.sub("", ids.to_halfwidth(q)).lower()
+
+
+def _match_score(qn: str, key: str, props: dict[str, Any]) -> float:
     fields = [key.split(":", 1)[-1]]
     for p in ("name", "title", "plate", "uscc", "id_card"):
         if props.get(p):
             fields.append(str(props[p]))
     best = 0.0
     for f in fields:
-        fn = re.sub(r"[\s·•・.\-]", "", f).lower()
+        fn = _SEPARATORS.sub("", f).lower()
         if not fn:
             continue
         if fn == qn:
@@ -186,11 +193,12 @@ def search_entities(store: GraphStore, q: str, labels: list[str] | None = None, 
         for r in _search_rows(store, q, [], ft_labels, loose, [], cand_limit):
             rows.setdefault(r["key"], r)
     hits = []
+    qn = _query_norm(q)
     for r in rows.values():
         props = {k: v for k, v in (r["props"] or {}).items() if k != SEARCH_PROPERTY}
         hits.append(
             SearchHit(
-                r["key"], r["label"], node_name(r["label"], r["key"], props), _match_score(q, r["key"], props), props
+                r["key"], r["label"], node_name(r["label"], r["key"], props), _match_score(qn, r["key"], props), props
             )
         )
     hits.sort(key=lambda h: (-h.score, h.key))
