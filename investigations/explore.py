@@ -305,6 +305,7 @@ def neighbours(
             "inv_expand",
             keys=frontier,
             types=list(rel_types or []),
+            labels=labels,
             rejected=bool(include_rejected),
             limit=max(limit * 20, 5000),
         )

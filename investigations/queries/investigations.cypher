@@ -21,7 +21,7 @@ WHERE 'Species' IN $labels AND (toLower(n.key) CONTAINS $q OR toLower(coalesce(n
 RETURN n.key AS key, 'Species' AS label, properties(n) AS props
 LIMIT $limit
 
-// name: inv_search
+// name: inv_search @falkordb
 // A name search in one round trip (explore.search_entities): the keys the query names
 // outright ($keys), the full-text index of every label in $ft_labels (bigram query $q;
 // FalkorDB keeps one index per label, so the labels are unwound into its procedure), and
@@ -86,12 +86,17 @@ RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label,
 LIMIT $limit
 
 // name: inv_expand
-// One breadth-first step from the frontier, optionally restricted by relationship type;
-// rejected links only when $rejected is true (an analyst reviewing them).
+// One breadth-first step from the frontier, optionally restricted by relationship type and
+// by the other end's label; rejected links only when $rejected is true (an analyst reviewing
+// them).  The other end's properties come without a document's full text and the derived
+// name-search bigrams: the neighbour view never shows them, and a person named in 200 case
+// files would otherwise ship every file.
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})-[r]-(m)
 WHERE (size($types) = 0 OR type(r) IN $types) AND ($rejected OR coalesce(r.review, '') <> 'rejected')
-RETURN k AS from, m.key AS to, [l IN labels(m) WHERE l <> 'Entity'][0] AS to_label, properties(m) AS to_props,
+  AND (size($labels) = 0 OR any(l IN labels(m) WHERE l IN $labels))
+RETURN k AS from, m.key AS to, [l IN labels(m) WHERE l <> 'Entity'][0] AS to_label,
+       m {.*, text: null, search: null} AS to_props,
        type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail, properties(r) AS props
 LIMIT $limit
 
