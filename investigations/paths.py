@@ -32,6 +32,7 @@ from typing import Any
 import networkx as nx
 
 from graph_schema.store import GraphStore, QueryTimeout, budget
+from investigations.common import node_name
 
 MAX_HOPS = 6
 HUB_DEGREE = 1000  # neighbours above which a node is a hub
@@ -51,6 +52,7 @@ class PathResult:
     budget_s: float | None = None
     hubs: list[str] = field(default_factory=list)  # hubs met and not expanded
     message: str | None = None
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)  # key → {"key","label","name"} on the paths
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +64,7 @@ class PathResult:
             "budget_s": self.budget_s,
             "hubs": self.hubs,
             "message": self.message,
+            "nodes": list(self.nodes.values()),
         }
 
 
@@ -216,15 +219,22 @@ def _k_shortest(
     return out
 
 
-def _with_props(store: GraphStore, found: list[list[tuple[str, Edge | None]]]) -> list[dict[str, Any]]:
-    """Found paths in the API's shape, each hop with its relationship's properties (one query)."""
+def _with_props(
+    store: GraphStore, found: list[list[tuple[str, Edge | None]]]
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Found paths in the API's shape, each hop with its relationship's properties, and the
+    nodes on them (`{key: {"key","label","name"}}`), in one query."""
     wanted = {e for p in found for _, e in p if e is not None}
     props: dict[Edge, dict[str, Any]] = {}
+    nodes: dict[str, dict[str, Any]] = {}
     if wanted:
         hops = [{"head": h, "type": t, "tail": tl, "fact": f} for h, t, tl, f in sorted(wanted, key=str)]
         for r in store.query("inv_path_hops", hops=hops):
             props.setdefault((r["head"], r["type"], r["tail"], r["fact"]), r["props"] or {})
             props.setdefault((r["head"], r["type"], r["tail"], None), r["props"] or {})
+            for end in ("head", "tail"):
+                label, end_props = r[f"{end}_label"], r[f"{end}_props"] or {}
+                nodes[r[end]] = {"key": r[end], "label": label, "name": node_name(label, r[end], end_props)}
     out = []
     for p in found:
         hops = [
@@ -233,7 +243,7 @@ def _with_props(store: GraphStore, found: list[list[tuple[str, Edge | None]]]) -
             if e is not None
         ]
         out.append({"keys": [k for k, _ in p], "hops": hops, "length": len(hops)})
-    return out
+    return out, nodes
 
 
 def find_paths(
@@ -256,10 +266,6 @@ def find_paths(
     """
     if not 1 <= int(max_hops) <= MAX_HOPS:
         raise ValueError(f"max_hops 应在 1–{MAX_HOPS} / max_hops must be 1–{MAX_HOPS}")
-    known = {r["key"] for r in store.query("nodes_by_keys", keys=[a, b])}
-    for k in (a, b):
-        if k not in known:
-            raise ValueError(f"找不到实体 / no entity with key {k!r}")
     stepper = _Stepper(store, [a, b], 0 if through_hubs else hub_degree)
     found: list[list[tuple[str, Edge | None]]] = []
     res = PathResult(a, b, [], budget_s=budget_s)
@@ -274,7 +280,16 @@ def find_paths(
     except QueryTimeout as exc:
         res.budget_hit = True
         res.budget_s = exc.budget_s
-    res.paths = _with_props(store, found)
+    res.paths, res.nodes = _with_props(store, found)
+    if not res.paths or a == b:  # a found path proves both ends exist; otherwise ask
+        known = {r["key"]: r for r in store.query("nodes_by_keys", keys=[a, b])}
+        for k in (a, b):
+            if k not in known:
+                raise ValueError(f"找不到实体 / no entity with key {k!r}")
+        if a == b:
+            res.nodes = {
+                a: {"key": a, "label": known[a]["label"], "name": node_name(known[a]["label"], a, known[a]["props"])}
+            }
     res.hubs = sorted(set(stepper.hubs))[:50]
     res.complete = not (res.budget_hit or stepper.truncated or stepper.hubs)
     res.message = _message(res, int(max_hops))

@@ -125,11 +125,14 @@ RETURN k AS key, degree
 
 // name: inv_path_hops
 // The relationships a found path runs along ($hops: [{head, tail, type, fact}]), with their
-// properties; a relationship written without a fact id is matched by type.
+// properties and both ends' labels and properties (no document text, no search bigrams), so
+// the answer needs no further query; a relationship written without a fact id is matched by type.
 UNWIND $hops AS h
 MATCH (a:Entity {key: h.head})-[r]->(b:Entity {key: h.tail})
 WHERE type(r) = h.type AND (h.fact IS NULL OR r.fact = h.fact) AND coalesce(r.review, '') <> 'rejected'
-RETURN a.key AS head, type(r) AS type, b.key AS tail, r.fact AS fact, properties(r) AS props
+RETURN a.key AS head, type(r) AS type, b.key AS tail, r.fact AS fact, properties(r) AS props,
+       [l IN labels(a) WHERE l <> 'Entity'][0] AS head_label, a {.*, text: null, search: null} AS head_props,
+       [l IN labels(b) WHERE l <> 'Entity'][0] AS tail_label, b {.*, text: null, search: null} AS tail_props
 
 // name: inv_node_rels
 // Every relationship of one node with the other end's label and the props needed for timelines.

@@ -165,11 +165,8 @@ def paths(
     if v.scoped:
         out["paths"] = [p for p in out["paths"] if all(v.visible(k) for k in p["keys"])]
         out["hubs"] = [k for k in out["hubs"] if v.visible(k)]
-    keys = sorted({k for p in out["paths"] for k in p["keys"]})
-    rows = v.ctx.store.query("nodes_by_keys", keys=keys) if keys else []
-    out["nodes"] = [
-        {"key": r["key"], "label": r["label"], "name": node_name(r["label"], r["key"], r["props"])} for r in rows
-    ]
+    keys = {k for p in out["paths"] for k in p["keys"]}
+    out["nodes"] = sorted((n for n in out["nodes"] if n["key"] in keys), key=lambda n: n["key"])
     return v.show(out)
 
 
