@@ -196,3 +196,32 @@ def test_sigterm_stops_the_server_with_a_hub_path_search_in_flight(hub_dir):
             proc.kill()
             proc.wait()
     assert _running_queries(hub_dir) == []
+
+
+def _timing(r) -> tuple[float, int]:
+    store = next(p for p in r.headers["Server-Timing"].split(",") if p.strip().startswith("store"))
+    return float(store.split("dur=")[1].split(";")[0]), int(store.split('desc="')[1].split()[0])
+
+
+def test_search_is_one_store_round_trip_across_labels(hub_dir):
+    client = _client(hub_dir)
+    r = client.get("/api/search", params={"q": "L1", "limit": 10})
+    assert r.status_code == 200 and len(r.json()["hits"]) == 10
+    assert _timing(r)[1] == 1  # keys, every label's full-text index and the small vocabularies together
+
+
+def test_a_disabled_user_is_refused_once_the_token_cache_expires(hub_dir):
+    from api.security.users import UserStore
+
+    users = UserStore(hub_dir)
+    users.add("tmp", "tmp-password-1", "analyst", "临时")
+    for ttl in (0.3, 0.0):
+        users.set_disabled("tmp", False)
+        client = _client(hub_dir, user_cache_s=ttl)
+        client.headers.pop("Authorization")
+        tok = client.post("/api/auth/token", data={"username": "tmp", "password": "tmp-password-1"}).json()
+        client.headers["Authorization"] = f"Bearer {tok['access_token']}"
+        assert client.get("/api/auth/me").status_code == 200
+        users.set_disabled("tmp", True)
+        time.sleep(ttl + 0.1)
+        assert client.get("/api/auth/me").status_code == 401
