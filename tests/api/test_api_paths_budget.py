@@ -225,3 +225,19 @@ def test_a_disabled_user_is_refused_once_the_token_cache_expires(hub_dir):
         users.set_disabled("tmp", True)
         time.sleep(ttl + 0.1)
         assert client.get("/api/auth/me").status_code == 401
+
+
+def test_evidence_export_between_the_hubs_reuses_the_bounded_search_or_the_given_path(hub_dir):
+    client = _client(hub_dir)
+    t0 = time.monotonic()
+    r = client.get("/api/export/evidence", params={"from": H1, "to": H2, "format": "json", "max_hops": 6})
+    assert time.monotonic() - t0 < 3.0  # the old export enumerated every simple path: it never answered
+    assert r.status_code == 200, r.text
+    assert [n["key"] for n in r.json()["nodes"]] == [H1, *BRIDGE, H2]
+    shorter = [H1, "person:C1_0", "person:C1_1", H1]  # not from H1 to H2: refused
+    r = client.get("/api/export/evidence", params={"from": H1, "to": H2, "path": ",".join(shorter)})
+    assert r.status_code == 404 and "给定路径" in r.json()["detail"]
+    path = ",".join([H1, *BRIDGE, H2])
+    r = client.get("/api/export/evidence", params={"from": H1, "to": H2, "max_hops": 6, "path": path})
+    assert r.status_code == 200 and len(r.json()["hops"]) == 6
+    assert _running_queries(hub_dir) == []
