@@ -19,6 +19,10 @@ time (Python: routing, auth, masking, JSON, audit) and store round trips, from
 each response's `Server-Timing` header (absent on servers older than it: `-`).
 `budget` counts path answers cut by their time budget (200, `budget_hit`).
 
+`alternatives 6` asks for the 10 shortest alternative paths of up to six hops between two
+random sites (`all_simple=true`): a server from before bounded paths does not answer it
+(`--ops search neighbours "path (4 hops)"` to leave it out).
+
 Figures of 2026-12 (issue 17), before any of this, in the same run format —
 1,000,000 nodes, 2,364,000 relationships, 50 clients × 5 requests, 2 uvicorn
 workers, a half-busy 2-core host:
@@ -199,6 +203,8 @@ def main() -> None:
     ap.add_argument(
         "--server-repo", type=Path, default=REPO, help="checkout whose API the server runs (before/after runs)"
     )
+    ap.add_argument("--ops", nargs="+", default=["search", "neighbours", "path (4 hops)", "alternatives 6"],
+                    help="operations to run (alternatives 6 hangs a server from before bounded paths)")  # fmt: skip
     args = ap.parse_args()
     args.workers = args.workers or len(os.sched_getaffinity(0)) or 1
 
@@ -270,10 +276,18 @@ def main() -> None:
             a, b = rnd.choice(pairs)
             return "/api/paths", {"a": a, "b": b, "max_hops": 4}
 
+        def alt_req(rnd):  # alternatives between two sites: what never ended before paths were bounded
+            a, b = (f"site:S{rnd.randrange(n_sites):06d}" for _ in range(2))
+            return "/api/paths", {"a": a, "b": b, "max_hops": 6, "all_simple": "true", "limit": 10}
+
         print(f"graph: {n_nodes:,} nodes, {n_rels:,} relationships; {args.clients} clients × {args.requests} requests per op; "
               f"uvicorn workers={args.workers}", flush=True)  # fmt: skip
         results = []
-        for label, fn in [("search", search_req), ("neighbours", neigh_req), ("path (4 hops)", path_req)]:
+        ops = [("search", search_req), ("neighbours", neigh_req), ("path (4 hops)", path_req),
+               ("alternatives 6", alt_req)]  # fmt: skip
+        for label, fn in ops:
+            if label not in args.ops:
+                continue
             if label.startswith("path") and not pairs:
                 continue
             asyncio.run(drive(base, token, min(args.clients, 5), 2, fn, label))  # warm-up
