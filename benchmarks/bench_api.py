@@ -31,6 +31,25 @@ workers, a half-busy 2-core host:
     search              933    1,983      45
     neighbours          523    2,262      51
     path (4 hops)     1,038    2,730      35
+
+At 100,000 nodes (236,400 relationships), 2 workers, on the shared 2-core host with a load
+average of 5–11 from other jobs (so the 50-client figures mostly measure that queue: the
+server's own time per request, store + python, is 60–200 ms of them), 2026-12-04:
+
+    50 clients × 5       p50 ms (before → after)    p95 ms            req/s
+    search               960 / 220 → 236–618         2,920 / 852 → 550–1,589    36 / 92 → 58–142
+    neighbours           778 / 383 → 265–423         1,732 / 1,081 → 847–1,965  39 / 90 → 64–120
+    path (4 hops)        1,540 / 537 → 422–878       3,983 / 2,314 → 916–2,952  21 / 50 → 37–89
+    alternatives 6       no answer → 2,267 (196 of 250 cut at the 1.5 s budget under that load; ~200 ms alone)
+
+    2 clients × 25       before → after (p50 ms)     server side after: store + python ms, queries
+    search               19.3 → 15.0                 13.6 + 8.9, 1 (was one query per label)
+    neighbours           10.8 → 12.2                 2.8 + 3.4, 2
+    path (4 hops)        21.7 → 13.5                 10.8 + 3.6, 6 (was 8)
+
+"before" is the code before time budgets (first figure: without hiredis; second: with it,
+the C parser of FalkorDB replies, which alone took a search's client-side parsing from ~60%
+of its time to little).  "after" is the range over three runs.
 """
 
 from __future__ import annotations
