@@ -82,14 +82,15 @@ class _Stepper:
     def step(self, keys: list[str], limit: int = STEP_LIMIT) -> list[dict[str, Any]]:
         budget.check()
         rows = self.store.query("inv_path_step", keys=keys, limit=limit, hub=self.hub_degree, force=self.ends)
+        self.expanded.update(r["from"] for r in rows)
         if len(rows) >= limit:
             self.truncated = True
         elif self.hub_degree:
-            # Every expanded node returns at least the link it was reached by; one that
-            # returns nothing was held back by the hub rule.
-            expanded = {r["from"] for r in rows}
-            self.hubs += [k for k in keys if k not in expanded and k not in self.ends]
-        self.expanded.update(r["from"] for r in rows)
+            # An expanded node returns at least the link it was reached by; one that returns
+            # nothing was held back by the hub rule, or has only rejected links: ask which.
+            silent = [k for k in keys if k not in self.expanded]
+            if silent:
+                self.hubs_among(silent)
         return rows
 
     def hubs_among(self, keys: list[str]) -> set[str]:
