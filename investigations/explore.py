@@ -6,12 +6,10 @@ graph algorithms on the fetched neighbourhoods are networkx's.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import networkx as nx
 from rapidfuzz import fuzz
 
 import investigations  # noqa: F401  (registers the query folder)
@@ -19,9 +17,11 @@ from graph_schema import identifiers as ids
 from graph_schema.keys import doc_key_parts
 from graph_schema.schema import LABELS, PREFIX_TO_LABEL, SEARCH_PROPERTY, search_normalize, search_text
 from graph_schema.store import GraphStore, StoreError, dialect
+from investigations import paths
 from investigations.common import node_name, parse_time
+from investigations.paths import PathResult
 
-MAX_HOPS = 6
+MAX_HOPS = paths.MAX_HOPS
 _TIME_PROPS = ("time", "last_seen", "first_seen")
 
 
@@ -49,15 +49,22 @@ class SearchResult:
         return {"query": self.query, "hits": [h.to_dict() for h in self.hits]}
 
 
-def _match_score(q: str, key: str, props: dict[str, Any]) -> float:
-    qn = re.sub(r"[\s·•・.\-]", "", ids.to_halfwidth(q)).lower()
+_SEPARATORS = re.compile(r"[\s·•・.\-]")
+
+
+def _query_norm(q: str) -> str:
+    """The query as `_match_score` compares it (computed once per search, not per candidate)."""
+    return _SEPARATORS.sub("", ids.to_halfwidth(q)).lower()
+
+
+def _match_score(qn: str, key: str, props: dict[str, Any]) -> float:
     fields = [key.split(":", 1)[-1]]
     for p in ("name", "title", "plate", "uscc", "id_card"):
         if props.get(p):
             fields.append(str(props[p]))
     best = 0.0
     for f in fields:
-        fn = re.sub(r"[\s·•・.\-]", "", f).lower()
+        fn = _SEPARATORS.sub("", f).lower()
         if not fn:
             continue
         if fn == qn:
@@ -122,6 +129,26 @@ def _loose_query(dialect_name: str, q: str) -> str | None:
     return f"@{SEARCH_PROPERTY}:(" + "|".join("(" + " ".join(r) + ")" for r in runs) + ")"
 
 
+def _search_rows(
+    store: GraphStore, q: str, keys: list[str], ft_labels: list[str], text: str | None, small: list[str], limit: int
+) -> list[dict[str, Any]]:
+    """`inv_search`: exact keys, full text and small vocabularies in one query."""
+    params = {"keys": keys, "ft_labels": ft_labels, "q": text or "", "small": small,
+              "needle": ids.to_halfwidth(q).lower(), "limit": limit,
+              "ft_limit": limit * max(1, len(ft_labels))}  # fmt: skip
+    try:
+        return store.query("inv_search", **params)
+    except StoreError as exc:
+        msg = str(exc).lower()
+        if "no such index" in msg or "not found" in msg or "does not exist" in msg:
+            # A label without an index yet (nothing of it ingested): ask label by label.
+            out = store.query("inv_search", **{**params, "ft_labels": []})
+            for lab in ft_labels:
+                out += _fulltext(store, lab, text or "", limit)
+            return out
+        raise
+
+
 def _fulltext(store: GraphStore, label: str, text: str, limit: int) -> list[dict[str, Any]]:
     try:
         return store.read_cypher(dialect.fulltext_cypher(store.dialect, label), {"q": text, "limit": limit})
@@ -153,31 +180,25 @@ def search_entities(store: GraphStore, q: str, labels: list[str] | None = None, 
         labels = [lab for lab in LABELS if lab not in ("Document", "Alert", "Gang")]
     cand_limit = max(100, limit * 5)
     rows: dict[str, dict[str, Any]] = {}
-    for r in store.query("nodes_by_keys", keys=_exact_keys(q)):
-        if r["label"] in labels:
-            rows[r["key"]] = r
     ft_labels = [lab for lab in dialect.search_labels() if lab in labels]
     text = dialect.search_query_text(store.dialect, q)
-    if text:
-        for lab in ft_labels:
-            for r in _fulltext(store, lab, text, cand_limit):
-                rows.setdefault(r["key"], r)
-        loose = _loose_query(store.dialect, q)
-        if loose and len(rows) < limit:
-            for lab in ft_labels:
-                for r in _fulltext(store, lab, loose, cand_limit):
-                    rows.setdefault(r["key"], r)
     small = [lab for lab in ("WasteType", "Species") if lab in labels]
-    if small:
-        needle = ids.to_halfwidth(q).lower()
-        for r in store.query("inv_search_small", labels=small, q=needle, limit=cand_limit):
+    # One round trip for keys, full text over every label and the small vocabularies
+    # (it was one query per label: nine on a search).
+    for r in _search_rows(store, q, _exact_keys(q), ft_labels if text else [], text, small, cand_limit):
+        if r["label"] in labels:
+            rows.setdefault(r["key"], r)
+    loose = _loose_query(store.dialect, q) if text else None
+    if loose and len(rows) < limit:
+        for r in _search_rows(store, q, [], ft_labels, loose, [], cand_limit):
             rows.setdefault(r["key"], r)
     hits = []
+    qn = _query_norm(q)
     for r in rows.values():
         props = {k: v for k, v in (r["props"] or {}).items() if k != SEARCH_PROPERTY}
         hits.append(
             SearchHit(
-                r["key"], r["label"], node_name(r["label"], r["key"], props), _match_score(q, r["key"], props), props
+                r["key"], r["label"], node_name(r["label"], r["key"], props), _match_score(qn, r["key"], props), props
             )
         )
     hits.sort(key=lambda h: (-h.score, h.key))
@@ -284,6 +305,7 @@ def neighbours(
             "inv_expand",
             keys=frontier,
             types=list(rel_types or []),
+            labels=labels,
             rejected=bool(include_rejected),
             limit=max(limit * 20, 5000),
         )
@@ -311,92 +333,27 @@ def neighbours(
 # --------------------------------------------------------------------------- paths
 
 
-@dataclass
-class PathResult:
-    a: str
-    b: str
-    paths: list[dict[str, Any]]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"a": self.a, "b": self.b, "paths": self.paths}
-
-
-def _ball(store: GraphStore, key: str, radius: int, frontier_limit: int) -> list[dict[str, Any]]:
-    seen = {key}
-    frontier = [key]
-    out = []
-    for _ in range(radius):
-        if not frontier:
-            break
-        rows = store.query("inv_path_step", keys=frontier, limit=frontier_limit)
-        nxt = []
-        for r in rows:
-            out.append(r)
-            if r["to"] not in seen:
-                seen.add(r["to"])
-                nxt.append(r["to"])
-        frontier = nxt
-    return out
-
-
 def shortest_path(store: GraphStore, a: str, b: str, max_hops: int = 4) -> dict[str, Any] | None:
-    """One shortest undirected path that crosses no rejected link, at most `max_hops` long:
-    the port's bidirectional breadth-first search (also on Neo4j, whose `shortestPath`
-    cannot skip rejected links) over `inv_path_step`.  `{"keys", "hops"}` or None."""
-    return store.shortest_path(a, b, max_hops=max_hops, step_query="inv_path_step")
+    """One shortest undirected path that crosses no rejected link (`paths.find_paths`):
+    `{"keys", "hops", "length"}` or None."""
+    res = paths.find_paths(store, a, b, max_hops=max_hops)
+    return res.paths[0] if res.paths else None
 
 
 def find_paths(
-    store: GraphStore, a: str, b: str, max_hops: int = 4, all_simple: bool = False, limit: int = 10
+    store: GraphStore,
+    a: str,
+    b: str,
+    max_hops: int = 4,
+    all_simple: bool = False,
+    limit: int = 10,
+    **options: Any,
 ) -> PathResult:
-    """Shortest path (`shortest_path`), or all simple paths up to `max_hops`; links an
-    analyst rejected are never part of a path.
-
-    All simple paths: fetch the balls of radius ⌈max_hops/2⌉ around both ends
-    (every node of such a path lies within that distance of one end, and every
-    edge is seen from its nearer end), then `networkx.all_simple_edge_paths`
-    with `cutoff=max_hops` on that multigraph.  Paths come back shortest first,
-    then in key order, at most `limit`.  Each path is
-    `{"keys": [...], "hops": [{"head","type","tail","props"}], "length": n}`.
-    """
-    if not 1 <= int(max_hops) <= MAX_HOPS:
-        raise ValueError(f"max_hops 应在 1–{MAX_HOPS} / max_hops must be 1–{MAX_HOPS}")
-    for k in (a, b):
-        _get_node(store, k)
-    if not all_simple:
-        p = shortest_path(store, a, b, max_hops=int(max_hops))
-        paths = [] if p is None else [{**p, "length": len(p["hops"])}]
-        return PathResult(a, b, paths)
-    radius = math.ceil(int(max_hops) / 2)
-    G = nx.MultiGraph()
-    for r in _ball(store, a, radius, 20000) + _ball(store, b, radius, 20000):
-        props = r["props"] or {}
-        G.add_edge(
-            r["head"],
-            r["tail"],
-            key=(r["type"], str(props.get("fact", ""))),
-            type=r["type"],
-            head=r["head"],
-            tail=r["tail"],
-            props=props,
-        )
-    found = []
-    if a in G and b in G:
-        for epath in nx.all_simple_edge_paths(G, a, b, cutoff=int(max_hops)):
-            keys = [a]
-            hops = []
-            for u, v, k in epath:
-                data = G.edges[u, v, k]
-                keys.append(v)
-                hops.append({"head": data["head"], "type": data["type"], "tail": data["tail"], "props": data["props"]})
-            found.append((len(hops), keys, hops))
-            if len(found) >= 20000:
-                break
-    found.sort(key=lambda t: (t[0], t[1], [h["type"] for h in t[2]]))
-    paths = []
-    for n, keys, hops in found[:limit]:
-        paths.append({"keys": keys, "hops": hops, "length": n})
-    return PathResult(a, b, paths)
+    """Shortest path, or (`all_simple`) up to `limit` shortest alternatives, within a time
+    budget, hubs not expanded through: see `investigations.paths` (`options`: `hub_degree`,
+    `through_hubs`, `budget_s`).  Simple paths are no longer enumerated: between two hubs
+    that never ended."""
+    return paths.find_paths(store, a, b, max_hops, alternatives=all_simple, limit=limit, **options)
 
 
 # --------------------------------------------------------------------------- timeline & documents

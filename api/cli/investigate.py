@@ -72,20 +72,23 @@ def register(app: typer.Typer) -> None:
         a: str = typer.Argument(...),
         b: str = typer.Argument(...),
         max_hops: int = typer.Option(4, "--max-hops"),
-        all_simple: bool = typer.Option(False, "--all", help="所有简单路径 / all simple paths"),
+        all_simple: bool = typer.Option(False, "--all", help="最短的若干条备选路径 / the k shortest alternatives"),
         limit: int = typer.Option(10, "--limit"),
+        through_hubs: bool = typer.Option(False, "--through-hubs", help="经过枢纽节点展开 / expand through hubs"),
+        budget_s: float = typer.Option(10.0, "--budget", min=0.1, help="时间预算（秒）/ time budget in seconds"),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
-        """两实体间的路径 / shortest or all simple paths between two entities."""
+        """两实体间的路径 / shortest path, or the k shortest alternatives, between two entities."""
         from investigations.explore import find_paths
 
         with store_session() as store:
-            res = find_paths(store, a, b, max_hops, all_simple, limit)
+            res = find_paths(store, a, b, max_hops, all_simple, limit, through_hubs=through_hubs, budget_s=budget_s)
         if as_json:
             print_json(res.to_dict())
             return
+        if res.message:
+            console.print(res.message)
         if not res.paths:
-            console.print(f"{max_hops} 跳内无路径 / no path within {max_hops} hops")
             return
         for p in res.paths:
             steps = [p["keys"][0]]

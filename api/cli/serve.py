@@ -13,7 +13,9 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", "--host", help="监听地址 / bind address"),
         port: int = typer.Option(8765, "--port", help="端口 / port"),
-        workers: int = typer.Option(1, "--workers", min=1, help="进程数 / worker processes"),
+        workers: int = typer.Option(
+            0, "--workers", min=0, help="进程数，0 为 CPU 核数 / worker processes (0: one per core)"
+        ),
         log_level: str = typer.Option("warning", "--log-level"),
         trusted_proxy: list[str] = typer.Option(
             [],
@@ -27,7 +29,12 @@ def register(app: typer.Typer) -> None:
 
         import uvicorn
 
+        from graph_schema.store import budget
         from graph_schema.store.falkor_server import default_data_dir
+
+        # One worker per core the process may run on: requests are CPU-bound Python between
+        # store round trips, so a single worker leaves the other cores idle.
+        workers = workers or len(os.sched_getaffinity(0)) or 1
 
         data_dir = state.data_dir or default_data_dir()
         os.environ["ECOGRAPH_DATA_DIR"] = str(data_dir)
@@ -36,8 +43,11 @@ def register(app: typer.Typer) -> None:
         proxies = [p.strip() for x in trusted_proxy for p in x.split(",") if p.strip()]
         os.environ["ECOGRAPH_TRUSTED_PROXIES"] = ",".join(proxies)
         console.print(f"研判工作台 / workbench: http://{host}:{port}/   API 文档 / docs: http://{host}:{port}/docs")
-        console.print(f"数据目录 / data dir: {data_dir}")
+        console.print(f"数据目录 / data dir: {data_dir}   进程数 / workers: {workers}")
+        # On SIGTERM uvicorn waits for requests in flight; each ends within its time budget
+        # (store-side), so the wait is bounded: a stuck request cannot keep the server up.
         uvicorn.run(
             "api.http.asgi:app", host=host, port=port, workers=workers, log_level=log_level, factory=False,
             proxy_headers=False,  # the app itself trusts X-Forwarded-For only from --trusted-proxy
+            timeout_graceful_shutdown=int(budget.INTERACTIVE_S) + 1,
         )  # fmt: skip

@@ -69,14 +69,14 @@ def _doc_hash(props: dict[str, Any]) -> tuple[str | None, str]:
 
 
 def _candidate_paths(store: GraphStore, a: str, b: str, max_hops: int) -> list[list[str]]:
+    """The path search the workbench runs (`investigations.paths`: k shortest, hubs not
+    expanded, within the path time budget), never an enumeration of every simple path."""
     from investigations.explore import find_paths
 
-    res = find_paths(store, a, b, max_hops=max_hops, all_simple=True, limit=25).to_dict()
-    paths = [p["keys"] for p in res["paths"]]
-    if not paths:
-        sp = find_paths(store, a, b, max_hops=max_hops).paths
-        if sp:
-            paths = [sp[0]["keys"]]
+    res = find_paths(store, a, b, max_hops=max_hops, all_simple=True, limit=25)
+    if not res.paths and res.message and not res.complete:
+        raise NoChain(res.message)
+    paths = [p["keys"] for p in res.paths]
     # Prefer chains of facts between entities over hops through a document node
     # (a document is a hop's source, not a link in the chain), then shorter ones.
     paths.sort(key=lambda p: (sum(k.startswith("doc:") for k in p[1:-1]), len(p)))
@@ -92,7 +92,10 @@ def _candidate_paths(store: GraphStore, a: str, b: str, max_hops: int) -> list[l
 def build_evidence(
     store: GraphStore, a: str, b: str, *, max_hops: int = 4, keys: list[str] | None = None
 ) -> dict[str, Any]:
-    """The evidence chain from `a` to `b` (or along the given node `keys`)."""
+    """The evidence chain from `a` to `b` (or along the given node `keys`, e.g. the path the
+    workbench already found: no second search)."""
+    if keys and (keys[0] != a or keys[-1] != b or len(keys) - 1 > max_hops):
+        raise NoChain("给定路径与起止实体不符 / the given path does not run from `from` to `to`")
     candidates = [keys] if keys else _candidate_paths(store, a, b, max_hops)
     if not candidates:
         raise NoChain(f"在 {max_hops} 跳内找不到 {a} 与 {b} 之间的路径 / no path within {max_hops} hops")

@@ -20,11 +20,13 @@ from api.http.routers import admin, analyses, auth, explore, export, review
 from api.security import roles
 from api.security.audit import AuditUnavailable
 from api.security.masking import mask_text
-from graph_schema.store import StoreError
+from graph_schema.store import QueryTimeout, StoreError, budget
 
 AUDITED_PREFIX = "/api/"
 NOT_AUDITED = {"/api/health"}
 MSG_AUDIT_DOWN = "审计日志暂时无法写入，操作未执行，请联系管理员"
+# Whole-graph analyses get the analysis budget; every other request the interactive one.
+ANALYSIS_PREFIXES = ("/api/gangs", "/api/chains", "/api/upstream", "/api/alerts", "/api/water", "/api/export")
 
 
 def _action(request: Request) -> str:
@@ -47,6 +49,8 @@ def _audit_event(request: Request, status: int, ms: float) -> dict:
         "ms": round(ms, 1),
     }
     event.update(getattr(request.state, "audit", None) or {})
+    if event.get("budget_hit") is not None:
+        event["outcome"] = "timeout"  # ended by its time budget (graph_schema/store/budget.py)
     return event
 
 
@@ -105,19 +109,40 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except AuditUnavailable:
                 return JSONResponse({"detail": MSG_AUDIT_DOWN}, status_code=503)
         status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-        finally:
-            event = _audit_event(request, status, (time.perf_counter() - t0) * 1000)
+        # Every store read of this request ends by the request's budget, in the store
+        # itself (graph_schema/store/budget.py); the worker thread inherits both context
+        # variables, so a client that leaves cannot leave a query running past it.
+        seconds = settings.analysis_budget_s if path.startswith(ANALYSIS_PREFIXES) else settings.request_budget_s
+        with budget.deadline(seconds), budget.timing() as store_time:
             try:
-                await run_in_threadpool(ctx.audit.append, event)
-                audited = True
-            except AuditUnavailable:
-                audited = False
+                response = await call_next(request)
+                status = response.status_code
+                total_ms = (time.perf_counter() - t0) * 1000
+                store_ms = store_time.seconds * 1000
+                response.headers["Server-Timing"] = (
+                    f'store;dur={store_ms:.1f};desc="{store_time.queries} queries", app;dur={total_ms - store_ms:.1f}'
+                )
+            finally:
+                event = _audit_event(request, status, (time.perf_counter() - t0) * 1000)
+                try:
+                    await run_in_threadpool(ctx.audit.append, event)
+                    audited = True
+                except AuditUnavailable:
+                    audited = False
         if not audited and not writes:
             return JSONResponse({"detail": MSG_AUDIT_DOWN}, status_code=503)
         return response
+
+    @app.exception_handler(QueryTimeout)
+    async def query_timeout(request: Request, exc: QueryTimeout):
+        d = getattr(request.state, "audit", None) or {}
+        d["budget_hit"] = exc.budget_s
+        request.state.audit = d
+        return JSONResponse(
+            {"detail": str(exc), "reason": "time_budget", "budget_s": exc.budget_s},
+            status_code=503,
+            headers={"Retry-After": "1"},
+        )
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError):

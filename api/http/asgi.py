@@ -10,8 +10,20 @@ from api.http.context import Settings
 
 _dir = os.environ.get("ECOGRAPH_DATA_DIR")
 _proxies = tuple(p.strip() for p in os.environ.get("ECOGRAPH_TRUSTED_PROXIES", "").split(",") if p.strip())
+_budgets = {
+    field: float(os.environ[env])
+    for field, env in (
+        ("request_budget_s", "ECOGRAPH_REQUEST_BUDGET_S"),
+        ("path_budget_s", "ECOGRAPH_PATH_BUDGET_S"),
+        ("analysis_budget_s", "ECOGRAPH_ANALYSIS_BUDGET_S"),
+    )
+    if os.environ.get(env)
+}
 app = create_app(
     Settings(
-        data_dir=Path(_dir) if _dir else None, backend=os.environ.get("ECOGRAPH_BACKEND"), trusted_proxies=_proxies
+        data_dir=Path(_dir) if _dir else None,
+        backend=os.environ.get("ECOGRAPH_BACKEND"),
+        trusted_proxies=_proxies,
+        **_budgets,
     )
 )

@@ -14,7 +14,7 @@ from api.security.probes import WINDOW_S as PROBE_WINDOW_S
 from api.security.throttle import MAX_FAILURES, WINDOW_S, LoginThrottle
 from api.security.tokens import DEFAULT_TTL_S, load_secret
 from api.security.users import UserStore
-from graph_schema.store import GraphStore, open_store
+from graph_schema.store import GraphStore, budget, open_store
 
 
 @dataclass
@@ -32,6 +32,10 @@ class Settings:
     max_body_bytes: int = 1 << 20  # request bodies above this are refused (413) before anything reads them
     # proxies whose X-Forwarded-For names the client (throttle, audit); empty: the socket peer is the client
     trusted_proxies: tuple[str, ...] = ()
+    request_budget_s: float = budget.INTERACTIVE_S  # every store read of one request ends within this
+    path_budget_s: float = budget.PATH_S  # a path search (answer within 2 s, found or not)
+    analysis_budget_s: float = budget.ANALYSIS_S  # routes under ANALYSIS_PREFIXES (api/http/app.py)
+    user_cache_s: float = 2.0  # a checked token's user is reused this long (0: look up every request)
 
 
 @dataclass

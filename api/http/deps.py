@@ -55,6 +55,13 @@ def client_address(request: Request) -> str | None:
 def current_user(request: Request, token: str | None = Depends(oauth2), ctx: AppContext = Depends(get_ctx)) -> User:
     if not token:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "未登录 / not authenticated", {"WWW-Authenticate": "Bearer"})
+    # A token checked in the last `user_cache_s` seconds is not decoded and looked up again
+    # (a workbench fires several requests per click); a disabled user is refused within it.
+    cache = ctx.cache.setdefault("tokens", {})
+    hit = cache.get(token)
+    if hit is not None and time.monotonic() < hit[0]:
+        request.state.token_sub, request.state.user = hit[1].username, hit[1]
+        return hit[1]
     try:
         claims = decode(ctx.secret, token)
     except TokenError as exc:
@@ -66,6 +73,10 @@ def current_user(request: Request, token: str | None = Depends(oauth2), ctx: App
     if claims.get("ver", 0) != user.token_version:  # password changed, account disabled or replaced since
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "登录已失效，请重新登录", {"WWW-Authenticate": "Bearer"})
     request.state.user = user
+    if len(cache) > 10000:
+        cache.clear()
+    ttl = min(ctx.settings.user_cache_s, float(claims.get("exp", float("inf"))) - time.time())  # never past expiry
+    cache[token] = (time.monotonic() + ttl, user)
     return user
 
 

@@ -86,6 +86,11 @@ class PathsOut(Open):
     b: str
     paths: list[PathOut]
     nodes: list[NodeOut] = []
+    complete: bool = True  # False: budget hit, search capped, or hubs not expanded
+    budget_hit: bool = False
+    budget_s: float | None = None
+    hubs: list[str] = []
+    message: str | None = None  # Chinese first: why the answer may be partial
 
 
 class SpanOut(Open):

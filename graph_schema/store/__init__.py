@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from graph_schema.store.budget import QueryTimeout, deadline
 from graph_schema.store.port import GraphStore, StoreError, register_query_dir, registry
 
-__all__ = ["GraphStore", "StoreError", "open_store", "register_query_dir", "registry"]
+__all__ = ["GraphStore", "QueryTimeout", "StoreError", "deadline", "open_store", "register_query_dir", "registry"]
 
 
 def open_store(backend: str | None = None, data_dir: Path | str | None = None) -> GraphStore:

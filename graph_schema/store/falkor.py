@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as FPath
 
-from graph_schema.store import dialect
+from graph_schema.store import budget, dialect
 from graph_schema.store.falkor_server import default_data_dir, ensure_server
 from graph_schema.store.port import GraphStore, StoreError
 
@@ -86,6 +87,7 @@ def _jsonable(value: Any) -> Any:
 
 class FalkorStore(GraphStore):
     dialect = "falkordb"
+    read_budget_s = budget.INVESTIGATION_S
 
     def __init__(self, data_dir: Path | None = None, graph_name: str = GRAPH_NAME) -> None:
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
@@ -106,9 +108,17 @@ class FalkorStore(GraphStore):
 
     # -- adapter hooks -------------------------------------------------------
     def _execute(self, text: str, read_only: bool):
+        """One round trip; a read carries FalkorDB's per-query `TIMEOUT` (see `budget`)."""
+        timeout_s, budget_s = budget.read_timeout(self.read_budget_s) if read_only else (None, None)
+        t0 = time.perf_counter()
         try:
-            return self._graph.ro_query(text) if read_only else self._graph.query(text)
+            if read_only:
+                ms = None if timeout_s is None else max(1, int(timeout_s * 1000))
+                return self._graph.ro_query(text, timeout=ms)
+            return self._graph.query(text)
         except redis.exceptions.ResponseError as exc:
+            if "timed out" in str(exc).lower() and budget_s is not None:
+                raise budget.QueryTimeout(budget_s) from exc
             raise StoreError(f"查询失败 / query failed: {exc}") from exc
         except redis.exceptions.ConnectionError as exc:
             # The embedded server died (killed, OOM, a reboot of its host process): start it
@@ -124,6 +134,8 @@ class FalkorStore(GraphStore):
                 return self._graph.ro_query(text)
             except redis.exceptions.RedisError as again:
                 raise StoreError(f"图数据库连接中断 / lost the FalkorDB connection: {again}") from again
+        finally:
+            budget.record(time.perf_counter() - t0)
 
     def _run(self, cypher: str, params: dict[str, Any], read_only: bool) -> list[dict[str, Any]]:
         res = self._execute((params_header(params) if params else "") + cypher, read_only)

@@ -131,7 +131,9 @@ def ensure_server(data_dir: Path, start_timeout: float = 60.0, load_timeout: flo
         if sock.exists():  # stale socket of a dead server
             sock.unlink()
         server, module = _binaries()
-        threads = str(max(1, min(4, os.cpu_count() or 1)))
+        # One query thread per core this process may use (the API runs a worker per core and
+        # each read occupies one server thread), up to 16.
+        threads = str(max(1, min(16, len(os.sched_getaffinity(0)) or 1)))
         args = [
             server,
             "--port", "0",

@@ -16,9 +16,10 @@ module can send is linted with Neo4j's own linter in CI
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
-from graph_schema.store import dialect
+from graph_schema.store import budget, dialect
 from graph_schema.store.port import GraphStore, StoreError
 
 # Statements of this adapter's own (besides dialect.py and the port); listed so the linter sees them.
@@ -62,6 +63,7 @@ def _clean_params(value: Any) -> Any:
 
 class Neo4jStore(GraphStore):
     dialect = "neo4j"
+    read_budget_s = budget.INVESTIGATION_S
 
     def __init__(
         self,
@@ -120,9 +122,12 @@ class Neo4jStore(GraphStore):
     def _session(self):
         return self._driver.session(database=self.database) if self.database else self._driver.session()
 
-    def _errors(self, exc: Exception, cypher: str) -> StoreError:
+    def _errors(self, exc: Exception, cypher: str, budget_s: float | None = None) -> StoreError:
         from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
+        code = str(getattr(exc, "code", "") or "")
+        if budget_s is not None and ("TransactionTimedOut" in code or "Transaction.Terminated" in code):
+            return budget.QueryTimeout(budget_s)
         if isinstance(exc, AuthError):
             return StoreError(f"Neo4j 认证失败 / Neo4j authentication failed at {self.uri}")
         if isinstance(exc, (ServiceUnavailable, SessionExpired)):
@@ -141,19 +146,30 @@ class Neo4jStore(GraphStore):
         return self._in_transaction(cypher, params, write, self._rows)
 
     def _in_transaction(self, cypher: str, params: dict[str, Any], write: bool, take):
-        """Run `cypher` in a managed (retried) transaction; `take` reads its result inside it."""
+        """Run `cypher` in a managed (retried) transaction; `take` reads its result inside it.
+
+        A read carries a transaction timeout (see `budget`): the server ends it
+        there, whether or not anyone still waits for the answer.
+        """
+        import neo4j
         from neo4j.exceptions import DriverError, Neo4jError
 
         clean = _clean_params(params)
+        timeout_s, budget_s = (None, None) if write else budget.read_timeout(self.read_budget_s)
 
         def work(tx):
             return take(tx.run(cypher, clean))
 
+        if timeout_s is not None:
+            work = neo4j.unit_of_work(timeout=timeout_s)(work)
+        t0 = time.perf_counter()
         try:
             with self._session() as session:
                 return session.execute_write(work) if write else session.execute_read(work)
         except (Neo4jError, DriverError) as exc:
-            raise self._errors(exc, cypher) from exc
+            raise self._errors(exc, cypher, budget_s) from exc
+        finally:
+            budget.record(time.perf_counter() - t0)
 
     def _autocommit(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """DDL and `CALL … IN TRANSACTIONS` cannot run inside a managed transaction."""

@@ -140,6 +140,9 @@ class GraphStore(abc.ABC):
 
     dialect: str = ""
     batch_size: int = 5000
+    # Seconds a read may run when no `budget.deadline` is in force (adapters set
+    # `budget.INVESTIGATION_S`; the API runs each request under a shorter deadline).
+    read_budget_s: float | None = None
 
     # -- writing -------------------------------------------------------------
     def write_batch(self, batch: GraphBatch, cache: WriteCache | None = None) -> dict[str, int]:
@@ -234,9 +237,12 @@ class GraphStore(abc.ABC):
         """
         if a == b:
             return {"keys": [a], "hops": []}
+        from graph_schema.store import budget
+
         parents: list[dict[str, tuple[str, dict[str, Any]] | None]] = [{a: None}, {b: None}]
         frontiers = [[a], [b]]
         for _ in range(max_hops):
+            budget.check()
             side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
             if not frontiers[side]:
                 return None

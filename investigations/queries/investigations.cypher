@@ -21,6 +21,59 @@ WHERE 'Species' IN $labels AND (toLower(n.key) CONTAINS $q OR toLower(coalesce(n
 RETURN n.key AS key, 'Species' AS label, properties(n) AS props
 LIMIT $limit
 
+// name: inv_search @falkordb
+// A name search in one round trip (explore.search_entities): the keys the query names
+// outright ($keys), the full-text index of every label in $ft_labels (bigram query $q;
+// FalkorDB keeps one index per label, so the labels are unwound into its procedure), and
+// a substring scan of the two small vocabularies ($small, $needle).  Each part at most
+// $limit rows (the full text $ft_limit over all its labels); rapidfuzz ranks the union.
+UNWIND $keys AS k
+MATCH (n:Entity {key: k})
+RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props
+UNION ALL
+UNWIND $ft_labels AS lab
+CALL db.idx.fulltext.queryNodes(lab, $q) YIELD node, score
+WITH node, lab, score ORDER BY score DESC LIMIT $ft_limit
+RETURN node.key AS key, lab AS label, properties(node) AS props
+UNION ALL
+MATCH (n:WasteType)
+WHERE 'WasteType' IN $small
+  AND (toLower(n.key) CONTAINS $needle OR toLower(coalesce(n.name, '')) CONTAINS $needle
+       OR toLower(coalesce(n.code, '')) CONTAINS $needle)
+RETURN n.key AS key, 'WasteType' AS label, properties(n) AS props
+LIMIT $limit
+UNION ALL
+MATCH (n:Species)
+WHERE 'Species' IN $small AND (toLower(n.key) CONTAINS $needle OR toLower(coalesce(n.name, '')) CONTAINS $needle)
+RETURN n.key AS key, 'Species' AS label, properties(n) AS props
+LIMIT $limit
+
+// name: inv_search @neo4j
+// Neo4j: one full-text index over every label (dialect.FULLTEXT_INDEX, `cjk` analyzer),
+// queried once and filtered to $ft_labels; not called at all when $ft_labels is empty.
+UNWIND $keys AS k
+MATCH (n:Entity {key: k})
+RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props
+UNION ALL
+UNWIND CASE WHEN size($ft_labels) > 0 THEN [$q] ELSE [] END AS text
+CALL db.index.fulltext.queryNodes('entity_text_cjk', text) YIELD node, score
+WITH node, score, [l IN labels(node) WHERE l <> 'Entity'][0] AS label
+WHERE label IN $ft_labels
+WITH node, label, score ORDER BY score DESC LIMIT $ft_limit
+RETURN node.key AS key, label, properties(node) AS props
+UNION ALL
+MATCH (n:WasteType)
+WHERE 'WasteType' IN $small
+  AND (toLower(n.key) CONTAINS $needle OR toLower(coalesce(n.name, '')) CONTAINS $needle
+       OR toLower(coalesce(n.code, '')) CONTAINS $needle)
+RETURN n.key AS key, 'WasteType' AS label, properties(n) AS props
+LIMIT $limit
+UNION ALL
+MATCH (n:Species)
+WHERE 'Species' IN $small AND (toLower(n.key) CONTAINS $needle OR toLower(coalesce(n.name, '')) CONTAINS $needle)
+RETURN n.key AS key, 'Species' AS label, properties(n) AS props
+LIMIT $limit
+
 // name: inv_search_missing
 // Nodes that carry their label's search source (schema.LabelSpec.search_source) but not
 // the derived bigram property yet (explore.refresh_search_index).
@@ -33,24 +86,53 @@ RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label,
 LIMIT $limit
 
 // name: inv_expand
-// One breadth-first step from the frontier, optionally restricted by relationship type;
-// rejected links only when $rejected is true (an analyst reviewing them).
+// One breadth-first step from the frontier, optionally restricted by relationship type and
+// by the other end's label; rejected links only when $rejected is true (an analyst reviewing
+// them).  The other end's properties come without a document's full text and the derived
+// name-search bigrams: the neighbour view never shows them, and a person named in 200 case
+// files would otherwise ship every file.
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})-[r]-(m)
 WHERE (size($types) = 0 OR type(r) IN $types) AND ($rejected OR coalesce(r.review, '') <> 'rejected')
-RETURN k AS from, m.key AS to, [l IN labels(m) WHERE l <> 'Entity'][0] AS to_label, properties(m) AS to_props,
+  AND (size($labels) = 0 OR any(l IN labels(m) WHERE l IN $labels))
+RETURN k AS from, m.key AS to, [l IN labels(m) WHERE l <> 'Entity'][0] AS to_label,
+       m {.*, text: null, search: null} AS to_props,
        type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail, properties(r) AS props
 LIMIT $limit
 
 // name: inv_path_step
-// One breadth-first step of path search (explore.shortest_path): neighbours of the frontier
-// over links nobody rejected.
+// One breadth-first step of path search (investigations/paths.py): neighbours of the frontier
+// over links nobody rejected.  A hub (degree above $hub; 0: no limit) is not expanded
+// through unless its key is in $force (the path's own ends): a receiver of 100k manifests
+// or a busy checkpoint would flood the search and link everyone to everyone.  Keys and fact
+// ids only; the hops of the answer fetch their properties (inv_path_hops).
 UNWIND $keys AS k
-MATCH (n:Entity {key: k})-[r]-(m)
+MATCH (n:Entity {key: k})
+WITH k, n, size([(n)--() | 1]) AS degree
+WHERE $hub = 0 OR degree <= $hub OR k IN $force
+MATCH (n)-[r]-(m)
 WHERE coalesce(r.review, '') <> 'rejected'
-RETURN k AS from, m.key AS to, type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail,
-       properties(r) AS props
+RETURN k AS from, m.key AS to, type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail, r.fact AS fact
 LIMIT $limit
+
+// name: inv_path_hubs
+// Which of $keys are hubs (degree above $hub): a path search met them without expanding them.
+UNWIND $keys AS k
+MATCH (n:Entity {key: k})
+WITH k, size([(n)--() | 1]) AS degree
+WHERE degree > $hub
+RETURN k AS key, degree
+
+// name: inv_path_hops
+// The relationships a found path runs along ($hops: [{head, tail, type, fact}]), with their
+// properties and both ends' labels and properties (no document text, no search bigrams), so
+// the answer needs no further query; a relationship written without a fact id is matched by type.
+UNWIND $hops AS h
+MATCH (a:Entity {key: h.head})-[r]->(b:Entity {key: h.tail})
+WHERE type(r) = h.type AND (h.fact IS NULL OR r.fact = h.fact) AND coalesce(r.review, '') <> 'rejected'
+RETURN a.key AS head, type(r) AS type, b.key AS tail, r.fact AS fact, properties(r) AS props,
+       [l IN labels(a) WHERE l <> 'Entity'][0] AS head_label, a {.*, text: null, search: null} AS head_props,
+       [l IN labels(b) WHERE l <> 'Entity'][0] AS tail_label, b {.*, text: null, search: null} AS tail_props
 
 // name: inv_node_rels
 // Every relationship of one node with the other end's label and the props needed for timelines.

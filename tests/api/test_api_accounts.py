@@ -31,7 +31,9 @@ def fresh(tmp_path):
     users = UserStore(d)
     users.add("boss", "boss-password-1", "admin")
     users.add("ana", "ana-password-1", "analyst")
-    with TestClient(create_app(Settings(data_dir=d, backend="falkordb"))) as c:
+    # user_cache_s=0: the server re-reads the user on every request (by default a checked
+    # token's user is reused for 2 s, so a revocation takes effect within 2 s)
+    with TestClient(create_app(Settings(data_dir=d, backend="falkordb", user_cache_s=0))) as c:
         yield d, c
 
 

@@ -20,6 +20,7 @@ from api.http.schemas import (
 from api.security import masking
 from graph_schema.schema import SEARCH_PROPERTY
 from investigations import explore
+from investigations import paths as explore_paths
 from investigations.common import node_name
 
 router = APIRouter(prefix="/api", tags=["研判 explore"])
@@ -157,24 +158,28 @@ def paths(
     a: str,
     b: str,
     max_hops: int = Query(4, ge=1, le=6),
-    all_simple: bool = False,
+    all_simple: bool = Query(False, description="最短的若干条备选路径 (Yen) / k shortest alternatives"),
     limit: int = Query(10, ge=1, le=50),
+    through_hubs: bool = Query(False, description="经过枢纽节点展开 / expand through hubs"),
+    hub_degree: int = Query(explore_paths.HUB_DEGREE, ge=10, le=1_000_000, description="枢纽阈值 / hub degree"),
     v: Viewer = Depends(require("read")),
 ) -> dict:
     a, b = v.key(a), v.key(b)
     v.check(a, b)
     v.note(a=a, b=b, max_hops=max_hops)
     try:
-        out = explore.find_paths(v.ctx.store, a, b, max_hops=max_hops, all_simple=all_simple, limit=limit).to_dict()
+        res = explore.find_paths(v.ctx.store, a, b, max_hops=max_hops, all_simple=all_simple, limit=limit,
+                                 through_hubs=through_hubs, hub_degree=hub_degree,
+                                 budget_s=v.ctx.settings.path_budget_s)  # fmt: skip
     except ValueError as exc:
         raise _bad(exc, v) from None
+    out = res.to_dict()
+    v.note(paths=len(out["paths"]), complete=res.complete, **({"budget_hit": res.budget_s} if res.budget_hit else {}))
     if v.scoped:
         out["paths"] = [p for p in out["paths"] if all(v.visible(k) for k in p["keys"])]
-    keys = sorted({k for p in out["paths"] for k in p["keys"]})
-    rows = v.ctx.store.query("nodes_by_keys", keys=keys) if keys else []
-    out["nodes"] = [
-        {"key": r["key"], "label": r["label"], "name": node_name(r["label"], r["key"], r["props"])} for r in rows
-    ]
+        out["hubs"] = [k for k in out["hubs"] if v.visible(k)]
+    keys = {k for p in out["paths"] for k in p["keys"]}
+    out["nodes"] = sorted((n for n in out["nodes"] if n["key"] in keys), key=lambda n: n["key"])
     return v.show(out)
 
 

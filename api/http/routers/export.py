@@ -25,12 +25,16 @@ def export_evidence(
     case_name: str | None = Query(None, max_length=200, description="案件名称（缺省取案由）"),
     agency: str | None = Query(None, max_length=200, description="办案单位（缺省取案件的办案单位）"),
     investigator: str | None = Query(None, max_length=100, description="办案人"),
+    path: str | None = Query(
+        None, description="已找到的路径（逗号分隔的 key）/ the path already found: no second search"
+    ),
     v: Viewer = Depends(require("export")),
 ) -> Response:
     a, b = v.key(from_), v.key(to)
     v.check(a, b)
+    keys = [v.key(k.strip()) for k in path.split(",") if k.strip()] if path else None
     try:
-        chain = evidence.build_evidence(v.ctx.store, a, b, max_hops=max_hops)
+        chain = evidence.build_evidence(v.ctx.store, a, b, max_hops=max_hops, keys=keys)
     except ValueError as exc:  # its text may name the resolved keys
         raise HTTPException(404, v.echo(str(exc))) from None
     v.check(*[n["key"] for n in chain["nodes"]])

@@ -1,0 +1,317 @@
+"""Paths between two entities, bounded by design.
+
+Enumerating every simple path up to six hops between two well-connected
+entities is exponential: between two hubs it never ended and kept a core busy
+after the client had left.  So:
+
+- **shortest path**: a bidirectional breadth-first search (Pohl 1971), one
+  batched neighbour query (`inv_path_step`) per level, always expanding the
+  smaller frontier — a 6-hop search costs at most six round trips;
+- **alternatives** (`alternatives=True`, the API's `all_simple`): the k shortest
+  simple paths (Yen 1971, networkx `shortest_simple_paths`) inside a bounded
+  subgraph — the balls of radius ⌈L/2⌉ and ⌊L/2⌋ around the two ends (every
+  node and edge of a path of length ≤ L lies in them), capped at `MAX_EDGES`,
+  and pruned to the nodes with dist(a) + dist(b) ≤ L before Yen runs;
+- **hubs** (degree above `hub_degree`: a receiver of 100k manifests, a busy
+  checkpoint) are reached but never expanded, unless `through_hubs` or they are
+  an end of the path: "both passed the same busy checkpoint" links everyone;
+- **a time budget** (`budget.PATH_S`, 1.5 s by default) over the whole search:
+  each store query carries what is left of it as the store's own timeout, and
+  the Python loops check it.  When it runs out the answer says so, with what
+  was found until then.
+
+Links an analyst rejected are never part of a path.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph_schema.store import GraphStore, QueryTimeout, budget
+from investigations.common import node_name
+
+MAX_HOPS = 6
+HUB_DEGREE = 1000  # neighbours above which a node is a hub
+STEP_LIMIT = 20000  # rows one breadth-first step may return
+MAX_EDGES = 60000  # relationships fetched for alternatives
+
+Edge = tuple[str, str, str, Any]  # head, type, tail, fact
+
+
+@dataclass
+class PathResult:
+    a: str
+    b: str
+    paths: list[dict[str, Any]]
+    complete: bool = True  # False: the budget ran out, a step was cut at its limit, or hubs were skipped
+    budget_hit: bool = False
+    budget_s: float | None = None
+    hubs: list[str] = field(default_factory=list)  # hubs met and not expanded
+    message: str | None = None
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)  # key → {"key","label","name"} on the paths
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "paths": self.paths,
+            "complete": self.complete,
+            "budget_hit": self.budget_hit,
+            "budget_s": self.budget_s,
+            "hubs": self.hubs,
+            "message": self.message,
+            "nodes": list(self.nodes.values()),
+        }
+
+
+class _Stepper:
+    """Batched neighbour queries with the hub rule; remembers truncation and skipped hubs."""
+
+    def __init__(self, store: GraphStore, ends: list[str], hub_degree: int) -> None:
+        self.store = store
+        self.ends = ends
+        self.hub_degree = max(0, int(hub_degree))
+        self.truncated = False
+        self.hubs: list[str] = []
+        self.expanded: set[str] = set()
+
+    def step(self, keys: list[str], limit: int = STEP_LIMIT) -> list[dict[str, Any]]:
+        budget.check()
+        rows = self.store.query("inv_path_step", keys=keys, limit=limit, hub=self.hub_degree, force=self.ends)
+        self.expanded.update(r["from"] for r in rows)
+        if len(rows) >= limit:
+            self.truncated = True
+        elif self.hub_degree:
+            # An expanded node returns at least the link it was reached by; one that returns
+            # nothing was held back by the hub rule, or has only rejected links: ask which.
+            silent = [k for k in keys if k not in self.expanded]
+            if silent:
+                self.hubs_among(silent)
+        return rows
+
+    def hubs_among(self, keys: list[str]) -> set[str]:
+        """Hubs among nodes the search reached but did not expand (a meeting point, the
+        rim of a ball): a path may not pass through them either."""
+        keys = [k for k in keys if k not in self.ends and k not in self.expanded]
+        if not self.hub_degree or not keys:
+            return set()
+        budget.check()
+        found = {r["key"] for r in self.store.query("inv_path_hubs", keys=keys, hub=self.hub_degree)}
+        self.hubs += sorted(found)
+        return found
+
+
+def _edge(r: dict[str, Any]) -> Edge:
+    return (r["head"], r["type"], r["tail"], r["fact"])
+
+
+def _bidirectional(stepper: _Stepper, a: str, b: str, max_hops: int) -> list[tuple[str, Edge | None]] | None:
+    """The shortest path as [(key, edge into it)], or None within `max_hops`."""
+    if a == b:
+        return [(a, None)]
+    dist: list[dict[str, int]] = [{a: 0}, {b: 0}]
+    parent: list[dict[str, tuple[str, Edge] | None]] = [{a: None}, {b: None}]
+    frontier = [[a], [b]]
+    depth = [0, 0]
+    while depth[0] + depth[1] < max_hops:
+        if not frontier[0] or not frontier[1]:
+            return None  # one end's component is exhausted
+        side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
+        other = 1 - side
+        nxt: list[str] = []
+        meets: list[str] = []
+        for r in stepper.step(frontier[side]):
+            to = r["to"]
+            if to in dist[side]:
+                continue
+            dist[side][to] = depth[side] + 1
+            parent[side][to] = (r["from"], _edge(r))
+            nxt.append(to)
+            if to in dist[other]:
+                meets.append(to)
+        depth[side] += 1
+        if meets:
+            held = stepper.hubs_among(meets)
+            meets = [k for k in meets if k not in held]
+        if meets:
+            meet = min(meets, key=lambda k: (dist[other][k], k))
+            if depth[side] + dist[other][meet] <= max_hops:
+                return _join(parent, meet)
+        frontier[side] = nxt
+    return None
+
+
+def _join(parent: list[dict[str, Any]], meet: str) -> list[tuple[str, Edge | None]]:
+    out: list[tuple[str, Edge | None]] = []
+    k: str | None = meet
+    while k is not None:  # meet back to a, each key with the edge that reached it
+        step = parent[0][k]
+        out.append((k, step[1] if step else None))
+        k = step[0] if step else None
+    out.reverse()
+    k = meet
+    while parent[1][k] is not None:  # meet on to b
+        prev, edge = parent[1][k]
+        out.append((prev, edge))
+        k = prev
+    return out
+
+
+def _subgraph(stepper: _Stepper, a: str, b: str, max_hops: int) -> nx.Graph:
+    """The balls around both ends, as an undirected graph whose edges list their relationships."""
+    G = nx.Graph()
+    G.add_nodes_from([a, b])
+    radius = {a: math.ceil(max_hops / 2), b: max_hops // 2}
+    edges = 0
+    for end in (a, b):
+        seen = {end}
+        frontier = [end]
+        for _ in range(radius[end]):
+            if not frontier or edges >= MAX_EDGES:
+                break
+            rows = stepper.step(frontier, limit=min(STEP_LIMIT, MAX_EDGES - edges + 1))
+            edges += len(rows)
+            nxt = []
+            for r in rows:
+                x, y = r["from"], r["to"]
+                if G.has_edge(x, y):
+                    rels = G.edges[x, y]["rels"]
+                    if _edge(r) not in rels:
+                        rels.append(_edge(r))
+                else:
+                    G.add_edge(x, y, rels=[_edge(r)])
+                if y not in seen:
+                    seen.add(y)
+                    nxt.append(y)
+            frontier = nxt
+    return G
+
+
+def _k_shortest(
+    stepper: _Stepper, G: nx.Graph, a: str, b: str, max_hops: int, limit: int
+) -> list[list[tuple[str, Edge | None]]]:
+    """Up to `limit` shortest simple paths of at most `max_hops`, shortest first (Yen)."""
+    if a not in G or b not in G:
+        return []
+    da = nx.single_source_shortest_path_length(G, a, cutoff=max_hops)
+    db = nx.single_source_shortest_path_length(G, b, cutoff=max_hops)
+    keep = {n for n in da if n in db and da[n] + db[n] <= max_hops}
+    keep -= stepper.hubs_among(sorted(keep))
+    H = G.subgraph(keep)
+    if a not in H or b not in H:
+        return []
+    out = []
+    try:
+        for nodes in nx.shortest_simple_paths(H, a, b):
+            if len(nodes) - 1 > max_hops:
+                break
+            out.append(
+                [(nodes[0], None)] + [(y, min(H.edges[x, y]["rels"], key=str)) for x, y in zip(nodes, nodes[1:])]
+            )
+            if len(out) >= limit:
+                break
+            budget.check()
+    except nx.NetworkXNoPath:
+        pass
+    return out
+
+
+def _with_props(
+    store: GraphStore, found: list[list[tuple[str, Edge | None]]]
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Found paths in the API's shape, each hop with its relationship's properties, and the
+    nodes on them (`{key: {"key","label","name"}}`), in one query."""
+    wanted = {e for p in found for _, e in p if e is not None}
+    props: dict[Edge, dict[str, Any]] = {}
+    nodes: dict[str, dict[str, Any]] = {}
+    if wanted:
+        hops = [{"head": h, "type": t, "tail": tl, "fact": f} for h, t, tl, f in sorted(wanted, key=str)]
+        for r in store.query("inv_path_hops", hops=hops):
+            props.setdefault((r["head"], r["type"], r["tail"], r["fact"]), r["props"] or {})
+            props.setdefault((r["head"], r["type"], r["tail"], None), r["props"] or {})
+            for end in ("head", "tail"):
+                label, end_props = r[f"{end}_label"], r[f"{end}_props"] or {}
+                nodes[r[end]] = {"key": r[end], "label": label, "name": node_name(label, r[end], end_props)}
+    out = []
+    for p in found:
+        hops = [
+            {"head": e[0], "type": e[1], "tail": e[2], "props": props.get(e) or props.get((*e[:3], None)) or {}}
+            for _, e in p[1:]
+            if e is not None
+        ]
+        out.append({"keys": [k for k, _ in p], "hops": hops, "length": len(hops)})
+    return out, nodes
+
+
+def find_paths(
+    store: GraphStore,
+    a: str,
+    b: str,
+    max_hops: int = 4,
+    alternatives: bool = False,
+    limit: int = 10,
+    *,
+    hub_degree: int = HUB_DEGREE,
+    through_hubs: bool = False,
+    budget_s: float | None = budget.PATH_S,
+) -> PathResult:
+    """The shortest path between `a` and `b` (or up to `limit` shortest alternatives), at most
+    `max_hops` long, found within `budget_s` seconds or reported as not found in time.
+
+    Each path is `{"keys": [...], "hops": [{"head","type","tail","props"}], "length": n}`,
+    shortest first.  Raises ValueError for a bad hop count or an unknown key.
+    """
+    if not 1 <= int(max_hops) <= MAX_HOPS:
+        raise ValueError(f"max_hops 应在 1–{MAX_HOPS} / max_hops must be 1–{MAX_HOPS}")
+    stepper = _Stepper(store, [a, b], 0 if through_hubs else hub_degree)
+    found: list[list[tuple[str, Edge | None]]] = []
+    res = PathResult(a, b, [], budget_s=budget_s)
+    try:
+        with budget.deadline(budget_s):
+            if alternatives:
+                G = _subgraph(stepper, a, b, int(max_hops))
+                found = _k_shortest(stepper, G, a, b, int(max_hops), int(limit))
+            else:
+                p = _bidirectional(stepper, a, b, int(max_hops))
+                found = [p] if p else []
+    except QueryTimeout as exc:
+        res.budget_hit = True
+        res.budget_s = exc.budget_s
+    res.paths, res.nodes = _with_props(store, found)
+    if not res.paths or a == b:  # a found path proves both ends exist; otherwise ask
+        known = {r["key"]: r for r in store.query("nodes_by_keys", keys=[a, b])}
+        for k in (a, b):
+            if k not in known:
+                raise ValueError(f"找不到实体 / no entity with key {k!r}")
+        if a == b:
+            res.nodes = {
+                a: {"key": a, "label": known[a]["label"], "name": node_name(known[a]["label"], a, known[a]["props"])}
+            }
+    res.hubs = sorted(set(stepper.hubs))[:50]
+    res.complete = not (res.budget_hit or stepper.truncated or stepper.hubs)
+    res.message = _message(res, int(max_hops))
+    return res
+
+
+def _message(res: PathResult, max_hops: int) -> str | None:
+    """What the analyst should know about an answer that may be partial (Chinese first)."""
+    if res.budget_hit:
+        what = "已返回预算内找到的路径" if res.paths else "未找到路径"
+        return (
+            f"路径查找超出时间预算 ({res.budget_s:g} 秒)，{what}；可减少跳数或指定更具体的实体"
+            f" / path search hit its time budget of {res.budget_s:g} s"
+        )
+    if res.paths:
+        return None
+    if res.hubs:
+        return (
+            f"{max_hops} 跳内未找到路径；{len(res.hubs)} 个枢纽节点（关联过多）未展开，可设置 through_hubs=true"
+            f" / no path within {max_hops} hops; {len(res.hubs)} hub(s) were not expanded"
+        )
+    if not res.complete:
+        return f"{max_hops} 跳内未找到路径（搜索范围已达上限）/ no path within {max_hops} hops (search capped)"
+    return f"{max_hops} 跳内没有路径 / no path within {max_hops} hops"
