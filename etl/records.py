@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -127,6 +128,12 @@ class QuarantineWriter:
             self._fh = self.path.open("a", encoding="utf-8", errors="backslashreplace")
         self._fh.write(entry.to_json() + "\n")
         self.count += 1
+
+    def sync(self) -> None:
+        """Flush and fsync what was written: the loader calls it before a checkpoint counts these lines."""
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
 
     def close(self) -> None:
         if self._fh is not None:

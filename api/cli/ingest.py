@@ -63,8 +63,10 @@ def register(app: typer.Typer) -> None:
             print_json(out)
         else:
             _print_report(out)
-        if out["records_read"] == 0:
-            reasons = [s["reason"] for s in out["skipped"]] + [f["error"] for f in out["files"] if f["error"]]
+        if out["records_loaded"] == 0 and all(f.get("unreadable") for f in out["files"]):
+            # nothing but files that could not be read at all (each one quarantined record): a user error
+            reasons = [f"{f['file']}: {f['error']}" for f in out["files"] if f["error"]]
+            reasons += [f"{s['file']}: {s['reason']}" for s in out["skipped"]]
             raise UserError("没有读到任何记录 / nothing could be read" + (f": {reasons[0]}" if reasons else ""))
 
 
@@ -102,7 +104,9 @@ def _print_report(out: dict) -> None:
         rows,
     )
     for f in out["files"]:
-        if f["error"]:
+        if f.get("unreadable"):
+            console.print(f"无法读取，已整体隔离 / unreadable, quarantined {f['file']}: {f['error']}", highlight=False)
+        elif f["error"]:
             console.print(f"读取中断 / stopped reading {f['file']}: {f['error']}", highlight=False)
     for s in out["skipped"]:
         console.print(f"跳过 / skipped {s['file']}: {s['reason']}", highlight=False)
