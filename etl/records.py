@@ -71,7 +71,13 @@ class QuarantineEntry:
     record_id: str | None = None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, default=str)
+        """One line whatever the record holds: the characters other line splitters break on are escaped too."""
+        text = json.dumps(asdict(self), ensure_ascii=False, default=str)
+        if (
+            "\u2028" in text or "\u2029" in text or "\x85" in text
+        ):  # valid in JSON strings, but str.splitlines splits there
+            text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+        return text
 
 
 class FieldError(ValueError):

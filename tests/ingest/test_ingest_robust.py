@@ -196,3 +196,31 @@ def test_a_huge_single_line_case_file_is_cut_with_a_warning_not_a_traceback(tmp_
     rel = cli(data_dir, "query", "relationships_of", "-p", "key=doc:case:HUGE-1", "-p", "limit=500", "--json")
     mentions = [r for r in json.loads(rel.stdout)["rows"] if r["type"] == "MENTIONS"]
     assert any(r["other"] == "vehicle:浙E5G378" for r in mentions)  # extraction ran on the kept text
+
+
+def test_a_value_the_record_check_cannot_see_costs_only_its_record(tmp_path, data_dir):
+    """Defence in depth: a NUL that appears only in a derived fact (not in any field) fails
+    the batch's encoding; the loader then finds the record and quarantines it alone."""
+    from etl.ingest import ingest_paths
+    from graph_schema.store import open_store
+
+    head = "工单编号,来电时间,来电人,来电号码,诉求类型,诉求内容,事发地址,承办单位,办理状态,办结时间,回复内容\n"
+    export = tmp_path / "hotline.csv"
+    export.write_text(
+        head + "".join(f"T{i},2024-05-01 10:00:00,王先生,,水污染,油污,南浔区,练市镇,办理中,,\n" for i in range(5)),
+        encoding="utf-8",
+    )
+
+    def poison(batch):
+        for node in batch.nodes:
+            if node.key == "doc:hotline:T2":
+                node.props["title"] = "derived\x00value"
+        return batch
+
+    with open_store(data_dir=data_dir) as store:
+        report = ingest_paths(store, [export], data_dir=data_dir, use_nlp=False, transform_batch=poison)
+        assert (report.total.records_read, report.total.records_loaded, report.total.records_quarantined) == (5, 4, 1)
+        (line,) = Path(report.quarantine).read_text(encoding="utf-8").splitlines()
+        entry = json.loads(line)
+        assert entry["row"] == 4 and entry["record_id"] == "T2" and "U+0000" in entry["reason"]
+        assert store.query("node_by_key", key="doc:hotline:T3") and not store.query("node_by_key", key="doc:hotline:T2")
