@@ -248,10 +248,13 @@ def ingest_paths(
     with _bulk_allocation_gc(), QuarantineWriter(qpath) as quarantine:
         for path in expand_paths(paths):
             try:
+                unreadable.check_name(path)
                 file_source = source or mapping_source(mapping) or detect_source(path, mapping)
             except Exception as exc:  # noqa: BLE001 - a file nobody can read is quarantined, the run goes on
                 if unreadable.is_empty(path):
-                    report.skipped.append({"file": str(path), "reason": f"空文件，没有记录 (empty file): {exc}"})
+                    report.skipped.append(
+                        {"file": unreadable.display_name(path), "reason": f"空文件，没有记录 (empty file): {exc}"}
+                    )
                     continue
                 report.files.append(_unreadable_file(path, unreadable.source_from_suffix(path), exc, quarantine))
                 continue
@@ -270,7 +273,7 @@ def _unreadable_file(path: Path, source: str | None, exc: Exception, quarantine:
     entry = unreadable.entry(path, source, exc)
     quarantine.write(entry)
     quarantine.sync()
-    stats = LoadStats(file=str(path), source=source, records_read=1, records_quarantined=1)
+    stats = LoadStats(file=unreadable.display_name(path), source=source, records_read=1, records_quarantined=1)
     return FileReport(stats=stats, error=entry.reason, unreadable=True)
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.records import QuarantineEntry, RawRecord, ReaderError
+from graph_schema.store.values import unstorable_reason
 
 _SINGLE_RECORD_SUFFIXES = {".docx": "case"}  # a source the extension alone settles
 
@@ -68,6 +69,25 @@ def is_empty(path: Path) -> bool:
     return not data.replace(b"\xef\xbb\xbf", b"").strip()
 
 
+class UnstorableName(ReaderError):
+    """A file name the store cannot hold (bytes in no encoding): every record would carry it."""
+
+
+def display_name(path: Path) -> str:
+    """The path as text any terminal and JSON reader takes: undecodable name bytes as `\\xb9` escapes."""
+    text = str(path)
+    return (
+        text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") if unstorable_reason(text) else text
+    )
+
+
+def check_name(path: Path) -> None:
+    """Raise UnstorableName for a path with NUL or undecodable bytes (lone surrogates in Python)."""
+    why = unstorable_reason(str(path))
+    if why:
+        raise UnstorableName(f"{display_name(path)}: 文件名{why}，请改名后再导入 (rename the file)")
+
+
 def source_from_suffix(path: Path) -> str | None:
     return _SINGLE_RECORD_SUFFIXES.get(path.suffix.lower())
 
@@ -76,7 +96,7 @@ def reason(path: Path, exc: BaseException, after_row: int | None = None) -> str:
     """`无法读取…：<why, in Chinese> (<exception type>: <message>)`."""
     kind = path.suffix.lower().lstrip(".").upper() or "文件"
     if isinstance(exc, ReaderError):
-        why = str(exc).removeprefix(f"{path}: ")
+        why = str(exc).removeprefix(f"{path}: ").removeprefix(f"{display_name(path)}: ")
     elif isinstance(exc, (zipfile.BadZipFile, EOFError, zlib.error)) or type(exc).__name__ == "PackageNotFoundError":
         why = f"文件已损坏或不完整（可能被截断），不是有效的 {kind} 文件"
     elif isinstance(exc, json.JSONDecodeError):
@@ -101,7 +121,7 @@ def reason(path: Path, exc: BaseException, after_row: int | None = None) -> str:
 def entry(path: Path, source: str | None, exc: BaseException, after_row: int | None = None) -> QuarantineEntry:
     """The quarantine line for an unreadable file (or its unreadable rest): file identity, no content."""
     return QuarantineEntry(
-        file=str(path),
+        file=display_name(path),
         row=after_row,
         field=None,
         reason=reason(path, exc, after_row),
@@ -120,5 +140,5 @@ def _identity(path: Path) -> dict[str, Any]:
                 h.update(block)
                 size += len(block)
     except OSError as exc:
-        return {"file": str(path), "error": str(exc)}
-    return {"file": str(path), "bytes": size, "sha256": h.hexdigest()}
+        return {"file": display_name(path), "error": str(exc)}
+    return {"file": display_name(path), "bytes": size, "sha256": h.hexdigest()}

@@ -21,7 +21,7 @@ from typing import Any
 
 from graph_schema.store.port import StoreError
 
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class UnstorableValue(StoreError):
@@ -30,7 +30,7 @@ class UnstorableValue(StoreError):
 
 def unstorable_reason(text: str) -> str | None:
     """Chinese-readable reason why `text` cannot be stored, or None when it can."""
-    m = _UNSTORABLE.search(text)
+    m = UNSTORABLE.search(text)
     if m is None:
         return None
     ch = m.group()

@@ -224,3 +224,18 @@ def test_a_value_the_record_check_cannot_see_costs_only_its_record(tmp_path, dat
         entry = json.loads(line)
         assert entry["row"] == 4 and entry["record_id"] == "T2" and "U+0000" in entry["reason"]
         assert store.query("node_by_key", key="doc:hotline:T3") and not store.query("node_by_key", key="doc:hotline:T2")
+
+
+def test_a_file_name_in_no_encoding_is_quarantined_and_its_neighbours_load(tmp_path, data_dir, cli):
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    rows = "工单编号,来电时间\n{},2024-05-01 10:00:00\n"
+    # a GBK-encoded name on a UTF-8 system: Python sees lone surrogates, no store can hold them
+    with open(os.fsencode(bundle) + b"/\xb9\xa4\xb5\xa5.csv", "wb") as fh:
+        fh.write(rows.format("T1").encode())
+    (bundle / "ok.csv").write_text(rows.format("T2"), encoding="utf-8")
+    out = _ingest(cli, data_dir, bundle)
+    assert (out["records_read"], out["records_loaded"], out["records_quarantined"]) == (2, 1, 1)
+    (entry,) = _quarantined(data_dir)
+    assert "文件名" in entry["reason"] and "改名" in entry["reason"]
+    assert _node(cli, data_dir, "doc:hotline:T2") is not None
