@@ -63,7 +63,7 @@ class Damaged:
 
 
 def _mutate(data: bytes, draw) -> tuple[str, bytes]:
-    kind = draw(st.sampled_from(["cut", "nul", "bytes", "overwrite", "huge", "none"]))
+    kind = draw(st.sampled_from(["cut", "nul", "bytes", "overwrite", "huge", "nest", "none"]))
     return kind, _apply(kind, data, draw)
 
 
@@ -79,6 +79,8 @@ def _apply(kind: str, data: bytes, draw) -> bytes:
     if kind == "overwrite":
         junk = draw(st.binary(min_size=1, max_size=8))
         return data[:pos] + junk + data[pos + len(junk) :]
+    if kind == "nest":  # JSON nested deeper than any parser recurses
+        return data[:pos] + b"[" * 50_000 + data[pos:]
     if kind == "huge":
         # a swollen field: after the last separator before `pos`, so it lands inside a cell or a line
         cut = max(data.rfind(sep, 0, pos) for sep in (b",", b":", b"\xef\xbc\x9a", b"\n")) + 1

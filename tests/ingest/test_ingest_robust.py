@@ -239,3 +239,18 @@ def test_a_file_name_in_no_encoding_is_quarantined_and_its_neighbours_load(tmp_p
     (entry,) = _quarantined(data_dir)
     assert "文件名" in entry["reason"] and "改名" in entry["reason"]
     assert _node(cli, data_dir, "doc:hotline:T2") is not None
+
+
+def test_a_json_line_nested_too_deep_costs_that_line_only(tmp_path, data_dir, cli):
+    f = tmp_path / "grid.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    f.write_text(
+        GRID_HEAD.format(id="G1", text='"a"')
+        + f'{{"事件编号":"G2","x":{deep}}}\n'
+        + GRID_HEAD.format(id="G3", text='"c"'),
+        encoding="utf-8",
+    )
+    out = _ingest(cli, data_dir, f)
+    assert (out["records_read"], out["records_loaded"], out["records_quarantined"]) == (3, 2, 1)
+    (entry,) = _quarantined(data_dir)
+    assert entry["row"] == 2 and "嵌套过深" in entry["reason"]
