@@ -46,6 +46,7 @@ class FileReport:
     seconds: float = 0.0
     error: str | None = None
     unreadable: bool = False  # nothing of it could be read: it is one quarantined record (etl.unreadable)
+    quarantine_earlier: list[str] = field(default_factory=list)  # interrupted runs' files holding its counted lines
 
 
 @dataclass
@@ -90,6 +91,8 @@ class IngestReport:
             "records_loaded": t.records_loaded,
             "records_quarantined": t.records_quarantined,
             "quarantine": self.quarantine,
+            # a resumed file's counts include lines an interrupted run wrote to its own quarantine file
+            "quarantine_earlier": sorted({q for f in self.files for q in f.quarantine_earlier}),
             "by_source": self.by_source(),
             "files": [
                 {
@@ -305,7 +308,9 @@ def _ingest_file(
         stats.records_loaded = int(state.get("records_loaded", 0))
         stats.records_quarantined = int(state.get("records_quarantined", 0))
         stats.records_with_warnings = int(state.get("records_with_warnings", 0))
-    frep = FileReport(stats=stats, resumed_from=resume_at)
+    earlier = [str(q) for q in state.get("quarantine_files", [])] if state and not state.get("done") else []
+    frep = FileReport(stats=stats, resumed_from=resume_at, quarantine_earlier=earlier)
+    this_run, carried_quarantined = str(quarantine.path), stats.records_quarantined
     pending: list[RawRecord] = []
     pending_quarantine: list[QuarantineEntry] = []
     seen = 0
@@ -353,6 +358,7 @@ def _ingest_file(
                 "records_quarantined": stats.records_quarantined,
                 "records_with_warnings": stats.records_with_warnings,
                 "run_id": run_id,
+                "quarantine_files": earlier + ([this_run] if stats.records_quarantined > carried_quarantined else []),
                 "done": False,
             },
         )

@@ -112,6 +112,8 @@ def _print_report(out: dict) -> None:
         console.print(f"跳过 / skipped {s['file']}: {s['reason']}", highlight=False)
     if out["records_quarantined"]:
         console.print(f"隔离记录见 / quarantined records: {out['quarantine']}", highlight=False)
+    for q in out.get("quarantine_earlier", []):
+        console.print(f"中断前的导入隔离的记录见 / quarantined before an interruption: {q}", highlight=False)
     console.print(
         f"图谱新增 / created: 节点 {out['nodes_created']}，关系 {out['relationships_created']}"
         f"（写入 {out['nodes_written']} / {out['relationships_written']} 条，已有的只更新）；"

@@ -173,6 +173,10 @@ def test_quarantine_lines_survive_a_crash_and_match_the_report(tmp_path, data_di
     assert out["records_quarantined"] == 20  # the 20 invalid dates, counted across both runs
     assert len(_quarantined(data_dir)) == out["records_quarantined"]
     assert sorted(q["row"] for q in _quarantined(data_dir)) == [i + 2 for i in range(0, 60, 3)]
+    # the report names the interrupted run's quarantine file beside its own: together they hold them all
+    (earlier,) = out["quarantine_earlier"]
+    named = [Path(earlier), Path(out["quarantine"])]
+    assert sum(len(p.read_text(encoding="utf-8").splitlines()) for p in named) == out["records_quarantined"]
 
 
 def test_a_huge_single_line_case_file_is_cut_with_a_warning_not_a_traceback(tmp_path, data_dir, cli):
