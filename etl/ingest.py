@@ -399,8 +399,11 @@ def _ingest_file(
                 pending_quarantine.append(item)
             else:
                 stats.encoding = stats.encoding or item.encoding
-                checked = admit(item)
-                (pending if isinstance(checked, RawRecord) else pending_quarantine).append(checked)  # type: ignore[arg-type]
+                checked = admit(item)  # long texts cut; a value no store holds quarantines the record here
+                if isinstance(checked, RawRecord):
+                    pending.append(checked)
+                else:
+                    pending_quarantine.append(checked)
             if len(pending) + len(pending_quarantine) >= batch_records:
                 commit()
         if pending or pending_quarantine:

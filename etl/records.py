@@ -58,6 +58,10 @@ class RawRecord:
     warnings: tuple[str, ...] = ()  # what the reader had to do to read it (a row in another encoding)
 
 
+# Valid raw inside a JSON string, but str.splitlines() (and editors) break lines there.
+_JSON_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 @dataclass
 class QuarantineEntry:
     """A record that could not be loaded. Written as one JSON line."""
@@ -72,12 +76,7 @@ class QuarantineEntry:
 
     def to_json(self) -> str:
         """One line whatever the record holds: the characters other line splitters break on are escaped too."""
-        text = json.dumps(asdict(self), ensure_ascii=False, default=str)
-        if (
-            "\u2028" in text or "\u2029" in text or "\x85" in text
-        ):  # valid in JSON strings, but str.splitlines splits there
-            text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
-        return text
+        return json.dumps(asdict(self), ensure_ascii=False, default=str).translate(_JSON_LINE_BREAKS)
 
 
 class FieldError(ValueError):
