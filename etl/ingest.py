@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import logging
 import os
 import threading
 import time
@@ -28,9 +29,11 @@ from etl.guard import admit
 from etl.records import LoadStats, QuarantineEntry, QuarantineWriter, RawRecord
 from etl.textchunks import chunked
 from graph_schema.model import GraphBatch
-from graph_schema.store import GraphStore
+from graph_schema.store import GraphStore, StoreError
 from graph_schema.store.upsert import WriteCache
 from graph_schema.store.values import UnstorableValue
+
+log = logging.getLogger(__name__)
 
 SKIP_NAMES = {"truth.json", "package.json", "package-lock.json"}
 DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".json", ".docx"}
@@ -367,15 +370,16 @@ def _ingest_file(
 
     def commit() -> None:
         read = len(pending) + len(pending_quarantine)
-        loaded, warned, rejected, batch = _records_to_batch(pending, extract, run_id)
-        if transform_batch is not None:
-            batch = transform_batch(batch)
         try:
+            loaded, warned, rejected, batch = _records_to_batch(pending, extract, run_id)
+            if transform_batch is not None:
+                batch = transform_batch(batch)
             prepared = store.prepare_batch(batch, cache) if len(batch) else None
-        except UnstorableValue:
-            # a value the record check did not see (derived from a field): find the records, keep the rest
+        except Exception as exc:  # noqa: BLE001 - one record's fault (an unstorable derived value, a mapping bug) costs that record
+            if not _record_fault(exc):
+                raise
             cache.forget()
-            loaded, warned, rejected, batch = _isolate_unstorable(store, pending, extract, run_id, transform_batch)
+            loaded, warned, rejected, batch = _isolate_failing(store, pending, extract, run_id, transform_batch)
             prepared = store.prepare_batch(batch, cache) if len(batch) else None
         quarantined = pending_quarantine + rejected
         versions = _document_versions(batch)
@@ -459,28 +463,40 @@ def _facts_by_document(batch: GraphBatch, docs: set[str]) -> dict[str, list[str]
     return out
 
 
-def _isolate_unstorable(
+def _record_fault(exc: Exception) -> bool:
+    """Whether a failure while mapping a batch may be one record's: not the store's, not the machine's."""
+    return isinstance(exc, UnstorableValue) or not isinstance(exc, (StoreError, MemoryError, OSError))
+
+
+def _isolate_failing(
     store: GraphStore,
     raws: list[RawRecord],
     extract: Callable[[list[str]], list[Any]] | None,
     run_id: str,
     transform_batch: Callable[[GraphBatch], GraphBatch] | None,
 ) -> tuple[int, int, list[QuarantineEntry], GraphBatch]:
-    """The batch again without the records whose facts cannot be encoded, those quarantined.
+    """The batch again without the records that cannot be mapped or encoded, those quarantined.
 
-    Only runs after a batch failed to encode, so mapping each record alone
-    (NLP included) costs nothing in a clean load.
+    Only runs after a batch failed, so mapping each record alone (NLP
+    included) costs nothing in a clean load.  A failure that is no record's
+    fault fails again on the good records and stops the run as before.
     """
     good: list[RawRecord] = []
     bad: list[QuarantineEntry] = []
     for raw in raws:
-        _, _, _, one = _records_to_batch([raw], extract, run_id)
-        if transform_batch is not None:
-            one = transform_batch(one)
         try:
+            _, _, _, one = _records_to_batch([raw], extract, run_id)
+            if transform_batch is not None:
+                one = transform_batch(one)
             store.prepare_batch(one, None)
         except UnstorableValue as exc:
             reason = f"记录的某项内容图数据库无法保存 (a value of this record cannot be stored: {exc})"
+            bad.append(QuarantineEntry(raw.file, raw.row, None, reason, raw.raw, raw.source, raw.record_id))
+        except Exception as exc:  # noqa: BLE001 - a fault in mapping this record: quarantined with the cause
+            if not _record_fault(exc):
+                raise
+            log.debug("record %s:%s failed to map", raw.file, raw.row, exc_info=True)
+            reason = f"处理该记录时出错 (internal error while mapping this record: {type(exc).__name__}: {exc})"
             bad.append(QuarantineEntry(raw.file, raw.row, None, reason, raw.raw, raw.source, raw.record_id))
         else:
             good.append(raw)

@@ -258,3 +258,27 @@ def test_a_json_line_nested_too_deep_costs_that_line_only(tmp_path, data_dir, cl
     assert (out["records_read"], out["records_loaded"], out["records_quarantined"]) == (3, 2, 1)
     (entry,) = _quarantined(data_dir)
     assert entry["row"] == 2 and "嵌套过深" in entry["reason"]
+
+
+def test_a_record_that_breaks_the_mapping_is_quarantined_with_the_cause(tmp_path, data_dir):
+    from etl.ingest import ingest_paths
+    from graph_schema.store import open_store
+
+    head = "工单编号,来电时间,来电人,来电号码,诉求类型,诉求内容,事发地址,承办单位,办理状态,办结时间,回复内容\n"
+    export = tmp_path / "hotline.csv"
+    export.write_text(
+        head + "".join(f"T{i},2024-05-01 10:00:00,王先生,,水污染,油污,南浔区,练市镇,办理中,,\n" for i in range(5)),
+        encoding="utf-8",
+    )
+
+    def broken_for_t3(batch):
+        if any(n.key == "doc:hotline:T3" for n in batch.nodes):
+            raise ValueError("a bug that only this record triggers")
+        return batch
+
+    with open_store(data_dir=data_dir) as store:
+        report = ingest_paths(store, [export], data_dir=data_dir, use_nlp=False, transform_batch=broken_for_t3)
+        assert (report.total.records_loaded, report.total.records_quarantined) == (4, 1)
+        (line,) = Path(report.quarantine).read_text(encoding="utf-8").splitlines()
+        entry = json.loads(line)
+        assert entry["record_id"] == "T3" and "ValueError" in entry["reason"] and "only this record" in entry["reason"]
