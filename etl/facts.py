@@ -506,15 +506,22 @@ _BUILDERS: dict[type, Callable[[_Builder, Any], None]] = {
 _SENT_END = "。！？!?；;\n"
 
 
+_QUOTE_REACH = 300  # characters a quote runs on either side of its mention when no sentence end comes first
+
+
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence (ended by 。！？；or a newline) containing text[start:end]."""
-    s = start
-    while s > 0 and text[s - 1] not in _SENT_END:
-        s -= 1
-    e, n = end, len(text)
-    while e < n and text[e] not in _SENT_END:
-        e += 1
-    if e < n and text[e] != "\n":
+    """The sentence (ended by 。！？；or a newline) containing text[start:end].
+
+    At most `_QUOTE_REACH` characters either side: a text without sentence ends
+    (a 100k-character run-on line) made every mention walk all of it — 270 s
+    for one case file — and a quote that long proves nothing a shorter one does not.
+    """
+    lo, n = max(0, start - _QUOTE_REACH), len(text)
+    s = max(text.rfind(ch, lo, start) for ch in _SENT_END) + 1 or lo
+    e = min((i for i in (text.find(ch, end, end + _QUOTE_REACH) for ch in _SENT_END) if i >= 0), default=-1)
+    if e < 0:
+        e = min(n, end + _QUOTE_REACH)
+    elif text[e] != "\n":
         e += 1  # keep the full stop
     while s < e and text[s].isspace():
         s += 1

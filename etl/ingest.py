@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import logging
 import os
 import threading
 import time
@@ -23,10 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from etl.records import LoadStats, QuarantineEntry, QuarantineWriter, RawRecord, ReaderError
+from etl import unreadable
+from etl.guard import admit
+from etl.records import LoadStats, QuarantineEntry, QuarantineWriter, RawRecord
+from etl.textchunks import chunked
 from graph_schema.model import GraphBatch
-from graph_schema.store import GraphStore
+from graph_schema.store import GraphStore, StoreError
 from graph_schema.store.upsert import WriteCache
+from graph_schema.store.values import UnstorableValue
+
+log = logging.getLogger(__name__)
 
 SKIP_NAMES = {"truth.json", "package.json", "package-lock.json"}
 DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".json", ".docx"}
@@ -41,6 +48,8 @@ class FileReport:
     resumed_from: int = 0
     seconds: float = 0.0
     error: str | None = None
+    unreadable: bool = False  # nothing of it could be read: it is one quarantined record (etl.unreadable)
+    quarantine_earlier: list[str] = field(default_factory=list)  # interrupted runs' files holding its counted lines
 
 
 @dataclass
@@ -85,9 +94,17 @@ class IngestReport:
             "records_loaded": t.records_loaded,
             "records_quarantined": t.records_quarantined,
             "quarantine": self.quarantine,
+            # a resumed file's counts include lines an interrupted run wrote to its own quarantine file
+            "quarantine_earlier": sorted({q for f in self.files for q in f.quarantine_earlier}),
             "by_source": self.by_source(),
             "files": [
-                {**f.stats.as_dict(), "resumed_from": f.resumed_from, "seconds": round(f.seconds, 3), "error": f.error}
+                {
+                    **f.stats.as_dict(),
+                    "resumed_from": f.resumed_from,
+                    "seconds": round(f.seconds, 3),
+                    "error": f.error,
+                    "unreadable": f.unreadable,
+                }
                 for f in self.files
             ],
             "skipped": self.skipped,
@@ -227,6 +244,8 @@ def ingest_paths(
     checkpoints = Checkpoints(data_dir / CHECKPOINT_DIR)
     if extract is None and use_nlp:
         extract = _default_extract()
+    if extract is not None:
+        extract = chunked(extract)  # a long text in pieces spaCy accepts, offsets mapped back
     report = IngestReport(run_id=run_id, quarantine=str(qpath))
     # This run is the only writer of its nodes while it runs: identical re-upserts
     # of a plate or checkpoint seen thousands of times are skipped (see WriteCache).
@@ -235,9 +254,15 @@ def ingest_paths(
     with _bulk_allocation_gc(), QuarantineWriter(qpath) as quarantine:
         for path in expand_paths(paths):
             try:
+                unreadable.check_name(path)
                 file_source = source or mapping_source(mapping) or detect_source(path, mapping)
-            except (ReaderError, ValueError) as exc:
-                report.skipped.append({"file": str(path), "reason": str(exc)})
+            except Exception as exc:  # noqa: BLE001 - a file nobody can read is quarantined, the run goes on
+                if unreadable.is_empty(path):
+                    report.skipped.append(
+                        {"file": unreadable.display_name(path), "reason": f"空文件，没有记录 (empty file): {exc}"}
+                    )
+                    continue
+                report.files.append(_unreadable_file(path, unreadable.source_from_suffix(path), exc, quarantine))
                 continue
             report.files.append(
                 _ingest_file(
@@ -247,6 +272,15 @@ def ingest_paths(
             )  # fmt: skip
     report.seconds = time.monotonic() - started
     return report
+
+
+def _unreadable_file(path: Path, source: str | None, exc: Exception, quarantine: QuarantineWriter) -> FileReport:
+    """A file that cannot be read at all: one record read, and quarantined with the reason."""
+    entry = unreadable.entry(path, source, exc)
+    quarantine.write(entry)
+    quarantine.sync()
+    stats = LoadStats(file=unreadable.display_name(path), source=source, records_read=1, records_quarantined=1)
+    return FileReport(stats=stats, error=entry.reason, unreadable=True)
 
 
 def _ingest_file(
@@ -277,7 +311,9 @@ def _ingest_file(
         stats.records_loaded = int(state.get("records_loaded", 0))
         stats.records_quarantined = int(state.get("records_quarantined", 0))
         stats.records_with_warnings = int(state.get("records_with_warnings", 0))
-    frep = FileReport(stats=stats, resumed_from=resume_at)
+    earlier = [str(q) for q in state.get("quarantine_files", [])] if state and not state.get("done") else []
+    frep = FileReport(stats=stats, resumed_from=resume_at, quarantine_earlier=earlier)
+    this_run, carried_quarantined = str(quarantine.path), stats.records_quarantined
     pending: list[RawRecord] = []
     pending_quarantine: list[QuarantineEntry] = []
     seen = 0
@@ -308,6 +344,9 @@ def _ingest_file(
             report.relationships_created += written["relationships_created"]
         for entry in quarantined:
             quarantine.write(entry)
+        if quarantined:
+            # on disk before the checkpoint that counts them: a crash after it must not lose them
+            quarantine.sync()
         stats.records_read += read
         stats.records_loaded += loaded
         stats.records_quarantined += len(quarantined)
@@ -322,6 +361,7 @@ def _ingest_file(
                 "records_quarantined": stats.records_quarantined,
                 "records_with_warnings": stats.records_with_warnings,
                 "run_id": run_id,
+                "quarantine_files": earlier + ([this_run] if stats.records_quarantined > carried_quarantined else []),
                 "done": False,
             },
         )
@@ -329,12 +369,19 @@ def _ingest_file(
             progress(str(path), done)
 
     def commit() -> None:
-        loaded, warned, rejected, batch = _records_to_batch(pending, extract, run_id)
-        if transform_batch is not None:
-            batch = transform_batch(batch)
-        quarantined = pending_quarantine + rejected
         read = len(pending) + len(pending_quarantine)
-        prepared = store.prepare_batch(batch, cache) if len(batch) else None
+        try:
+            loaded, warned, rejected, batch = _records_to_batch(pending, extract, run_id)
+            if transform_batch is not None:
+                batch = transform_batch(batch)
+            prepared = store.prepare_batch(batch, cache) if len(batch) else None
+        except Exception as exc:  # noqa: BLE001 - one record's fault (an unstorable derived value, a mapping bug) costs that record
+            if not _record_fault(exc):
+                raise
+            cache.forget()
+            loaded, warned, rejected, batch = _isolate_failing(store, pending, extract, run_id, transform_batch)
+            prepared = store.prepare_batch(batch, cache) if len(batch) else None
+        quarantined = pending_quarantine + rejected
         versions = _document_versions(batch)
         # the batch itself only travels on when a record in it may have changed (it holds ~3 objects a fact)
         kept = batch if versions else None
@@ -343,24 +390,29 @@ def _ingest_file(
         pending_quarantine.clear()
 
     try:
-        for item in iter_records(path, source=source, mapping=mapping):
+        for item in unreadable.guarded(iter_records(path, source=source, mapping=mapping)):
             seen += 1
             if seen <= resume_at:
                 continue  # committed by an interrupted earlier run
-            if isinstance(item, QuarantineEntry):
+            if isinstance(item, unreadable.Unreadable):  # the reader stopped: the rest is one quarantined record
+                entry = unreadable.entry(path, source, item.exc, item.after_row)
+                pending_quarantine.append(entry)
+                frep.error = entry.reason
+                frep.unreadable = item.after_row is None
+            elif isinstance(item, QuarantineEntry):
                 pending_quarantine.append(item)
             else:
                 stats.encoding = stats.encoding or item.encoding
-                pending.append(item)
+                checked = admit(item)  # long texts cut; a value no store holds quarantines the record here
+                if isinstance(checked, RawRecord):
+                    pending.append(checked)
+                else:
+                    pending_quarantine.append(checked)
             if len(pending) + len(pending_quarantine) >= batch_records:
                 commit()
         if pending or pending_quarantine:
             commit()
         writer.wait()
-    except ReaderError as exc:
-        writer.wait()
-        frep.error = str(exc)
-    else:
         checkpoints.clear(fp)
     finally:
         writer.close()
@@ -409,6 +461,47 @@ def _facts_by_document(batch: GraphBatch, docs: set[str]) -> dict[str, list[str]
         if facts is not None:
             facts.append(rel.fact_id)
     return out
+
+
+def _record_fault(exc: Exception) -> bool:
+    """Whether a failure while mapping a batch may be one record's: not the store's, not the machine's."""
+    return isinstance(exc, UnstorableValue) or not isinstance(exc, (StoreError, MemoryError, OSError))
+
+
+def _isolate_failing(
+    store: GraphStore,
+    raws: list[RawRecord],
+    extract: Callable[[list[str]], list[Any]] | None,
+    run_id: str,
+    transform_batch: Callable[[GraphBatch], GraphBatch] | None,
+) -> tuple[int, int, list[QuarantineEntry], GraphBatch]:
+    """The batch again without the records that cannot be mapped or encoded, those quarantined.
+
+    Only runs after a batch failed, so mapping each record alone (NLP
+    included) costs nothing in a clean load.  A failure that is no record's
+    fault fails again on the good records and stops the run as before.
+    """
+    good: list[RawRecord] = []
+    bad: list[QuarantineEntry] = []
+    for raw in raws:
+        try:
+            _, _, _, one = _records_to_batch([raw], extract, run_id)
+            if transform_batch is not None:
+                one = transform_batch(one)
+            store.prepare_batch(one, None)
+        except UnstorableValue as exc:
+            reason = f"记录的某项内容图数据库无法保存 (a value of this record cannot be stored: {exc})"
+            bad.append(QuarantineEntry(raw.file, raw.row, None, reason, raw.raw, raw.source, raw.record_id))
+        except Exception as exc:  # noqa: BLE001 - a fault in mapping this record: quarantined with the cause
+            if not _record_fault(exc):
+                raise
+            log.debug("record %s:%s failed to map", raw.file, raw.row, exc_info=True)
+            reason = f"处理该记录时出错 (internal error while mapping this record: {type(exc).__name__}: {exc})"
+            bad.append(QuarantineEntry(raw.file, raw.row, None, reason, raw.raw, raw.source, raw.record_id))
+        else:
+            good.append(raw)
+    loaded, warned, rejected, batch = _records_to_batch(good, extract, run_id)
+    return loaded, warned, rejected + bad, batch
 
 
 def _records_to_batch(

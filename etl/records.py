@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -57,6 +58,10 @@ class RawRecord:
     warnings: tuple[str, ...] = ()  # what the reader had to do to read it (a row in another encoding)
 
 
+# Valid raw inside a JSON string, but str.splitlines() (and editors) break lines there.
+_JSON_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 @dataclass
 class QuarantineEntry:
     """A record that could not be loaded. Written as one JSON line."""
@@ -70,7 +75,8 @@ class QuarantineEntry:
     record_id: str | None = None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, default=str)
+        """One line whatever the record holds: the characters other line splitters break on are escaped too."""
+        return json.dumps(asdict(self), ensure_ascii=False, default=str).translate(_JSON_LINE_BREAKS)
 
 
 class FieldError(ValueError):
@@ -127,6 +133,12 @@ class QuarantineWriter:
             self._fh = self.path.open("a", encoding="utf-8", errors="backslashreplace")
         self._fh.write(entry.to_json() + "\n")
         self.count += 1
+
+    def sync(self) -> None:
+        """Flush and fsync what was written: the loader calls it before a checkpoint counts these lines."""
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
 
     def close(self) -> None:
         if self._fh is not None:

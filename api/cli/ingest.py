@@ -63,8 +63,10 @@ def register(app: typer.Typer) -> None:
             print_json(out)
         else:
             _print_report(out)
-        if out["records_read"] == 0:
-            reasons = [s["reason"] for s in out["skipped"]] + [f["error"] for f in out["files"] if f["error"]]
+        if out["records_loaded"] == 0 and all(f.get("unreadable") for f in out["files"]):
+            # nothing but files that could not be read at all (each one quarantined record): a user error
+            reasons = [f"{f['file']}: {f['error']}" for f in out["files"] if f["error"]]
+            reasons += [f"{s['file']}: {s['reason']}" for s in out["skipped"]]
             raise UserError("没有读到任何记录 / nothing could be read" + (f": {reasons[0]}" if reasons else ""))
 
 
@@ -102,12 +104,16 @@ def _print_report(out: dict) -> None:
         rows,
     )
     for f in out["files"]:
-        if f["error"]:
+        if f.get("unreadable"):
+            console.print(f"无法读取，已整体隔离 / unreadable, quarantined {f['file']}: {f['error']}", highlight=False)
+        elif f["error"]:
             console.print(f"读取中断 / stopped reading {f['file']}: {f['error']}", highlight=False)
     for s in out["skipped"]:
         console.print(f"跳过 / skipped {s['file']}: {s['reason']}", highlight=False)
     if out["records_quarantined"]:
         console.print(f"隔离记录见 / quarantined records: {out['quarantine']}", highlight=False)
+    for q in out.get("quarantine_earlier", []):
+        console.print(f"中断前的导入隔离的记录见 / quarantined before an interruption: {q}", highlight=False)
     console.print(
         f"图谱新增 / created: 节点 {out['nodes_created']}，关系 {out['relationships_created']}"
         f"（写入 {out['nodes_written']} / {out['relationships_written']} 条，已有的只更新）；"

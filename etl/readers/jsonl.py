@@ -42,6 +42,11 @@ def iter_jsonl(
                     file, lineno, None, f"第{lineno}行不是有效的 JSON (invalid JSON: {exc.msg})", text, source
                 )
                 continue
+            except RecursionError:  # `[[[[…` thousands deep: this line, not the rest of the file
+                yield QuarantineEntry(
+                    file, lineno, None, f"第{lineno}行 JSON 嵌套过深 (JSON nested too deep)", text, source
+                )
+                continue
             if not isinstance(obj, dict):
                 yield QuarantineEntry(
                     file, lineno, None, f"第{lineno}行不是 JSON 对象 (not a JSON object)", text, source

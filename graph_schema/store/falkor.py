@@ -22,6 +22,7 @@ from falkordb.path import Path as FPath
 from graph_schema.store import budget, dialect
 from graph_schema.store.falkor_server import default_data_dir, ensure_server
 from graph_schema.store.port import GraphStore, StoreError
+from graph_schema.store.values import UnstorableValue, unstorable_reason
 
 GRAPH_NAME = "ecograph"
 
@@ -43,6 +44,14 @@ def _plain(value: Any) -> Any:
 
 _KEY_RE = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)":')
 _CTRL_ESCAPE_RE = re.compile(r"(?<!\\)((?:\\\\)*)\\u(00[01][0-9a-fA-F]|007[fF])")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _raw_control(m: re.Match[str]) -> str:
+    code = int(m.group(2), 16)
+    if code == 0:  # no literal holds it: sent raw it ends the query text, as `\u0000` it stays six characters
+        raise UnstorableValue(unstorable_reason("\x00") or "NUL")
+    return m.group(1) + chr(code)
 
 
 def params_header(params: dict[str, Any]) -> str:
@@ -54,7 +63,9 @@ def params_header(params: dict[str, Any]) -> str:
     backticks — `"name":` with both quotes unescaped can only be a key, since
     quotes inside JSON strings are escaped and only keys are followed by `:` — and `\\u00XX` escapes of control characters, which
     FalkorDB does not decode, become the raw characters.  Strings are data:
-    whatever they contain stays inside a quoted literal.
+    whatever they contain stays inside a quoted literal.  The two kinds of
+    string no literal can carry (NUL, lone surrogates: `graph_schema.store.values`)
+    raise `UnstorableValue` instead of reaching the server as another query.
     """
     parts = []
     for name, value in params.items():
@@ -68,7 +79,10 @@ def params_header(params: dict[str, Any]) -> str:
         for key in set(_KEY_RE.findall(text)) if '":' in text else ():
             text = text.replace(f'"{key}":', f"`{key}`:")
         if "\\u00" in text or "\\u007" in text:
-            text = _CTRL_ESCAPE_RE.sub(lambda m: m.group(1) + chr(int(m.group(2), 16)), text)
+            text = _CTRL_ESCAPE_RE.sub(_raw_control, text)
+        bad = _SURROGATE_RE.search(text)
+        if bad is not None:
+            raise UnstorableValue(f"parameter {name}: " + (unstorable_reason(bad.group()) or "surrogate"))
         parts.append(f"{name}={text}")
     return "CYPHER " + " ".join(parts) + " "
 
