@@ -30,7 +30,8 @@ from typing import Any
 import investigations  # noqa: F401  (registers the query folder)
 from graph_schema import identifiers as ids
 from graph_schema.store import GraphStore
-from investigations.common import is_night, parse_time, sensitive_kind
+from investigations.common import is_night, parse_time
+from investigations.dumpsites import DumpSites
 
 CARRIER_NAME = re.compile(r"物流|货运|运输|车队|搬运|危货|危险品")
 WASTE_CRIME = re.compile(r"污染环境|倾倒|危险废物|废液|废酸|污泥|固废|非法处置")
@@ -146,6 +147,7 @@ def find_waste_chains(
     for r in store.query("inv_dumped"):
         dumped[r["who"]].append(r)
     complaints = _complaints_index(store)
+    dumps = DumpSites(store)
     chains = []
     for (producer, carrier, vehicle, _driver_name, receiver), ms in groups.items():
         ms.sort(key=lambda m: (str(m["time"] or ""), m["doc"] or ""))
@@ -153,8 +155,9 @@ def find_waste_chains(
         p = first["parties"]
         flags = []
         evidence = {m["doc"] for m in ms if m["doc"]}
-        # dump site: night read at a sensitive checkpoint after a manifest, or DUMPED_AT
-        dump = None
+        # dump site: night read at a sensitive checkpoint after a manifest (or one in a village with a
+        # dump site), or DUMPED_AT; a checkpoint or recycling station leads on to its village's dump site
+        candidates: list[str] = []
         night_reads = []
         for m in ms:
             t = parse_time(m["time"])
@@ -162,19 +165,19 @@ def find_waste_chains(
                 continue
             for r in reads.get(vehicle, []):
                 if r["t"] and t - timedelta(hours=2) <= r["t"] <= t + NIGHT_WINDOW and is_night(r["t"]):
-                    if sensitive_kind(r["site_name"], r["site_kind"]) and "警" not in vehicle:
+                    if dumps.sensitive(r["site"], r["site_name"], r["site_kind"]) and "警" not in vehicle:
                         night_reads.append(r)
         if night_reads:
             night_reads.sort(key=lambda r: (r["t"], r["site"]))
-            r0 = night_reads[0]
-            dump = _node(r0["site"], "Site", r0["site_name"])
+            candidates.append(night_reads[0]["site"])
             evidence.update(r["doc"] for r in night_reads if r["doc"])
         for who in (vehicle, p.get("driver", {}).get("key"), carrier):
             for d in dumped.get(who or "", []):
-                if dump is None:
-                    dump = _node(d["site"], "Site", d["site_name"])
+                candidates.append(d["site"])
                 if d["doc"]:
                     evidence.add(d["doc"])
+        dump_key = dumps.choose(candidates)
+        dump = dumps.node(dump_key) if dump_key else None
         if dump is not None:
             flags.append("night_at_sensitive_site")
         rec_props = {**(first.get("receiver_props") or {}), "name": first.get("receiver_name")}
@@ -197,6 +200,7 @@ def find_waste_chains(
         if about:
             flags.append("complaints")
             evidence.update(c["doc"] for c in about)
+            dump = _dump_from_docs(dumps, dump, [c["doc"] for c in about])
         score = 0.45 * ("night_at_sensitive_site" in flags) + 0.30 * ("unlicensed_receiver" in flags)
         score += 0.25 * min(1.0, len(about) / 2)
         if score > 0 and about_prod:
@@ -231,7 +235,7 @@ def find_waste_chains(
                 },
             )
         )
-    chains.extend(_case_chains(store, chains, manifests, reads, dumped, complaints))
+    chains.extend(_case_chains(store, chains, manifests, reads, dumped, complaints, dumps))
     if company:
         ck = company if ":" in company else f"company:{ids.normalize_uscc(company) or company}"
         chains = [c for c in chains if any(n["key"] == ck for n in c.path) or c.details["declared_receiver"] == ck]
@@ -251,6 +255,7 @@ def _case_chains(
     reads: dict[str, list[dict[str, Any]]],
     dumped: dict[str, list[dict[str, Any]]],
     complaints: list[dict[str, Any]],
+    dumps: DumpSites,
 ) -> list[Chain]:
     """Chains from waste-crime case files (a producer that stopped filing manifests leaves none).
 
@@ -310,23 +315,27 @@ def _case_chains(
             if not drv and suspects:
                 first = principal([s["key"] for s in suspects], [s["name"] for s in suspects], c["text"])
                 drv = [s for s in suspects if s["key"] == first]
-            # dump site: where the vehicle dwells at night at a sensitive site most often
+            # dump site: where this case says it dumped; else where the vehicle dwells at night at a
+            # sensitive site (or in a village with a dump site) most often; else where another document
+            # says it dumped, or a dump site this case names
             count: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for r in reads.get(v, []):
-                if r["t"] and _night(r["t"]) and sensitive_kind(r["site_name"], r["site_kind"]):
+                if r["t"] and _night(r["t"]) and dumps.sensitive(r["site"], r["site_name"], r["site_kind"]):
                     count[r["site"]].append(r)
-            dump = None
-            if count:
-                site_key = max(sorted(count), key=lambda k: len(count[k]))
-                rs = count[site_key]
-                dump = _node(site_key, "Site", rs[0]["site_name"])
-                evidence.update(r["doc"] for r in rs if r["doc"])
+            said_here: list[str] = []
+            said_elsewhere: list[str] = []
             for who in [v] + [s["key"] for s in suspects] + [producer["key"]] + ([carrier["key"]] if carrier else []):
                 for d in dumped.get(who, []):
-                    if dump is None:
-                        dump = _node(d["site"], "Site", d["site_name"])
+                    (said_here if d["doc"] == c["doc"] else said_elsewhere).append(d["site"])
                     if d["doc"]:
                         evidence.add(d["doc"])
+            dwell: list[str] = []
+            if count:
+                site_key = max(sorted(count), key=lambda k: len(count[k]))
+                dwell.append(site_key)
+                evidence.update(r["doc"] for r in count[site_key] if r["doc"])
+            dump_key = dumps.choose(said_here + dwell + said_elsewhere + dumps.in_docs([c["doc"]]))
+            dump = dumps.node(dump_key) if dump_key else None
             if dump is not None:
                 flags.append("night_at_sensitive_site")
             names = {producer["name"], _short_company(producer["name"]), v.split(":", 1)[1]}
@@ -337,6 +346,7 @@ def _case_chains(
             if about:
                 flags.append("complaints")
                 evidence.update(x["doc"] for x in about)
+                dump = _dump_from_docs(dumps, dump, [x["doc"] for x in about])
             score = 0.30 + 0.45 * ("night_at_sensitive_site" in flags) + 0.25 * min(1.0, len(about) / 2)
             path = [_node(producer["key"], "Company", producer["name"])]
             if carrier:
@@ -352,6 +362,15 @@ def _case_chains(
             out.append(chains_out)
             by_pv[(producer["key"], v)] = chains_out
     return out
+
+
+def _dump_from_docs(dumps: DumpSites, dump: dict[str, Any] | None, docs: list[str]) -> dict[str, Any] | None:
+    """A chain that ends short of a dump site ends where the complaints about it say the waste is."""
+    if dump is not None and dumps.is_dump(dump["key"]):
+        return dump
+    found = dumps.in_docs(docs)
+    key = dumps.choose(found)
+    return dumps.node(key) if key and dumps.is_dump(key) else dump
 
 
 def compare_with_truth(result: ChainReport | dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
