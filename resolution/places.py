@@ -93,6 +93,8 @@ class Gazetteer:
                 continue  # 湖州市场: 市 starts 市场 here, it does not close 湖州市
             piece = text[start:end]
             full = self.by_name.get(piece)
+            if full and not context and len(piece) == 2 and piece[1] == "区":
+                full = None  # 矿区, 城区, 郊区, 东区: a district of some city, an everyday word elsewhere
             if full:
                 pick = _pick(full, context, bare=False)
                 if pick is not None:
