@@ -71,6 +71,7 @@ from graph_schema import identifiers as ids
 from graph_schema import keys
 from graph_schema.model import GraphBatch, Provenance
 from graph_schema.schema import RELATIONS, Method, label_for_key
+from graph_schema.sites import site_type
 from nlp.types import Entity, Extraction
 
 log = logging.getLogger(__name__)
@@ -594,7 +595,21 @@ def _entity_key(x: _Builder, e: Entity) -> str | None:
 
 def _short_form_of(x: _Builder, name: str) -> str | None:
     """An earlier place of this document that `name` shortens: 青岭村矿坑 after 煤山镇青岭村北侧废弃石矿坑
-    (same closing site noun, every character in order).  Doc-local, like persons' names."""
+    (every character in order), with the site type written in another word (桑园村废矿坑 after
+    桑园村废弃石矿: graph_schema.sites), or a bare site type (矿坑) when the document named one
+    place of that type.  Doc-local, like persons' names."""
+    t = site_type(name)
+    if t is not None:
+        stem = name[: name.rfind(t.word)] if t.word in name else name
+        hits = set()
+        for full, key in x.places.items():
+            ft = site_type(full)
+            if ft is None or ft.canonical != t.canonical:
+                continue
+            if ids.chars_in_order(stem, full[: full.rfind(ft.word)]):
+                hits.add(key)
+        if len(hits) == 1:
+            return hits.pop()
     if len(name) < 4:
         return None
     for full, key in x.places.items():
