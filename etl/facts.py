@@ -47,6 +47,7 @@ states producer → carrier and the graph stores carrier → producer.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -71,7 +72,7 @@ from graph_schema import identifiers as ids
 from graph_schema import keys
 from graph_schema.model import GraphBatch, Provenance
 from graph_schema.schema import RELATIONS, Method, label_for_key
-from graph_schema.sites import site_type
+from graph_schema.sites import DUMP_SITE_WORDS, site_type
 from nlp.types import Entity, Extraction
 
 log = logging.getLogger(__name__)
@@ -570,7 +571,7 @@ def _entity_key(x: _Builder, e: Entity) -> str | None:
         name = norm or text
         key = x.places.get(name) or _short_form_of(x, name)
         if key is None:
-            key = x.site(name, "place", name=text)
+            key = x.site(name, "place", name=name if name.startswith(text) else text)
         if key:
             x.places.setdefault(name, key)
         return key
@@ -591,6 +592,28 @@ def _entity_key(x: _Builder, e: Entity) -> str | None:
         b.add_node(key, name=norm or text)
         return key
     return None  # TIME and unknown labels carry no node
+
+
+_VILLAGE_END_RE = re.compile(r"(?:村|社区|组|镇|乡)$")
+_SITE_NOUN_AFTER_RE = re.compile(
+    r"(?:(?:东南|东北|西南|西北|东|南|西|北)(?:侧|面|边|部|头)?)?的?(?:废弃的?|原)?(?:"
+    + "|".join(map(re.escape, DUMP_SITE_WORDS))
+    + ")"
+)
+
+
+def _with_site_noun(text: str, e: Entity) -> Entity:
+    """A village followed by a dump-site word (荃步村 + 河滩, 潘店村 + 东边的田地) names that site.
+
+    NLP marks the village as the place (the annotation convention); the graph
+    needs the site the waste reached, or a chain ends at a whole village."""
+    name = (e.normalized or e.text or "").strip()
+    if not _VILLAGE_END_RE.search(name):
+        return e
+    m = _SITE_NOUN_AFTER_RE.match(text, e.end)
+    if not m:
+        return e
+    return dataclasses.replace(e, normalized=name + text[e.end : m.end()].replace("的", ""))
 
 
 def _short_form_of(x: _Builder, name: str) -> str | None:
@@ -648,6 +671,8 @@ def _text_facts(x: _Builder, field: str, ex: Extraction) -> None:
     text = ex.text
     ekeys: list[str | None] = []
     for e in ex.entities:
+        if e.label == "LOC":
+            e = _with_site_noun(text, e)
         try:
             key = _entity_key(x, e)
         except ValueError:

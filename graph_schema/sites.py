@@ -22,6 +22,7 @@ place), `recycling`, `water_network` (coded outfalls and stations).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -132,10 +133,13 @@ _BRACKET_RE = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 SITE_WORD_RE = re.compile("|".join(map(re.escape, _WORDS_SORTED)))
 
 DUMP_CATEGORY = "dump"
+# every word of a dump-site class: what NLP lets a place name run on into (青岭村 + 东侧农田)
+DUMP_SITE_WORDS = tuple(w for w in _WORDS_SORTED if _BY_WORD[w][1] == "dump")
 ROAD_CATEGORY = "road"
 RECYCLING_CATEGORY = "recycling"
 
 
+@functools.lru_cache(maxsize=65536)  # pure; place names repeat across records
 def site_type(name: str | None) -> SiteType | None:
     """The type of the place `name` ends with (the last type word in it), or None.
 
@@ -170,4 +174,4 @@ def is_dump_type(name: str | None) -> bool:
     return t is not None and t.category == DUMP_CATEGORY
 
 
-__all__ = ["SiteType", "site_type", "is_dump_type", "SITE_WORD_RE", "DUMP_CATEGORY", "ROAD_CATEGORY"]
+__all__ = ["SiteType", "site_type", "is_dump_type", "SITE_WORD_RE", "DUMP_CATEGORY", "DUMP_SITE_WORDS", "ROAD_CATEGORY"]

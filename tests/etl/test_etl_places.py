@@ -41,3 +41,9 @@ def test_another_village_or_type_is_another_place() -> None:
     text = "先倒入林城镇桑园村废弃石矿，后又倒入三川村废矿坑。"
     sites = _mentioned_sites(["林城镇桑园村废弃石矿", "三川村废矿坑"], text)
     assert sites == ["site:三川村废矿坑", "site:林城镇桑园村废弃石矿"]
+
+
+def test_a_village_followed_by_a_dump_site_word_names_that_site() -> None:
+    text = "孔某将电镀废液卸在荃步村河滩上，另有一车倒在潘店村东边的田地里，潘店村村民报警。"
+    sites = _mentioned_sites(["荃步村", "潘店村", "潘店村"], text)
+    assert sites == ["site:潘店村", "site:潘店村东边田地", "site:荃步村河滩"]
