@@ -246,15 +246,19 @@ def site_name(name: str | None) -> SiteName | None:
     places = tuple(Place(level, a.level(level)) for level in range(1, 5) if a.level(level))
     feature = _TAIL_RE.sub("", a.feature) or a.feature
     prefix = feature
+    typed = feature
     if a.type is not None:
         idx = feature.rfind(a.type.word)
         if idx >= 0:
             prefix = feature[:idx]
-            feature = prefix + a.type.canonical + feature[idx + len(a.type.word) :]
+            typed = a.type.canonical + feature[idx + len(a.type.word) :]
+            feature = prefix + typed
     prefix = re.sub(r"^(?:废弃|原|老)", "", prefix)
     village = f"{a.village}村" if a.village else ""
     pos = f"{a.position}侧" if a.position else ""
-    base = village + feature
+    # in a village, words before the type describe the site (老砖窑取土坑, 废弃石矿): the village and
+    # the type identify it; without a village, they are its name (下渚湖湿地)
+    base = village + (typed if village and a.type is not None else feature)
     return SiteName(
         raw=str(name),
         full=full,
