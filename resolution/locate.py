@@ -166,11 +166,8 @@ def locate(store: GraphStore) -> LocateReport:
                 vkey = site_key(v.text)
                 if vkey not in props_of:
                     report.villages_created += 1
-                nodes.append(
-                    Node(
-                        vkey, {"name": v.text, "kind": "village", "village": v.stem, "town": v.town, "county": v.county}
-                    )
-                )
+                props = {"name": v.text, "kind": "village", "village": v.stem, "town": v.town, "county": v.county}
+                nodes.append(Node(vkey, {k: val for k, val in props.items() if val is not None}))
                 props_of.setdefault(vkey, {"name": v.text, "kind": "village"})
                 v.node = vkey
             villages[id(v)] = v.node

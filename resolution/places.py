@@ -155,7 +155,7 @@ _MASK = r"[某X×＊*]"
 _SUFFIX_UNIT_RE = re.compile(rf"({_MASK}|[\u4e00-\u9fff]{{2,5}}?)(街道|镇|乡)")
 _COUNTY_UNIT_RE = re.compile(rf"({_MASK}|[\u4e00-\u9fff]{{2,4}}?)(自治县|县|区|旗)")
 # 村 / 社区 / 居委会, not a word that merely starts with 村 (村道口) or a 新村 housing estate
-_VILLAGE_RE = re.compile(r"([\u4e00-\u9fff]{1,6}?)(村民委员会|村委会|居委会|居民委员会|社区|村)")
+_VILLAGE_RE = re.compile(r"([\u4e00-\u9fff]{1,4}?)(村民委员会|村委会|居委会|居民委员会|社区|村)")
 _GROUP_RE = re.compile(r"(?:第)?([0-9０-９]+|[一二三四五六七八九十]+)(?:组|村民小组)")
 _POSITION_RE = re.compile(r"(东南|东北|西南|西北|东|南|西|北)(?:面|边|侧|方|首|头|部)|以(东|南|西|北)")
 # words that end in a unit character but are not units (市政, 区域, 乡村, 镇江 …)
