@@ -308,6 +308,7 @@ def _case_chains(
                 if "case" not in existing.flags:
                     existing.flags.append("case")
                     existing.score = round(min(1.0, existing.score + 0.2), 4)
+                _case_dump_site(existing, c["doc"], [v, *(s["key"] for s in suspects)], dumped, dumps)
                 continue
             flags = ["case"]
             evidence = {c["doc"]}
@@ -362,6 +363,25 @@ def _case_chains(
             out.append(chains_out)
             by_pv[(producer["key"], v)] = chains_out
     return out
+
+
+def _case_dump_site(
+    chain: Chain, doc: str, who: list[str], dumped: dict[str, list[dict[str, Any]]], dumps: DumpSites
+) -> None:
+    """A manifest chain that ends short of a dump site ends where the case about its truck says the waste went."""
+    if dumps.is_dump(chain.path[-1]["key"]):
+        return
+    said = [d["site"] for k in who for d in dumped.get(k, []) if d["doc"] == doc]
+    key = dumps.choose(said + dumps.in_docs([doc]))
+    if not key or not dumps.is_dump(key):
+        return
+    if chain.path[-1]["type"] == "Site" or chain.path[-1]["key"] == chain.details.get("declared_receiver"):
+        chain.path[-1] = dumps.node(key)
+    else:
+        chain.path.append(dumps.node(key))
+    if "night_at_sensitive_site" not in chain.flags:
+        chain.flags.append("night_at_sensitive_site")
+        chain.score = round(min(1.0, chain.score + 0.45), 4)
 
 
 def _dump_from_docs(dumps: DumpSites, dump: dict[str, Any] | None, docs: list[str]) -> dict[str, Any] | None:

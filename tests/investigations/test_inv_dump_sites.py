@@ -90,3 +90,36 @@ def test_a_dump_at_a_recycling_station_leads_to_the_villages_dump_site(empty_sto
     resolve(empty_store)
     chains = find_waste_chains(empty_store).chains
     assert [c.path[-1]["key"] for c in chains] == ["site:长兴县林城镇桑园村废弃矿坑"]
+
+
+def test_a_manifest_chain_to_a_recycling_station_ends_where_the_case_says_it_was_dumped(empty_store) -> None:
+    b = GraphBatch()
+    m, case, t = "doc:manifest:M1", "doc:case:K2", "2024-06-14T09:00:00"
+    prod, carrier, recv = "company:甲化工有限公司", "company:乙运输有限公司", "company:丙废品回收站"
+    truck, driver, suspect = "vehicle:浙ET2222", "person:李四@doc:manifest:M1", f"person:王某@{case}"
+    b.add_node(m, source="manifest", time=t)
+    for key, name in ((prod, "甲化工有限公司"), (carrier, "乙运输有限公司"), (recv, "丙废品回收站")):
+        b.add_node(key, name=name)
+    b.add_node(truck, plate="浙ET2222")
+    b.add_node(driver, name="李四")
+    for key, role in (
+        (prod, "producer"),
+        (carrier, "carrier"),
+        (recv, "receiver"),
+        (truck, "vehicle"),
+        (driver, "driver"),
+    ):
+        b.add_rel("INVOLVED_IN", key, m, _p(m, t), role=role)
+    b.add_rel("TRANSFERRED_WASTE", prod, recv, _p(m, t), manifest="M1", time=t, tons=8.0, waste="废酸")
+    b.add_node(case, source="case", time=t, cause="污染环境罪", text="王某驾驶浙ET2222将废酸倒在潘店村东侧农田")
+    b.add_node(suspect, name="王某")
+    for key, role in ((prod, "company"), (truck, "vehicle"), (suspect, "suspect")):
+        b.add_rel("INVOLVED_IN", key, case, _p(case, t), role=role)
+    b.add_node("site:潘店村东侧农田", name="潘店村东侧农田", kind="place")
+    b.add_rel("DUMPED_AT", suspect, "site:潘店村东侧农田", _p(case, t))
+    empty_store.write_batch(b)
+    chains = find_waste_chains(empty_store).chains
+    assert len(chains) == 1
+    assert chains[0].path[-1]["key"] == "site:潘店村东侧农田"
+    assert recv not in {n["key"] for n in chains[0].path}
+    assert chains[0].details["declared_receiver"] == recv
