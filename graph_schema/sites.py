@@ -26,91 +26,39 @@ import functools
 import re
 from dataclasses import dataclass
 
-# (canonical, category, sensitivity, synonyms longest-first is not required: the regex sorts them)
-# sensitivity: the kind investigations report (mine_pit / river_bank / wetland / farmland / …)
-_CLASSES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+# (canonical, category, sensitivity, synonyms space-separated in any order: matching takes the longest);
+# sensitivity is the kind investigations report (mine_pit / river_bank / wetland / farmland / …)
+_CLASSES: tuple[tuple[str, str, str, str], ...] = (
     (
         "矿坑",
         "dump",
         "mine_pit",
-        (
-            "废弃矿坑",
-            "废弃石矿坑",
-            "废弃石矿",
-            "废弃矿山",
-            "废弃矿场",
-            "废矿坑",
-            "废石矿",
-            "废矿",
-            "石矿坑",
-            "采石坑",
-            "采矿坑",
-            "取土坑",
-            "矿坑",
-            "矿塘",
-            "石矿",
-            "矿山",
-            "采石场",
-        ),
+        "废弃矿坑 废弃石矿坑 废弃石矿 废弃矿山 废弃矿场 废矿坑 废石矿 废矿 石矿坑 采石坑 采矿坑 "
+        "取土坑 取土塘 矿坑 矿塘 石矿 矿山 采石场 砂坑 沙坑 土坑 深坑 坑塘",
     ),
-    ("宕口", "dump", "mine_pit", ("石矿宕口", "采石宕口", "废弃宕口", "宕口", "塘口山")),
+    ("宕口", "dump", "mine_pit", "石矿宕口 采石宕口 废弃宕口 宕口"),
     (
         "河岸",
         "dump",
         "river_bank",
-        (
-            "河岸",
-            "河滩",
-            "河边",
-            "河堤",
-            "河沿",
-            "河畔",
-            "江边",
-            "江滩",
-            "江堤",
-            "溪边",
-            "溪滩",
-            "溪畔",
-            "岸边",
-            "堤岸",
-            "港边",
-        ),
+        "河岸 河滩 河边 河堤 河沿 河畔 河坎 河埠头 江边 江滩 江堤 江岸 溪边 溪滩 溪畔 岸边 堤岸 港边",
     ),
-    ("湿地", "dump", "wetland", ("湿地", "滩涂", "芦苇荡", "芦苇地")),
-    ("鱼塘", "dump", "pond", ("鱼塘", "养殖塘", "鱼池", "虾塘", "蟹塘", "废塘", "水塘", "池塘", "山塘")),
-    (
-        "农田",
-        "dump",
-        "farmland",
-        ("农田", "耕地", "田地", "田间", "田头", "稻田", "水田", "旱地", "菜地", "桑地", "农地", "责任田", "大田"),
-    ),
-    ("林地", "dump", "woodland", ("林地", "山林", "树林", "竹林", "林场", "林区", "茶园", "果园")),
-    ("山坳", "dump", "gully", ("山坳", "山沟", "山谷", "山坞", "沟谷", "山脚", "后山", "山坡")),
-    ("荒地", "dump", "waste_ground", ("荒地", "荒坡", "荒滩", "空地", "闲置地", "拆迁地", "堆场")),
-    ("厂区", "dump", "factory_yard", ("厂区空地", "废弃厂房", "闲置厂房", "厂区", "厂房", "厂院")),
-    ("路边", "dump", "roadside", ("路边", "路旁", "路肩", "道路边", "公路边", "沟渠", "排水沟")),
-    ("填埋场", "dump", "landfill", ("垃圾场", "填埋场", "垃圾填埋场", "渣土场")),
-    (
-        "道口",
-        "road",
-        "",
-        (
-            "道路口",
-            "村道口",
-            "路口",
-            "道口",
-            "交叉口",
-            "卡口",
-            "检查站",
-            "治超站",
-            "收费站",
-            "入口",
-            "出口",
-            "大桥",
-            "桥头",
-        ),
-    ),
-    ("回收站", "recycling", "", ("废品回收站", "回收站", "废品站", "中转站", "收购站", "回收点", "转运站")),
+    ("湖岸", "dump", "river_bank", "湖边 湖岸 湖滩 湖畔"),
+    ("湿地", "dump", "wetland", "湿地 滩涂 芦苇荡 芦苇地"),
+    ("海滩", "dump", "wetland", "海滩 海边 海岸 沙滩"),
+    ("鱼塘", "dump", "pond", "鱼塘 养殖塘 鱼池 虾塘 蟹塘 废塘 水塘 池塘 山塘"),
+    ("农田", "dump", "farmland", "农田 耕地 田地 田间 田头 田埂 稻田 水田 旱地 菜地 桑地 农地 农用地 责任田 大田"),
+    ("林地", "dump", "woodland", "林地 山林 树林 竹林 林场 林区 茶园 果园"),
+    ("山坳", "dump", "gully", "山坳 山沟 山谷 山坞 沟谷 山脚 后山 山坡"),
+    ("荒地", "dump", "waste_ground", "荒地 荒坡 荒滩 空地 闲置地 拆迁地 废弃地 堆场"),
+    ("工地", "dump", "construction_site", "建筑工地 工地 施工场地"),
+    ("厂区", "dump", "factory_yard", "厂区空地 废弃厂房 闲置厂房 厂区 厂房 厂院"),
+    ("路边", "dump", "roadside", "路边 路旁 路肩 道路边 公路边 沟渠 排水沟"),
+    ("填埋场", "dump", "landfill", "垃圾场 填埋场 垃圾填埋场 渣土场 弃土场"),
+    # liquid waste poured down a drain reaches the water through it: that is where it was dumped
+    ("窨井", "dump", "drain", "窨井 雨水井 污水井 下水道 雨水管网 污水管网 排水管网"),
+    ("道口", "road", "", "道路口 村道口 路口 道口 交叉口 卡口 检查站 治超站 收费站 入口 出口 大桥 桥头"),
+    ("回收站", "recycling", "", "废品回收站 回收站 废品站 中转站 收购站 回收点 转运站"),
 )
 
 
@@ -126,7 +74,7 @@ class SiteType:
 
 _BY_WORD: dict[str, tuple[str, str, str]] = {}
 for _canon, _cat, _sens, _words in _CLASSES:
-    for _w in _words:
+    for _w in _words.split():
         _BY_WORD.setdefault(_w, (_canon, _cat, _sens))
 _WORDS_SORTED = sorted(_BY_WORD, key=len, reverse=True)
 _BRACKET_RE = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")

@@ -16,6 +16,7 @@ one whose kind the checkpoint's name points at first (矿区道路口 → a pit)
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -24,6 +25,7 @@ from graph_schema.sites import DUMP_CATEGORY, site_type
 from graph_schema.store import GraphStore
 from investigations.common import sensitive_kind
 
+_BRACKET_RE = re.compile(r"[（(]([^）)]*)[）)]")
 CODED_KINDS = {"checkpoint", "segment", "outfall", "station", "grid", "village"}
 
 
@@ -59,14 +61,23 @@ class DumpSites:
         out |= {v for v in villages if v != key and self.is_dump(v)}
         if not out:
             return []
-        s = self.sites.get(key) or {}
-        hint = sensitive_kind(s.get("name"), s.get("kind"))
+        hint = self._hint(key)
 
         def rank(k: str) -> tuple:
             t = site_type(self.name(k))
             return (not (hint and t and t.sensitivity == hint), -len(self.members.get(k, ())), k)
 
         return sorted(out, key=rank)
+
+    def _hint(self, key: str) -> str | None:
+        """The kind of dump site a checkpoint's name points at: 村道口（鱼塘方向） → pond, 矿区道路口 → pit."""
+        s = self.sites.get(key) or {}
+        name = str(s.get("name") or "")
+        for inner in _BRACKET_RE.findall(name):
+            t = site_type(inner)
+            if t is not None and t.category == DUMP_CATEGORY:
+                return t.sensitivity
+        return sensitive_kind(name, s.get("kind")) or ("mine_pit" if "矿" in name else None)
 
     def sensitive(self, key: str, name: str | None, kind: str | None) -> bool:
         """A checkpoint at a pit, bank or wetland by its name, or one standing in a village with a dump site."""

@@ -123,3 +123,14 @@ def test_a_manifest_chain_to_a_recycling_station_ends_where_the_case_says_it_was
     assert chains[0].path[-1]["key"] == "site:潘店村东侧农田"
     assert recv not in {n["key"] for n in chains[0].path}
     assert chains[0].details["declared_receiver"] == recv
+
+
+def test_the_checkpoints_name_picks_among_a_villages_dump_sites(empty_store) -> None:
+    """村道口（鱼塘方向）: of the village's pit and pond (the pit sorts first by key), the pond."""
+    b = _story("林城镇桑园村鱼塘", "林城镇桑园村村道口（鱼塘方向）")
+    b.add_node("site:林城镇桑园村废弃矿坑", name="林城镇桑园村废弃矿坑", kind="place")
+    b.add_rel("LOCATED_AT", "doc:hotline:T1", "site:林城镇桑园村废弃矿坑", _p("doc:hotline:T1"))
+    empty_store.write_batch(b)
+    resolve(empty_store)
+    chains = find_waste_chains(empty_store).chains
+    assert [c.path[-1]["key"] for c in chains] == ["site:林城镇桑园村鱼塘"]
