@@ -125,18 +125,19 @@ def _pick(cands: list[Division], context: list[Division], *, bare: bool) -> Divi
             return None  # a bare name that does not lie in the area just written is not a place here
         cands = [d for d in cands if d.level <= TOWN]
     if bare:
-        cands = [d for d in cands if d.level <= PREFECTURE or (d.level == COUNTY and len(d.short) >= 2)]
-        # a bare county name counts only if it is the only one in the country
-        if len(cands) == 1 and (cands[0].level <= PREFECTURE or len(cands[0].short) >= 2):
-            return cands[0]
-        return None
-    tops = [d for d in cands if d.level <= COUNTY]
-    if len(tops) == 1:
-        return tops[0]
-    # a municipality is both a province and its own city: take the city
-    if len(tops) == 2 and {d.level for d in tops} == {PROVINCE, PREFECTURE} and tops[0].name == tops[1].name:
-        return max(tops, key=lambda d: d.level)
-    return None
+        # a bare town needs its county written before it; a bare county name counts only if it is
+        # the only one in the country
+        cands = _municipality([d for d in cands if d.level <= PREFECTURE or (d.level == COUNTY and len(d.short) >= 2)])
+        return cands[0] if len(cands) == 1 else None
+    tops = _municipality([d for d in cands if d.level <= COUNTY])
+    return tops[0] if len(tops) == 1 else None
+
+
+def _municipality(cands: list[Division]) -> list[Division]:
+    """A municipality (上海) is both a province and its own city: read it as the city."""
+    if len(cands) == 2 and {d.level for d in cands} == {PROVINCE, PREFECTURE} and cands[0].name == cands[1].name:
+        return [max(cands, key=lambda d: d.level)]
+    return cands
 
 
 @functools.cache

@@ -29,6 +29,9 @@ from resolution.places import parse_address
         ("某区某镇某村废弃矿坑", (None, None, "某", "某"), "某", None, "废弃矿坑"),
         # village only, and the extraction artefact 村村
         ("青岭村村废矿坑", (None, None, None, None), "青岭", None, "废矿坑"),
+        # a municipality is province and city at once; bare, with its district
+        ("上海浦东新区张江镇某村", ("上海", "上海", "浦东", "张江"), "某", None, ""),
+        ("重庆江北区某镇某村农田", ("重庆", "重庆", "江北", "某"), "某", None, "农田"),
         # a road point named after its village
         ("煤山镇青岭村矿区道路口", (None, None, None, "煤山"), "青岭", None, "矿区道路口"),
     ],
