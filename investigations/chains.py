@@ -116,7 +116,8 @@ def find_waste_chains(
     """Waste chains, best (most suspicious) first.
 
     `company`: only chains in which that company is producer, carrier or
-    receiver; `site`: only chains ending at that site.  With either filter
+    receiver; `site`: only chains ending at that site, or whose truck was read
+    there at night on the way (a checkpoint: `details["checkpoints"]`).  With either filter
     every chain is listed (flagged or not), else only flagged ones unless
     `include_all`.
     """
@@ -229,6 +230,7 @@ def find_waste_chains(
                 {
                     "manifests": [m["manifest"] for m in ms],
                     "declared_receiver": receiver,
+                    "checkpoints": sorted({r["site"] for r in night_reads}),
                     "tons": round(sum(tons), 3),
                     "first": first["time"],
                     "last": ms[-1]["time"],
@@ -241,7 +243,7 @@ def find_waste_chains(
         chains = [c for c in chains if any(n["key"] == ck for n in c.path) or c.details["declared_receiver"] == ck]
     if site:
         sk = site if site.startswith("site:") else f"site:{site}"
-        chains = [c for c in chains if c.path[-1]["key"] == sk]
+        chains = [c for c in chains if c.path[-1]["key"] == sk or sk in c.details.get("checkpoints", ())]
     if not (company or site or include_all):
         chains = [c for c in chains if c.score > 0]
     chains.sort(key=lambda c: (-c.score, [n["key"] for n in c.path]))
@@ -279,6 +281,7 @@ def _case_chains(
     for i in range(0, len(docs), 2000):
         for r in store.query("inv_doc_parties", docs=docs[i : i + 2000]):
             parties[r["doc"]].append(r)
+    dumps.in_docs(docs)  # read every case's sites in one pass
     drives: dict[str, set[str]] = defaultdict(set)
     for r in store.query("inv_drives"):
         drives[r["vehicle"]].add(r["person"])
@@ -359,7 +362,7 @@ def _case_chains(
             if dump is not None:
                 path.append(dump)
             chains_out = Chain("waste", path, sorted(evidence), round(min(1.0, score), 4), flags,
-                               {"manifests": [], "declared_receiver": None, "case": c["doc"], "first": c["time"], "last": c["time"]})  # fmt: skip
+                               {"manifests": [], "declared_receiver": None, "case": c["doc"], "first": c["time"], "last": c["time"], "checkpoints": sorted(count)})  # fmt: skip
             out.append(chains_out)
             by_pv[(producer["key"], v)] = chains_out
     return out

@@ -40,6 +40,7 @@ class DumpSites:
             self.places_of[r["site"]].add(r["place"])
             self.members[r["place"]].add(r["site"])
         self._store = store
+        self._doc_sites: dict[str, list[str]] = {}
 
     def name(self, key: str) -> str:
         s = self.sites.get(key) or {}
@@ -91,13 +92,21 @@ class DumpSites:
         return near[0] if near else key
 
     def in_docs(self, docs: list[str]) -> list[str]:
-        """Dump sites the documents mention or are located at (case narratives, tickets, grid events)."""
-        docs = sorted({d for d in docs if d})
+        """Dump sites the documents mention or are located at (case narratives, tickets, grid events).
+
+        Each document's sites are read once (in batches) and kept: every case chain asks."""
+        docs = [d for d in dict.fromkeys(docs) if d]
+        missing = sorted({d for d in docs if d not in self._doc_sites})
+        for d in missing:
+            self._doc_sites[d] = []
+        for i in range(0, len(missing), 2000):
+            for r in self._store.query("inv_doc_sites", docs=missing[i : i + 2000]):
+                self._doc_sites[r["doc"]].append(r["site"])
         out: list[str] = []
-        for i in range(0, len(docs), 2000):
-            for r in self._store.query("inv_doc_sites", docs=docs[i : i + 2000]):
-                if r["site"] not in out and (self.is_dump(r["site"]) or self.near(r["site"])):
-                    out.append(r["site"])
+        for d in docs:
+            for k in self._doc_sites[d]:
+                if k not in out and (self.is_dump(k) or self.near(k)):
+                    out.append(k)
         return [self.resolve(k) or k for k in out]
 
     def choose(self, candidates: list[str | None]) -> str | None:
