@@ -47,6 +47,7 @@ states producer → carrier and the graph stores carrier → producer.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -72,6 +73,7 @@ from graph_schema import identifiers as ids
 from graph_schema import keys
 from graph_schema.model import GraphBatch, Provenance
 from graph_schema.schema import RELATIONS, Method, label_for_key
+from graph_schema.sites import DUMP_SITE_WORDS, site_type
 from nlp.types import Entity, Extraction
 
 log = logging.getLogger(__name__)
@@ -585,7 +587,7 @@ def _entity_key(x: _Builder, e: Entity) -> str | None:
         name = norm or text
         key = x.places.get(name) or _short_form_of(x, name)
         if key is None:
-            key = x.site(name, "place", name=text)
+            key = x.site(name, "place", name=name if name.startswith(text) else text)
         if key:
             x.places.setdefault(name, key)
         return key
@@ -608,9 +610,45 @@ def _entity_key(x: _Builder, e: Entity) -> str | None:
     return None  # TIME and unknown labels carry no node
 
 
+_VILLAGE_END_RE = re.compile(r"(?:村|社区|组|镇|乡)$")
+_SITE_NOUN_AFTER_RE = re.compile(
+    r"(?:(?:东南|东北|西南|西北|东|南|西|北)(?:侧|面|边|部|头)?)?的?(?:废弃的?|原)?(?:"
+    + "|".join(map(re.escape, DUMP_SITE_WORDS))
+    + ")"
+)
+
+
+def _with_site_noun(text: str, e: Entity) -> Entity:
+    """A village followed by a dump-site word (荃步村 + 河滩, 潘店村 + 东边的田地) names that site.
+
+    NLP marks the village as the place (the annotation convention); the graph
+    needs the site the waste reached, or a chain ends at a whole village."""
+    name = (e.normalized or e.text or "").strip()
+    if not _VILLAGE_END_RE.search(name):
+        return e
+    m = _SITE_NOUN_AFTER_RE.match(text, e.end)
+    if not m:
+        return e
+    return dataclasses.replace(e, normalized=name + text[e.end : m.end()].replace("的", ""))
+
+
 def _short_form_of(x: _Builder, name: str) -> str | None:
     """An earlier place of this document that `name` shortens: 青岭村矿坑 after 煤山镇青岭村北侧废弃石矿坑
-    (same closing site noun, every character in order).  Doc-local, like persons' names."""
+    (every character in order), with the site type written in another word (桑园村废矿坑 after
+    桑园村废弃石矿: graph_schema.sites), or a bare site type (矿坑) when the document named one
+    place of that type.  Doc-local, like persons' names."""
+    t = site_type(name)
+    if t is not None:
+        stem = name[: name.rfind(t.word)] if t.word in name else name
+        hits = set()
+        for full, key in x.places.items():
+            ft = site_type(full)
+            if ft is None or ft.canonical != t.canonical:
+                continue
+            if ids.chars_in_order(stem, full[: full.rfind(ft.word)]):
+                hits.add(key)
+        if len(hits) == 1:
+            return hits.pop()
     if len(name) < 4:
         return None
     for full, key in x.places.items():
@@ -649,6 +687,8 @@ def _text_facts(x: _Builder, field: str, ex: Extraction) -> None:
     text = ex.text
     ekeys: list[str | None] = []
     for e in ex.entities:
+        if e.label == "LOC":
+            e = _with_site_noun(text, e)
         try:
             key = _entity_key(x, e)
         except ValueError:

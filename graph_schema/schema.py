@@ -206,6 +206,13 @@ RELATIONS: dict[str, RelSpec] = {
         ),
         RelSpec("LOCATED_AT", tuple(LABELS), ("Site",), "where something is or happened"),
         RelSpec(
+            "LOCATED_IN",
+            ("Site", "Document"),
+            ("Site",),
+            "a checkpoint, outfall, place or grid event stands in this village or site (place resolution)",
+            ("rule", "distance_m"),
+        ),
+        RelSpec(
             "TRANSFERRED_WASTE",
             ("Company",),
             ("Company",),

@@ -30,7 +30,8 @@ from typing import Any
 import investigations  # noqa: F401  (registers the query folder)
 from graph_schema import identifiers as ids
 from graph_schema.store import GraphStore
-from investigations.common import is_night, parse_time, sensitive_kind
+from investigations.common import is_night, parse_time
+from investigations.dumpsites import DumpSites
 
 CARRIER_NAME = re.compile(r"物流|货运|运输|车队|搬运|危货|危险品")
 WASTE_CRIME = re.compile(r"污染环境|倾倒|危险废物|废液|废酸|污泥|固废|非法处置")
@@ -115,7 +116,8 @@ def find_waste_chains(
     """Waste chains, best (most suspicious) first.
 
     `company`: only chains in which that company is producer, carrier or
-    receiver; `site`: only chains ending at that site.  With either filter
+    receiver; `site`: only chains ending at that site, or whose truck was read
+    there at night on the way (a checkpoint: `details["checkpoints"]`).  With either filter
     every chain is listed (flagged or not), else only flagged ones unless
     `include_all`.
     """
@@ -146,6 +148,7 @@ def find_waste_chains(
     for r in store.query("inv_dumped"):
         dumped[r["who"]].append(r)
     complaints = _complaints_index(store)
+    dumps = DumpSites(store)
     chains = []
     for (producer, carrier, vehicle, _driver_name, receiver), ms in groups.items():
         ms.sort(key=lambda m: (str(m["time"] or ""), m["doc"] or ""))
@@ -153,8 +156,9 @@ def find_waste_chains(
         p = first["parties"]
         flags = []
         evidence = {m["doc"] for m in ms if m["doc"]}
-        # dump site: night read at a sensitive checkpoint after a manifest, or DUMPED_AT
-        dump = None
+        # dump site: night read at a sensitive checkpoint after a manifest (or one in a village with a
+        # dump site), or DUMPED_AT; a checkpoint or recycling station leads on to its village's dump site
+        candidates: list[str] = []
         night_reads = []
         for m in ms:
             t = parse_time(m["time"])
@@ -162,19 +166,19 @@ def find_waste_chains(
                 continue
             for r in reads.get(vehicle, []):
                 if r["t"] and t - timedelta(hours=2) <= r["t"] <= t + NIGHT_WINDOW and is_night(r["t"]):
-                    if sensitive_kind(r["site_name"], r["site_kind"]) and "警" not in vehicle:
+                    if dumps.sensitive(r["site"], r["site_name"], r["site_kind"]) and "警" not in vehicle:
                         night_reads.append(r)
         if night_reads:
             night_reads.sort(key=lambda r: (r["t"], r["site"]))
-            r0 = night_reads[0]
-            dump = _node(r0["site"], "Site", r0["site_name"])
+            candidates.append(night_reads[0]["site"])
             evidence.update(r["doc"] for r in night_reads if r["doc"])
         for who in (vehicle, p.get("driver", {}).get("key"), carrier):
             for d in dumped.get(who or "", []):
-                if dump is None:
-                    dump = _node(d["site"], "Site", d["site_name"])
+                candidates.append(d["site"])
                 if d["doc"]:
                     evidence.add(d["doc"])
+        dump_key = dumps.choose(candidates)
+        dump = dumps.node(dump_key) if dump_key else None
         if dump is not None:
             flags.append("night_at_sensitive_site")
         rec_props = {**(first.get("receiver_props") or {}), "name": first.get("receiver_name")}
@@ -197,6 +201,7 @@ def find_waste_chains(
         if about:
             flags.append("complaints")
             evidence.update(c["doc"] for c in about)
+            dump = _dump_from_docs(dumps, dump, [c["doc"] for c in about])
         score = 0.45 * ("night_at_sensitive_site" in flags) + 0.30 * ("unlicensed_receiver" in flags)
         score += 0.25 * min(1.0, len(about) / 2)
         if score > 0 and about_prod:
@@ -225,19 +230,20 @@ def find_waste_chains(
                 {
                     "manifests": [m["manifest"] for m in ms],
                     "declared_receiver": receiver,
+                    "checkpoints": sorted({r["site"] for r in night_reads}),
                     "tons": round(sum(tons), 3),
                     "first": first["time"],
                     "last": ms[-1]["time"],
                 },
             )
         )
-    chains.extend(_case_chains(store, chains, manifests, reads, dumped, complaints))
+    chains.extend(_case_chains(store, chains, manifests, reads, dumped, complaints, dumps))
     if company:
         ck = company if ":" in company else f"company:{ids.normalize_uscc(company) or company}"
         chains = [c for c in chains if any(n["key"] == ck for n in c.path) or c.details["declared_receiver"] == ck]
     if site:
         sk = site if site.startswith("site:") else f"site:{site}"
-        chains = [c for c in chains if c.path[-1]["key"] == sk]
+        chains = [c for c in chains if c.path[-1]["key"] == sk or sk in c.details.get("checkpoints", ())]
     if not (company or site or include_all):
         chains = [c for c in chains if c.score > 0]
     chains.sort(key=lambda c: (-c.score, [n["key"] for n in c.path]))
@@ -251,6 +257,7 @@ def _case_chains(
     reads: dict[str, list[dict[str, Any]]],
     dumped: dict[str, list[dict[str, Any]]],
     complaints: list[dict[str, Any]],
+    dumps: DumpSites,
 ) -> list[Chain]:
     """Chains from waste-crime case files (a producer that stopped filing manifests leaves none).
 
@@ -274,6 +281,7 @@ def _case_chains(
     for i in range(0, len(docs), 2000):
         for r in store.query("inv_doc_parties", docs=docs[i : i + 2000]):
             parties[r["doc"]].append(r)
+    dumps.in_docs(docs)  # read every case's sites in one pass
     drives: dict[str, set[str]] = defaultdict(set)
     for r in store.query("inv_drives"):
         drives[r["vehicle"]].add(r["person"])
@@ -303,6 +311,7 @@ def _case_chains(
                 if "case" not in existing.flags:
                     existing.flags.append("case")
                     existing.score = round(min(1.0, existing.score + 0.2), 4)
+                _case_dump_site(existing, c["doc"], [v, *(s["key"] for s in suspects)], dumped, dumps)
                 continue
             flags = ["case"]
             evidence = {c["doc"]}
@@ -310,23 +319,27 @@ def _case_chains(
             if not drv and suspects:
                 first = principal([s["key"] for s in suspects], [s["name"] for s in suspects], c["text"])
                 drv = [s for s in suspects if s["key"] == first]
-            # dump site: where the vehicle dwells at night at a sensitive site most often
+            # dump site: where this case says it dumped; else where the vehicle dwells at night at a
+            # sensitive site (or in a village with a dump site) most often; else where another document
+            # says it dumped, or a dump site this case names
             count: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for r in reads.get(v, []):
-                if r["t"] and _night(r["t"]) and sensitive_kind(r["site_name"], r["site_kind"]):
+                if r["t"] and _night(r["t"]) and dumps.sensitive(r["site"], r["site_name"], r["site_kind"]):
                     count[r["site"]].append(r)
-            dump = None
-            if count:
-                site_key = max(sorted(count), key=lambda k: len(count[k]))
-                rs = count[site_key]
-                dump = _node(site_key, "Site", rs[0]["site_name"])
-                evidence.update(r["doc"] for r in rs if r["doc"])
+            said_here: list[str] = []
+            said_elsewhere: list[str] = []
             for who in [v] + [s["key"] for s in suspects] + [producer["key"]] + ([carrier["key"]] if carrier else []):
                 for d in dumped.get(who, []):
-                    if dump is None:
-                        dump = _node(d["site"], "Site", d["site_name"])
+                    (said_here if d["doc"] == c["doc"] else said_elsewhere).append(d["site"])
                     if d["doc"]:
                         evidence.add(d["doc"])
+            dwell: list[str] = []
+            if count:
+                site_key = max(sorted(count), key=lambda k: len(count[k]))
+                dwell.append(site_key)
+                evidence.update(r["doc"] for r in count[site_key] if r["doc"])
+            dump_key = dumps.choose(said_here + dwell + said_elsewhere + dumps.in_docs([c["doc"]]))
+            dump = dumps.node(dump_key) if dump_key else None
             if dump is not None:
                 flags.append("night_at_sensitive_site")
             names = {producer["name"], _short_company(producer["name"]), v.split(":", 1)[1]}
@@ -337,6 +350,7 @@ def _case_chains(
             if about:
                 flags.append("complaints")
                 evidence.update(x["doc"] for x in about)
+                dump = _dump_from_docs(dumps, dump, [x["doc"] for x in about])
             score = 0.30 + 0.45 * ("night_at_sensitive_site" in flags) + 0.25 * min(1.0, len(about) / 2)
             path = [_node(producer["key"], "Company", producer["name"])]
             if carrier:
@@ -348,10 +362,38 @@ def _case_chains(
             if dump is not None:
                 path.append(dump)
             chains_out = Chain("waste", path, sorted(evidence), round(min(1.0, score), 4), flags,
-                               {"manifests": [], "declared_receiver": None, "case": c["doc"], "first": c["time"], "last": c["time"]})  # fmt: skip
+                               {"manifests": [], "declared_receiver": None, "case": c["doc"], "first": c["time"], "last": c["time"], "checkpoints": sorted(count)})  # fmt: skip
             out.append(chains_out)
             by_pv[(producer["key"], v)] = chains_out
     return out
+
+
+def _case_dump_site(
+    chain: Chain, doc: str, who: list[str], dumped: dict[str, list[dict[str, Any]]], dumps: DumpSites
+) -> None:
+    """A manifest chain that ends short of a dump site ends where the case about its truck says the waste went."""
+    if dumps.is_dump(chain.path[-1]["key"]):
+        return
+    said = [d["site"] for k in who for d in dumped.get(k, []) if d["doc"] == doc]
+    key = dumps.choose(said + dumps.in_docs([doc]))
+    if not key or not dumps.is_dump(key):
+        return
+    if chain.path[-1]["type"] == "Site" or chain.path[-1]["key"] == chain.details.get("declared_receiver"):
+        chain.path[-1] = dumps.node(key)
+    else:
+        chain.path.append(dumps.node(key))
+    if "night_at_sensitive_site" not in chain.flags:
+        chain.flags.append("night_at_sensitive_site")
+        chain.score = round(min(1.0, chain.score + 0.45), 4)
+
+
+def _dump_from_docs(dumps: DumpSites, dump: dict[str, Any] | None, docs: list[str]) -> dict[str, Any] | None:
+    """A chain that ends short of a dump site ends where the complaints about it say the waste is."""
+    if dump is not None and dumps.is_dump(dump["key"]):
+        return dump
+    found = dumps.in_docs(docs)
+    key = dumps.choose(found)
+    return dumps.node(key) if key and dumps.is_dump(key) else dump
 
 
 def compare_with_truth(result: ChainReport | dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:

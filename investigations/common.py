@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from graph_schema.sites import DUMP_CATEGORY, site_type
 from graph_schema.store import GraphStore
 
 NIGHT_START = 20  # 20:00
@@ -84,6 +85,9 @@ def sensitive_kind(name: str | None, kind: str | None = None) -> str | None:
         return "river_bank"
     if _REMOTE_RE.search(n):
         return "remote"
+    t = site_type(n)  # the dump-site vocabulary: farmland, pond, woodland, gully, waste ground …
+    if t is not None and t.category == DUMP_CATEGORY:
+        return t.sensitivity
     return None
 
 

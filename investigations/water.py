@@ -49,9 +49,14 @@ POLLUTANT_SOURCES: dict[str, tuple[set[str], str, str]] = {
         r"电镀|表面处理|化工",
     ),
     "cod": (
-        {"HW06", "HW08", "HW12", "HW13", "HW49"},
-        r"(?<!精细)化工|印染|染整|家具|汽车维修|汽修|新材料|机械|涂装|纺织|竹木|木业|造纸|制药|酿造|油漆|溶剂",
-        r"食品|养殖|污水|水务|皮革|金属制品",
+        # organic wastes: solvents, oils, dyes/paints, resins, pharmaceutical and pesticide residues,
+        # distillation residues, phenols, ethers, organic halides
+        {"HW02", "HW04", "HW06", "HW08", "HW11", "HW12", "HW13", "HW39", "HW40", "HW45", "HW49"},
+        # the high-organic-load trades of the national discharge standards: chemicals, dyeing, paper
+        # and pulp, pharmaceuticals and fermentation, brewing, starch, sugar, dairy, food, slaughter
+        r"(?<!精细)化工|印染|染整|家具|汽车维修|汽修|新材料|机械|涂装|纺织|竹木|木业|造纸|纸业|制浆|制药|"
+        r"发酵|酿造|酒业|酒厂|啤酒|黄酒|白酒|淀粉|糖业|制糖|乳业|乳品|豆制品|调味|味精|油漆|溶剂",
+        r"食品|养殖|屠宰|污水|水务|皮革|金属制品",
     ),
     "氨氮": (
         {"HW21", "HW22"},
@@ -80,6 +85,9 @@ def indicator_family(indicator: str | None) -> str:
     if i in ("ph", "ph值"):
         return "ph"
     if "cod" in i or "化学需氧量" in i or "高锰酸盐" in i:
+        return "cod"
+    # the other measures of organic load: BOD5, TOC, and dissolved oxygen (consumed by it)
+    if "bod" in i or "生化需氧量" in i or "toc" in i or "总有机碳" in i or "溶解氧" in i or i == "do":
         return "cod"
     if "氨氮" in i or "nh3" in i or "nh4" in i:
         return "氨氮"

@@ -372,7 +372,7 @@ def run_on_bundle(seed: int, *, scale: int = 1, use_nlp: bool = True, workdir: s
     import time
     from pathlib import Path
 
-    from etl import synthetic
+    import synthetic
     from etl.ingest import ingest_paths
     from graph_schema.store import open_store
     from graph_schema.store.falkor_server import stop_server

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from graph_schema import identifiers as ids
+from resolution import places as _places
 
 # Re-exported so callers of the resolution layer need only one import.
 normalize_plate = ids.normalize_plate
@@ -24,41 +25,10 @@ parse_phone = ids.parse_phone
 is_masked_name = ids.is_masked_name
 
 # -- administrative places ------------------------------------------------------
-# (bare name, level): level 1 province, 2 prefecture city, 3 county / district.
-# Bare names (no 省/市/县/区) are what company and site names actually carry
-# (`湖州恒晖`, `长兴泗安`); full forms are matched by suffix below.
-_PROVINCES = (
-    "北京 天津 上海 重庆 河北 河南 云南 辽宁 黑龙江 湖南 安徽 山东 新疆 江苏 浙江 江西 湖北 广西 甘肃 山西 "
-    "内蒙古 陕西 吉林 福建 贵州 广东 青海 西藏 四川 宁夏 海南 台湾 香港 澳门"
-).split()
-_PREFECTURES = (
-    "杭州 宁波 温州 嘉兴 湖州 绍兴 金华 衢州 舟山 台州 丽水 苏州 无锡 常州 南京 上海 张掖 兰州 酒泉 武威 "
-    "嘉峪关 金昌 宣城 黄山"
-).split()
-_COUNTIES = (
-    "吴兴 南浔 德清 长兴 安吉 定海 普陀 岱山 嵊泗 甘州 肃南 民乐 临泽 高台 山丹 吴江 宜兴 广德 桐乡 海宁 "
-    "嘉善 平湖 海盐 秀洲 南湖 余杭 临安 富阳 桐庐 建德 淳安 萧山 柯桥 上虞 诸暨 嵊州 新昌 义乌 东阳 永康 "
-    "象山 宁海 慈溪 余姚 奉化 北仑 镇海 鄞州 江北 海曙"
-).split()
-# Towns and streets that appear bare in company names (织里 in 湖州织里华彩印染).
-_TOWNS = (
-    "织里 八里店 妙西 埭溪 东林 道场 菱湖 练市 双林 善琏 旧馆 和孚 石淙 新市 洛舍 钟管 禹越 "
-    "雷甸 莫干山 武康 舞阳 阜溪 雉城 李家巷 煤山 泗安 林城 虹星桥 夹浦 洪桥 吕山 小浦 画溪 "
-    "太湖街道 递铺 孝丰 天荒坪 梅溪 天子湖 鄣吴 杭垓 报福 章村 溪龙 沈家门 高亭 衢山 岱东 "
-    "马蹄寺 红湾寺"
-).split()
-
+# The divisions come from the administrative-division library (resolution.places,
+# jionlp's data): a name is a place because the country's register says so, not
+# because our data happened to name it before.
 _LEVEL_PROVINCE, _LEVEL_PREFECTURE, _LEVEL_COUNTY, _LEVEL_TOWN = 1, 2, 3, 4
-_BARE: dict[str, int] = {}
-for _level, _names in (
-    (_LEVEL_TOWN, _TOWNS),
-    (_LEVEL_COUNTY, _COUNTIES),
-    (_LEVEL_PREFECTURE, _PREFECTURES),
-    (_LEVEL_PROVINCE, _PROVINCES),
-):
-    for _n in _names:
-        _BARE[_n] = _level
-_BARE_SORTED = sorted(_BARE, key=len, reverse=True)
 
 _SUFFIX_LEVEL = (
     ("特别行政区", _LEVEL_PROVINCE),
@@ -67,7 +37,7 @@ _SUFFIX_LEVEL = (
     ("自治县", _LEVEL_COUNTY),
     ("街道", _LEVEL_TOWN),
     ("省", _LEVEL_PROVINCE),
-    ("市", _LEVEL_PREFECTURE),  # a county-level city is recognised by its bare name below
+    ("市", _LEVEL_PREFECTURE),
     ("盟", _LEVEL_PREFECTURE),
     ("县", _LEVEL_COUNTY),
     ("区", _LEVEL_COUNTY),
@@ -75,11 +45,14 @@ _SUFFIX_LEVEL = (
     ("镇", _LEVEL_TOWN),
     ("乡", _LEVEL_TOWN),
 )
-_SUFFIXED_RE = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(特别行政区|自治区|自治州|自治县|街道|省|市|盟|县|区|旗|镇|乡)")
-
-
-# `市政`, `市场`, `区域`, `乡村` …: the suffix character starts a word, it does not end a place.
+# A unit the register does not hold (a made-up, renamed or masked one): stem + suffix.
+_SUFFIXED_RE = re.compile(
+    r"^([某X×＊*]|[\u4e00-\u9fff]{2,4}?)(特别行政区|自治区|自治州|自治县|街道|省|市|盟|县|区|旗|镇|乡)"
+)
+# `市政`, `市场`, `区域`, `乡村` …: the suffix character starts a word, it does not end a place;
+# `矿区`, `园区` …: 区 closes a kind of area, not a district.
 _NOT_A_PLACE_RE = re.compile(r"市政|市场|市容|市民|区域|县城|乡村|乡土|镇江|旗舰|街道办")
+_AREA_RE = re.compile(r"[矿园景厂库林山城小校营港湖]区$|工业区$|开发区$|保护区$|服务区$")
 
 
 @dataclass(frozen=True)
@@ -93,78 +66,56 @@ class Place:
 def split_admin_prefix(text: str, *, bare: bool = True, max_units: int = 5) -> tuple[tuple[Place, ...], str]:
     """Strip leading administrative units (`浙江省湖州市长兴县煤山镇…`), return (places, rest).
 
-    With `bare`, gazetteer names without a suffix (`湖州`, `长兴`, `织里`) count
-    too.  A unit is stripped only when something is left after it, so a name
-    that *is* a place stays whole.
+    With `bare`, register names without a suffix (`湖州`, `长兴`, `织里` after
+    湖州) count too.  A unit is stripped only when something is left after it,
+    so a name that *is* a place stays whole.
     """
     places: list[Place] = []
+    context: list[_places.Division] = []
     rest = text
     for _ in range(max_units):
-        unit = _leading_unit(rest, bare=bare)
+        unit = _leading_unit(rest, bare=bare, context=context)
         if unit is None:
             break
-        place, length = unit
-        if length >= len(rest):
+        place, length, division = unit
+        if length >= len(rest) or (places and place.level <= places[-1].level):
             break
         places.append(place)
+        if division is not None:
+            context.append(division)
         rest = rest[length:]
     return tuple(places), rest
 
 
-def _leading_unit(text: str, *, bare: bool) -> tuple[Place, int] | None:
-    # A gazetteer name followed by its suffix: `长兴县`, `湖州市`, `煤山镇`, `太湖街道`.
-    for name in _BARE_SORTED:
-        if text.startswith(name):
-            after = text[len(name) :]
-            for suffix, level in _SUFFIX_LEVEL:
-                if after.startswith(suffix) and not _NOT_A_PLACE_RE.match(after):
-                    lvl = _BARE[name] if suffix == "市" and _BARE[name] == _LEVEL_COUNTY else level
-                    return Place(lvl, name), len(name) + len(suffix)
-            if bare:
-                return Place(_BARE[name], name), len(name)
-            break
+def _leading_unit(
+    text: str, *, bare: bool, context: list[_places.Division] | None = None
+) -> tuple[Place, int, _places.Division | None] | None:
+    hit = _places.gazetteer().lookup(text, 0, context or [])
+    if hit is not None:
+        d, level, end = hit
+        if d is None or bare or d.name == text[:end]:
+            name = d.short if d is not None else _strip_suffix(text[:end])
+            return Place(level, name), end, d
     m = _SUFFIXED_RE.match(text)
-    if m and not _NOT_A_PLACE_RE.match(text, m.end(2) - 1):
+    if m and not _NOT_A_PLACE_RE.match(text, m.end(2) - 1) and not _AREA_RE.search(m.group()):
         stem, suffix = m.group(1), m.group(2)
-        level = dict(_SUFFIX_LEVEL)[suffix]
-        return Place(level, stem), len(stem) + len(suffix)
+        return Place(dict(_SUFFIX_LEVEL)[suffix], stem), len(stem) + len(suffix), None
     return None
 
 
-# What a county implies (its prefecture) and a prefecture implies (its province).
-_PARENT: dict[str, str] = {}
-for _city, _counties in (
-    ("湖州", "吴兴 南浔 德清 长兴 安吉"),
-    ("舟山", "定海 普陀 岱山 嵊泗"),
-    ("嘉兴", "南湖 秀洲 海宁 桐乡 嘉善 平湖 海盐"),
-    ("张掖", "甘州 肃南 民乐 临泽 高台 山丹"),
-    ("杭州", "余杭 临安 富阳 桐庐 建德 淳安 萧山"),
-    ("绍兴", "柯桥 上虞 诸暨 嵊州 新昌"),
-    ("金华", "义乌 东阳 永康"),
-    ("宁波", "象山 宁海 慈溪 余姚 奉化 北仑 镇海 鄞州 江北 海曙"),
-    ("苏州", "吴江"),
-    ("无锡", "宜兴"),
-    ("宣城", "广德"),
-):
-    for _c in _counties.split():
-        _PARENT[_c] = _city
-for _prov, _cities in (
-    ("浙江", "杭州 宁波 温州 嘉兴 湖州 绍兴 金华 衢州 舟山 台州 丽水"),
-    ("江苏", "苏州 无锡 常州 南京"),
-    ("甘肃", "张掖 兰州 酒泉 武威 嘉峪关 金昌"),
-    ("安徽", "宣城 黄山"),
-):
-    for _c in _cities.split():
-        _PARENT[_c] = _prov
+def _strip_suffix(name: str) -> str:
+    for suffix, _level in _SUFFIX_LEVEL:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
 
 
 def _expand(places: tuple[Place, ...]) -> dict[int, str]:
     out = {p.level: p.name for p in places}
     for p in places:
-        child, level = p.name, p.level
-        while child in _PARENT and level > _LEVEL_PROVINCE:
-            child, level = _PARENT[child], level - 1
-            out.setdefault(level, child)
+        if p.level in (_LEVEL_PREFECTURE, _LEVEL_COUNTY):
+            for level, name in _places.implied_parents(p.level, p.name).items():
+                out.setdefault(level, name)
     return out
 
 
@@ -255,25 +206,28 @@ def company_name(name: str | None) -> CompanyName | None:
 
 
 # -- sites -----------------------------------------------------------------------
-# Position words that mean the same thing (`北面` = `北侧` = `北边`).
-_SITE_ALIASES = (
-    (re.compile(r"(东|南|西|北|东南|东北|西南|西北)(?:面|边|侧|方|首|头)"), r"\1侧"),
-    (re.compile(r"以(东|南|西|北)"), r"\1侧"),
-    (re.compile(r"(?:附近|周边|旁边|一带|处|旁)$"), ""),
-    (re.compile(r"石矿坑"), "矿坑"),
-    (re.compile(r"废弃(?=矿坑|矿山|厂房)"), ""),
-    (re.compile(r"河道"), "河"),
-)
+_TAIL_RE = re.compile(r"(?:附近|周边|旁边|一带|内|处|旁|里|上)+$")
 
 
 @dataclass(frozen=True)
 class SiteName:
-    """Matching form of a site name: administrative prefix split off, aliases unified."""
+    """Matching form of a site name: administrative levels split off, the site-type word made canonical.
+
+    `core` is village + position + feature (`青岭村北侧矿坑`), `base` the same
+    without the position: 长兴县煤山镇青岭村北侧废弃石矿坑, 煤山镇青岭村北面矿坑 and
+    青岭村村废矿坑 share the base `青岭村矿坑`.
+    """
 
     raw: str
     full: str
     core: str
     places: tuple[Place, ...] = field(default_factory=tuple)
+    base: str = ""
+    village: str | None = None
+    position: str | None = None
+    type: str | None = None  # canonical site-type word (graph_schema.sites)
+    category: str | None = None  # dump / road / recycling
+    named: bool = False  # the feature has a name of its own (下渚湖湿地), or a village
 
     @property
     def town(self) -> str | None:
@@ -288,11 +242,35 @@ def site_name(name: str | None) -> SiteName | None:
     full = ids.normalize_site_name(name)
     if not full:
         return None
-    text = _PUNCT_RE.sub("", _BRACKET_RE.sub("", full))
-    places, core = split_admin_prefix(text, bare=False)
-    for pattern, repl in _SITE_ALIASES:
-        core = pattern.sub(repl, core)
-    return SiteName(raw=str(name), full=full, core=core or text, places=places)
+    a = _places.parse_address(full)
+    places = tuple(Place(level, a.level(level)) for level in range(1, 5) if a.level(level))
+    feature = _TAIL_RE.sub("", a.feature) or a.feature
+    prefix = feature
+    typed = feature
+    if a.type is not None:
+        idx = feature.rfind(a.type.word)
+        if idx >= 0:
+            prefix = feature[:idx]
+            typed = a.type.canonical + feature[idx + len(a.type.word) :]
+            feature = prefix + typed
+    prefix = re.sub(r"^(?:废弃|原|老)", "", prefix)
+    village = f"{a.village}村" if a.village else ""
+    pos = f"{a.position}侧" if a.position else ""
+    # in a village, words before the type describe the site (老砖窑取土坑, 废弃石矿): the village and
+    # the type identify it; without a village, they are its name (下渚湖湿地)
+    base = village + (typed if village and a.type is not None else feature)
+    return SiteName(
+        raw=str(name),
+        full=full,
+        core=(village + pos + feature) or full,
+        places=places,
+        base=base or full,
+        village=a.village,
+        position=a.position,
+        type=a.type.canonical if a.type else None,
+        category=a.type.category if a.type else None,
+        named=bool(a.village) or len(prefix) >= 2,
+    )
 
 
 # -- persons ---------------------------------------------------------------------

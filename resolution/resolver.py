@@ -26,6 +26,7 @@ from graph_schema.model import GraphBatch, Node
 from graph_schema.schema import LABELS, Method, label_for_key
 from graph_schema.store import GraphStore
 from resolution import normalize, rules
+from resolution.locate import LocateReport, locate
 from resolution.merge import (
     FixedRel,
     MergeRecord,
@@ -50,6 +51,7 @@ class ResolutionReport:
     merges: list[MergeRecord] = field(default_factory=list)
     suggestions: list[Decision] = field(default_factory=list)
     seconds: float = 0.0
+    located: LocateReport | None = None
 
     def counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = defaultdict(lambda: {"merges": 0, "suggestions": 0})
@@ -73,6 +75,11 @@ class ResolutionReport:
             "by_label": self.counts(),
             "by_rule": self.by_rule(),
             "seconds": round(self.seconds, 3),
+            "located_in": (
+                {"by_name": self.located.by_name, "by_coordinates": self.located.by_coordinates}
+                if self.located
+                else None
+            ),
         }
         if detail:
             d["merge_list"] = [m.as_dict() for m in self.merges[:limit]]
@@ -285,6 +292,7 @@ def resolve(store: GraphStore, *, companies: bool = True, persons: bool = True, 
         decisions = rules.decide_sites(site_views(store))
         ap.apply(decisions)
         pending_suggestions += decisions
+        report.located = locate(store)
     ap.suggest(pending_suggestions)
     report.seconds = time.monotonic() - started
     return report

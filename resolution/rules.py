@@ -576,19 +576,6 @@ def _peer_persons(persons: list[Candidate]) -> list[Decision]:
 
 
 # -- sites -----------------------------------------------------------------------
-def same_admin_area(a: SiteName, b: SiteName) -> bool:
-    """Both name their town (or, lacking one, their county) and it is the same one; no level conflicts."""
-    if not places_compatible(a.places, b.places):
-        return False
-    if a.town and b.town:
-        return a.town == b.town
-    if not a.places and not b.places:
-        return True  # neither names an area: the matching forms are the same place name
-    if a.town or b.town:
-        return False
-    return bool(a.county and b.county and a.county == b.county)
-
-
 @dataclass
 class SiteView:
     cand: Candidate
@@ -599,51 +586,84 @@ class SiteView:
         return self.cand.key
 
 
+def _site_fits(a: SiteName, b: SiteName) -> bool:
+    """`b` (less specific) can be the place `a` names: no level, village or position conflicts."""
+    if not places_compatible(a.places, b.places):
+        return False
+    if a.town and b.town and a.town != b.town:
+        return False
+    return not (a.position and b.position and a.position != b.position)
+
+
 def decide_sites(views: list[SiteView]) -> list[Decision]:
+    """One Site per place.
+
+    Names are grouped by their base (village + canonical site type, position
+    aside).  The most specific names come first; each name joins the one
+    place it fits (same town, no conflicting level or position).  A name that
+    writes its town joins only a place in that town; a name that writes less
+    (青岭村矿坑, no town) joins the single place it fits, and becomes a
+    suggestion when several fit (two 青岭村 in two towns).  A bare site type
+    without a village or a name of its own (矿坑) joins nothing: only the
+    document that names its village can say which pit it is (etl.facts).
+    """
     out: list[Decision] = []
-    by_core: dict[str, list[SiteView]] = defaultdict(list)
+    by_base: dict[str, list[SiteView]] = defaultdict(list)
     for v in views:
-        by_core[v.form.core].append(v)
+        by_base[v.form.base].append(v)
     merged: set[str] = set()
     suggested: set[tuple[str, str]] = set()
-    for core, group in sorted(by_core.items()):
+    for base, group in sorted(by_base.items()):
         if len(group) < 2:
             continue
-        group.sort(key=lambda v: (-len(v.form.places), -len(v.cand.docs), v.key))
-        for i, v in enumerate(group):
-            if v.key in merged:
+        if not all(v.form.named for v in group):
+            continue
+        group.sort(
+            key=lambda v: (
+                -len(v.form.places),
+                not v.form.position,
+                -len(v.cand.docs),
+                v.key,
+            )
+        )
+        heads: list[SiteView] = []
+        for v in group:
+            fits = [h for h in heads if _site_fits(h.form, v.form)]
+            if v.form.town:
+                fits = [h for h in fits if h.form.town == v.form.town]
+            elif not v.form.places and not v.form.village:
+                fits = [h for h in fits if not h.form.places]  # a named feature alone: same area unknown
+            if len(fits) == 1 and (v.form.position == fits[0].form.position or not v.form.position):
+                h = fits[0]
+                merged.add(v.key)
+                out.append(
+                    Decision(
+                        "merge",
+                        v.key,
+                        h.key,
+                        "site_same_place",
+                        f"同一地点 {base}（{v.form.full} / {h.form.full}）/ same village and site type, no conflicting area",
+                        95.0,
+                        sorted(v.cand.docs | h.cand.docs)[:50],
+                    )
+                )
                 continue
-            for w in group[i + 1 :]:
-                if w.key in merged:
-                    continue
-                if same_admin_area(v.form, w.form):
-                    merged.add(w.key)
+            for h in fits:
+                pair = tuple(sorted((v.key, h.key)))
+                if pair not in suggested:
+                    suggested.add(pair)
                     out.append(
                         Decision(
-                            "merge",
-                            w.key,
+                            "suggest",
                             v.key,
-                            "site_same_core_same_area",
-                            f"地名核心 {core} 相同且属同一行政区 / same place name in the same area",
-                            95.0,
-                            sorted(v.cand.docs | w.cand.docs)[:50],
+                            h.key,
+                            "site_same_core_area_unknown",
+                            f"地名核心 {base} 相同，行政区未写全 / same place name, area not confirmed",
+                            90.0,
+                            sorted(v.cand.docs | h.cand.docs)[:20],
                         )
                     )
-                elif places_compatible(v.form.places, w.form.places):
-                    pair = tuple(sorted((v.key, w.key)))
-                    if pair not in suggested:
-                        suggested.add(pair)
-                        out.append(
-                            Decision(
-                                "suggest",
-                                w.key,
-                                v.key,
-                                "site_same_core_area_unknown",
-                                f"地名核心 {core} 相同，行政区未写全 / same place name, area not confirmed",
-                                90.0,
-                                sorted(v.cand.docs | w.cand.docs)[:20],
-                            )
-                        )
+            heads.append(v)
     # fuzzy cores in a compatible area → suggestions
     blocks = _block({v.key: [v.form.core] for v in views}, max_posting=100)
     by_key = {v.key: v for v in views}

@@ -28,6 +28,12 @@ def run(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) -
         f" / {len(report.merges)} merges, {len(report.suggestions)} suggestions",
         highlight=False,
     )
+    if report.located is not None:
+        loc = report.located
+        common.console.print(
+            f"地点归属 / located in: 按地名 {loc.by_name} 条，按坐标 {loc.by_coordinates} 条，新建村级地点 {loc.villages_created} 个",
+            highlight=False,
+        )
     rows = [[label, c["merges"], c["suggestions"]] for label, c in report.counts().items()]
     if rows:
         print_table("按类型 / by label", ["类型 label", "合并 merges", "建议 suggestions"], rows)

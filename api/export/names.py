@@ -15,6 +15,7 @@ REL_NAMES = {
     "CO_OFFENDER": "共同作案",
     "SEEN_AT": "经过",
     "LOCATED_AT": "位于",
+    "LOCATED_IN": "地处",
     "TRANSFERRED_WASTE": "转移危废",
     "TRANSPORTS": "承运",
     "DUMPED_AT": "倾倒于",

@@ -404,3 +404,9 @@ UNWIND $docs AS dk
 MATCH (d:Document {key: dk})-[r:MENTIONS|LOCATED_AT]->(s:Site)
 WHERE coalesce(r.review, '') <> 'rejected'
 RETURN dk AS doc, s.key AS site, s.name AS name, s.kind AS kind
+
+// name: inv_located_in
+// Which village or site each site stands in (resolution.locate).
+MATCH (s:Site)-[l:LOCATED_IN]->(p:Site)
+WHERE coalesce(l.review, '') <> 'rejected'
+RETURN s.key AS site, p.key AS place

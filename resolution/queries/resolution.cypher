@@ -159,3 +159,9 @@ UNION ALL
 MATCH (n:Vessel) RETURN n.key AS key
 UNION ALL
 MATCH (n:Phone) RETURN n.key AS key
+
+// name: res_located_docs
+// Records with coordinates of their own (grid events): tied to the place they stand in.
+MATCH (d:Document)
+WHERE d.lon IS NOT NULL AND d.lat IS NOT NULL
+RETURN d.key AS key, d.lon AS lon, d.lat AS lat

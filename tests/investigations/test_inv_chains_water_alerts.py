@@ -19,7 +19,8 @@ def test_main_story_waste_chain(sample_store):
     keys = [n["key"] for n in top["path"]]
     assert keys[0] == "company:91330522704523184E"  # producer first (upstream → downstream)
     assert "vehicle:浙E5G378" in keys and "company:长兴顺远货运有限公司" in keys
-    assert keys[-1] == "site:KK330522006"  # ends at the pit, not the declared receiver
+    # ends at the pit itself (issue 13), not at the checkpoint on the road to it nor the declared receiver
+    assert keys[-1] == "site:煤山镇青岭村北侧废弃石矿坑"
     assert "doc:manifest:2024330522000204" in top["evidence"]
     assert any(e.startswith("doc:hotline:") for e in top["evidence"])
     by_company = chains.find_waste_chains(sample_store, company="company:长兴顺远货运有限公司").to_dict()

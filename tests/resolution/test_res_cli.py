@@ -53,6 +53,7 @@ def test_run_explain_suggestions_split(data_dir) -> None:
     assert json.loads(r.stdout)["splits"][0]["restored_relationships"] == 2
     r = _run(data_dir, "run")
     assert r.exit_code == 0 and "合并 0 个" in r.stdout  # a split pair stays split
+    assert "地点归属 / located in: 按地名 0 条" in r.stdout  # no site here names a village
 
 
 def test_unknown_key_is_one_line_error(data_dir) -> None:

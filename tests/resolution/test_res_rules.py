@@ -143,6 +143,8 @@ def test_name_only_peers_need_full_equal_name_and_unmasked_tie(store) -> None:
 
 
 def test_sites_fuse_in_the_same_town_and_are_suggested_otherwise(store) -> None:
+    """The same village's pit written with and without its county and town is one place (issue 13);
+    when two towns each have a 青岭村 with a pit, the name without a town is only a suggestion."""
     g = _base()
     g.node("site:长兴县煤山镇青岭村北侧废弃石矿坑", name="长兴县煤山镇青岭村北侧废弃石矿坑", kind="place")
     g.rel("LOCATED_AT", H1, "site:长兴县煤山镇青岭村北侧废弃石矿坑", H1)
@@ -153,8 +155,26 @@ def test_sites_fuse_in_the_same_town_and_are_suggested_otherwise(store) -> None:
     g.node("site:KK330522006", name="青岭村矿坑卡口", kind="checkpoint", code="KK330522006")
     g.write(store)
     report = resolve(store)
-    assert _merged(report) == {"site:煤山镇青岭村北面矿坑": "site:长兴县煤山镇青岭村北侧废弃石矿坑"}
-    assert any(s.alias == "site:青岭村北边矿坑" for s in report.suggestions)
+    assert _merged(report) == {
+        "site:煤山镇青岭村北面矿坑": "site:长兴县煤山镇青岭村北侧废弃石矿坑",
+        "site:青岭村北边矿坑": "site:长兴县煤山镇青岭村北侧废弃石矿坑",
+    }
+
+
+def test_a_village_name_in_two_towns_is_only_suggested(store) -> None:
+    g = _base()
+    g.node("site:长兴县煤山镇青岭村废弃矿坑", name="长兴县煤山镇青岭村废弃矿坑", kind="place")
+    g.rel("LOCATED_AT", H1, "site:长兴县煤山镇青岭村废弃矿坑", H1)
+    g.node("site:长兴县泗安镇青岭村废矿坑", name="长兴县泗安镇青岭村废矿坑", kind="place")
+    g.rel("LOCATED_AT", H2, "site:长兴县泗安镇青岭村废矿坑", H2)
+    g.node("site:青岭村矿坑", name="青岭村矿坑", kind="place")
+    g.rel("LOCATED_AT", CASE, "site:青岭村矿坑", CASE)
+    g.node("site:矿坑", name="矿坑", kind="place")
+    g.rel("LOCATED_AT", CASE, "site:矿坑", CASE)
+    g.write(store)
+    report = resolve(store)
+    assert _merged(report) == {}
+    assert {s.alias for s in report.suggestions if s.canonical.startswith("site:长兴县")} == {"site:青岭村矿坑"}
 
 
 def test_identifier_keys_written_before_normalisation_fuse(store) -> None:

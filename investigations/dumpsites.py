@@ -1,0 +1,121 @@
+"""Where the waste reached: from a checkpoint, a recycling station or a document to the dump site.
+
+Why: the evidence of dumping rarely stands *at* the dump site.  A truck is
+read at night at the checkpoint on the road into a village; a case says the
+waste went to that village's abandoned pit; a ticket complains of a river bank.
+A chain that ends at the checkpoint or at the recycling station on the
+manifest tells an investigator nothing about where to dig (issue 13).
+
+A site is a dump site when its name closes with a dump-site type word of the
+vocabulary in `graph_schema.sites` (废弃矿坑, 石矿宕口, 农田, 鱼塘, 河滩, 林地,
+山坳, 荒地, 厂区空地, 路边 …) and it is not a coded site (checkpoint, outfall,
+station, segment, grid).  A checkpoint or recycling station leads to the dump
+sites that stand in the same village (LOCATED_IN, written by resolution), the
+one whose kind the checkpoint's name points at first (矿区道路口 → a pit).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+import investigations  # noqa: F401  (registers the query folder)
+from graph_schema.sites import DUMP_CATEGORY, site_type
+from graph_schema.store import GraphStore
+from investigations.common import sensitive_kind
+
+_BRACKET_RE = re.compile(r"[（(]([^）)]*)[）)]")
+CODED_KINDS = {"checkpoint", "segment", "outfall", "station", "grid", "village"}
+
+
+class DumpSites:
+    """Sites, their villages (LOCATED_IN) and which of them are dump sites."""
+
+    def __init__(self, store: GraphStore):
+        self.sites: dict[str, dict[str, Any]] = {r["key"]: r for r in store.query("inv_sites")}
+        self.places_of: dict[str, set[str]] = defaultdict(set)
+        self.members: dict[str, set[str]] = defaultdict(set)
+        for r in store.query("inv_located_in"):
+            self.places_of[r["site"]].add(r["place"])
+            self.members[r["place"]].add(r["site"])
+        self._store = store
+        self._doc_sites: dict[str, list[str]] = {}
+
+    def name(self, key: str) -> str:
+        s = self.sites.get(key) or {}
+        return str(s.get("name") or key.partition(":")[2])
+
+    def is_dump(self, key: str | None) -> bool:
+        if not key or key not in self.sites:
+            return False
+        s = self.sites[key]
+        if (s.get("kind") or "") in CODED_KINDS:
+            return False
+        t = site_type(s.get("name") or key.partition(":")[2])
+        return t is not None and t.category == DUMP_CATEGORY
+
+    def near(self, key: str) -> list[str]:
+        """Dump sites standing in the village(s) `key` stands in (or is), best guess first."""
+        villages = set(self.places_of.get(key, ())) | ({key} if key in self.members else set())
+        out = {m for v in villages for m in self.members.get(v, ()) if m != key and self.is_dump(m)}
+        out |= {v for v in villages if v != key and self.is_dump(v)}
+        if not out:
+            return []
+        hint = self._hint(key)
+
+        def rank(k: str) -> tuple:
+            t = site_type(self.name(k))
+            return (not (hint and t and t.sensitivity == hint), -len(self.members.get(k, ())), k)
+
+        return sorted(out, key=rank)
+
+    def _hint(self, key: str) -> str | None:
+        """The kind of dump site a checkpoint's name points at: 村道口（鱼塘方向） → pond, 矿区道路口 → pit."""
+        s = self.sites.get(key) or {}
+        name = str(s.get("name") or "")
+        for inner in _BRACKET_RE.findall(name):
+            t = site_type(inner)
+            if t is not None and t.category == DUMP_CATEGORY:
+                return t.sensitivity
+        return sensitive_kind(name, s.get("kind")) or ("mine_pit" if "矿" in name else None)
+
+    def sensitive(self, key: str, name: str | None, kind: str | None) -> bool:
+        """A checkpoint at a pit, bank or wetland by its name, or one standing in a village with a dump site."""
+        return bool(sensitive_kind(name, kind)) or bool(self.near(key))
+
+    def resolve(self, key: str | None) -> str | None:
+        """The dump site `key` stands for: itself if it is one, else the best one in its village, else itself."""
+        if not key or self.is_dump(key):
+            return key
+        near = self.near(key)
+        return near[0] if near else key
+
+    def in_docs(self, docs: list[str]) -> list[str]:
+        """Dump sites the documents mention or are located at (case narratives, tickets, grid events).
+
+        Each document's sites are read once (in batches) and kept: every case chain asks."""
+        docs = [d for d in dict.fromkeys(docs) if d]
+        missing = sorted({d for d in docs if d not in self._doc_sites})
+        for d in missing:
+            self._doc_sites[d] = []
+        for i in range(0, len(missing), 2000):
+            for r in self._store.query("inv_doc_sites", docs=missing[i : i + 2000]):
+                self._doc_sites[r["doc"]].append(r["site"])
+        out: list[str] = []
+        for d in docs:
+            for k in self._doc_sites[d]:
+                if k not in out and (self.is_dump(k) or self.near(k)):
+                    out.append(k)
+        return [self.resolve(k) or k for k in out]
+
+    def choose(self, candidates: list[str | None]) -> str | None:
+        """The first candidate that is a dump site once resolved; else the first candidate at all."""
+        resolved = [self.resolve(c) for c in candidates if c]
+        return next((c for c in resolved if self.is_dump(c)), resolved[0] if resolved else None)
+
+    def node(self, key: str) -> dict[str, Any]:
+        return {"key": key, "type": "Site", "name": self.name(key)}
+
+
+__all__ = ["DumpSites", "CODED_KINDS"]

@@ -1,0 +1,49 @@
+"""Doc-local place short forms (etl.facts): one document, one place, however often and however it is written."""
+
+from __future__ import annotations
+
+from etl.facts import record_to_batch
+from etl.records import CaseFile
+from nlp.types import Entity, Extraction
+
+TEXT = "韩某将废酸倒入林城镇桑园村废弃石矿内。次日又至桑园村废矿坑倾倒，矿坑积水呈黄色。另在泗安镇三川村鱼塘发现死鱼。"
+
+
+def _extract(places: list[str]):
+    def run(texts: list[str]) -> list[Extraction]:
+        out = []
+        for text in texts:
+            ents = []
+            pos = 0
+            for p in places:
+                i = text.find(p, pos)
+                if i >= 0:
+                    ents.append(Entity(i, i + len(p), "LOC", p, "rule", 0.85))
+                    pos = i + len(p)
+            out.append(Extraction(text, ents, []))
+        return out
+
+    return run
+
+
+def _mentioned_sites(places: list[str], text: str = TEXT) -> list[str]:
+    rec = CaseFile(source="case", file="x.txt", record_id="K9", case_id="K9", cause="污染环境罪", narrative=text)
+    batch = record_to_batch(rec, {"简要案情": _extract(places)([text])[0]})
+    return sorted({r.tail for r in batch.rels if r.type == "MENTIONS" and r.tail.startswith("site:")})
+
+
+def test_a_synonym_and_a_bare_type_are_the_place_named_before() -> None:
+    sites = _mentioned_sites(["林城镇桑园村废弃石矿", "桑园村废矿坑", "矿坑", "泗安镇三川村鱼塘"])
+    assert sites == ["site:林城镇桑园村废弃石矿", "site:泗安镇三川村鱼塘"]
+
+
+def test_another_village_or_type_is_another_place() -> None:
+    text = "先倒入林城镇桑园村废弃石矿，后又倒入三川村废矿坑。"
+    sites = _mentioned_sites(["林城镇桑园村废弃石矿", "三川村废矿坑"], text)
+    assert sites == ["site:三川村废矿坑", "site:林城镇桑园村废弃石矿"]
+
+
+def test_a_village_followed_by_a_dump_site_word_names_that_site() -> None:
+    text = "孔某将电镀废液卸在荃步村河滩上，另有一车倒在潘店村东边的田地里，潘店村村民报警。"
+    sites = _mentioned_sites(["荃步村", "潘店村", "潘店村"], text)
+    assert sites == ["site:潘店村", "site:潘店村东边田地", "site:荃步村河滩"]
