@@ -65,3 +65,16 @@ WHERE coalesce(m.review, '') <> 'rejected'
 MATCH (p)-[r:DRIVES|OWNS]->(v)
 WHERE (v:Vehicle OR v:Vessel) AND coalesce(r.review, '') <> 'rejected'
 RETURN DISTINCT g.key AS gang, v.key AS object, [l IN labels(v) WHERE l <> 'Entity'][0] AS label
+
+// name: api_document_sources
+// The record sources in the store: how many Documents each holds and one key to open (the workbench's source list).
+MATCH (d:Document)
+RETURN d.source AS source, count(*) AS n, min(d.key) AS example
+ORDER BY source
+
+// name: api_record_event_docs
+// Document keys of records stored as their relationship (plate reads: SEEN_AT with a `doc`).
+MATCH ()-[r:SEEN_AT]->()
+WHERE r.doc IS NOT NULL
+RETURN r.doc AS doc
+LIMIT $limit
