@@ -12,11 +12,19 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api.http.context import AppContext, Settings
-from api.http.routers import admin, analyses, auth, explore, export, review
+from api.http.routers import admin, analyses, auth, casefiles, explore, export, review
 from graph_schema.store import StoreError
 
 AUDITED_PREFIX = "/api/"
 NOT_AUDITED = {"/api/health"}
+# npm packages the workbench loads (api/web/package.json), each served from its folder of browser builds
+VENDOR = [
+    ("cytoscape", "dist"),
+    ("layout-base", ""),
+    ("cose-base", ""),
+    ("cytoscape-fcose", ""),
+    ("cytoscape-dagre", "dist"),
+]
 
 
 def _action(request: Request) -> str:
@@ -77,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def store_error(request: Request, exc: StoreError):
         return JSONResponse({"detail": f"图数据库错误 / store error: {exc}"}, status_code=503)
 
-    for r in (auth, explore, analyses, review, export, admin):
+    for r in (auth, explore, analyses, review, export, admin, casefiles):
         app.include_router(r.router)
 
     @app.get("/api/health", tags=["运维 ops"], summary="存活检查 / liveness")
@@ -90,9 +98,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _mount_web(app: FastAPI, web_dir: Path) -> None:
     web_dir = Path(web_dir)
-    cyto = web_dir / "node_modules" / "cytoscape" / "dist"
-    if cyto.is_dir():
-        app.mount("/vendor/cytoscape", StaticFiles(directory=cyto), name="vendor-cytoscape")
+    for name, sub in VENDOR:
+        folder = web_dir / "node_modules" / name / sub
+        if folder.is_dir():
+            app.mount(f"/vendor/{name}", StaticFiles(directory=folder), name=f"vendor-{name}")
     app.mount("/static", StaticFiles(directory=web_dir / "static"), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -78,3 +78,17 @@ MATCH ()-[r:SEEN_AT]->()
 WHERE r.doc IS NOT NULL
 RETURN r.doc AS doc
 LIMIT $limit
+
+// name: api_alert_set_status
+// An analyst's decision on an alert: acknowledged, assigned (to a user) or dismissed, with the reason.
+MATCH (a:Alert {key: $key})
+SET a.status = $status, a.status_reason = $reason, a.status_by = $user, a.status_at = $at, a.assignee = $assignee
+RETURN a.key AS key, a.status AS status, a.status_reason AS status_reason, a.status_by AS status_by,
+       a.status_at AS status_at, a.assignee AS assignee
+
+// name: api_alert_statuses
+// The decisions taken on alerts (merged into the alert list).
+MATCH (a:Alert)
+WHERE a.status IS NOT NULL
+RETURN a.key AS key, a.status AS status, a.status_reason AS status_reason, a.status_by AS status_by,
+       a.status_at AS status_at, a.assignee AS assignee

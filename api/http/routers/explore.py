@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from api.export.names import LABEL_NAMES, METHOD_NAMES, REL_NAMES
+from api.export.names import LABEL_NAMES, METHOD_NAMES, REL_NAMES, SOURCE_NAMES
 from api.http import services
 from api.http.deps import Viewer, require
 from api.http.schemas import (
@@ -36,7 +36,7 @@ def _bad(exc: ValueError) -> HTTPException:
 
 @router.get("/schema", summary="类型与关系的中文名 / display names")
 def schema_names(v: Viewer = Depends(require("read"))) -> dict:
-    return {"labels": LABEL_NAMES, "relations": REL_NAMES, "methods": METHOD_NAMES}
+    return {"labels": LABEL_NAMES, "relations": REL_NAMES, "methods": METHOD_NAMES, "sources": SOURCE_NAMES}
 
 
 @router.get("/search", response_model=SearchOut, summary="实体搜索 / fuzzy entity search")
