@@ -81,6 +81,7 @@ async function expand(key) {
   try {
     const g = await api(`/api/entities/${enc(key)}/neighbours?hops=1&limit=300`);
     chartAdd(g.nodes, g.edges, { near: key });
+    await Chart.settled;
     if (g.truncated) banner(t("truncated", 300));
     document.body.dataset.expanded = String(Number(document.body.dataset.expanded || 0) + 1);
   } catch (e) { banner(t("expandFailed", e.message)); }
@@ -109,13 +110,22 @@ function mergeEntry(raw) {
   let e = raw;
   if (typeof raw === "string") { try { e = JSON.parse(raw); } catch (x) { return `<li>${esc(raw)}</li>`; } }
   const who = (e.alias_props && (e.alias_props.name || e.alias_props.plate)) || e.alias || "";
-  const parts = [`并入 ${esc(who)}`, e.reason ? `理由：${esc(e.reason)}` : "", e.method ? esc(methodName(e.method)) : "",
-    e.score != null ? `得分 ${Number(e.score).toFixed(2)}` : "", e.time ? esc(String(e.time).replace("T", " ")) : ""].filter(Boolean);
+  const parts = [`并入 ${esc(who)}`, e.reason ? `理由：${esc(zhText(e.reason))}` : "", e.method ? esc(methodName(e.method)) : "",
+    e.score != null ? `得分 ${Number(e.score).toFixed(2)}` : "", e.time ? esc(showTime(e.time)) : ""].filter(Boolean);
   const ev = (e.evidence || []).map((d) => `<a href="#" class="doclink" data-key="${esc(d)}">${esc(docTitle({ key: d }))}</a>`).join("、");
   return `<li>${parts.join("，")}${ev ? `<div class="hint">证据：${ev}</div>` : ""}</li>`;
 }
+const DOC_TITLES = new Map();
+/** Document links open the document; their text becomes the record's own title once fetched. */
 function wireDocLinks(root) {
-  root.querySelectorAll("a.doclink").forEach((a) => { a.onclick = (ev) => { ev.preventDefault(); openDocument(a.dataset.key); }; });
+  const links = [...root.querySelectorAll("a.doclink")];
+  links.forEach((a) => { a.onclick = (ev) => { ev.preventDefault(); openDocument(a.dataset.key); }; });
+  links.filter((a) => !a.dataset.key.startsWith("doc:anpr:")).slice(0, 40).forEach(async (a) => {
+    const k = a.dataset.key;
+    if (!DOC_TITLES.has(k)) DOC_TITLES.set(k, api(`/api/entities/${enc(k)}`).then((e) => e.props && e.props.title).catch(() => null));
+    const title = await DOC_TITLES.get(k);
+    if (title) a.textContent = title;
+  });
 }
 async function openDocument(key) {
   $("#panel-empty").hidden = true;
@@ -188,7 +198,14 @@ async function showDocument(key, container, replace) {
   } catch (e) { container.insertAdjacentHTML("beforeend", `<div class="error">${esc(e.message)}</div>`); }
 }
 /** A date-only fact shows only its date: no invented 00:00:00. */
-function showTime(s) { return String(s || "").replace("T", " ").replace(/ 00:00(:00)?$/, ""); }
+function showTime(s) {
+  const v = String(s || "");
+  if (/T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v)) { // a UTC stamp (audit, saves): shown in Beijing time
+    const d = new Date(v);
+    if (!isNaN(d)) return d.toLocaleString("sv-SE", { timeZone: "Asia/Shanghai" });
+  }
+  return v.replace("T", " ").replace(/ 00:00(:00)?$/, "");
+}
 async function loadTimeline(key) {
   const ul = $("#entity-timeline");
   try {
@@ -288,11 +305,12 @@ async function findPath() {
     const p = r.paths.slice().sort((x, y) => viaDocs(x) - viaDocs(y) || x.length - y.length)[0];
     const onPath = new Set(p.keys);
     Chart.cy.elements().removeClass("onpath");
-    chartAdd(r.nodes.filter((n) => onPath.has(n.key)), p.hops, { explicit: true }); // only the chosen path: no stray nodes
+    chartAdd(r.nodes.filter((n) => onPath.has(n.key)), p.hops, { explicit: true, noLayout: true }); // only the chosen path: no stray nodes
     const names = Object.fromEntries(r.nodes.map((n) => [n.key, n.name]));
     p.keys.forEach((k) => Chart.cy.getElementById(k).addClass("onpath"));
     p.hops.forEach((h) => Chart.cy.getElementById(edgeKey(h)).addClass("onpath"));
-    resolveLabels();
+    // a path alone reads left to right in its order; among other nodes the force layout places it
+    await relayout(Chart.cy.nodes().not(".f-hidden").every((n) => n.hasClass("onpath")) ? "dagre" : undefined);
     out.innerHTML = `<div id="path-summary">${t("pathSummary", p.length)}</div>` + p.hops.map((h, i) =>
       `<div class="hop">${i + 1}. ${esc(names[h.head] || h.head)} —[${esc(relName(h.type))}]→ ${esc(names[h.tail] || h.tail)}</div>`).join("");
     state.lastPath = { a, b };

@@ -38,6 +38,7 @@ const Chart = {
   redo: [],
   filters: { hiddenTypes: new Set(["Document"]), since: "", until: "", minConf: 0 },
   onNode: null, onEdge: null, onExpand: null, onChange: null,
+  settled: Promise.resolve(), // the last layout's completion (fcose ends after run() returns)
 };
 
 function chartStyle() {
@@ -187,12 +188,13 @@ function resolveLabels() {
   cy.batch(() => nodes.removeClass("nolabel"));
   const rank = (n) => (n.hasClass("explicit") ? 1000 : 0) + (n.hasClass("onpath") ? 500 : 0) + (n.selected() ? 2000 : 0) + n.degree();
   const kept = [];
+  const bodies = nodes.map((n) => ({ id: n.id(), bb: n.boundingBox({ includeLabels: false, includeOverlays: false }) }));
   const overlaps = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
   const hide = [];
   nodes.sort((a, b) => rank(b) - rank(a)).forEach((n) => {
     const bb = n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
     if (!(bb.w > 0)) return;
-    if (kept.some((k) => overlaps(k, bb))) hide.push(n);
+    if (kept.some((k) => overlaps(k, bb)) || bodies.some((o) => o.id !== n.id() && overlaps(o.bb, bb))) hide.push(n);
     else kept.push(bb);
   });
   cy.batch(() => hide.forEach((n) => n.addClass("nolabel")));
@@ -213,9 +215,48 @@ function relayout(kind, only) {
       nodeSeparation: 90, idealEdgeLength: () => 110, nodeRepulsion: () => 9000, packComponents: true, numIter: 2500,
       fixedNodeConstraint: pinned.length ? pinned.map((n) => ({ nodeId: n.id(), position: Object.assign({}, n.position()) })) : undefined };
   }
-  try { els.layout(opts).run(); } catch (e) { els.layout({ name: "cose", animate: false, fit: false, nodeDimensionsIncludeLabels: true }).run(); }
-  resolveLabels();
-  fitView();
+  // fcose finishes after run() returns: rings, labels and the view wait for its layoutstop
+  const done = () => {
+    if (kind !== "dagre") ringLeaves();
+    resolveLabels();
+    fitView(only);
+    document.body.dataset.layouts = String(Number(document.body.dataset.layouts || 0) + 1);
+  };
+  let lay;
+  try { lay = els.layout(opts); } catch (e) { lay = els.layout({ name: "cose", animate: false, fit: false, nodeDimensionsIncludeLabels: true }); }
+  Chart.settled = new Promise((resolve) => lay.one("layoutstop", () => { done(); resolve(); }));
+  lay.run();
+  return Chart.settled;
+}
+
+/** A hub's one-link neighbours on concentric rings around it, in the order the force layout left them.
+ * Why: a force layout packs a hundred leaves of one hub into a disc where names cover each other;
+ * rings with a fixed arc per node leave every label its own slot. */
+const RING_SLOT = 72, RING_GAP = 56, RING_FIRST = 120, HUB_MIN_LEAVES = 12;
+function ringLeaves() {
+  const cy = Chart.cy;
+  const vis = cy.nodes().not(".f-hidden");
+  vis.forEach((hub) => {
+    const leaves = hub.neighborhood("node").not(".f-hidden").filter((n) =>
+      !n.locked() && n.connectedEdges().not(".f-hidden").connectedNodes().not(n).every((m) => m.same(hub)));
+    if (leaves.length < HUB_MIN_LEAVES) return;
+    const c = hub.position();
+    const sorted = leaves.sort((a, b) => Math.atan2(a.position().y - c.y, a.position().x - c.x) - Math.atan2(b.position().y - c.y, b.position().x - c.x));
+    let i = 0, ring = 0;
+    cy.batch(() => {
+      while (i < sorted.length) {
+        const r = RING_FIRST + ring * RING_GAP;
+        const cap = Math.max(6, Math.floor((2 * Math.PI * r) / RING_SLOT));
+        const take = Math.min(cap, sorted.length - i);
+        const offset = (ring % 2) * (Math.PI / cap);
+        for (let j = 0; j < take; j++, i++) {
+          const a = offset + (2 * Math.PI * j) / take;
+          sorted[i].position({ x: c.x + r * Math.cos(a), y: c.y + r * Math.sin(a) });
+        }
+        ring++;
+      }
+    });
+  });
 }
 
 function fitView(eles) {
@@ -277,7 +318,6 @@ function buildLegend(box) {
     (l === "Document" ? `<span class="hint">（默认折叠为关系角标）</span>` : "") + `</label>`).join("");
   box.querySelectorAll("input[data-type]").forEach((cb) => {
     cb.onchange = () => {
-      snapshot();
       if (cb.checked) Chart.filters.hiddenTypes.delete(cb.dataset.type); else Chart.filters.hiddenTypes.add(cb.dataset.type);
       applyFilters(); changed();
     };
@@ -287,7 +327,8 @@ function bindFilterBar() {
   const since = document.getElementById("f-since"), until = document.getElementById("f-until"), conf = document.getElementById("f-conf");
   const confOut = document.getElementById("f-conf-val");
   const apply = () => {
-    Chart.filters.since = since.value; Chart.filters.until = until.value; Chart.filters.minConf = Number(conf.value) / 100;
+    const day = (v) => (/^\d{4}-\d{1,2}-\d{1,2}$/.test(v.trim()) ? v.trim().replace(/-(\d)(?!\d)/g, "-0$1") : "");
+    Chart.filters.since = day(since.value); Chart.filters.until = day(until.value); Chart.filters.minConf = Number(conf.value) / 100;
     confOut.textContent = Chart.filters.minConf.toFixed(2);
     applyFilters(); changed();
   };

@@ -107,10 +107,20 @@ const methodName = (m) => I18N.methods[m] || m || "";
 const sourceName = (s) => I18N.sources[s] || s || "";
 const propName = (k) => I18N.props[k] || k;
 
+/** The Chinese parts of a bilingual text ("中文 / english；中文 / english" → "中文；中文"). */
+function zhText(s) {
+  const text = String(s ?? "");
+  if (!/[\u4e00-\u9fff]/.test(text)) return text;
+  return text.split(/[；;]\s*/).map((part) => {
+    const pieces = part.split(" / ");
+    return pieces.filter((x) => /[\u4e00-\u9fff]/.test(x)).join(" ") || "";
+  }).filter(Boolean).join("；");
+}
+
 /** The Chinese part of a server message ("中文 / english" → "中文"); else what the status means. */
 function serverMessage(status, detail) {
   const text = typeof detail === "string" ? detail : Array.isArray(detail) ? "" : detail ? JSON.stringify(detail) : "";
-  const zh = text.split(" / ")[0].trim();
+  const zh = zhText(text).trim();
   if (/[\u4e00-\u9fff]/.test(zh)) return zh;
   return I18N.http[status] || `服务器错误（${status}）`;
 }
@@ -139,5 +149,6 @@ function propValue(k, v) {
   if (k === "role") return I18N.roles[v] || v;
   if (k === "confidence" && typeof v === "number") return v.toFixed(2);
   if (k === "type" && I18N.relations[v]) return relName(v);
+  if (typeof v === "string" && / \/ /.test(v)) return zhText(v);
   return v;
 }

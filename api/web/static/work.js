@@ -131,8 +131,7 @@ const Work = {
     const els = Chart.cy.nodes().filter((n) => keys.has(n.id()));
     const chainEls = els.union(els.edgesWith(els).filter(".chainstep"));
     chainEls.addClass("onpath");
-    relayout("dagre", chainEls);
-    fitView(chainEls);
+    await relayout("dagre", chainEls);
     document.body.dataset.chainDrawn = c.id || "1";
   },
   showStep(el) {
