@@ -193,7 +193,12 @@ async function showDocument(key, container, replace) {
     const where = [d.props && d.props.file ? `${propName("file")}：${esc(d.props.file)}` : "", d.props && d.props.row != null ? `${propName("row")}：${esc(d.props.row)}` : ""].filter(Boolean).join("　");
     el.innerHTML = html + `<div class="hint">${where}</div><div class="hint">SHA-256：${esc(d.sha256 || "—")}</div>`;
     el.querySelectorAll("mark").forEach((m) => { m.onclick = () => addEntity(m.dataset.key, m.dataset.name, m.dataset.label); });
-    if (replace) container.insertAdjacentHTML("afterbegin", `<div class="hint doc-source">${esc(sourceName(d.source))} ${esc(d.time || "")}</div>`);
+    if (replace) container.insertAdjacentHTML("afterbegin", `<div class="hint doc-source">${esc(sourceName(d.source))} ${esc(showTime(d.time))}</div>`);
+    if (replace && container.id === "doc-view") { // a document opened on its own: its record's fields too
+      const fields = Object.fromEntries(Object.entries(d.props || {}).filter(([k]) => !["title", "source", "time", "sha256", "file", "row", "record_id", "ingest_run", "quote", "doc"].includes(k)));
+      container.insertAdjacentHTML("beforeend", `<h3>记录字段</h3>${propsTable(fields)}`);
+      if (d.title) container.closest("#panel-body").querySelector("h2").lastChild.textContent = d.title;
+    }
     document.body.dataset.docOpened = key;
   } catch (e) { container.insertAdjacentHTML("beforeend", `<div class="error">${esc(e.message)}</div>`); }
 }

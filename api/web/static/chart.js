@@ -63,7 +63,8 @@ function chartStyle() {
     { selector: "edge.nolabel:selected, edge.nolabel.hover", style: { label: "data(badge)" } },
     { selector: "edge.rejected", style: { "line-style": "dashed", "line-color": "#e4a5a1", "target-arrow-color": "#e4a5a1" } },
     { selector: "edge.confirmed", style: { "line-color": "#3c9a55", "target-arrow-color": "#3c9a55" } },
-    { selector: "edge.chainstep", style: { width: 3, "line-color": "#c77c12", "target-arrow-color": "#c77c12", "arrow-scale": 1.3 } },
+    { selector: "edge.chainstep", style: { width: 3, "line-color": "#c77c12", "target-arrow-color": "#c77c12", "arrow-scale": 1.3,
+      "text-rotation": "none", "font-size": 12, color: "#7a4a06" } },
     { selector: "edge.onpath", style: { "line-color": "#e8590c", "target-arrow-color": "#e8590c", width: 4 } },
     { selector: "node.onpath", style: { "border-color": "#e8590c", "border-width": 4 } },
     { selector: "edge:selected", style: { width: 4, "line-color": "#1d3557", "target-arrow-color": "#1d3557" } },
@@ -81,6 +82,7 @@ function initChart(container) {
   cy.on("dblclick dbltap", "node", (e) => Chart.onExpand && Chart.onExpand(e.target.id()));
   cy.on("mouseover", "node, edge", (e) => e.target.addClass("hover"));
   cy.on("mouseout", "node, edge", (e) => e.target.removeClass("hover"));
+  cy.on("resize", () => fitView()); // a window or phone rotated: keep the chart in view
   return cy;
 }
 
@@ -97,7 +99,8 @@ function badge(type, facts) {
 }
 function refreshEdge(el) {
   const facts = el.data("facts") || [];
-  el.data({ n: facts.length, badge: badge(el.data("type"), facts),
+  const b = badge(el.data("type"), facts);
+  el.data({ n: facts.length, badge: el.data("stepName") ? b.replace(relName(el.data("type")), el.data("stepName")) : b,
     conf: Math.max(0, ...facts.map((f) => (typeof f.confidence === "number" ? f.confidence : 1))),
     tmin: facts.map(factTime).filter(Boolean).sort()[0] || "", tmax: facts.map(factTime).filter(Boolean).sort().pop() || "" });
   el.removeClass("confirmed rejected");
@@ -207,7 +210,9 @@ function relayout(kind, only) {
   const pinned = cy.nodes(".pinned").not(".f-hidden");
   let opts;
   if (kind === "dagre") {
-    opts = { name: "dagre", rankDir: "LR", nodeSep: 40, rankSep: 110, nodeDimensionsIncludeLabels: true, animate: false, fit: false };
+    // upstream first: left to right on a wide canvas, top to bottom on a tall one (labels stay full size)
+    const wide = cy.width() >= cy.height() * 1.3;
+    opts = { name: "dagre", rankDir: wide ? "LR" : "TB", nodeSep: 30, rankSep: wide ? 70 : 40, nodeDimensionsIncludeLabels: true, animate: false, fit: false };
   } else if (cy.nodes().not(".f-hidden").length <= 1 || typeof cytoscapeFcose === "undefined") {
     opts = { name: "grid", animate: false, fit: false, avoidOverlap: true };
   } else {

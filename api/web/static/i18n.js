@@ -12,6 +12,10 @@ const I18N = {
     TRANSFERRED_WASTE: "转移危废", TRANSPORTS: "承运", DUMPED_AT: "倾倒于", DISCHARGES_INTO: "排入", FLOWS_INTO: "流入",
     MONITORS: "监测", HANDLES: "经手废物", INVOLVES_SPECIES: "涉及物种", POSSIBLY_SAME: "疑似同一", MEMBER_OF: "团伙成员",
     FLAGS: "预警指向", LOCATED_IN: "位于辖区", CHAIN_STEP: "链条环节" },
+  // a relationship read against its arrow (a chain step drawn upstream → downstream)
+  inverse: { WORKS_FOR: "雇用", OWNS: "归属于", DRIVES: "驾驶人", TRANSPORTS: "委托承运", DUMPED_AT: "倾倒来源",
+    SEEN_AT: "过车", LOCATED_AT: "所在事项", INVOLVED_IN: "涉及", MENTIONS: "见于", TRANSFERRED_WASTE: "接收危废自",
+    HANDLES: "经手单位", DISCHARGES_INTO: "接纳排放", FLOWS_INTO: "上游为", REPRESENTS: "法定代表人", USES_PHONE: "使用人" },
   methods: { structured: "结构化字段", rule: "规则抽取", model: "模型抽取", human: "人工录入", inferred: "推断" },
   sources: { hotline: "12345热线工单", grid: "网格事件", case: "案件", anpr: "卡口过车", manifest: "危废转移联单",
     outfall: "排口登记", segment: "河段登记", reading: "水质监测", water: "水系监测", gang: "团伙研判", alert: "预警" },

@@ -131,6 +131,11 @@ const Work = {
     const els = Chart.cy.nodes().filter((n) => keys.has(n.id()));
     const chainEls = els.union(els.edgesWith(els).filter(".chainstep"));
     chainEls.addClass("onpath");
+    // a step whose fact points against the chain (a driver WORKS_FOR the carrier) is named as read downstream
+    chainEls.edges().forEach((e) => {
+      const f = (e.data("facts") || [])[0] || {};
+      if (f.rel_head && f.rel_head === e.data("tail")) { e.data("stepName", I18N.inverse[e.data("type")] || relName(e.data("type"))); refreshEdge(e); }
+    });
     await relayout("dagre", chainEls);
     document.body.dataset.chainDrawn = c.id || "1";
   },
@@ -138,7 +143,7 @@ const Work = {
     const d = el.data(), facts = d.facts || [];
     $("#panel-empty").hidden = true;
     const cy = Chart.cy;
-    $("#panel-body").innerHTML = `<h2>${esc(cy.getElementById(d.head).data("name"))} → ${esc(cy.getElementById(d.tail).data("name"))}</h2>
+    $("#panel-body").innerHTML = `<h2>${esc(cy.getElementById(d.head).data("name"))} —[${esc(d.stepName || relName(d.type))}]→ ${esc(cy.getElementById(d.tail).data("name"))}</h2>
       <div class="hint">链条环节（上游 → 下游）</div><ol class="list facts">${facts.map((f) => `<li>${esc(relName(f.rel))}：
       ${esc(cy.getElementById(f.rel_head).data("name") || f.rel_head || "")} → ${esc(cy.getElementById(f.rel_tail).data("name") || f.rel_tail || "")}
       ${f.doc ? `<div><a href="#" class="doclink" data-key="${esc(f.doc)}">${esc(docTitle({ key: f.doc }))}</a></div>` : ""}
