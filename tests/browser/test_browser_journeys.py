@@ -246,3 +246,26 @@ def test_case_file_saved_reopened_shared_with_prosecutor(server, page, shots):
     assert G.LEADER_ID not in page.content()  # the investigator's saved keys reach her masked
     assert page.locator("#casefile-share").count() == 0  # not hers to share
     shots(page, "prosecutor-case")
+
+
+def test_map_base_layer_and_legend(server, page, shots):
+    _login(page, server["base"])
+    page.click("[data-tab=map]")
+    page.wait_for_selector("#map circle")
+    assert page.locator("#map path.county").count() >= 3  # offline county boundaries
+    counties = page.evaluate("[...document.querySelectorAll('#map path.county title')].map(t => t.textContent)")
+    assert "吴兴区" in counties or "长兴县" in counties or "安吉县" in counties
+    fills = set(page.evaluate("[...document.querySelectorAll('#map circle')].map(c => c.getAttribute('fill'))"))
+    legend = page.evaluate(
+        "[...document.querySelectorAll('#map .mapkey i')].map(i => getComputedStyle(i).backgroundColor)"
+    )
+    to_rgb = page.evaluate(
+        "(cs) => cs.map(c => { const d = document.createElement('i'); d.style.background = c; document.body.appendChild(d);"
+        " const v = getComputedStyle(d).backgroundColor; d.remove(); return v; })",
+        sorted(fills),
+    )
+    assert sorted(legend) == sorted(to_rgb)  # the legend promises exactly the colours drawn
+    assert "矿坑" in page.inner_text("#map .map-legend") and "卡口" in page.inner_text("#map .map-legend")
+    page.click("#map circle[data-kind=mine_pit]")
+    page.wait_for_selector("#panel-body h2:has-text('青岭村废弃矿坑')")
+    shots(page, "map")

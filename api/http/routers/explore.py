@@ -173,6 +173,19 @@ def sites(limit: int = Query(5000, ge=1, le=50000), v: Viewer = Depends(require(
     return v.show(out)
 
 
+@router.get("/basemap", summary="离线底图（区县边界 GeoJSON）/ offline base map")
+def basemap(
+    bbox: str = Query(..., description="minlon,minlat,maxlon,maxlat"), v: Viewer = Depends(require("read"))
+) -> dict:
+    from api.http.basemap import base_map
+
+    try:
+        x0, y0, x1, y1 = (float(x) for x in bbox.split(","))
+    except ValueError:
+        raise HTTPException(400, "bbox 应为 最小经度,最小纬度,最大经度,最大纬度") from None
+    return base_map(v.ctx.settings.web_dir, (x0, y0, x1, y1))
+
+
 @router.get("/cases", summary="案件列表 / case documents")
 def cases(v: Viewer = Depends(require("read"))) -> dict:
     out = services.cases(v.ctx.store)

