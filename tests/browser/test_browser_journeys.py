@@ -80,6 +80,22 @@ def test_investigator_search_open_expand_path_documents(server, page, shots):
     page.press("#f-until", "Enter")
     assert page.evaluate("window.cy.edges('[type = \"CO_OFFENDER\"]').not('.f-hidden').length") == 2
     page.click("#filters summary")
+    # the timeline: bars for the facts' days (the truck's manifest is of 20 May, the case of the 21st);
+    # dragging over the first day filters the chart to it
+    page.evaluate("(k) => window.app.expand(k)", G.TRUCK)
+    page.wait_for_function("Number(document.body.dataset.expanded || 0) >= 2")
+    assert page.locator("#timeline-svg rect.bar").count() >= 2
+    tl = page.locator("#timeline-svg").bounding_box()
+    page.mouse.move(tl["x"] + 2, tl["y"] + tl["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(tl["x"] + tl["width"] * 0.4, tl["y"] + tl["height"] / 2, steps=4)
+    page.mouse.up()
+    assert page.input_value("#f-since") == "2024-05-20" and page.input_value("#f-until") == "2024-05-20"
+    assert page.evaluate("window.cy.edges('[type = \"CO_OFFENDER\"]').not('.f-hidden').length") == 0
+    assert page.locator("#timeline-svg rect.brush").count() == 1
+    shots(page, "2b-timeline-brush")
+    page.click("#timeline-clear")
+    assert page.evaluate("window.cy.edges('[type = \"CO_OFFENDER\"]').not('.f-hidden').length") == 2
     # undo / redo of the expansion
     n = page.evaluate("window.cy.nodes().length")
     page.click("#tool-undo")

@@ -38,6 +38,7 @@ const Chart = {
   redo: [],
   filters: { hiddenTypes: new Set(["Document"]), since: "", until: "", minConf: 0 },
   onNode: null, onEdge: null, onExpand: null, onChange: null,
+  listeners: [], // called after every change of the chart or its filters (timeline, case file)
   settled: Promise.resolve(), // the last layout's completion (fcose ends after run() returns)
 };
 
@@ -313,7 +314,10 @@ function exportPng() {
   document.body.appendChild(a); a.click(); a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 60000);
 }
-function changed() { if (Chart.onChange) Chart.onChange(); }
+function changed() {
+  if (Chart.onChange) Chart.onChange();
+  for (const f of Chart.listeners) f();
+}
 
 // ------------------------------------------------------------------ legend (doubles as the type filter) and filter bar
 function buildLegend(box) {
