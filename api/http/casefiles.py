@@ -170,6 +170,17 @@ class CaseFileStore:
                     )
         return self._out(self._row(cid), username, False)
 
+    def keys_shared_with(self, username: str, role: Role) -> set[str]:
+        """The chart node keys of every case file shared with this user or role (not their own):
+        what a scoped role (prosecutor) may open from a case file someone shared with her."""
+        keys: set[str] = set()
+        for row in self._conn().execute("SELECT * FROM casefiles WHERE owner <> ?", (username,)).fetchall():
+            if not self._may_read(row, username, role):
+                continue
+            nodes = (json.loads(row["state"] or "{}").get("elements") or {}).get("nodes") or []
+            keys.update(str(n.get("data", {}).get("id")) for n in nodes if n.get("data", {}).get("id"))
+        return keys
+
     def delete(self, cid: str, username: str, role: Role) -> None:
         row = self._row(cid)
         if row["owner"] != username and role != Role.ADMIN:

@@ -34,13 +34,13 @@ def test_casefile_save_reopen_share_and_audit(client, login):
     cf = r.json()
     assert cf["owner"] == "investigator" and cf["mine"]
     r = client.put(f"/api/casefiles/{cf['id']}", headers=inv,
-                   json={"state": _state(G.LEADER, G.MEMBER2), "notes": "夜间运输待核实", "version": cf["version"]})  # fmt: skip
+                   json={"state": _state(G.LEADER, G.MEMBER2, G.OTHER), "notes": "夜间运输待核实", "version": cf["version"]})  # fmt: skip
     assert r.status_code == 200, r.text
     saved = r.json()
     assert saved["version"] == cf["version"] + 1
     # reopened (a new request, as after a reload): positions, filters and notes as saved
     got = client.get(f"/api/casefiles/{cf['id']}", headers=inv).json()
-    assert [n["data"]["id"] for n in got["state"]["elements"]["nodes"]] == [G.LEADER, G.MEMBER2]
+    assert [n["data"]["id"] for n in got["state"]["elements"]["nodes"]] == [G.LEADER, G.MEMBER2, G.OTHER]
     assert got["state"]["elements"]["nodes"][1]["position"] == {"x": 10.0, "y": 5.0}
     assert got["state"]["filters"]["minConf"] == 0.5 and got["notes"] == "夜间运输待核实"
     # a stale version is refused, not overwritten
@@ -50,6 +50,7 @@ def test_casefile_save_reopen_share_and_audit(client, login):
     # not shared yet: others neither list nor open it
     assert cf["id"] not in [c["id"] for c in client.get("/api/casefiles", headers=pros).json()["casefiles"]]
     assert client.get(f"/api/casefiles/{cf['id']}", headers=pros).status_code == 403
+    assert client.get(f"/api/entities/{G.OTHER}", headers=pros).status_code == 403  # 赵六's case is not shared
     # only the owner shares; unknown users are refused
     assert (
         client.post(f"/api/casefiles/{cf['id']}/shares", json={"users": ["prosecutor"]}, headers=analyst).status_code
@@ -61,6 +62,9 @@ def test_casefile_save_reopen_share_and_audit(client, login):
     )
     assert r.status_code == 200, r.text
     assert {(s["kind"], s["grantee"]) for s in r.json()["shares"]} == {("user", "prosecutor"), ("role", "analyst")}
+    # shared: the prosecutor may open the case file's entities, and still nothing else
+    assert client.get(f"/api/entities/{G.OTHER}", headers=pros).status_code == 200
+    assert client.get(f"/api/entities/{G.OTHER_SITE}", headers=pros).status_code == 403
     listed = client.get("/api/casefiles", headers=pros).json()["casefiles"]
     assert any(c["id"] == cf["id"] and not c["mine"] for c in listed)
     # the analyst (by role) sees it, with the resident IDs the investigator saved masked
@@ -71,6 +75,11 @@ def test_casefile_save_reopen_share_and_audit(client, login):
     actions = {(e.get("action"), e.get("casefile")) for e in lines}
     for action in ("casefile_create", "casefile_save", "casefile_share"):
         assert (action, cf["id"]) in actions, action
+    # deleted (owner only): the prosecutor's sight of its entities goes with it
+    assert client.delete(f"/api/casefiles/{cf['id']}", headers=pros).status_code == 403
+    assert client.delete(f"/api/casefiles/{cf['id']}", headers=inv).status_code == 200
+    assert client.get(f"/api/entities/{G.OTHER}", headers=pros).status_code == 403
+    assert client.get(f"/api/casefiles/{cf['id']}", headers=inv).status_code == 404
 
 
 def test_casefile_needs_a_name_and_share_targets(client, login):

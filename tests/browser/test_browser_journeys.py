@@ -261,6 +261,10 @@ def test_case_file_saved_reopened_shared_with_prosecutor(server, page, shots):
     assert "张建国" in names and "浙E3K821" in names
     assert G.LEADER_ID not in page.content()  # the investigator's saved keys reach her masked
     assert page.locator("#casefile-share").count() == 0  # not hers to share
+    # the case file's entities open for her (its share is her scope), with their source document
+    page.evaluate("(k) => { window.cy.$(':selected').unselect(); window.cy.getElementById(k).emit('tap'); }", G.TRUCK)
+    page.wait_for_selector("#panel-body h2:has-text('浙E3K821')")
+    assert page.locator("#panel-body .error").count() == 0
     shots(page, "prosecutor-case")
 
 

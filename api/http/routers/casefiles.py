@@ -69,6 +69,7 @@ def casefile_save(cid: str, body: CaseFileSave, v: Viewer = Depends(require("rea
     v.note(casefile=cid, name=body.name, nodes=nodes, notes_changed=body.notes is not None)
     out = _run(_store(v).save, cid, v.user.username, Role(v.user.role), name=body.name, state=body.state,
                notes=body.notes, version=body.version)  # fmt: skip
+    v.ctx.cache.get("scope", {}).clear()
     return v.show(out)
 
 
@@ -79,6 +80,7 @@ def casefile_share(cid: str, body: CaseFileShareIn, v: Viewer = Depends(require(
     if unknown:
         raise HTTPException(400, f"没有这些用户：{'、'.join(unknown)}")
     v.note(casefile=cid, share_users=body.users, share_roles=body.roles)
+    v.ctx.cache.get("scope", {}).clear()  # scoped roles' sight changes with the share
     return _run(_store(v).share, cid, v.user.username, Role(v.user.role), body.users, body.roles)
 
 
@@ -86,6 +88,7 @@ def casefile_share(cid: str, body: CaseFileShareIn, v: Viewer = Depends(require(
 def casefile_delete(cid: str, v: Viewer = Depends(require("share"))) -> dict:
     v.note(casefile=cid)
     _run(_store(v).delete, cid, v.user.username, Role(v.user.role))
+    v.ctx.cache.get("scope", {}).clear()
     return {"deleted": True}
 
 
