@@ -60,6 +60,12 @@ def test_analyst_gangs_chain_alert(demo_server, page, shots):
         assert st[axis + "s"] < st[axis + "t"], st
         i = next(i for i, n in enumerate(names) if n.endswith(st["s"]) or st["s"] in n)
         assert st["t"] in names[i + 1], (st, names)
+    # the chain as a work item: its steps, waste and tonnage from the manifests, evidence
+    page.wait_for_selector("#panel-body .chain-steps li")
+    if "联单" in listed:
+        page.wait_for_selector("#chain-waste table")
+        assert "吨" in page.inner_text("#chain-waste")
+    assert "doc:" not in page.inner_text("#panel-body")
     shots(page, "2-chain")
 
     page.click("#clear-btn")

@@ -137,7 +137,25 @@ const Work = {
       if (f.rel_head && f.rel_head === e.data("tail")) { e.data("stepName", I18N.inverse[e.data("type")] || relName(e.data("type"))); refreshEdge(e); }
     });
     await relayout("dagre", chainEls);
+    this.showChain(c);
     document.body.dataset.chainDrawn = c.id || "1";
+  },
+  /** The chain as a work item: its steps in order, and what the manifests say (waste, tonnage). */
+  async showChain(c) {
+    $("#panel-empty").hidden = true;
+    const manifests = (c.evidence || []).filter((d) => d.startsWith("doc:manifest:"));
+    $("#panel-body").innerHTML = `<h2><span class="tag">${esc(CHAIN_KIND[c.kind] || c.kind)}</span>${esc(c.path[0].name)} → ${esc(c.path[c.path.length - 1].name)}</h2>
+      <ol class="list chain-steps">${c.path.map((p) => `<li><span class="tag">${esc(labelName(p.label || p.type))}</span>${esc(p.name)}</li>`).join("")}</ol>
+      <div id="chain-waste" class="hint">${manifests.length ? t("loading") : ""}</div>
+      <h3>证据（${(c.evidence || []).length} 份）</h3>${evidenceHtml(c.evidence || [])}`;
+    wireDocLinks($("#panel-body"));
+    if (!manifests.length) return;
+    const rows = (await Promise.all(manifests.slice(0, 30).map((k) => api(`/api/entities/${enc(k)}`).catch(() => null)))).filter(Boolean);
+    const wastes = [...new Set(rows.map((r) => [r.props.waste_name, r.props.waste_code].filter(Boolean).join(" ")).filter(Boolean))];
+    const tons = rows.reduce((sum, r) => sum + (Number.parseFloat(r.props.tons) || 0), 0);
+    const box = $("#chain-waste");
+    if (box) box.innerHTML = `<table class="props"><tr><th>废物</th><td>${esc(wastes.join("、") || "—")}</td></tr>
+      <tr><th>联单</th><td>${manifests.length} 份</td></tr><tr><th>合计吨数</th><td>${tons ? tons.toFixed(2) + " 吨" : "—"}</td></tr></table>`;
   },
   showStep(el) {
     const d = el.data(), facts = d.facts || [];
