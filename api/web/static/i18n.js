@@ -50,7 +50,7 @@ const I18N = {
     review: "复核关联", export_evidence: "导出证据链", share: "共享", shares: "查看共享", unshare: "取消共享",
     audit: "查看审计日志", audit_verify: "校验审计哈希链", list_users: "用户列表", add_user: "新增用户",
     casefiles: "案卷列表", casefile: "打开案卷", casefile_create: "新建案卷", casefile_save: "保存案卷",
-    casefile_share: "共享案卷", casefile_delete: "删除案卷", health: "存活检查" },
+    casefile_share: "共享案卷", casefile_delete: "删除案卷", share_targets: "读取共享对象", basemap: "读取底图", health: "存活检查" },
   outcome: { ok: "成功", denied: "拒绝", error: "出错", throttled: "已限流" },
   alertStatus: { open: "待处理", acknowledged: "已确认", assigned: "已指派", dismissed: "已排除" },
   alertKinds: { night_transport: "夜间运输", manifest_gap: "联单缺口", repeat_dumping: "重复倾倒", dump_site: "倾倒点",
