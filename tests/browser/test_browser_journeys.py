@@ -289,3 +289,23 @@ def test_map_base_layer_and_legend(server, page, shots):
     page.click("#map circle[data-kind=mine_pit]")
     page.wait_for_selector("#panel-body h2:has-text('青岭村废弃矿坑')")
     shots(page, "map")
+
+
+def test_gang_member_evidence_is_rendered_when_given(server, page):
+    """Gang detection may give each member the rule and documents that tied them: they show as
+    readable rows with document links (titles, not keys)."""
+    _login(page, server["base"])
+    page.click("[data-tab=gangs]")
+    page.wait_for_selector(".gang-item")
+    page.evaluate(
+        """([leader, m2, doc]) => Work.showGang({members: [
+              {key: leader, name: '张建国', evidence: [{rule: 'CO_OFFENDER', rule_zh: '同案共同作案', documents: [doc]}]},
+              {key: m2, name: '李明', evidence: [doc]}],
+            leader: {key: leader, name: '张建国', reason: '同案次数最多、驾驶作案车辆'}, vehicles: [], vessels: [],
+            evidence: [doc]}, 0)""",
+        [G.LEADER, G.MEMBER2, G.CASE1],
+    )
+    page.wait_for_selector("#gang-view .member-evidence a.doclink:has-text('张建国等非法倾倒危险废物案')")
+    view = page.inner_text("#gang-view")
+    assert "同案共同作案" in view and "同案次数最多" in view and "doc:" not in view
+    assert page.locator("#gang-view .member-evidence li").count() == 2
