@@ -45,7 +45,7 @@ const Chart = {
 function chartStyle() {
   const st = [
     { selector: "node", style: { label: "data(name)", "background-color": "data(color)", "background-image": "data(icon)",
-      "background-width": "62%", "background-height": "62%", color: "#1d2733", "font-size": 12, "text-valign": "bottom",
+      "background-width": "62%", "background-height": "62%", color: "#1d2733", "font-size": 13, "text-valign": "bottom",
       "text-margin-y": 3, "text-wrap": "ellipsis", "text-max-width": 110, width: 30, height: 30, "border-width": 2,
       "border-color": "#fff", "text-background-color": "#fff", "text-background-opacity": 0.75, "text-background-padding": 1,
       "min-zoomed-font-size": 7 } },
