@@ -66,7 +66,7 @@ function chartStyle() {
     { selector: "edge.confirmed", style: { "line-color": "#3c9a55", "target-arrow-color": "#3c9a55" } },
     { selector: "edge.chainstep", style: { width: 3, "line-color": "#c77c12", "target-arrow-color": "#c77c12", "arrow-scale": 1.3,
       "text-rotation": "none", "font-size": 12, color: "#7a4a06" } },
-    { selector: "edge.onpath", style: { "line-color": "#e8590c", "target-arrow-color": "#e8590c", width: 4 } },
+    { selector: "edge.onpath", style: { "line-color": "#e8590c", "target-arrow-color": "#e8590c", width: 4, "text-rotation": "none" } },
     { selector: "node.onpath", style: { "border-color": "#e8590c", "border-width": 4 } },
     { selector: "edge:selected", style: { width: 4, "line-color": "#1d3557", "target-arrow-color": "#1d3557" } },
   ];
