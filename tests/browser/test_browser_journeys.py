@@ -309,3 +309,20 @@ def test_gang_member_evidence_is_rendered_when_given(server, page):
     view = page.inner_text("#gang-view")
     assert "同案共同作案" in view and "同案次数最多" in view and "doc:" not in view
     assert page.locator("#gang-view .member-evidence li").count() == 2
+
+
+def test_network_and_server_errors_in_chinese(server, page):
+    _login(page, server["base"])
+    page.route("**/api/search?*", lambda route: route.abort())  # the server unreachable
+    page.fill("#search-input", "张建国")
+    page.press("#search-input", "Enter")
+    page.wait_for_selector("#search-results .error")
+    assert page.inner_text("#search-results .error") == "无法连接服务器，请检查网络或稍后重试"
+    page.unroute("**/api/search?*")
+    page.route(
+        "**/api/search?*",
+        lambda route: route.fulfill(status=500, content_type="application/json", body='{"detail": "Internal error"}'),
+    )
+    page.press("#search-input", "Enter")
+    page.wait_for_selector("#search-results .error:has-text('服务器内部错误')")
+    assert "Failed to fetch" not in page.content() and "Internal error" not in page.inner_text("#search-results")
