@@ -24,6 +24,7 @@ VENDOR = [
     ("cose-base", ""),
     ("cytoscape-fcose", ""),
     ("cytoscape-dagre", "dist"),
+    ("cytoscape-svg", ""),
 ]
 
 

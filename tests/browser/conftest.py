@@ -55,6 +55,7 @@ def pytest_collection_modifyitems(config, items):
         "cytoscape/dist/cytoscape.min.js",
         "cytoscape-fcose/cytoscape-fcose.js",
         "cytoscape-dagre/dist/cytoscape-dagre.min.js",
+        "cytoscape-svg/cytoscape-svg.js",
     ]
     if not all((web / a).exists() for a in assets):
         reasons.append("web assets missing (npm ci in api/web)")

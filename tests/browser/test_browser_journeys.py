@@ -179,6 +179,10 @@ def test_hub_of_120_neighbours_stays_readable(server, page, shots):
     with page.expect_download() as dl:
         page.click("#tool-png")
     assert dl.value.suggested_filename.endswith(".png")
+    with page.expect_download() as dl:
+        page.click("#tool-svg")
+    svg = dl.value.path().read_text(encoding="utf-8")
+    assert dl.value.suggested_filename.endswith(".svg") and "<svg" in svg and "湖州顺达" in svg
 
 
 def test_keyboard_and_phone_layout(server, page, shots):

@@ -75,7 +75,7 @@ function chartStyle() {
 
 function initChart(container) {
   if (typeof cytoscape === "undefined") return null;
-  for (const ext of [window.cytoscapeFcose, window.cytoscapeDagre]) { try { if (ext) cytoscape.use(ext); } catch (e) { /* registered */ } }
+  for (const ext of [window.cytoscapeFcose, window.cytoscapeDagre, window.cytoscapeSvg]) { try { if (ext) cytoscape.use(ext); } catch (e) { /* registered */ } }
   const cy = cytoscape({ container, wheelSensitivity: 0.3, minZoom: 0.1, maxZoom: 3, style: chartStyle() });
   Chart.cy = cy;
   cy.on("tap", "node", (e) => Chart.onNode && Chart.onNode(e.target));
@@ -307,10 +307,15 @@ function togglePin() {
   changed();
 }
 function clearChart() { snapshot(); Chart.cy.elements().remove(); changed(); }
-function exportPng() {
-  const blob = Chart.cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" });
+function exportPng() { download(Chart.cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" }), "关系图.png"); }
+/** A vector copy for reports (cytoscape-svg); PNG when the extension is missing. */
+function exportSvg() {
+  if (typeof Chart.cy.svg !== "function") { exportPng(); return; }
+  download(new Blob([Chart.cy.svg({ full: true, scale: 1, bg: "#ffffff" })], { type: "image/svg+xml;charset=utf-8" }), "关系图.svg");
+}
+function download(blob, name) {
   const a = document.createElement("a");
-  a.href = URL.createObjectURL(blob); a.download = "关系图.png";
+  a.href = URL.createObjectURL(blob); a.download = name;
   document.body.appendChild(a); a.click(); a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 60000);
 }
