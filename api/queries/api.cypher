@@ -92,3 +92,10 @@ MATCH (a:Alert)
 WHERE a.status IS NOT NULL
 RETURN a.key AS key, a.status AS status, a.status_reason AS status_reason, a.status_by AS status_by,
        a.status_at AS status_at, a.assignee AS assignee
+
+// name: api_incidents_with_coords
+// Grid reports with the place they were filed from (the map's incident layer).
+MATCH (d:Document)
+WHERE d.source = 'grid' AND d.lon IS NOT NULL AND d.lat IS NOT NULL
+RETURN d.key AS key, d.title AS name, d.time AS time, d.lon AS lon, d.lat AS lat, d.event_type AS event_type
+LIMIT $limit

@@ -114,3 +114,13 @@ def _grid_ids() -> list[str]:
                 continue
             ids += [str(v) for k, v in rec.items() if k in ("事件编号", "event_id", "id")][:1]
     return ids
+
+
+def test_grid_reports_on_the_map(samples_app):
+    """Grid reports carry the place they were filed from: the map's incident layer lists them, and each opens."""
+    app, client = samples_app
+    h = _headers(client, "demo")
+    inc = client.get("/api/incidents", headers=h).json()["incidents"]
+    assert len(inc) >= 20
+    assert all(k["key"].startswith("doc:grid:") and 73 < k["lon"] < 136 and 18 < k["lat"] < 54 for k in inc)  # in China
+    assert client.get(f"/api/documents/{inc[0]['key']}", headers=h).status_code == 200

@@ -67,6 +67,10 @@ def test_analyst_gangs_chain_alert(demo_server, page, shots):
         assert "吨" in page.inner_text("#chain-waste")
     assert "doc:" not in page.inner_text("#panel-body")
     shots(page, "2-chain")
+    # a step opens its facts, named as read downstream
+    page.evaluate("window.cy.edges('.chainstep')[0].emit('tap')")
+    page.wait_for_selector("#panel-body h2:has-text('—[')")
+    assert "链条环节" in page.inner_text("#panel-body")
 
     page.click("#clear-btn")
     page.click("[data-tab=alerts]")

@@ -173,6 +173,19 @@ def sites(limit: int = Query(5000, ge=1, le=50000), v: Viewer = Depends(require(
     return v.show(out)
 
 
+@router.get("/incidents", summary="带坐标的网格事件（地图）/ grid reports with coordinates")
+def incidents(limit: int = Query(5000, ge=1, le=50000), v: Viewer = Depends(require("read"))) -> dict:
+    out = []
+    for r in v.ctx.store.query("api_incidents_with_coords", limit=limit):
+        try:
+            out.append({**r, "lon": float(r["lon"]), "lat": float(r["lat"])})
+        except (TypeError, ValueError):
+            continue
+    if v.scoped:
+        out = [x for x in out if v.visible(x["key"])]
+    return v.show({"incidents": out})
+
+
 @router.get("/basemap", summary="离线底图（区县边界 GeoJSON）/ offline base map")
 def basemap(
     bbox: str = Query(..., description="minlon,minlat,maxlon,maxlat"), v: Viewer = Depends(require("read"))

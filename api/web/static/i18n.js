@@ -21,7 +21,7 @@ const I18N = {
     outfall: "排口登记", segment: "河段登记", reading: "水质监测", water: "水系监测", gang: "团伙研判", alert: "预警" },
   siteKinds: { place: "地点", grid: "网格", checkpoint: "卡口", segment: "河段", outfall: "排口", station: "监测站",
     mine_pit: "矿坑", dump: "倾倒点", dump_site: "倾倒点", wetland: "湿地", river: "河流", river_bank: "河滩", port: "码头", pier: "码头",
-    quarry: "采石场", borrow_pit: "取土坑", farmland: "农田", factory: "厂区" },
+    quarry: "采石场", grid_event: "网格事件", borrow_pit: "取土坑", farmland: "农田", factory: "厂区" },
   review: { confirmed: "已人工确认", rejected: "已否决", "": "未复核" },
   roles: { investigator: "侦查员", analyst: "情报研判", prosecutor: "检察官", admin: "管理员" },
   // property keys of nodes, relationships and records
@@ -50,7 +50,7 @@ const I18N = {
     review: "复核关联", export_evidence: "导出证据链", share: "共享", shares: "查看共享", unshare: "取消共享",
     audit: "查看审计日志", audit_verify: "校验审计哈希链", list_users: "用户列表", add_user: "新增用户",
     casefiles: "案卷列表", casefile: "打开案卷", casefile_create: "新建案卷", casefile_save: "保存案卷",
-    casefile_share: "共享案卷", casefile_delete: "删除案卷", share_targets: "读取共享对象", basemap: "读取底图", health: "存活检查" },
+    casefile_share: "共享案卷", casefile_delete: "删除案卷", share_targets: "读取共享对象", basemap: "读取底图", incidents: "地图网格事件", health: "存活检查" },
   outcome: { ok: "成功", denied: "拒绝", error: "出错", throttled: "已限流" },
   alertStatus: { open: "待处理", acknowledged: "已确认", assigned: "已指派", dismissed: "已排除" },
   alertKinds: { night_transport: "夜间运输", manifest_gap: "联单缺口", repeat_dumping: "重复倾倒", dump_site: "倾倒点",
