@@ -37,6 +37,18 @@ METHOD_NAMES = {
     "inferred": "推断",
 }
 
+# record sources (Document `source`; `doc:<source>:…` keys)
+SOURCE_NAMES = {
+    "hotline": "12345热线工单",
+    "grid": "网格事件",
+    "case": "案件",
+    "anpr": "卡口过车",
+    "manifest": "危废转移联单",
+    "outfall": "排口登记",
+    "segment": "河段登记",
+    "reading": "水质监测",
+}
+
 REVIEW_NAMES = {"confirmed": "已人工确认", "rejected": "已否决", None: "未复核", "": "未复核"}
 
 LABEL_NAMES = {label: spec.display for label, spec in LABELS.items()}

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.http.context import AppContext, Settings
 from api.http.deps import client_address
 from api.http.guard import Guard
-from api.http.routers import admin, analyses, auth, explore, export, review
+from api.http.routers import admin, analyses, auth, casefiles, explore, export, review
 from api.security import roles
 from api.security.audit import AuditUnavailable
 from api.security.masking import mask_text
@@ -27,6 +27,15 @@ NOT_AUDITED = {"/api/health"}
 MSG_AUDIT_DOWN = "审计日志暂时无法写入，操作未执行，请联系管理员"
 # Whole-graph analyses get the analysis budget; every other request the interactive one.
 ANALYSIS_PREFIXES = ("/api/gangs", "/api/chains", "/api/upstream", "/api/alerts", "/api/water", "/api/export")
+# npm packages the workbench loads (api/web/package.json), each served from its folder of browser builds
+VENDOR = [
+    ("cytoscape", "dist"),
+    ("layout-base", ""),
+    ("cose-base", ""),
+    ("cytoscape-fcose", ""),
+    ("cytoscape-dagre", "dist"),
+    ("cytoscape-svg", ""),
+]
 
 
 def _action(request: Request) -> str:
@@ -164,7 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         fields = "、".join(str(e["loc"][-1]) for e in errors if e["loc"]) or "?"
         return JSONResponse({"detail": f"请求参数不合法：{fields} / invalid request", "errors": errors}, 422)
 
-    for r in (auth, explore, analyses, review, export, admin):
+    for r in (auth, explore, analyses, review, export, admin, casefiles):
         app.include_router(r.router)
 
     @app.get("/api/health", tags=["运维 ops"], summary="存活检查 / liveness")
@@ -177,9 +186,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _mount_web(app: FastAPI, web_dir: Path) -> None:
     web_dir = Path(web_dir)
-    cyto = web_dir / "node_modules" / "cytoscape" / "dist"
-    if cyto.is_dir():
-        app.mount("/vendor/cytoscape", StaticFiles(directory=cyto), name="vendor-cytoscape")
+    for name, sub in VENDOR:
+        folder = web_dir / "node_modules" / name / sub
+        if folder.is_dir():
+            app.mount(f"/vendor/{name}", StaticFiles(directory=folder), name=f"vendor-{name}")
     app.mount("/static", StaticFiles(directory=web_dir / "static"), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -134,6 +134,7 @@ class Viewer:
         if hit and time.monotonic() - hit[0] < self.ctx.settings.scope_ttl_s:
             return hit[1]
         keys = services.scope_keys(self.ctx.store, self.ctx.users.shares_for(self.user.username))
+        keys |= _casefile_keys(self)  # the entities of case files shared with this user or role
         cache[self.user.username] = (time.monotonic(), keys)
         return keys
 
@@ -152,6 +153,21 @@ class Viewer:
         d = getattr(self.request.state, "audit", None) or {}
         d.update(detail)
         self.request.state.audit = d
+
+
+def _casefile_keys(v: Viewer) -> set[str]:
+    from api.http.casefiles import CaseFileStore
+
+    cf = v.ctx.cache.get("casefiles")
+    if cf is None:
+        cf = v.ctx.cache["casefiles"] = CaseFileStore(v.ctx.data_dir)
+    out = set()
+    for k in cf.keys_shared_with(v.user.username, roles.Role(v.user.role)):
+        try:
+            out.add(v.key(k) if "~" in k else k)  # saved by a masked role: the real key
+        except HTTPException:
+            continue
+    return out
 
 
 def require(permission: str):

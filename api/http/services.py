@@ -122,7 +122,7 @@ def document_view(store: GraphStore, key: str) -> dict[str, Any] | None:
     props = store.documents([key]).get(key)
     if props is None:
         return None
-    if props.get("event_type"):
+    if _is_record_event(props):
         return _record_event_view(store, key, props)
     props = dict(props)
     text = str(props.pop("text", "") or "")
@@ -145,6 +145,16 @@ def document_view(store: GraphStore, key: str) -> dict[str, Any] | None:
     props.pop("key", None)
     return {"key": key, "title": props.get("title"), "source": props.get("source"), "time": props.get("time"),
             "sha256": props.get("sha256"), "text": text, "spans": clean, "props": props}  # fmt: skip
+
+
+def _is_record_event(props: dict[str, Any]) -> bool:
+    """A record stored as its relationship, not a Document node.
+
+    `GraphStore.documents` names such a record's relationship with `event_type`, `event_head`
+    and `event_tail`; a Document node may carry a property of the same name from its own
+    record (a grid report's 事件类型 is `event_type`), so only both ends mark a record event.
+    """
+    return bool(props.get("event_head")) and bool(props.get("event_tail"))
 
 
 def _record_event_view(store: GraphStore, key: str, props: dict[str, Any]) -> dict[str, Any]:

@@ -83,3 +83,37 @@ SET g:Entity
 MERGE (p)-[m:MEMBER_OF {fact: r.fact}]->(g)
 SET m = r.props
 RETURN count(m) AS restored
+
+// name: api_document_sources
+// The record sources in the store: how many Documents each holds and one key to open (the workbench's source list).
+MATCH (d:Document)
+RETURN d.source AS source, count(*) AS n, min(d.key) AS example
+ORDER BY source
+
+// name: api_record_event_docs
+// Document keys of records stored as their relationship (plate reads: SEEN_AT with a `doc`).
+MATCH ()-[r:SEEN_AT]->()
+WHERE r.doc IS NOT NULL
+RETURN r.doc AS doc
+LIMIT $limit
+
+// name: api_alert_set_status
+// An analyst's decision on an alert: acknowledged, assigned (to a user) or dismissed, with the reason.
+MATCH (a:Alert {key: $key})
+SET a.status = $status, a.status_reason = $reason, a.status_by = $user, a.status_at = $at, a.assignee = $assignee
+RETURN a.key AS key, a.status AS status, a.status_reason AS status_reason, a.status_by AS status_by,
+       a.status_at AS status_at, a.assignee AS assignee
+
+// name: api_alert_statuses
+// The decisions taken on alerts (merged into the alert list).
+MATCH (a:Alert)
+WHERE a.status IS NOT NULL
+RETURN a.key AS key, a.status AS status, a.status_reason AS status_reason, a.status_by AS status_by,
+       a.status_at AS status_at, a.assignee AS assignee
+
+// name: api_incidents_with_coords
+// Grid reports with the place they were filed from (the map's incident layer).
+MATCH (d:Document)
+WHERE d.source = 'grid' AND d.lon IS NOT NULL AND d.lat IS NOT NULL
+RETURN d.key AS key, d.title AS name, d.time AS time, d.lon AS lon, d.lat AS lat, d.event_type AS event_type
+LIMIT $limit

@@ -22,6 +22,10 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "api"))
 
 import graph_fixture  # noqa: E402
+import hub_fixture  # noqa: E402
+
+SCREENSHOTS = REPO / "out" / "screenshots"  # ignored by git: what a user sees, per journey and width
+VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
 
 CHROMIUM = os.environ.get("ECOGRAPH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,7 +50,14 @@ def pytest_collection_modifyitems(config, items):
         import playwright  # noqa: F401
     except ImportError:
         reasons.append("Python package playwright missing")
-    if not (REPO / "api" / "web" / "node_modules" / "cytoscape" / "dist" / "cytoscape.min.js").exists():
+    web = REPO / "api" / "web" / "node_modules"
+    assets = [
+        "cytoscape/dist/cytoscape.min.js",
+        "cytoscape-fcose/cytoscape-fcose.js",
+        "cytoscape-dagre/dist/cytoscape-dagre.min.js",
+        "cytoscape-svg/cytoscape-svg.js",
+    ]
+    if not all((web / a).exists() for a in assets):
         reasons.append("web assets missing (npm ci in api/web)")
     if reasons:
         skip = pytest.mark.skip(reason="; ".join(reasons) + " — run scripts/setup_assets.sh")
@@ -64,6 +75,7 @@ def server():
     store = open_store("falkordb", d)
     store.wipe()
     graph_fixture.build(store)
+    hub_fixture.build_hub(store)
     store.close()
     from api.security.users import ensure_demo_users, mark_demo_dir
 
@@ -121,6 +133,27 @@ def page(browser):
     pg.set_default_timeout(20000)
     yield pg
     ctx.close()
+
+
+@pytest.fixture
+def shots(request):
+    """`shots(page, name)`: screenshots of the page as it is at 1280×800 and at 390×844 (then back)."""
+    folder = SCREENSHOTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> dict[str, Path]:
+        size = page.viewport_size
+        out = {}
+        for label, (w, h) in VIEWPORTS.items():
+            page.set_viewport_size({"width": w, "height": h})
+            page.wait_for_timeout(300)
+            out[label] = folder / f"{name}-{w}x{h}.png"
+            page.screenshot(path=str(out[label]))
+        page.set_viewport_size(size)
+        page.wait_for_timeout(200)
+        return out
+
+    return take
 
 
 @pytest.fixture(scope="session")

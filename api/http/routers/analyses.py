@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import BaseModel, Field
 
 from api.http import services
 from api.http.deps import Viewer, require
@@ -134,4 +135,36 @@ def alerts(v: Viewer = Depends(require("explore"))) -> dict:
         out = [{"key": r["key"], **(r["props"] or {}), "targets": r["targets"]} for r in rows]
     if isinstance(out, list):
         out = {"alerts": out}
+    decided = {r["key"]: r for r in v.ctx.store.query("api_alert_statuses")}
+    out["alerts"] = [
+        {**a, **{k: x for k, x in decided.get(a.get("key"), {}).items() if k != "key"}} for a in out["alerts"]
+    ]
     return v.show(out)
+
+
+ALERT_ACTIONS = {"acknowledge": "acknowledged", "assign": "assigned", "dismiss": "dismissed", "reopen": "open"}
+
+
+class AlertActionIn(BaseModel):
+    action: str = Field(..., description="acknowledge | assign | dismiss | reopen")
+    reason: str = Field(..., max_length=2000)
+    assignee: str | None = Field(None, max_length=64)
+
+
+@router.post("/alerts/{key:path}/action", summary="处置预警（确认、指派、排除）/ act on an alert")
+def alert_action(key: str, body: AlertActionIn, v: Viewer = Depends(require("review"))) -> dict:
+    status = ALERT_ACTIONS.get(body.action)
+    if status is None:
+        raise HTTPException(400, "处置方式应为 确认、指派、排除 或 重新打开")
+    if not body.reason.strip():
+        raise HTTPException(400, "请填写处置理由")
+    assignee = (body.assignee or "").strip() or None
+    if body.action == "assign" and (assignee is None or v.ctx.users.get(assignee) is None):
+        raise HTTPException(400, f"没有用户“{assignee or ''}”")
+    v.note(alert=key, alert_action=body.action, reason=body.reason.strip(), assignee=assignee)
+    at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    rows = v.ctx.store.run_write("api_alert_set_status", key=key, status=status, reason=body.reason.strip(),
+                                 user=v.user.username, at=at, assignee=assignee if body.action == "assign" else None)  # fmt: skip
+    if not rows:
+        raise HTTPException(404, "找不到预警")
+    return v.show(rows[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from api.export.names import LABEL_NAMES, METHOD_NAMES, REL_NAMES
+from api.export.names import LABEL_NAMES, METHOD_NAMES, REL_NAMES, SOURCE_NAMES
 from api.http import services
 from api.http.deps import Viewer, require
 from api.http.schemas import (
@@ -46,7 +46,7 @@ def _names_identifier(q: str) -> bool:
 
 @router.get("/schema", summary="类型与关系的中文名 / display names")
 def schema_names(v: Viewer = Depends(require("read"))) -> dict:
-    return {"labels": LABEL_NAMES, "relations": REL_NAMES, "methods": METHOD_NAMES}
+    return {"labels": LABEL_NAMES, "relations": REL_NAMES, "methods": METHOD_NAMES, "sources": SOURCE_NAMES}
 
 
 @router.get("/search", response_model=SearchOut, summary="实体搜索 / fuzzy entity search")
@@ -189,6 +189,32 @@ def sites(limit: int = Query(5000, ge=1, le=50000), v: Viewer = Depends(require(
     if v.scoped:
         out = [s for s in out if v.visible(s["key"])]
     return v.show(out)
+
+
+@router.get("/incidents", summary="带坐标的网格事件（地图）/ grid reports with coordinates")
+def incidents(limit: int = Query(5000, ge=1, le=50000), v: Viewer = Depends(require("read"))) -> dict:
+    out = []
+    for r in v.ctx.store.query("api_incidents_with_coords", limit=limit):
+        try:
+            out.append({**r, "lon": float(r["lon"]), "lat": float(r["lat"])})
+        except (TypeError, ValueError):
+            continue
+    if v.scoped:
+        out = [x for x in out if v.visible(x["key"])]
+    return v.show({"incidents": out})
+
+
+@router.get("/basemap", summary="离线底图（区县边界 GeoJSON）/ offline base map")
+def basemap(
+    bbox: str = Query(..., description="minlon,minlat,maxlon,maxlat"), v: Viewer = Depends(require("read"))
+) -> dict:
+    from api.http.basemap import base_map
+
+    try:
+        x0, y0, x1, y1 = (float(x) for x in bbox.split(","))
+    except ValueError:
+        raise HTTPException(400, "bbox 应为 最小经度,最小纬度,最大经度,最大纬度") from None
+    return base_map(v.ctx.settings.web_dir, (x0, y0, x1, y1))
 
 
 @router.get("/cases", summary="案件列表 / case documents")
