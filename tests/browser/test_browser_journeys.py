@@ -183,6 +183,24 @@ def test_hub_of_120_neighbours_stays_readable(server, page, shots):
         page.click("#tool-svg")
     svg = dl.value.path().read_text(encoding="utf-8")
     assert dl.value.suggested_filename.endswith(".svg") and "<svg" in svg and "湖州顺达" in svg
+    # group three drivers, undo, redo, ungroup (the members stay)
+    three = page.evaluate(
+        f"window.cy.nodes().not('.f-hidden').filter(n => n.id() !== '{H.HUB}').slice(0, 3).map(n => n.id())"
+    )
+    page.evaluate(
+        "(ks) => { window.cy.$(':selected').unselect(); ks.forEach(k => window.cy.getElementById(k).select()); }", three
+    )
+    page.click("#tool-group")
+    group = page.evaluate("window.cy.nodes('.group').map(g => [g.id(), g.children().map(c => c.id()), g.data('name')])")
+    assert len(group) == 1 and sorted(group[0][1]) == sorted(three) and "分组" in group[0][2]
+    page.click("#tool-undo")
+    assert page.evaluate("window.cy.nodes('.group').length") == 0
+    page.click("#tool-redo")
+    assert page.evaluate("window.cy.nodes('.group').length") == 1
+    page.evaluate("window.cy.$(':selected').unselect(); window.cy.nodes('.group').select()")
+    page.click("#tool-ungroup")
+    assert page.evaluate("window.cy.nodes('.group').length") == 0
+    assert page.evaluate("(ks) => ks.every(k => window.cy.getElementById(k).nonempty())", three)
 
 
 def test_keyboard_and_phone_layout(server, page, shots):

@@ -433,7 +433,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   $("#chains-reload").onclick = () => Work.loadChains();
   $("#upstream-btn").onclick = () => Work.traceUpstream();
   const tools = { "#tool-fit": () => fitView(), "#tool-layout": () => relayout(), "#tool-hide": hideSelected, "#tool-showall": showAllHidden,
-    "#tool-pin": togglePin, "#tool-undo": chartUndo, "#tool-redo": chartRedo, "#tool-png": exportPng, "#tool-svg": exportSvg, "#clear-btn": clearChart };
+    "#tool-pin": togglePin, "#tool-group": () => groupSelected(), "#tool-ungroup": ungroupSelected, "#tool-undo": chartUndo, "#tool-redo": chartRedo, "#tool-png": exportPng, "#tool-svg": exportSvg, "#clear-btn": clearChart };
   for (const [sel, fn] of Object.entries(tools)) $(sel).onclick = () => cy && fn();
   document.addEventListener("keydown", (e) => {
     if (!cy || /INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName)) return;

@@ -55,6 +55,9 @@ function chartStyle() {
     { selector: "node.leader", style: { "border-width": 5, "border-color": "#ffb400", width: 38, height: 38 } },
     { selector: "node.pinned", style: { "border-style": "double", "border-width": 5, "border-color": "#1d3557" } },
     { selector: "node:selected", style: { "border-width": 4, "border-color": "#1d3557", "overlay-opacity": 0.08 } },
+    { selector: "node.group", style: { shape: "round-rectangle", "background-color": "#eef2f8", "background-opacity": 0.6,
+      "background-image": "none", "border-width": 2, "border-style": "dashed", "border-color": "#7b8aa3", label: "data(name)",
+      "text-valign": "top", "text-halign": "center", "font-size": 13, "font-weight": "bold", padding: 12 } },
     { selector: ".f-hidden", style: { display: "none" } },
     { selector: "edge", style: { width: 1.6, "line-color": "#a9b5c6", "target-arrow-color": "#a9b5c6", "target-arrow-shape": "triangle",
       "curve-style": "bezier", label: "data(badge)", "font-size": 11, color: "#4a5668", "text-rotation": "autorotate",
@@ -304,6 +307,27 @@ function togglePin() {
   if (sel.empty()) return;
   snapshot();
   sel.forEach((n) => { if (n.hasClass("pinned")) { n.removeClass("pinned"); n.unlock(); } else { n.addClass("pinned"); n.lock(); } });
+  changed();
+}
+/** Put the selected nodes in one named group (a compound node): an analyst's "these belong together". */
+function groupSelected(name) {
+  const sel = Chart.cy.nodes(":selected").not(".group");
+  if (sel.length < 2) return null;
+  snapshot();
+  const n = Chart.cy.nodes(".group").length + 1;
+  const id = `group:${Date.now().toString(36)}-${n}`;
+  Chart.cy.add({ group: "nodes", data: { id, name: name || `分组 ${n}（${sel.length} 个）`, label: "Group" }, classes: "group" });
+  sel.move({ parent: id });
+  Chart.cy.getElementById(id).select();
+  changed();
+  return id;
+}
+/** Dissolve the selected groups; their members stay on the chart. */
+function ungroupSelected() {
+  const groups = Chart.cy.nodes(":selected").filter(".group").union(Chart.cy.nodes(":selected").parent(".group"));
+  if (groups.empty()) return;
+  snapshot();
+  groups.forEach((g) => { g.children().move({ parent: null }); g.remove(); });
   changed();
 }
 function clearChart() { snapshot(); Chart.cy.elements().remove(); changed(); }
