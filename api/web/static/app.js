@@ -302,10 +302,10 @@ async function findPath() {
   const hops = $("#path-hops").value;
   try {
     const a = await resolveInput($("#path-from")), b = await resolveInput($("#path-to"));
-    let r;
-    try { r = await api(`/api/paths?a=${enc(a)}&b=${enc(b)}&max_hops=${hops}&all_simple=true&limit=20`, { signal: ctl.signal }); }
-    catch (e) { if (e.name === "AbortError") throw e; r = await api(`/api/paths?a=${enc(a)}&b=${enc(b)}&max_hops=${hops}`, { signal: ctl.signal }); }
-    if (!r.paths.length) { out.textContent = t("pathNone", hops); return; }
+    // the server bounds the search (hop limit, a time budget, hubs not passed through) and says so in `message`
+    const r = await api(`/api/paths?a=${enc(a)}&b=${enc(b)}&max_hops=${hops}&all_simple=true&limit=20`, { signal: ctl.signal });
+    const note = r.message ? `<div class="path-note">${esc(r.message)}</div>` : "";
+    if (!r.paths.length) { out.innerHTML = esc(t("pathNone", hops)) + note; return; }
     // Prefer a chain of facts between entities over hops through a document (as the evidence export does).
     const viaDocs = (p) => p.keys.slice(1, -1).filter((k) => k.startsWith("doc:")).length;
     const p = r.paths.slice().sort((x, y) => viaDocs(x) - viaDocs(y) || x.length - y.length)[0];
@@ -317,9 +317,9 @@ async function findPath() {
     p.hops.forEach((h) => Chart.cy.getElementById(edgeKey(h)).addClass("onpath"));
     // a path alone reads left to right in its order; among other nodes the force layout places it
     await relayout(Chart.cy.nodes().not(".f-hidden").every((n) => n.hasClass("onpath")) ? "dagre" : undefined);
-    out.innerHTML = `<div id="path-summary">${t("pathSummary", p.length)}</div>` + p.hops.map((h, i) =>
+    out.innerHTML = `<div id="path-summary">${t("pathSummary", p.length)}</div>` + note + p.hops.map((h, i) =>
       `<div class="hop">${i + 1}. ${esc(names[h.head] || h.head)} —[${esc(relName(h.type))}]→ ${esc(names[h.tail] || h.tail)}</div>`).join("");
-    state.lastPath = { a, b };
+    state.lastPath = { a, b, keys: p.keys };
     $("#export-box").hidden = false;
     document.body.dataset.pathFound = "1";
   } catch (e) { out.innerHTML = e.name === "AbortError" ? esc(t("pathCancelled")) : `<span class="error">${esc(e.message)}</span>`; }
@@ -330,8 +330,10 @@ async function exportChain(fmt) {
   const st = $("#export-status");
   st.textContent = t("exporting");
   try {
-    const { a, b } = state.lastPath;
-    const res = await api(`/api/export/evidence?from=${enc(a)}&to=${enc(b)}&format=${fmt}&max_hops=${$("#path-hops").value}`, { raw: true });
+    const { a, b, keys } = state.lastPath;
+    // the path on the chart is exported as it is: no second search
+    const res = await api(`/api/export/evidence?from=${enc(a)}&to=${enc(b)}&format=${fmt}&max_hops=${$("#path-hops").value}` +
+      (keys ? `&path=${enc(keys.join(","))}` : ""), { raw: true });
     const blob = await res.blob();
     const url = URL.createObjectURL(blob);
     const link = document.createElement("a");
