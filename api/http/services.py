@@ -4,6 +4,7 @@ review decisions, stored gangs, sites, cases.  Plain functions over a store."""
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,6 +72,7 @@ def stored_gangs(store: GraphStore) -> dict[str, Any]:
                 "key": r["member"],
                 "name": node_name("Person", r["member"], {"name": r["name"]}),
                 "id_card": r["id_card"],
+                "evidence": _evidence(r.get("evidence")),
             }
             g["members"].append(m)
             if r["leader"] or props.get("leader") == r["member"]:
@@ -84,6 +86,15 @@ def stored_gangs(store: GraphStore) -> dict[str, Any]:
                 g[field].append(name)
     out = sorted(gangs.values(), key=lambda g: (g["props"].get("rank") or 10**9, -(g["score"] or 0), g["key"]))
     return {"gangs": out, "source": "stored"}
+
+
+def _evidence(text: Any) -> list[dict[str, Any]]:
+    """A member's stored evidence (JSON text on MEMBER_OF, investigations.gangs.writeback)."""
+    try:
+        value = json.loads(text) if text else []
+    except (TypeError, ValueError):
+        return []
+    return value if isinstance(value, list) else []
 
 
 def sites_with_coords(store: GraphStore, limit: int = 5000) -> list[dict[str, Any]]:

@@ -33,6 +33,7 @@ class Projection:
     flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     row_times: list[datetime | None] = field(default_factory=list)
+    row_weight: np.ndarray | None = None  # base weight × decay (× occasions) of each row, before sharing
     _case_counts: np.ndarray | None = field(default=None, repr=False)
 
     def case_counts(self) -> np.ndarray:
@@ -153,14 +154,14 @@ def project(rows: Iterable[dict[str, Any]], ref_time: datetime | None = None) ->
         w_parts.append(np.repeat(rw[idx] / div, len(iu)))
     e = np.zeros(0, dtype=np.int64)
     if not a_parts:
-        return Projection(keys, e, e.copy(), np.zeros(0), rows, ref_time, flat, offsets, row_times)
+        return Projection(keys, e, e.copy(), np.zeros(0), rows, ref_time, flat, offsets, row_times, rw)
     a = np.concatenate(a_parts)
     b = np.concatenate(b_parts)
     w = np.concatenate(w_parts)
     nk = max(1, len(keys))
     uniq, inv = np.unique(a * nk + b, return_inverse=True)
     wsum = np.bincount(inv, weights=w)
-    return Projection(keys, uniq // nk, uniq % nk, wsum, rows, ref_time, flat, offsets, row_times)
+    return Projection(keys, uniq // nk, uniq % nk, wsum, rows, ref_time, flat, offsets, row_times, rw)
 
 
 def project_coffending(source: GraphStore | Iterable[dict[str, Any]], ref_time: datetime | None = None) -> nx.Graph:

@@ -11,6 +11,7 @@ from graph_schema import identifiers as ids
 from graph_schema.store import GraphStore
 from investigations.gangs.base import DEFAULT_RESOLUTION, DEFAULT_SEED
 from investigations.gangs.communities import communities_from_arrays
+from investigations.gangs.evidence import fold_evidence
 from investigations.gangs.projection import project
 from investigations.gangs.scoring import gang_id, score_groups
 from investigations.gangs.ties import coffending_rows
@@ -21,7 +22,7 @@ from investigations.gangs.writeback import write_gangs
 class Gang:
     id: str
     score: float
-    members: list[dict[str, Any]]  # {"key","name","id_card"}
+    members: list[dict[str, Any]]  # {"key","name","id_card","evidence": [{"rule","label","docs","with"}]}
     leader: dict[str, Any]  # {"key","name"}
     vehicles: list[str]
     vessels: list[str]
@@ -73,6 +74,10 @@ def _fold_aliases(
             if len(g["members"]) < min_size:
                 continue
             g["id"] = gang_id(g["members"])
+            if "member_evidence" in g:
+                by_name = {people.get(m, {}).get("name"): m for m in g["members"] if "@" not in m}
+                alias = {d: by_name[d.split(":", 1)[1].split("@", 1)[0]] for d in dup}
+                g["member_evidence"] = fold_evidence(g["member_evidence"], alias)
         out.append(g)
     out.sort(key=lambda x: (-x["score"], x["id"]))
     return out
@@ -115,7 +120,8 @@ def detect_gangs(
         for m in g["members"]:
             p = people.get(m, {})
             name = p.get("name") or (m.split(":", 1)[1].split("@")[0] if "@" in m else None)
-            members.append({"key": m, "name": name, "id_card": _id_card_of(m, p)})
+            ev = g.get("member_evidence", {}).get(m, [])
+            members.append({"key": m, "name": name, "id_card": _id_card_of(m, p), "evidence": ev})
         lp = people.get(g["leader"], {})
         veh = {o for m in g["members"] for o in objects[m]["Vehicle"]}
         ves = {o for m in g["members"] for o in objects[m]["Vessel"]}

@@ -1,4 +1,25 @@
-"""Groups → gangs: periphery pruning, leaders, evidence and score."""
+"""Groups → gangs: who is admitted, periphery pruning, leaders, evidence and score.
+
+Membership rules on top of the communities (`score_groups`):
+
+* **Admitted by evidence.**  A member tied to another member of the group by any
+  evidence but a co-mention (a shared case file, a stated joint offence, a shared or
+  borrowed vehicle or vessel, a shared phone, convoy reads) is never pruned as
+  periphery.  Why: each issue of lost members traced back to one route of exactly
+  one such tie — a co-suspect listed beside a member who is not the leader, a
+  borrower of a member's truck — and a co-suspect of one case is the strongest
+  evidence there is.
+* **Pruned.**  A member tied only by co-mentions, to one member who is not the
+  leader, is an incidental contact (`prune_periphery`).
+* **Attached.**  A person left outside every reported gang (Leiden-CPM and the
+  reassignment passes may leave a one-tie person in a fragment that is dropped) who
+  is tied by such evidence to a member joins the gang they are most tied to, while it
+  is below `max_size` (`attach_tied`).  Not transitive: only ties to the members the
+  communities found count, so a 30-suspect sweep cannot chain crews together.
+* **A gang holds a case.**  A group without a single case file or stated joint
+  offence among its members (only shared objects, co-reads or co-mentions: a
+  haulage firm's drivers, a family's car) is not reported.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from investigations.gangs.base import HALF_LIFE_DAYS, WEAK_KINDS, _no_gc
+from investigations.gangs.base import HALF_LIFE_DAYS, OBJECT_KINDS, WEAK_KINDS, _no_gc
+from investigations.gangs.evidence import member_evidence
 from investigations.gangs.projection import Projection, _buckets
 
 
@@ -53,14 +75,51 @@ def _internal(proj: Projection, gid: np.ndarray, n_groups: int):
     return si, di, strength, degree, n_edges, leaders
 
 
-def prune_periphery(proj: Projection, gid: np.ndarray, n_groups: int, passes: int = 10) -> np.ndarray:
-    """Drop members tied to a single other member who is not the leader.
+CRIME_KINDS = {"case", "co_offender"}  # a reported gang holds at least one of these
+
+
+def _strong_rows(proj: Projection) -> np.ndarray:
+    """Rows whose evidence admits a member (everything but co-mentions)."""
+    return np.fromiter((r["kind"] not in WEAK_KINDS for r in proj.rows), dtype=bool, count=len(proj.rows))
+
+
+def cohits(proj: Projection, gid: np.ndarray, row_mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(row, vertex) pairs: the vertex is in a group and the row holds another member of that group."""
+    R: list[np.ndarray] = []
+    V: list[np.ndarray] = []
+    for n, idx, M in _buckets(proj.flat, proj.offsets):
+        if row_mask is not None:
+            sel = row_mask[idx]
+            idx, M = idx[sel], M[sel]
+        G = gid[M]
+        sel = (G >= 0).sum(axis=1) >= 2
+        if not sel.any():
+            continue
+        idx, M, G = idx[sel], M[sel], G[sel]
+        hit = np.zeros(M.shape, dtype=bool)
+        for c in range(n):
+            hit[:, c] = ((G == G[:, c : c + 1]) & (M != M[:, c : c + 1])).any(axis=1)
+        hit &= G >= 0
+        r, c = np.nonzero(hit)
+        R.append(idx[r])
+        V.append(M[r, c])
+    if not R:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e.copy()
+    return np.concatenate(R), np.concatenate(V)
+
+
+def prune_periphery(
+    proj: Projection, gid: np.ndarray, n_groups: int, passes: int = 10, keep: np.ndarray | None = None
+) -> np.ndarray:
+    """Drop members tied to a single other member who is not the leader, unless `keep`.
 
     A person who appears once, beside one crew member and never beside the
-    leader or anyone else (a passenger, a relative in one file), is an
-    incidental contact, not a member; CPM keeps them because one strong tie
-    beats γ per pair.  Members with a tie to the leader, or ties to two or
-    more members, stay.  Returns the pruned group index per vertex.
+    leader or anyone else (named with him in one complaint), is an incidental
+    contact, not a member; CPM keeps them because one tie beats γ per pair.
+    Members with a tie to the leader, ties to two or more members, or a `keep`
+    flag (`score_groups` keeps everyone admitted by evidence other than a
+    co-mention) stay.  Returns the pruned group index per vertex.
     """
     gid = gid.copy()
     n = len(proj.keys)
@@ -72,9 +131,59 @@ def prune_periphery(proj: Projection, gid: np.ndarray, n_groups: int, passes: in
         adj[di[is_lead[si]]] = True
         adj[si[is_lead[di]]] = True
         drop = (gid >= 0) & ~is_lead & ~adj & (degree < 2)
+        if keep is not None:
+            drop &= ~keep
         if not drop.any():
             break
         gid[drop] = -1
+    return gid
+
+
+def attach_tied(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: int | None = 15) -> np.ndarray:
+    """Outsiders (gid −1) tied to members by admitting evidence join the group they are most tied to.
+
+    Tie strength per (outsider, group) is the projection's: each row's weight shared
+    among its parties, summed over the group's members in it.  Strongest first; a
+    group stops taking people at `max_size`.  Returns the new group index per vertex.
+    """
+    gid = gid.copy()
+    if proj.row_weight is None or not len(proj.rows):
+        return gid
+    strong = _strong_rows(proj)
+    is_obj = np.fromiter((r["kind"] in OBJECT_KINDS for r in proj.rows), dtype=bool, count=len(proj.rows))
+    pull: dict[tuple[int, int], float] = defaultdict(float)
+    for _n, idx, M in _buckets(proj.flat, proj.offsets):
+        G = gid[M]
+        sel = strong[idx] & (G >= 0).any(axis=1) & (G < 0).any(axis=1)
+        for i in np.nonzero(sel)[0].tolist():
+            mem = M[i].tolist()
+            gs = G[i].tolist()
+            k = len(set(mem))
+            if k < 2:
+                continue
+            r = int(idx[i])
+            w = float(proj.row_weight[r]) / (math.sqrt(k - 1) if is_obj[r] else float(k - 1))
+            inside: dict[int, set[int]] = defaultdict(set)
+            for v, g in zip(mem, gs):
+                if g >= 0:
+                    inside[g].add(v)
+            for v, g in zip(mem, gs):
+                if g < 0:
+                    for g2, vs in inside.items():
+                        pull[(v, g2)] += w * len(vs)
+    if not pull:
+        return gid
+    best: dict[int, tuple[float, int]] = {}
+    for (v, g), w in pull.items():
+        b = best.get(v)
+        if b is None or w > b[0] + 1e-12 or (abs(w - b[0]) <= 1e-12 and g < b[1]):
+            best[v] = (w, g)
+    size = list(sizes)
+    for v, (_w, g) in sorted(best.items(), key=lambda x: (-x[1][0], x[0])):
+        if max_size and size[g] >= max_size:
+            continue
+        gid[v] = g
+        size[g] += 1
     return gid
 
 
@@ -83,19 +192,23 @@ def score_groups(
     proj: Projection, groups: list[list[int]], min_size: int = 3, max_size: int = 15
 ) -> list[dict[str, Any]]:
     """Leader, evidence and score of each group of the right size (vertex indices),
-    after `prune_periphery`.
+    after `prune_periphery` and `attach_tied` (see the module docstring).
 
     score = 0.35·(1 − e^(−cases/2)) + 0.15·min(1, crime types/3) + 0.25·density + 0.25·recency,
     where cases are distinct case documents with two or more members, density
     the share of member pairs with any tie, recency 0.5^(age/365 d) of the
-    newest evidence.
+    newest evidence.  Each gang carries `member_evidence`: per member, the rules
+    and documents that tie them to the others (`investigations.gangs.evidence`).
     """
     n = len(proj.keys)
     gid = np.full(n, -1, dtype=np.int64)
     cand = [g for g in groups if min_size <= len(g) <= max_size and not _one_person(proj.keys, g)]
     for i, g in enumerate(cand):
         gid[g] = i
-    pruned = prune_periphery(proj, gid, len(cand))
+    strong = _strong_rows(proj)
+    keep = np.zeros(n, dtype=bool)
+    keep[cohits(proj, gid, strong)[1]] = True
+    pruned = prune_periphery(proj, gid, len(cand), keep=keep)
     gl = pruned.tolist()
     kept = []
     for i, g in enumerate(cand):
@@ -105,6 +218,22 @@ def score_groups(
     gid = np.full(n, -1, dtype=np.int64)
     for i, g in enumerate(kept):
         gid[g] = i
+    if proj.rows:  # a gang holds a case file or a stated joint offence
+        crime = np.fromiter((r["kind"] in CRIME_KINDS for r in proj.rows), dtype=bool, count=len(proj.rows))
+        lens = np.diff(proj.offsets)
+        has = np.zeros(len(kept), dtype=bool)
+        in_g = gid[proj.flat]
+        ok = np.repeat(crime, lens) & (in_g >= 0)
+        has[in_g[ok]] = True
+        kept = [g for i, g in enumerate(kept) if has[i]]
+        gid = np.full(n, -1, dtype=np.int64)
+        for i, g in enumerate(kept):
+            gid[g] = i
+        gid = attach_tied(proj, gid, [len(g) for g in kept], max_size)
+        members_of: dict[int, list[int]] = defaultdict(list)
+        for v in np.nonzero(gid >= 0)[0].tolist():
+            members_of[int(gid[v])].append(v)
+        kept = [sorted(members_of[i]) for i in range(len(kept))]
     _si, _di, strength_r, _deg, n_edges_arr, leaders = _internal(proj, gid, len(kept))
     strength = strength_r.tolist()
     leader_of = dict(enumerate(leaders.tolist()))
@@ -115,21 +244,19 @@ def score_groups(
     causes: dict[int, set[str]] = defaultdict(set)
     last: dict[int, datetime] = {}
     kinds: dict[int, set[str]] = defaultdict(set)
+    per_member: dict[int, list[int]] = defaultdict(list)
     if kept:
-        pairs: list[np.ndarray] = []
-        for _n, idx, M in _buckets(proj.flat, proj.offsets):
-            key = np.sort(gid[M] * n + M, axis=1)  # sort by (group, member)
-            G, V = key // n, key % n
-            eq = (G[:, 1:] == G[:, :-1]) & (G[:, 1:] >= 0) & (V[:, 1:] != V[:, :-1])
-            ri, ci = np.nonzero(eq)
-            pairs.append(idx[ri] * len(kept) + G[:, 1:][ri, ci])
+        hit_r, hit_v = cohits(proj, gid)
+        for r, v in zip(hit_r.tolist(), hit_v.tolist()):
+            per_member[v].append(r)
+        pairs: list[np.ndarray] = [hit_r * len(kept) + gid[hit_v]]
         lens = np.diff(proj.offsets)
         solo = np.nonzero(lens == 1)[0]  # a member's own case file is evidence of the gang too
         if len(solo):
             gs = gid[proj.flat[proj.offsets[solo]]]
             ok = gs >= 0
             pairs.append(solo[ok] * len(kept) + gs[ok])
-        hits = np.unique(np.concatenate(pairs)) if pairs else np.zeros(0, dtype=np.int64)
+        hits = np.unique(np.concatenate(pairs))
         rows, times = proj.rows, proj.row_times
         for ri, g in zip((hits // len(kept)).tolist(), (hits % len(kept)).tolist()):
             r = rows[ri]
@@ -171,6 +298,10 @@ def score_groups(
                 "density": round(density, 4),
                 "recency": round(rec, 4),
                 "strength": {proj.keys[v]: strength[v] for v in g},
+                "member_evidence": {
+                    m: member_evidence(proj.rows, per_member.get(v, []), m, set(members))
+                    for v, m in ((v, proj.keys[v]) for v in g)
+                },
             }
         )
     out.sort(key=lambda x: (-x["score"], x["id"]))
