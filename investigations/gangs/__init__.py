@@ -12,16 +12,20 @@ Pipeline (`detect_gangs`):
    =============  ==========================================================  ======
    co_offender    an explicit CO_OFFENDER relationship (伙同, 共同)              3.0
    case           co-suspects / co-parties of one case (INVOLVED_IN)           2.0
-   vehicle        people who drive or own the same vehicle                     1.5
-   vessel         people who skipper or own the same vessel                    1.5
+   vehicle        people who drive or own the same vehicle (a borrower and     1.5
+                  the registered owner), or are the principal suspects of
+                  cases that name it
+   vessel         the same for a vessel                                        1.5
    phone          people who use the same (unmasked) phone                     1.2
    checkpoint     their plates read at one checkpoint within minutes,          0.6
-                  repeatedly (or once, at night, at a sensitive site)
+                  repeatedly (or once, at night, near a sensitive site):
+                  a convoy (`investigations.gangs.convoy`); × occasions
    mention        named together in a hotline ticket or grid event             0.5
    =============  ==========================================================  ======
 
    Each row adds, to every pair of its n members,
-   ``w = base(kind) / (n - 1) × 0.5 ** (age_days / HALF_LIFE_DAYS)``.
+   ``w = base(kind) / (n - 1) × 0.5 ** (age_days / HALF_LIFE_DAYS)``
+   (a shared object: ``/ √(n − 1)``).
 
    *Why 1/(n−1)*: Newman's collaboration weighting (M. E. J. Newman,
    "Scientific collaboration networks. II", Phys. Rev. E 64, 016132, 2001):
@@ -50,12 +54,21 @@ Pipeline (`detect_gangs`):
    than `max_size` are split again at doubled γ.  Deterministic: vertices in
    key order, edges sorted, fixed seed.
 
-   Then three clean-ups: `reassign_to_strongest` (a member goes to the
-   group it is most tied to), `absorb_fragments` (a pair left beside the
-   crew it offended with joins it), and `prune_periphery` (a person tied to
-   one member only, never to the leader, is an incidental contact).
+   Then two clean-ups: `reassign_to_strongest` (a member goes to the
+   group it is most tied to) and `absorb_fragments` (a pair left beside the
+   crew it offended with joins it).
 
-3. **Scoring** — prior cases, distinct crime types, internal density,
+3. **Membership** (`investigations.gangs.scoring`).  A member tied to another
+   member by anything but a co-mention (a co-suspect of *any* member, not only
+   of the leader; a borrowed or shared vehicle or vessel; a phone; convoy reads)
+   is never pruned; `prune_periphery` drops only people tied by co-mentions to
+   one member who is not the leader; a person left outside every gang but tied
+   so to a member is attached (`attach_tied`, up to `max_size`, not transitive);
+   a group without a case file or stated joint offence is not a gang.  Each
+   member carries the rules and documents that admitted them
+   (`investigations.gangs.evidence`).
+
+4. **Scoring** — prior cases, distinct crime types, internal density,
    recency; **leader** = the member with the highest degree in the two-mode
    person–case network (the number of case files naming them as suspect:
    Freeman degree centrality, Soc. Networks 1, 215, 1978, on affiliation
@@ -67,9 +80,13 @@ Pipeline (`detect_gangs`):
    one-mode strength alone over-rates a pair of members who co-offended
    intensely once, and betweenness inside a 3–15 person group is mostly zero.
 
-4. **Write-back** — `Gang {key, score, rank, size, leader}` nodes and
-   `(:Person)-[:MEMBER_OF {score}]->(:Gang)`.  Gang ids are stable: `gang:` + SHA-1 of the sorted member
+5. **Write-back** — `Gang {key, score, rank, size, leader, evidence}` nodes and
+   `(:Person)-[:MEMBER_OF {score, rules, evidence}]->(:Gang)`.  Gang ids are stable: `gang:` + SHA-1 of the sorted member
    keys, so an analyst can cite a gang in a file.
+
+Modules: `base` (kinds, weights), `ties` and `convoy` (tie rows), `projection`,
+`communities`, `scoring` and `evidence` (membership, leaders, why), `report`
+(`detect_gangs`), `writeback`, `truth` (`compare_with_truth`).
 
 Engines: networkx is the API (`project_coffending` returns an `nx.Graph`,
 `detect_communities` takes one); the work runs on igraph's C Leiden (or

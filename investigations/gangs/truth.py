@@ -25,7 +25,7 @@ def _truth_keys(members: list[Any]) -> tuple[set[str], list[str]]:
 
 
 def compare_with_truth(result: GangReport | dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
-    """Planted gangs vs detected: recovery at member Jaccard ≥ 0.8, leaders, fusions.
+    """Planted gangs vs detected: recovery at member Jaccard ≥ 0.8, member recall, leaders, fusions.
 
     Members are matched by resident ID (`person:<id>`); a planted member
     without one (a masked 王某) matches a detected member of that name in the
@@ -49,7 +49,7 @@ def compare_with_truth(result: GangReport | dict[str, Any], truth: dict[str, Any
         tk, tnames = _truth_keys(pg["members"])
         for k in tk:
             owner[k] = pg["id"]
-        best, best_j = None, 0.0
+        best, best_j, best_inter = None, 0.0, 0
         for g, keys in detected:
             named = [m for m in g["members"] if m["key"] not in tk and m.get("name") in tnames]
             inter = len(tk & keys) + min(len(named), len(tnames))
@@ -58,7 +58,7 @@ def compare_with_truth(result: GangReport | dict[str, Any], truth: dict[str, Any
             det_size = len(g["members"])
             j = inter / (len(tk) + len(tnames) + det_size - inter)
             if j > best_j:
-                best, best_j = g, j
+                best, best_j, best_inter = g, j, inter
         leader = pg.get("leader")
         lk = None
         if leader:
@@ -80,6 +80,8 @@ def compare_with_truth(result: GangReport | dict[str, Any], truth: dict[str, Any
                 if best
                 else [],
                 "size": len(tk) + len(tnames),
+                "found_members": best_inter,
+                "recall": round(best_inter / (len(tk) + len(tnames)), 4) if tk or tnames else None,
                 "jaccard": round(best_j, 4),
                 "recovered": best_j >= 0.8,
                 "leader_right": bool(best and lk and best["leader"]["key"] == lk),
@@ -116,6 +118,10 @@ def compare_with_truth(result: GangReport | dict[str, Any], truth: dict[str, Any
         "fusions": len(fused),
         "decoy_fusions": len(decoy_fusions),
         "mean_jaccard": round(sum(p["jaccard"] for p in per) / n, 4) if n else None,
+        # planted members found in their gang's best match / planted members (all gangs together)
+        "member_recall": round(sum(p["found_members"] for p in per) / max(1, sum(p["size"] for p in per)), 4)
+        if n
+        else None,
         "per_gang": per,
         "fused": fused + decoy_fusions,
     }

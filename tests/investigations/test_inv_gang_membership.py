@@ -197,6 +197,10 @@ def test_evidence_flows_through_cli_write_back_and_api(crew_store):
     g = _gang_of(json.loads(r.stdout), P["L"])
     want = {m["key"]: m["evidence"] for m in g["members"]}
     assert want[P["CO"]][0]["label"] == "同案嫌疑人"
+    args = ["--data-dir", str(data_dir), "gangs", "--members", "--no-write"]
+    r = CliRunner().invoke(cli_app, args, env={"COLUMNS": "400"})  # rich wraps cells to the terminal
+    table = "".join(r.stdout.split())
+    assert r.exit_code == 0 and "陈志远" in table and "借用同伙登记的车辆" in table and "周建国（首要）" in table
     ensure_demo_users(data_dir)
     with TestClient(create_app(Settings(data_dir=data_dir, backend="falkordb"))) as client:
 
