@@ -76,6 +76,10 @@ def _internal(proj: Projection, gid: np.ndarray, n_groups: int):
 
 
 CRIME_KINDS = {"case", "co_offender"}  # a reported gang holds at least one of these
+# Attachment follows rows naming at most this many people: a crew's case file, a truck a
+# few people drive.  A 30-suspect sweep or a fleet truck with a dozen drivers ties each
+# party weakly (1/(n−1)) and must not pull all of them into one member's gang.
+ATTACH_MAX_PARTIES = 6
 
 
 def _strong_rows(proj: Projection) -> np.ndarray:
@@ -143,8 +147,9 @@ def attach_tied(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: i
     """Outsiders (gid −1) tied to members by admitting evidence join the group they are most tied to.
 
     Tie strength per (outsider, group) is the projection's: each row's weight shared
-    among its parties, summed over the group's members in it.  Strongest first; a
-    group stops taking people at `max_size`.  Returns the new group index per vertex.
+    among its parties, summed over the group's members in it; rows naming more than
+    `ATTACH_MAX_PARTIES` people do not attach.  Strongest first; a group stops taking
+    people at `max_size`.  Returns the new group index per vertex.
     """
     gid = gid.copy()
     if proj.row_weight is None or not len(proj.rows):
@@ -159,7 +164,7 @@ def attach_tied(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: i
             mem = M[i].tolist()
             gs = G[i].tolist()
             k = len(set(mem))
-            if k < 2:
+            if k < 2 or k > ATTACH_MAX_PARTIES:
                 continue
             r = int(idx[i])
             w = float(proj.row_weight[r]) / (math.sqrt(k - 1) if is_obj[r] else float(k - 1))

@@ -271,3 +271,22 @@ def test_checkpoint_near_a_dump_site_by_coordinates(empty_store):
     b.add_rel("DUMPED_AT", "vehicle:浙E1", "site:pit", story.prov("doc:case:Z"))
     empty_store.write_batch(b)
     assert convoy.sensitive_checkpoints(empty_store, {"site:K1", "site:K2"}) == {"site:K1"}
+
+
+def test_attach_follows_small_rows_only_and_respects_max_size():
+    """A person the communities left out but who shares a crew-sized case file with a member
+    joins; the parties of a 10-suspect sweep with one member do not; nor past max_size."""
+    crew = ["a", "b", "c", "d"]
+    rows = [
+        {"kind": "case", "members": crew, "doc": "c1", "time": "2024-05-01"},
+        {"kind": "case", "members": ["a", "b", "c"], "doc": "c2", "time": "2024-06-01"},
+        {"kind": "case", "members": ["d", "x"], "doc": "c3", "time": "2024-04-01"},
+        {"kind": "case", "members": ["c", *[f"s{i}" for i in range(9)]], "doc": "sweep", "time": "2024-04-01"},
+        {"kind": "mention", "members": ["b", "y"], "doc": "h1", "time": "2024-04-01"},
+    ]
+    proj = gangs.project(rows)
+    idx = {k: i for i, k in enumerate(proj.keys)}
+    out = gangs.score_groups(proj, [[idx[k] for k in crew]], min_size=3, max_size=15)
+    assert out[0]["members"] == ["a", "b", "c", "d", "x"]
+    assert out[0]["member_evidence"]["x"] == [{"rule": "case", "label": "同案嫌疑人", "docs": ["c3"], "with": ["d"]}]
+    assert gangs.score_groups(proj, [[idx[k] for k in crew]], min_size=3, max_size=4)[0]["members"] == crew
