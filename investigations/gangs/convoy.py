@@ -17,7 +17,9 @@ One such co-read on a busy road is chance; it is a tie when
   reservoir — not 湖州, a city), 保护区 / 保护地 (protected area), 水源 (water source)),
   (b) it is LOCATED_IN / LOCATED_AT such a site or a dump site (a DUMPED_AT target),
   or stands in the same small place (a village of at most `MAX_PLACE_SITES` sites) as
-  one, or (c) it lies within `NEAR_KM` of one (by coordinates).  Those are the places a
+  one, or is named after the village one is in (`雷甸镇沈墩村机耕路口` and
+  `沈墩村东边废弃矿坑`: checkpoints on village roads bear the village's name, and a
+  village is a few kilometres across), or (c) it lies within `NEAR_KM` of one (by coordinates).  Those are the places a
   truck or boat goes at night only to dump, dig or poach; a checkpoint at a town
   crossroads sees every night-shift worker.
 
@@ -146,6 +148,15 @@ def sensitive_checkpoints(store: GraphStore, checkpoints: set[str]) -> set[str]:
         sib = r["siblings"] or []
         if r["target"] in targets or (len(sib) <= MAX_PLACE_SITES and targets.intersection(sib)):
             out.add(r["site"])
+    by_village: dict[str, set[str | None]] = defaultdict(set)  # village → towns of targets in it
+    for k in targets:
+        for town, village in _villages(sites[k].get("name")):
+            by_village[village].add(town)
+    for c in checkpoints - out:
+        for town, village in _villages(sites.get(c, {}).get("name")):
+            towns = by_village.get(village)
+            if towns and (town is None or None in towns or town in towns):
+                out.add(c)
     anchors = []
     for k in targets:
         lon, lat = _coord(sites[k], "lon"), _coord(sites[k], "lat")
@@ -158,6 +169,37 @@ def sensitive_checkpoints(store: GraphStore, checkpoints: set[str]) -> set[str]:
             if lon is not None and lat is not None and any(_km(lon, lat, x, y) <= NEAR_KM for x, y in anchors):
                 out.add(c)
     return out
+
+
+_ADMIN_END = set("省市县区镇乡道村")
+
+
+def _villages(name: str | None) -> list[tuple[str | None, str]]:
+    """(town or None, village) named in a place name: `德清县雷甸镇沈墩村机耕路口` →
+    ("雷甸镇", "沈墩村").  A one-character village (新村, 东村) is too common to tell
+    places apart and is skipped, and so is the 村 of `…村村道口`."""
+    text = name or ""
+    out = []
+    for i, ch in enumerate(text):
+        if ch != "村":
+            continue
+        j = i
+        while j > 0 and i - j < 4 and _cjk(text[j - 1]) and text[j - 1] not in _ADMIN_END:
+            j -= 1
+        if i - j < 2:
+            continue
+        town = None
+        if j > 0 and text[j - 1] in "镇乡":
+            k = j - 1
+            while k > 0 and j - 1 - k < 4 and _cjk(text[k - 1]) and text[k - 1] not in _ADMIN_END:
+                k -= 1
+            town = text[k:j] if j - 1 - k >= 1 else None
+        out.append((town, text[j : i + 1]))
+    return out
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def _coord(s: dict[str, Any], axis: str) -> float | None:

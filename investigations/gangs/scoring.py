@@ -16,6 +16,10 @@ Membership rules on top of the communities (`score_groups`):
   is tied by such evidence to a member joins the gang they are most tied to, while it
   is below `max_size` (`attach_tied`).  Not transitive: only ties to the members the
   communities found count, so a 30-suspect sweep cannot chain crews together.
+* **Co-suspects stay together.**  A group none of whose case files is its own
+  (each also names a member of another group) joins that group
+  (`merge_dependent`): CPM can cut three co-suspects of one old case off their
+  leader.
 * **A gang holds a case.**  A group without a single case file or stated joint
   offence among its members (only shared objects, co-reads or co-mentions: a
   haulage firm's drivers, a family's car) is not reported.
@@ -192,6 +196,57 @@ def attach_tied(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: i
     return gid
 
 
+def merge_dependent(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: int | None = 15) -> np.ndarray:
+    """A group with no case file of its own joins the group whose case files it shares.
+
+    Co-suspects of one case stay together: Leiden-CPM may cut a case file's suspects
+    off their leader when the file is their only tie (three co-suspects of an old
+    case are cheaper for CPM as a trio than inside a crew of eleven), and report the
+    trio as a gang without its organiser.  A group is *dependent* when every case
+    file or stated joint offence naming two or more of its members also names a
+    member of another group; it joins the independent group it shares the most
+    such files with, within `max_size`.  Returns the new group index per vertex.
+    """
+    gid = gid.copy()
+    if not proj.rows or not sizes:
+        return gid
+    crime = np.fromiter((r["kind"] in CRIME_KINDS for r in proj.rows), dtype=bool, count=len(proj.rows))
+    K = len(sizes)
+    own = np.zeros(K, dtype=bool)
+    share: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for _n, idx, M in _buckets(proj.flat, proj.offsets):
+        sel = crime[idx]
+        G = gid[M[sel]]
+        if not len(G):
+            continue
+        inside = G >= 0
+        big = np.where(inside, G, K)
+        lo = big.min(axis=1)
+        hi = np.where(inside, G, -1).max(axis=1)
+        one = (lo == hi) & (inside.sum(axis=1) >= 2)
+        own[lo[one]] = True
+        for row in G[(lo != hi) & (hi >= 0)].tolist():  # a file naming members of two or more groups
+            gs = {g for g in row if g >= 0}
+            for g in gs:
+                for o in gs - {g}:
+                    share[g][o] += 1
+    size = list(sizes)
+    for g in sorted(share, key=lambda g: (size[g], g)):
+        if own[g] or size[g] == 0:
+            continue
+        cands = [(n, size[o], -o) for o, n in share[g].items() if own[o] and size[o] > 0]
+        if not cands:
+            continue
+        _n, _s, neg = max(cands)
+        o = -neg
+        if max_size and size[o] + size[g] > max_size:
+            continue
+        gid[gid == g] = o
+        size[o] += size[g]
+        size[g] = 0
+    return gid
+
+
 @_no_gc
 def score_groups(
     proj: Projection, groups: list[list[int]], min_size: int = 3, max_size: int = 15
@@ -234,11 +289,16 @@ def score_groups(
         gid = np.full(n, -1, dtype=np.int64)
         for i, g in enumerate(kept):
             gid[g] = i
-        gid = attach_tied(proj, gid, [len(g) for g in kept], max_size)
+        gid = merge_dependent(proj, gid, [len(g) for g in kept], max_size)
+        sizes = np.bincount(gid[gid >= 0], minlength=len(kept)).tolist()
+        gid = attach_tied(proj, gid, sizes, max_size)
         members_of: dict[int, list[int]] = defaultdict(list)
         for v in np.nonzero(gid >= 0)[0].tolist():
             members_of[int(gid[v])].append(v)
-        kept = [sorted(members_of[i]) for i in range(len(kept))]
+        kept = [sorted(members_of[i]) for i in range(len(kept)) if members_of.get(i)]
+        gid = np.full(n, -1, dtype=np.int64)
+        for i, g in enumerate(kept):
+            gid[g] = i
     _si, _di, strength_r, _deg, n_edges_arr, leaders = _internal(proj, gid, len(kept))
     strength = strength_r.tolist()
     leader_of = dict(enumerate(leaders.tolist()))

@@ -290,3 +290,36 @@ def test_attach_follows_small_rows_only_and_respects_max_size():
     assert out[0]["members"] == ["a", "b", "c", "d", "x"]
     assert out[0]["member_evidence"]["x"] == [{"rule": "case", "label": "同案嫌疑人", "docs": ["c3"], "with": ["d"]}]
     assert gangs.score_groups(proj, [[idx[k] for k in crew]], min_size=3, max_size=4)[0]["members"] == crew
+
+
+def test_a_group_without_a_case_of_its_own_joins_the_crew_whose_case_it_shares():
+    """Leiden cut three co-suspects of one old case off their leader: they rejoin his crew.
+    A second crew with a case file of its own, which once offended with the first, stays apart."""
+    crew = ["a", "b", "c", "d", "e", "f"]
+    trio = ["t1", "t2", "t3"]
+    other = ["o1", "o2", "o3"]
+    rows = [
+        {"kind": "case", "members": crew, "doc": "c1", "time": "2024-05-01"},
+        {"kind": "case", "members": ["a", *trio], "doc": "c2", "time": "2022-05-01"},
+        {"kind": "case", "members": other, "doc": "c3", "time": "2024-05-01"},
+        {"kind": "case", "members": ["a", "o1", "o2"], "doc": "c4", "time": "2024-05-01"},
+    ]
+    proj = gangs.project(rows)
+    idx = {k: i for i, k in enumerate(proj.keys)}
+    groups = [[idx[k] for k in g] for g in (crew, trio, other)]
+    found = sorted(g["members"] for g in gangs.score_groups(proj, groups))
+    assert found == [sorted(crew + trio), other]
+
+
+def test_checkpoint_named_after_the_village_of_a_dump_site(empty_store):
+    """Village roads' checkpoints bear the village's name; one in the same village as a dump
+    site is near it, one in a namesake village of another town is not."""
+    b = GraphBatch()
+    b.add_node("site:K1", kind="checkpoint", name="泗安镇管埭村机耕路口")
+    b.add_node("site:K2", kind="checkpoint", name="和平镇管埭村路口")
+    b.add_node("site:K3", kind="checkpoint", name="新村路口")
+    b.add_node("site:pit", name="长兴县泗安镇管埭村东边空地")
+    b.add_node("vehicle:浙E1", plate="浙E1")
+    b.add_rel("DUMPED_AT", "vehicle:浙E1", "site:pit", story.prov("doc:case:Z"))
+    empty_store.write_batch(b)
+    assert convoy.sensitive_checkpoints(empty_store, {"site:K1", "site:K2", "site:K3"}) == {"site:K1"}
