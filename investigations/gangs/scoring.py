@@ -203,8 +203,8 @@ def merge_dependent(proj: Projection, gid: np.ndarray, sizes: list[int], max_siz
     off their leader when the file is their only tie (three co-suspects of an old
     case are cheaper for CPM as a trio than inside a crew of eleven), and report the
     trio as a gang without its organiser.  A group is *dependent* when every case
-    file or stated joint offence naming two or more of its members also names a
-    member of another group; it joins the independent group it shares the most
+    file naming two or more of its members (as suspects, or as joint offenders in
+    its narrative) also names a member of another group; it joins the independent group it shares the most
     such files with, within `max_size`.  Returns the new group index per vertex.
     """
     gid = gid.copy()
@@ -212,23 +212,34 @@ def merge_dependent(proj: Projection, gid: np.ndarray, sizes: list[int], max_siz
         return gid
     crime = np.fromiter((r["kind"] in CRIME_KINDS for r in proj.rows), dtype=bool, count=len(proj.rows))
     K = len(sizes)
+    lens = np.diff(proj.offsets)
+    in_group = np.zeros(len(proj.rows), dtype=bool)
+    hit = gid[proj.flat] >= 0
+    if len(hit):
+        np.logical_or.at(in_group, np.repeat(np.arange(len(proj.rows)), lens), hit)
+    # one case file = every crime row stated by that document (its INVOLVED_IN suspects and
+    # the CO_OFFENDER pairs its narrative names): the groups it names, all rows together
+    files: dict[Any, set[int]] = defaultdict(set)
+    flat, off = proj.flat, proj.offsets
+    for ri in np.nonzero(crime & in_group)[0].tolist():
+        doc = proj.rows[ri].get("doc") or ("row", ri)
+        files[doc].update(flat[off[ri] : off[ri + 1]].tolist())
     own = np.zeros(K, dtype=bool)
     share: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for _n, idx, M in _buckets(proj.flat, proj.offsets):
-        sel = crime[idx]
-        G = gid[M[sel]]
-        if not len(G):
+    for vs in files.values():
+        count: dict[int, int] = defaultdict(int)
+        for v in vs:
+            g = int(gid[v])
+            if g >= 0:
+                count[g] += 1
+        if len(count) == 1:
+            ((g, c),) = count.items()
+            if c >= 2:
+                own[g] = True
             continue
-        inside = G >= 0
-        big = np.where(inside, G, K)
-        lo = big.min(axis=1)
-        hi = np.where(inside, G, -1).max(axis=1)
-        one = (lo == hi) & (inside.sum(axis=1) >= 2)
-        own[lo[one]] = True
-        for row in G[(lo != hi) & (hi >= 0)].tolist():  # a file naming members of two or more groups
-            gs = {g for g in row if g >= 0}
-            for g in gs:
-                for o in gs - {g}:
+        for g in count:
+            for o in count:
+                if o != g:
                     share[g][o] += 1
     size = list(sizes)
     for g in sorted(share, key=lambda g: (size[g], g)):
