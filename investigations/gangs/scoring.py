@@ -16,10 +16,9 @@ Membership rules on top of the communities (`score_groups`):
   is tied by such evidence to a member joins the gang they are most tied to, while it
   is below `max_size` (`attach_tied`).  Not transitive: only ties to the members the
   communities found count, so a 30-suspect sweep cannot chain crews together.
-* **Co-suspects stay together.**  A group none of whose case files is its own
-  (each also names a member of another group) joins that group
-  (`merge_dependent`): CPM can cut three co-suspects of one old case off their
-  leader.
+* **Co-suspects stay together.**  A group that shares at least as many case
+  files with a larger group as it has of its own joins it (`merge_dependent`):
+  CPM can cut three co-suspects of one case off their leader.
 * **A gang holds a case.**  A group without a single case file or stated joint
   offence among its members (only shared objects, co-reads or co-mentions: a
   haulage firm's drivers, a family's car) is not reported.
@@ -197,15 +196,19 @@ def attach_tied(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: i
 
 
 def merge_dependent(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: int | None = 15) -> np.ndarray:
-    """A group with no case file of its own joins the group whose case files it shares.
+    """A group that offended with a larger crew at least as often as on its own joins it.
 
     Co-suspects of one case stay together: Leiden-CPM may cut a case file's suspects
-    off their leader when the file is their only tie (three co-suspects of an old
-    case are cheaper for CPM as a trio than inside a crew of eleven), and report the
-    trio as a gang without its organiser.  A group is *dependent* when every case
-    file naming two or more of its members (as suspects, or as joint offenders in
-    its narrative) also names a member of another group; it joins the independent group it shares the most
-    such files with, within `max_size`.  Returns the new group index per vertex.
+    off their leader when the file is their only tie (three co-suspects of one case
+    are cheaper for CPM as a trio than inside a crew of eleven), and report the trio
+    as a gang without its organiser.  Counted in case files — every crime row one
+    document states, its suspects and the joint offenders its narrative names — a
+    group's *own* files name two or more of its members and nobody of another group;
+    its *shared* files with another group name members of both (and at most
+    `ATTACH_MAX_PARTIES` people: a sweep is no crew's file).  A group joins the
+    larger group it shares the most files with when those are at least as many as
+    its own (none, for the cut-off trio), within `max_size`; smallest groups first.
+    Returns the new group index per vertex.
     """
     gid = gid.copy()
     if not proj.rows or not sizes:
@@ -217,14 +220,12 @@ def merge_dependent(proj: Projection, gid: np.ndarray, sizes: list[int], max_siz
     hit = gid[proj.flat] >= 0
     if len(hit):
         np.logical_or.at(in_group, np.repeat(np.arange(len(proj.rows)), lens), hit)
-    # one case file = every crime row stated by that document (its INVOLVED_IN suspects and
-    # the CO_OFFENDER pairs its narrative names): the groups it names, all rows together
     files: dict[Any, set[int]] = defaultdict(set)
     flat, off = proj.flat, proj.offsets
     for ri in np.nonzero(crime & in_group)[0].tolist():
         doc = proj.rows[ri].get("doc") or ("row", ri)
         files[doc].update(flat[off[ri] : off[ri + 1]].tolist())
-    own = np.zeros(K, dtype=bool)
+    own = np.zeros(K, dtype=np.int64)
     share: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for vs in files.values():
         count: dict[int, int] = defaultdict(int)
@@ -235,27 +236,38 @@ def merge_dependent(proj: Projection, gid: np.ndarray, sizes: list[int], max_siz
         if len(count) == 1:
             ((g, c),) = count.items()
             if c >= 2:
-                own[g] = True
-            continue
-        for g in count:
-            for o in count:
-                if o != g:
-                    share[g][o] += 1
+                own[g] += 1
+        elif len(vs) <= ATTACH_MAX_PARTIES:
+            for g in count:
+                for o in count:
+                    if o != g:
+                        share[g][o] += 1
     size = list(sizes)
+    into = list(range(K))
+
+    def root(g: int) -> int:
+        while into[g] != g:
+            g = into[g]
+        return g
+
     for g in sorted(share, key=lambda g: (size[g], g)):
-        if own[g] or size[g] == 0:
+        if size[g] == 0:
             continue
-        cands = [(n, size[o], -o) for o, n in share[g].items() if own[o] and size[o] > 0]
+        best: dict[int, int] = defaultdict(int)
+        for o, n in share[g].items():
+            best[root(o)] += n
+        cands = [(n, size[o], -o) for o, n in best.items() if o != g and size[o] >= size[g] and n >= own[g]]
         if not cands:
             continue
         _n, _s, neg = max(cands)
         o = -neg
         if max_size and size[o] + size[g] > max_size:
             continue
-        gid[gid == g] = o
+        into[g] = o
         size[o] += size[g]
         size[g] = 0
-    return gid
+    remap = np.asarray([root(g) for g in range(K)] + [-1], dtype=np.int64)  # index −1 → −1
+    return remap[gid]
 
 
 @_no_gc

@@ -294,8 +294,9 @@ def test_attach_follows_small_rows_only_and_respects_max_size():
 
 def test_a_group_without_a_case_of_its_own_joins_the_crew_whose_case_it_shares():
     """Leiden cut three co-suspects of one old case off their leader: they rejoin his crew, even
-    though that file's narrative names two of them as joint offenders without him.
-    A second crew with a case file of its own, which once offended with the first, stays apart."""
+    though that file's narrative names two of them as joint offenders without him and two of
+    them have one file of their own (no more than they share with him).  A second
+    crew with more case files of its own than it shares with the first stays apart."""
     crew = ["a", "b", "c", "d", "e", "f"]
     trio = ["t1", "t2", "t3"]
     other = ["o1", "o2", "o3"]
@@ -303,7 +304,9 @@ def test_a_group_without_a_case_of_its_own_joins_the_crew_whose_case_it_shares()
         {"kind": "case", "members": crew, "doc": "c1", "time": "2024-05-01"},
         {"kind": "case", "members": ["a", *trio], "doc": "c2", "time": "2022-05-01"},
         {"kind": "co_offender", "members": ["t1", "t2"], "doc": "c2", "time": "2022-05-01"},  # "t1伙同t2…" in c2
+        {"kind": "case", "members": ["t2", "t3"], "doc": "c6", "time": "2022-03-01"},  # one file of their own
         {"kind": "case", "members": other, "doc": "c3", "time": "2024-05-01"},
+        {"kind": "case", "members": ["o2", "o3"], "doc": "c5", "time": "2024-02-01"},
         {"kind": "case", "members": ["a", "o1", "o2"], "doc": "c4", "time": "2024-05-01"},
     ]
     proj = gangs.project(rows)
