@@ -61,23 +61,45 @@ def _fold_aliases(
     scored: list[dict[str, Any]], people: dict[str, dict[str, Any]], min_size: int
 ) -> list[dict[str, Any]]:
     """A member known only inside one file (`person:倪昌@doc…`, e.g. its resident ID had a
-    bad check digit) who bears the name of an identified member of the same gang is that
-    member: listed once, under the identified key (`aliases` keeps the other)."""
+    bad check digit) who is an identified member of the same gang is listed once, under
+    the identified key (`aliases` keeps the other): when the names are equal, or when the
+    copy's name (two characters or more) begins the member's and that file names the
+    member too — a name cut at a word boundary (`徐飞刚开着…` read as 徐飞 + 刚开着; Chinese
+    writes no space after a name)."""
     out = []
     for g in scored:
-        named = {people.get(m, {}).get("name") for m in g["members"] if "@" not in m}
-        dup = [
-            m for m in g["members"] if "@" in m and m.split(":", 1)[1].split("@", 1)[0] in named and m != g["leader"]
-        ]
-        if dup:
-            g = {**g, "aliases": dup, "members": [m for m in g["members"] if m not in dup]}
+        named: dict[str, list[str]] = defaultdict(list)
+        for m in sorted(g["members"]):
+            name = people.get(m, {}).get("name")
+            if "@" not in m and name:
+                named[name].append(m)
+        ev = g.get("member_evidence") or {}
+        alias: dict[str, str] = {}
+        for m in g["members"]:
+            if "@" not in m or m == g["leader"]:
+                continue
+            name, doc = m.split(":", 1)[1].split("@", 1)
+            if named.get(name):
+                alias[m] = named[name][0]
+                continue
+            if len(name) < 2:
+                continue
+            cands = [
+                k
+                for full, keys in named.items()
+                if len(full) > len(name) and full.startswith(name)
+                for k in keys
+                if any(doc in e["docs"] for e in ev.get(k, []))
+            ]
+            if len(cands) == 1:
+                alias[m] = cands[0]
+        if alias:
+            g = {**g, "aliases": sorted(alias), "members": [m for m in g["members"] if m not in alias]}
             if len(g["members"]) < min_size:
                 continue
             g["id"] = gang_id(g["members"])
-            if "member_evidence" in g:
-                by_name = {people.get(m, {}).get("name"): m for m in g["members"] if "@" not in m}
-                alias = {d: by_name[d.split(":", 1)[1].split("@", 1)[0]] for d in dup}
-                g["member_evidence"] = fold_evidence(g["member_evidence"], alias)
+            if ev:
+                g["member_evidence"] = fold_evidence(ev, alias)
         out.append(g)
     out.sort(key=lambda x: (-x["score"], x["id"]))
     return out

@@ -328,3 +328,33 @@ def test_checkpoint_named_after_the_village_of_a_dump_site(empty_store):
     b.add_rel("DUMPED_AT", "vehicle:浙E1", "site:pit", story.prov("doc:case:Z"))
     empty_store.write_batch(b)
     assert convoy.sensitive_checkpoints(empty_store, {"site:K1", "site:K2", "site:K3"}) == {"site:K1"}
+
+
+def test_a_name_cut_short_in_one_file_is_folded_into_the_member_that_file_names():
+    """`徐飞刚开着浙E…` read as 徐飞 (+ 刚开着): the doc-local 徐飞 of that file is 徐飞刚; a 徐飞 of
+    another file stays apart."""
+    from investigations.gangs.report import _fold_aliases
+
+    def ev(*docs):
+        return [{"rule": "case", "label": "同案嫌疑人", "docs": list(docs), "with": ["person:1"]}]
+
+    g = {
+        "id": "gang:x",
+        "leader": "person:1",
+        "score": 1.0,
+        "members": ["person:1", "person:2", "person:3", "person:徐飞@doc:case:A", "person:徐飞@doc:case:Z"],
+        "member_evidence": {
+            "person:1": ev("doc:case:A"),
+            "person:2": ev("doc:case:A"),
+            "person:3": ev("doc:case:B"),
+            "person:徐飞@doc:case:A": [
+                {"rule": "vehicle", "label": "共用车辆", "docs": ["doc:case:A"], "with": ["person:1"]}
+            ],
+            "person:徐飞@doc:case:Z": ev("doc:case:Z"),
+        },
+    }
+    people = {"person:1": {"name": "鲁花丹"}, "person:2": {"name": "徐飞刚"}, "person:3": {"name": "章云菊"}}
+    (out,) = _fold_aliases([g], people, 3)
+    assert out["aliases"] == ["person:徐飞@doc:case:A"]
+    assert "person:徐飞@doc:case:Z" in out["members"] and "person:2" in out["members"]
+    assert [e["rule"] for e in out["member_evidence"]["person:2"]] == ["case", "vehicle"]
