@@ -30,34 +30,54 @@ _RULE_ORDER = {k: i for i, k in enumerate(sorted(KIND_WEIGHTS, key=lambda k: -KI
 MAX_DOCS = 50  # per rule; a member of a long-running crew may sit in hundreds of plate reads
 
 
-def member_evidence(
-    rows: list[dict[str, Any]], row_indices: list[int], member: str, gang: set[str]
-) -> list[dict[str, Any]]:
-    """The evidence entries of `member` from the tie rows (indices into `rows`) that tie
-    them to at least one other member of `gang`; the caller picks the rows (`scoring.cohits`).
-    `with` names members of `gang` only."""
-    by: dict[tuple[str, str], dict[str, Any]] = {}
-    for ri in sorted(set(row_indices)):
+def gang_evidence(rows: list[dict[str, Any]], hits: list[tuple[int, list[str]]]) -> dict[str, list[dict[str, Any]]]:
+    """Every member's evidence entries in one gang, from `hits`: (row index into `rows`, the
+    gang's members that row names — two or more; the caller picks them, `scoring.cohits`).
+    `with` names members of the gang only.  One pass over the gang's rows."""
+    acc: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+    for ri, mem in hits:
         r = rows[ri]
         kind = r["kind"]
-        label = _vehicle_label(r, member) if kind == "vehicle" else kind
-        e = by.get((kind, label))
-        if e is None:
-            e = by[(kind, label)] = {"rule": kind, "label": RULE_LABELS.get(label, kind), "docs": set(), "with": set()}
-        e["docs"].update(d for d in (r.get("docs") or [r.get("doc")]) if d)
-        e["with"].update(m for m in r["members"] if m != member and m in gang)
+        docs = [d for d in (r.get("docs") or [r.get("doc")]) if d]
         obj = r.get("object")
-        if obj and kind in ("vehicle", "vessel", "checkpoint"):
-            e.setdefault("objects", set()).update(o.split(":", 1)[-1] for o in obj.split("|"))
+        objs = (
+            [o.split(":", 1)[-1] for o in obj.split("|")] if obj and kind in ("vehicle", "vessel", "checkpoint") else ()
+        )
+        for m in mem:
+            label = _vehicle_label(r, m) if kind == "vehicle" else kind
+            slot = acc.setdefault(m, {})
+            e = slot.get((kind, label))
+            if e is None:
+                e = slot[(kind, label)] = {
+                    "rule": kind,
+                    "label": RULE_LABELS.get(label, kind),
+                    "docs": set(),
+                    "with": set(),
+                }
+            e["docs"].update(docs)
+            e["with"].update(mem)
+            if objs:
+                e.setdefault("objects", set()).update(objs)
+    return {m: _entries(slot, m) for m, slot in acc.items()}
+
+
+def _entries(slot: dict[tuple[str, str], dict[str, Any]], member: str) -> list[dict[str, Any]]:
+    """Accumulated entries → the output list, strongest rule first; entries tying nobody dropped."""
     out = []
-    for (kind, _label), e in sorted(by.items(), key=lambda x: (_RULE_ORDER.get(x[0][0], 99), x[0][1])):
-        docs = sorted(e["docs"])
-        entry: dict[str, Any] = {"rule": kind, "label": e["label"], "docs": docs[:MAX_DOCS], "with": sorted(e["with"])}
+    for (kind, _label), x in sorted(slot.items(), key=lambda kv: (_RULE_ORDER.get(kv[0][0], 99), kv[0][1])):
+        docs = sorted(x["docs"])
+        e: dict[str, Any] = {
+            "rule": kind,
+            "label": x["label"],
+            "docs": docs[:MAX_DOCS],
+            "with": sorted(x["with"] - {member}),
+        }
         if len(docs) > MAX_DOCS:
-            entry["docs_total"] = len(docs)
-        if e.get("objects"):
-            entry["objects"] = sorted(e["objects"])
-        out.append(entry)
+            e["docs_total"] = len(docs)
+        if x.get("objects"):
+            e["objects"] = sorted(x["objects"])
+        if e["with"]:
+            out.append(e)
     return out
 
 
@@ -82,8 +102,7 @@ def fold_evidence(
     a copy's entries join the member's, and `with` names the member instead of the copy."""
     merged: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
     for m, entries in per_member.items():
-        target = alias.get(m, m)
-        slot = merged.setdefault(target, {})
+        slot = merged.setdefault(alias.get(m, m), {})
         for e in entries:
             x = slot.setdefault(
                 (e["rule"], e["label"]), {"rule": e["rule"], "label": e["label"], "docs": set(), "with": set()}
@@ -92,17 +111,4 @@ def fold_evidence(
             x["with"].update(alias.get(w, w) for w in e["with"])
             if e.get("objects"):
                 x.setdefault("objects", set()).update(e["objects"])
-    out: dict[str, list[dict[str, Any]]] = {}
-    for m, slot in merged.items():
-        lst = []
-        for (kind, _label), x in sorted(slot.items(), key=lambda kv: (_RULE_ORDER.get(kv[0][0], 99), kv[0][1])):
-            docs = sorted(x["docs"])
-            e = {"rule": kind, "label": x["label"], "docs": docs[:MAX_DOCS], "with": sorted(x["with"] - {m})}
-            if len(docs) > MAX_DOCS:
-                e["docs_total"] = len(docs)
-            if x.get("objects"):
-                e["objects"] = sorted(x["objects"])
-            if e["with"]:
-                lst.append(e)
-        out[m] = lst
-    return out
+    return {m: _entries(slot, m) for m, slot in merged.items()}

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from investigations.gangs.base import HALF_LIFE_DAYS, OBJECT_KINDS, WEAK_KINDS, _no_gc
-from investigations.gangs.evidence import member_evidence
+from investigations.gangs.evidence import gang_evidence
 from investigations.gangs.projection import Projection, _buckets
 
 
@@ -213,35 +213,40 @@ def merge_dependent(proj: Projection, gid: np.ndarray, sizes: list[int], max_siz
     gid = gid.copy()
     if not proj.rows or not sizes:
         return gid
-    crime = np.fromiter((r["kind"] in CRIME_KINDS for r in proj.rows), dtype=bool, count=len(proj.rows))
     K = len(sizes)
+    # one file per document (rows without one stand alone); per file its distinct people
+    doc_ids: dict[Any, int] = {}
+    fid = np.fromiter(
+        (
+            doc_ids.setdefault(r.get("doc") or ("row", i), len(doc_ids)) if r["kind"] in CRIME_KINDS else -1
+            for i, r in enumerate(proj.rows)
+        ),
+        dtype=np.int64,
+        count=len(proj.rows),
+    )
     lens = np.diff(proj.offsets)
-    in_group = np.zeros(len(proj.rows), dtype=bool)
-    hit = gid[proj.flat] >= 0
-    if len(hit):
-        np.logical_or.at(in_group, np.repeat(np.arange(len(proj.rows)), lens), hit)
-    files: dict[Any, set[int]] = defaultdict(set)
-    flat, off = proj.flat, proj.offsets
-    for ri in np.nonzero(crime & in_group)[0].tolist():
-        doc = proj.rows[ri].get("doc") or ("row", ri)
-        files[doc].update(flat[off[ri] : off[ri + 1]].tolist())
-    own = np.zeros(K, dtype=np.int64)
+    f_of = np.repeat(fid, lens)
+    ok = f_of >= 0
+    fv = np.unique(f_of[ok] * len(proj.keys) + proj.flat[ok])  # distinct (file, person)
+    files, people = fv // max(1, len(proj.keys)), fv % max(1, len(proj.keys))
+    n_people = np.bincount(files, minlength=len(doc_ids))
+    g_of = gid[people]
+    inside = g_of >= 0
+    fg, cnt = np.unique(files[inside] * K + g_of[inside], return_counts=True)  # (file, group) → members
+    f2, g2 = fg // K, fg % K
+    n_groups = np.bincount(f2, minlength=len(doc_ids))
+    single = n_groups[f2] == 1
+    own = np.bincount(g2[single & (cnt >= 2)], minlength=K)
     share: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for vs in files.values():
-        count: dict[int, int] = defaultdict(int)
-        for v in vs:
-            g = int(gid[v])
-            if g >= 0:
-                count[g] += 1
-        if len(count) == 1:
-            ((g, c),) = count.items()
-            if c >= 2:
-                own[g] += 1
-        elif len(vs) <= ATTACH_MAX_PARTIES:
-            for g in count:
-                for o in count:
-                    if o != g:
-                        share[g][o] += 1
+    multi = ~single & (n_people[f2] <= ATTACH_MAX_PARTIES)
+    by_file: dict[int, list[int]] = defaultdict(list)
+    for f, g in zip(f2[multi].tolist(), g2[multi].tolist()):
+        by_file[f].append(g)
+    for gs in by_file.values():
+        for g in gs:
+            for o in gs:
+                if o != g:
+                    share[g][o] += 1
     size = list(sizes)
     into = list(range(K))
 
@@ -332,11 +337,11 @@ def score_groups(
     causes: dict[int, set[str]] = defaultdict(set)
     last: dict[int, datetime] = {}
     kinds: dict[int, set[str]] = defaultdict(set)
-    per_member: dict[int, list[int]] = defaultdict(list)
+    gang_rows: dict[int, dict[int, list[int]]] = defaultdict(dict)  # group → row → its members in the group
     if kept:
         hit_r, hit_v = cohits(proj, gid)
-        for r, v in zip(hit_r.tolist(), hit_v.tolist()):
-            per_member[v].append(r)
+        for r, v, g in zip(hit_r.tolist(), hit_v.tolist(), gid[hit_v].tolist()):
+            gang_rows[g].setdefault(r, []).append(v)
         pairs: list[np.ndarray] = [hit_r * len(kept) + gid[hit_v]]
         lens = np.diff(proj.offsets)
         solo = np.nonzero(lens == 1)[0]  # a member's own case file is evidence of the gang too
@@ -387,8 +392,8 @@ def score_groups(
                 "recency": round(rec, 4),
                 "strength": {proj.keys[v]: strength[v] for v in g},
                 "member_evidence": {
-                    m: member_evidence(proj.rows, per_member.get(v, []), m, set(members))
-                    for v, m in ((v, proj.keys[v]) for v in g)
+                    **{m: [] for m in members},
+                    **gang_evidence(proj.rows, [(ri, [proj.keys[v] for v in vs]) for ri, vs in gang_rows[i].items()]),
                 },
             }
         )
