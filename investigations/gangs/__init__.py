@@ -111,10 +111,11 @@ from investigations.gangs.communities import (
     detect_communities,
     reassign_to_strongest,
 )
-from investigations.gangs.convoy import checkpoint_rows
+from investigations.gangs.convoy import checkpoint_rows, sensitive_checkpoints
+from investigations.gangs.evidence import RULE_LABELS
 from investigations.gangs.projection import Projection, project, project_coffending
 from investigations.gangs.report import Gang, GangReport, detect_gangs
-from investigations.gangs.scoring import gang_id, prune_periphery, score_groups
+from investigations.gangs.scoring import attach_tied, gang_id, merge_dependent, prune_periphery, score_groups
 from investigations.gangs.ties import coffending_rows, principal
 from investigations.gangs.truth import compare_with_truth
 from investigations.gangs.writeback import write_gangs
@@ -145,4 +146,8 @@ __all__ = [
     "MAX_WINDOW_VEHICLES",
     "WEAK_KINDS",
     "DEFAULT_SEED",
+    "RULE_LABELS",
+    "sensitive_checkpoints",
+    "attach_tied",
+    "merge_dependent",
 ]
