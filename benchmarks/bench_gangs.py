@@ -30,6 +30,8 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import networkx as nx  # noqa: E402
+
 from investigations import gangs  # noqa: E402
 
 
@@ -115,9 +117,15 @@ def planted(n_people: int, seed: int = 7, source: str = "etl"):
     if source == "local":
         return local_planted(n_people, seed)
     G, truth = planted_coffending_graph(n_people, seed)
+    group = nx.get_node_attributes(G, "group")
+    # A group member's one incidental tie to a background person is a co-mention: were it a
+    # shared case file, that person would be a co-suspect of a member, and a member
+    # (investigations/README.md, "Membership").
     rows = [
         {
-            "kind": "case",
+            "kind": "mention"
+            if group.get(u, -1) != group.get(v, -1) and -1 in (group.get(u), group.get(v))
+            else "case",
             "members": [f"person:P{u:08d}", f"person:P{v:08d}"],
             "doc": None,
             "time": None,

@@ -140,6 +140,9 @@ def register(app: typer.Typer) -> None:
         max_size: int = typer.Option(15, "--max-size"),
         no_write: bool = typer.Option(False, "--no-write", help="不写回图谱 / do not write back"),
         as_json: bool = typer.Option(False, "--json"),
+        by_member: bool = typer.Option(
+            False, "--members", help="逐人列出入伙依据 / each member with the evidence that admitted them"
+        ),
     ) -> None:
         """团伙发现 / detect gangs in the co-offending network."""
         from investigations.gangs import detect_gangs
@@ -155,6 +158,23 @@ def register(app: typer.Typer) -> None:
             restore_memberships(store, reviewed)
         if as_json:
             print_json(res.to_dict())
+            return
+        if by_member:
+            print_table(
+                "团伙成员及依据 Members and evidence",
+                ["团伙 gang", "成员 member", "依据 evidence", "关联成员 with", "文书 docs"],
+                [
+                    [
+                        g.id,
+                        f"{m['name']}（首要）" if m["key"] == g.leader["key"] else m["name"],
+                        "；".join(e["label"] for e in m.get("evidence", [])),
+                        len({w for e in m.get("evidence", []) for w in e["with"]}),
+                        len({d for e in m.get("evidence", []) for d in e["docs"]}),
+                    ]
+                    for g in res.gangs
+                    for m in g.members
+                ],
+            )
             return
         print_table(
             "团伙 Gangs",

@@ -4,6 +4,7 @@ review decisions, stored gangs, sites, cases.  Plain functions over a store."""
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,6 +72,7 @@ def stored_gangs(store: GraphStore) -> dict[str, Any]:
                 "key": r["member"],
                 "name": node_name("Person", r["member"], {"name": r["name"]}),
                 "id_card": r["id_card"],
+                "evidence": _evidence(r.get("evidence")),
             }
             g["members"].append(m)
             if r["leader"] or props.get("leader") == r["member"]:
@@ -105,6 +107,15 @@ def restore_memberships(store: GraphStore, rows: list[dict[str, Any]]) -> int:
         return 0
     res = store.run_write("api_restore_memberships", rows=rows)
     return int(res[0]["restored"]) if res else 0
+
+
+def _evidence(text: Any) -> list[dict[str, Any]]:
+    """A member's stored evidence (JSON text on MEMBER_OF, investigations.gangs.writeback)."""
+    try:
+        value = json.loads(text) if text else []
+    except (TypeError, ValueError):
+        return []
+    return value if isinstance(value, list) else []
 
 
 def sites_with_coords(store: GraphStore, limit: int = 5000) -> list[dict[str, Any]]:

@@ -42,7 +42,7 @@ MATCH (g:Gang)
 OPTIONAL MATCH (p:Person)-[m:MEMBER_OF]->(g)
 WHERE coalesce(m.review, '') <> 'rejected'
 RETURN g.key AS gang, properties(g) AS props, p.key AS member, p.name AS name, p.id_card AS id_card,
-       m.leader AS leader, m.score AS score
+       m.leader AS leader, m.score AS score, m.evidence AS evidence
 ORDER BY gang, member
 
 // name: api_sites_with_coords

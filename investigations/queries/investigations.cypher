@@ -162,12 +162,13 @@ ORDER BY doc
 SKIP $skip LIMIT $limit
 
 // name: inv_shared_objects
-// Persons who drive, own or use the same vehicle, vessel or phone.
-MATCH (p:Person)-[r:DRIVES|OWNS|USES_PHONE]->(o)
+// Who drives, owns or uses each vehicle, vessel or phone, and how (one row per object and person).
+// Read in either direction: an owner or borrower statement may be stored either way round.
+MATCH (p:Person)-[r:DRIVES|OWNS|USES_PHONE]-(o)
 WHERE (o:Vehicle OR o:Vessel OR o:Phone) AND coalesce(p.role, '') <> 'grid_worker' AND coalesce(r.review, '') <> 'rejected'
-RETURN o.key AS object, [l IN labels(o) WHERE l <> 'Entity'][0] AS label,
-       collect(DISTINCT p.key) AS members, collect(DISTINCT r.doc) AS docs, max(r.last_seen) AS time
-ORDER BY object
+RETURN o.key AS object, [l IN labels(o) WHERE l <> 'Entity'][0] AS label, p.key AS person,
+       collect(DISTINCT type(r)) AS types, collect(DISTINCT r.doc) AS docs, max(r.last_seen) AS time
+ORDER BY object, person
 SKIP $skip LIMIT $limit
 
 // name: inv_case_objects
@@ -202,12 +203,22 @@ ORDER BY site, time, vehicle
 SKIP $skip LIMIT $limit
 
 // name: inv_vehicle_people
-// Who drives or owns each vehicle / vessel.
-MATCH (p:Person)-[r:DRIVES|OWNS]->(v)
+// Who drives or owns each vehicle / vessel (either direction).
+MATCH (p:Person)-[r:DRIVES|OWNS]-(v)
 WHERE (v:Vehicle OR v:Vessel) AND coalesce(r.review, '') <> 'rejected'
 RETURN v.key AS vehicle, collect(DISTINCT p.key) AS people
 ORDER BY vehicle
 SKIP $skip LIMIT $limit
+
+// name: inv_site_links
+// Where the given checkpoints stand (LOCATED_IN / LOCATED_AT another site: a village, a pit),
+// with the other sites that stand in the same place (convoy: near a sensitive site).
+UNWIND $keys AS k
+MATCH (c:Site {key: k})-[r:LOCATED_IN|LOCATED_AT]->(s:Site)
+WHERE coalesce(r.review, '') <> 'rejected'
+OPTIONAL MATCH (s)<-[r2:LOCATED_IN|LOCATED_AT]-(t:Site)
+WHERE coalesce(r2.review, '') <> 'rejected' AND t.key <> k
+RETURN k AS site, s.key AS target, collect(DISTINCT t.key) AS siblings
 
 // name: inv_people_by_keys
 UNWIND $keys AS k
@@ -217,7 +228,7 @@ RETURN p.key AS key, p.name AS name, p.id_card AS id_card
 // name: inv_person_objects
 // Vehicles and vessels of a set of persons (gang output).
 UNWIND $keys AS k
-MATCH (p:Person {key: k})-[r:DRIVES|OWNS]->(v)
+MATCH (p:Person {key: k})-[r:DRIVES|OWNS]-(v)
 WHERE (v:Vehicle OR v:Vessel) AND coalesce(r.review, '') <> 'rejected'
 RETURN DISTINCT p.key AS person, v.key AS object, [l IN labels(v) WHERE l <> 'Entity'][0] AS label
 
@@ -228,14 +239,17 @@ MATCH (g:Gang) DETACH DELETE g
 
 // name: inv_write_gangs
 // Create the Gang nodes of one batch and their MEMBER_OF edges (old gangs were deleted first).
+// Each MEMBER_OF carries the rules that admitted the member and their evidence (JSON text).
 UNWIND $gangs AS g
 CREATE (x:Gang:Entity {key: g.key, name: g.name, score: g.score, rank: g.rank, size: g.size, leader: g.leader,
-                       cases: g.cases, vehicles: g.vehicles, vessels: g.vessels, method: 'inferred'})
+                       cases: g.cases, vehicles: g.vehicles, vessels: g.vessels, evidence: g.evidence,
+                       method: 'inferred'})
 WITH x, g
 UNWIND range(0, size(g.members) - 1) AS i
 MATCH (p:Person {key: g.members[i]})
 CREATE (p)-[:MEMBER_OF {score: g.ms[i], leader: g.members[i] = g.leader, doc: g.key, method: 'inferred',
-                        confidence: g.score, quote: '', fact: g.key + '|' + g.members[i]}]->(x)
+                        confidence: g.score, quote: '', fact: g.key + '|' + g.members[i],
+                        rules: g.rules[i], evidence: g.ev[i]}]->(x)
 
 // ---------------------------------------------------------------- waste chains
 

@@ -33,7 +33,13 @@ def test_leader_vehicles_evidence_and_json_shape(story_store):
     assert "浙E5G378" in a["vehicles"]
     assert {"doc:case:A1", "doc:case:A2"} <= set(a["evidence"])
     assert set(a) == {"id", "score", "members", "leader", "vehicles", "vessels", "evidence"}
-    assert set(a["members"][0]) == {"key", "name", "id_card"}
+    assert set(a["members"][0]) == {"key", "name", "id_card", "evidence"}
+    # every member says why: crew A's fourth man is in case A2 with the leader only
+    fourth = next(m for m in a["members"] if m["key"] == story.CREWS["A"][3])
+    assert fourth["evidence"][0]["rule"] == "case" and fourth["evidence"][0]["label"] == "同案嫌疑人"
+    assert fourth["evidence"][0]["docs"] == ["doc:case:A2"]
+    assert fourth["evidence"][0]["with"] == [story.CREWS["A"][0]]
+    assert all(m["evidence"] for m in a["members"])
     b = next(g for g in rep["gangs"] if story.CREWS["B"][0] in {m["key"] for m in g["members"]})
     assert b["vessels"] == ["浙岱渔07215"]
     scores = [g["score"] for g in rep["gangs"]]

@@ -1,0 +1,43 @@
+"""Tie kinds, their weights and shared helpers of gang detection (see the package docstring)."""
+
+from __future__ import annotations
+
+import functools
+import gc
+
+KIND_WEIGHTS: dict[str, float] = {
+    "co_offender": 3.0,
+    "case": 2.0,
+    "vehicle": 1.5,
+    "vessel": 1.5,
+    "phone": 1.2,
+    "checkpoint": 0.6,
+    "mention": 0.5,
+}
+WEAK_KINDS = {"mention"}
+OBJECT_KINDS = {"vehicle", "vessel", "phone"}  # shared objects: weight 1/√(n−1), not 1/(n−1)
+TEXT_KINDS = {"mention", "co_offender"}  # ties read by NLP from free text  # a group tied only by these is not reported
+HALF_LIFE_DAYS = 365.0
+DEFAULT_RESOLUTION = 0.05  # CPM γ, tuned on synthetic truth (see tests/investigations)
+DEFAULT_SEED = 42
+CHECKPOINT_WINDOW_MIN = 10
+MAX_WINDOW_VEHICLES = 6  # a checkpoint window busier than this is traffic, not a convoy
+MENTION_SOURCES = ["hotline", "grid"]
+
+
+def _no_gc(func):
+    """Pause the cyclic garbage collector: these phases build millions of small
+    containers and hold no cycles, and gen-2 collections over a heap of a million
+    tie rows otherwise cost more than the work itself."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if was:
+                gc.enable()
+
+    return wrapper

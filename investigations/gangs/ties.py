@@ -1,0 +1,134 @@
+"""Tie rows: every piece of evidence in the graph that ties people together, as a hyperedge.
+
+A row is `{"kind", "members", "doc", "docs", "time", "object"?, "roles"?}`; the kinds and
+their weights are in `investigations.gangs.base.KIND_WEIGHTS`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import investigations  # noqa: F401  (registers the query folder)
+from graph_schema import identifiers as ids
+from graph_schema.store import GraphStore
+from investigations.common import paged
+from investigations.gangs.base import CHECKPOINT_WINDOW_MIN, MENTION_SOURCES, TEXT_KINDS, _no_gc
+from investigations.gangs.convoy import checkpoint_rows
+
+_OBJECT_KIND = {"Vehicle": "vehicle", "Vessel": "vessel", "Phone": "phone"}
+
+
+@_no_gc
+def coffending_rows(store: GraphStore, window_min: int = CHECKPOINT_WINDOW_MIN) -> list[dict[str, Any]]:
+    """All tie rows (hyperedges) the graph holds; see the package docstring for kinds."""
+    rows: list[dict[str, Any]] = []
+    for r in paged(store, "inv_doc_persons"):
+        if r["members"]:  # one-suspect cases tie nobody but count for the leader and the evidence
+            rows.append(
+                {"kind": "case", "members": r["members"], "doc": r["doc"], "time": r["time"], "cause": r["cause"]}
+            )
+    for r in paged(store, "inv_doc_mentions", sources=MENTION_SOURCES):
+        if len(r["members"]) >= 2:
+            rows.append({"kind": "mention", "members": r["members"], "doc": r["doc"], "time": r["time"]})
+    holders = object_holders(store)
+    rows.extend(object_rows(holders))
+    for r in paged(store, "inv_co_offender"):
+        rows.append({"kind": "co_offender", "members": [r["a"], r["b"]], "doc": r["doc"], "time": r["time"]})
+    vehicle_people = {o: sorted(h["people"]) for o, h in holders.items() if h["label"] == "Vehicle"}
+    rows.extend(checkpoint_rows(store, window_min, vehicle_people))
+    out = []
+    for r in rows:
+        if r["kind"] in TEXT_KINDS:  # names read from free text count only once tied to an identity
+            mem = [m for m in r["members"] if "@" not in m]
+        else:
+            mem = [m for m in r["members"] if _identified(m)]
+        if len(mem) >= 2 or (mem and r["kind"] == "case"):
+            out.append({**r, "members": mem})
+    return out
+
+
+def object_holders(store: GraphStore) -> dict[str, dict[str, Any]]:
+    """Every vehicle, vessel and phone → who holds it and on which documents.
+
+    Holders are the people who drive, own or use it (DRIVES / OWNS / USES_PHONE, read in
+    either direction: a registered owner OWNS the truck, a borrower DRIVES it, and both
+    are its holders), and the principal suspect of every case file that names it as
+    涉案车辆 / 涉案船舶 (`principal`).  `people` maps each holder to how they hold it
+    (`DRIVES`, `OWNS`, `USES_PHONE`, `case`).
+    """
+    out: dict[str, dict[str, Any]] = {}
+
+    def slot(obj: str, label: str) -> dict[str, Any]:
+        h = out.get(obj)
+        if h is None:
+            h = out[obj] = {"label": label, "people": defaultdict(set), "docs": set(), "time": None}
+        return h
+
+    def later(a: Any, b: Any) -> Any:
+        return b if a is None or (b is not None and str(b) > str(a)) else a
+
+    for r in paged(store, "inv_shared_objects"):
+        h = slot(r["object"], r["label"])
+        h["people"][r["person"]].update(r["types"] or [])
+        h["docs"].update(d for d in (r["docs"] or []) if d)
+        h["time"] = later(h["time"], r["time"])
+    for r in paged(store, "inv_case_objects"):
+        p = principal(r["members"], r["names"], r["text"])
+        if p is None:
+            continue
+        h = slot(r["object"], r["label"])
+        h["people"][p].add("case")
+        h["docs"].add(r["doc"])
+        h["time"] = later(h["time"], r["time"])
+    return out
+
+
+def object_rows(holders: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One `vehicle` / `vessel` / `phone` row per object held by two or more people.
+
+    Why one row for owners, drivers and case principals together: a borrowed truck
+    ("该车登记车主为甲，系乙借用") ties the borrower to the owner exactly as a shared one
+    does, whether the borrower is known from the narrative (DRIVES) or only as the
+    suspect of the case that names the truck.
+    """
+    rows = []
+    for obj in sorted(holders):
+        h = holders[obj]
+        people = sorted(h["people"])
+        if len(people) < 2:
+            continue
+        docs = sorted(h["docs"])
+        rows.append(
+            {
+                "kind": _OBJECT_KIND.get(h["label"], "vehicle"),
+                "members": people,
+                "doc": docs[0] if docs else None,
+                "docs": docs,
+                "time": h["time"],
+                "object": obj,
+                "roles": {p: sorted(h["people"][p]) for p in people},
+            }
+        )
+    return rows
+
+
+def principal(keys: list[str], names: list[str | None], text: str | None) -> str | None:
+    """The principal suspect of a case: the one named first in its narrative (Chinese case
+    files name the 主犯 first: "张三伙同李四…"); ties and unnamed → key order."""
+    text = text or ""
+    best = None
+    for k, n in sorted(zip(keys, names)):
+        pos = text.find(n) if n else -1
+        rank = pos if pos >= 0 else len(text) + 1
+        if best is None or rank < best[0]:
+            best = (rank, k)
+    return best[1] if best else None
+
+
+def _identified(key: str) -> bool:
+    """A masked name (王某, 张某某) known only inside one document never joins a gang:
+    it cannot be told apart from another 王某 and cannot be cited."""
+    if "@" not in key:
+        return True
+    return not ids.is_masked_name(key.split(":", 1)[1].split("@", 1)[0])
