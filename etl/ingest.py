@@ -219,7 +219,8 @@ def ingest_paths(
     `mapping` is a column-mapping file or dict (`etl.readers.mapping`); a source
     it names is used for every file unless `source` is given.
     """
-    from etl.readers import detect_source, mapping_source
+    from etl.batching import ExtractionCache, SmallFileLookahead
+    from etl.readers import detect_source, iter_records, mapping_source
 
     run_id = run_id or time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     data_dir = Path(data_dir)
@@ -232,19 +233,28 @@ def ingest_paths(
     # of a plate or checkpoint seen thousands of times are skipped (see WriteCache).
     cache = WriteCache()
     started = time.monotonic()
+    plan: list[tuple[Path, str]] = []
+    for path in expand_paths(paths):
+        try:
+            plan.append((path, source or mapping_source(mapping) or detect_source(path, mapping)))
+        except (ReaderError, ValueError) as exc:
+            report.skipped.append({"file": str(path), "reason": str(exc)})
+    # many small files (case files) share NLP batches and one writer thread (etl.batching)
+    if extract is not None:
+        extract = ExtractionCache(extract)
+    reader = SmallFileLookahead(plan, iter_records, extract, mapping)
+    writer = _PipelinedWriter()
     with _bulk_allocation_gc(), QuarantineWriter(qpath) as quarantine:
-        for path in expand_paths(paths):
-            try:
-                file_source = source or mapping_source(mapping) or detect_source(path, mapping)
-            except (ReaderError, ValueError) as exc:
-                report.skipped.append({"file": str(path), "reason": str(exc)})
-                continue
-            report.files.append(
-                _ingest_file(
-                    store, path, file_source, mapping, batch_records, quarantine, checkpoints, run_id,
-                    progress, transform_batch, extract, report, cache,
-                )
-            )  # fmt: skip
+        try:
+            for path, file_source in plan:
+                report.files.append(
+                    _ingest_file(
+                        store, path, file_source, mapping, batch_records, quarantine, checkpoints, run_id,
+                        progress, transform_batch, extract, report, cache, writer, reader.iter_records,
+                    )
+                )  # fmt: skip
+        finally:
+            writer.close()
     report.seconds = time.monotonic() - started
     return report
 
@@ -263,9 +273,9 @@ def _ingest_file(
     extract: Callable[[list[str]], list[Any]] | None,
     report: IngestReport,
     cache: WriteCache,
+    writer: _PipelinedWriter,
+    iter_records: Callable[..., Iterator[RawRecord | QuarantineEntry]],
 ) -> FileReport:
-    from etl.readers import iter_records
-
     started = time.monotonic()
     fp = file_fingerprint(path)
     state = checkpoints.load(fp)
@@ -281,7 +291,6 @@ def _ingest_file(
     pending: list[RawRecord] = []
     pending_quarantine: list[QuarantineEntry] = []
     seen = 0
-    writer = _PipelinedWriter()
 
     def write_and_checkpoint(
         prepared: Any,
@@ -362,8 +371,6 @@ def _ingest_file(
         frep.error = str(exc)
     else:
         checkpoints.clear(fp)
-    finally:
-        writer.close()
     frep.seconds = time.monotonic() - started
     return frep
 
