@@ -183,3 +183,55 @@ class SmallFileLookahead:
         yield from items
         if exc is not None:
             raise exc
+
+
+class RunWriter:
+    """One writer thread for a whole run: builds overlap writes, and a small file never waits for its own write.
+
+    Why: the runner used to start a writer thread per file and wait for each
+    file's last write before reading the next file, so with thousands of case
+    files the client sat idle through a store round trip per file and the
+    second core with it.  Here writes (and each file's closing checkpoint
+    clear) queue in order on one thread, at most `depth` deep so memory stays
+    bounded.  A failed write stops the queue: nothing after it runs, so no
+    later batch is checkpointed, and the failure surfaces on the next submit
+    or wait, as before.
+    """
+
+    def __init__(self, depth: int = 4) -> None:
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecograph-writer")
+        self._futures: deque[Any] = deque()
+        self._depth = max(1, depth)
+        self._failed = False
+        self._contents: set[str] = set()
+
+    def _guarded(self, fn: Callable[..., None], *args: Any) -> None:
+        if self._failed:
+            return  # a write before this one failed: nothing after it may run
+        try:
+            fn(*args)
+        except BaseException:
+            self._failed = True
+            raise
+
+    def submit(self, fn: Callable[..., None], *args: Any) -> None:
+        while len(self._futures) >= self._depth:
+            self._futures.popleft().result()
+        self._futures.append(self._pool.submit(self._guarded, fn, *args))
+
+    def wait(self) -> None:
+        while self._futures:
+            self._futures.popleft().result()
+
+    def before_file(self, fingerprint: str) -> None:
+        """Wait for queued work when the same content was loaded earlier in this run (a copied export):
+        its checkpoint must be settled before this file reads it."""
+        if fingerprint in self._contents:
+            self.wait()
+        self._contents.add(fingerprint)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)

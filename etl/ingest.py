@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from etl.batching import RunWriter
 from etl.records import LoadStats, QuarantineEntry, QuarantineWriter, RawRecord, ReaderError
 from graph_schema.model import GraphBatch
 from graph_schema.store import GraphStore
@@ -243,7 +244,7 @@ def ingest_paths(
     if extract is not None:
         extract = ExtractionCache(extract)
     reader = SmallFileLookahead(plan, iter_records, extract, mapping)
-    writer = _PipelinedWriter()
+    writer = RunWriter()
     with _bulk_allocation_gc(), QuarantineWriter(qpath) as quarantine:
         try:
             for path, file_source in plan:
@@ -253,6 +254,7 @@ def ingest_paths(
                         progress, transform_batch, extract, report, cache, writer, reader.iter_records,
                     )
                 )  # fmt: skip
+            writer.wait()  # the last files' writes, and any failure in them
         finally:
             writer.close()
     report.seconds = time.monotonic() - started
@@ -273,11 +275,12 @@ def _ingest_file(
     extract: Callable[[list[str]], list[Any]] | None,
     report: IngestReport,
     cache: WriteCache,
-    writer: _PipelinedWriter,
+    writer: RunWriter,
     iter_records: Callable[..., Iterator[RawRecord | QuarantineEntry]],
 ) -> FileReport:
     started = time.monotonic()
     fp = file_fingerprint(path)
+    writer.before_file(fp)
     state = checkpoints.load(fp)
     resume_at = int(state["records_done"]) if state and not state.get("done") else 0
     stats = LoadStats(file=str(path), source=source)
@@ -365,40 +368,13 @@ def _ingest_file(
                 commit()
         if pending or pending_quarantine:
             commit()
-        writer.wait()
     except ReaderError as exc:
         writer.wait()
         frep.error = str(exc)
     else:
-        checkpoints.clear(fp)
+        writer.submit(checkpoints.clear, fp)  # after the file's last write, without waiting for it
     frep.seconds = time.monotonic() - started
     return frep
-
-
-class _PipelinedWriter:
-    """Overlap building batch N+1 (client CPU) with the store writing batch N.
-
-    At most one write is in flight; a failure in it surfaces on the next
-    submit or wait, so nothing after a failed batch is checkpointed.
-    """
-
-    def __init__(self) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecograph-writer")
-        self._future = None
-
-    def submit(self, fn: Callable[..., None], *args: Any) -> None:
-        self.wait()
-        self._future = self._pool.submit(fn, *args)
-
-    def wait(self) -> None:
-        if self._future is not None:
-            future, self._future = self._future, None
-            future.result()
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True)
 
 
 def _document_versions(batch: GraphBatch) -> list[tuple[str, str, str]]:

@@ -153,3 +153,40 @@ def test_crash_among_small_files_loses_nothing(samples_dir, tmp_path):
     assert partial != clean  # the crash came mid-run
     assert resumed == clean
     assert _file_rows(rerun) == _file_rows(clean_report)
+
+
+def test_a_copied_file_in_one_run_is_loaded_again_not_resumed(samples_dir, tmp_path, monkeypatch):
+    """Writes no longer block the next file; a second copy of the same content must still not
+    mistake the first copy's in-flight checkpoint for an interrupted run of its own."""
+    import time
+
+    from etl import ingest as ingest_mod
+
+    b = tmp_path / "bundle"
+    b.mkdir()
+    src = samples_dir / "cases" / "cx-2024-00057.txt"
+    shutil.copy(src, b / "a-cx-2024-00057.txt")
+    shutil.copy(src, b / "b-cx-2024-00057.txt")
+    slow_clear = ingest_mod.Checkpoints.clear
+
+    def clear_later(self, fp):  # widen the window between a file's checkpoint and its clearing
+        time.sleep(0.5)
+        slow_clear(self, fp)
+
+    monkeypatch.setattr(ingest_mod.Checkpoints, "clear", clear_later)
+    fingerprint = ingest_mod.file_fingerprint
+
+    def fingerprint_later(path):  # let the first copy's write and checkpoint land before the second looks
+        time.sleep(0.2)
+        return fingerprint(path)
+
+    monkeypatch.setattr(ingest_mod, "file_fingerprint", fingerprint_later)
+    data = tmp_path / "data"
+    try:
+        with open_store(data_dir=data) as store:
+            store.setup_schema()
+            report = ingest_paths(store, [b], data_dir=data, extract=_CountingExtract())
+    finally:
+        stop_server(data)
+    assert [(f.resumed_from, f.stats.records_read, f.stats.records_loaded) for f in report.files] == [(0, 1, 1)] * 2
+    assert not list((data / "ingest_state").glob("*.json"))  # every checkpoint cleared at the end
