@@ -9,7 +9,10 @@ embedded store.  Generation is not timed.
     python benchmarks/bench_ingest_mixed.py [--records 220000] [--seed 1] [--variation] [--no-nlp]
 
 Smaller runs print a linear extrapolation to --target-records (ingest time grows linearly with
-records: every stage streams in fixed-size batches).
+records: every stage streams in fixed-size batches).  On a shared machine the figure to read is
+the one from CPU time: client (all threads; its main thread apart) and store server, bounded for
+two free cores between max(half the total, main thread) and the total; the NLP models' load is
+timed apart and added once.
 """
 
 from __future__ import annotations
