@@ -192,19 +192,21 @@ class RunWriter:
     file's last write before reading the next file, so with thousands of case
     files the client sat idle through a store round trip per file and the
     second core with it.  Here writes (and each file's closing checkpoint
-    clear) queue in order on one thread, at most `depth` deep so memory stays
-    bounded.  A failed write stops the queue: nothing after it runs, so no
+    clear) queue in order on one thread, bounded by the records they carry so
+    memory stays bounded.  A failed write stops the queue: nothing after it runs, so no
     later batch is checkpointed, and the failure surfaces on the next submit
     or wait, as before.
     """
 
-    def __init__(self, depth: int = 4) -> None:
+    def __init__(self, max_records: int = 2000, max_tasks: int = 256) -> None:
         from collections import deque
         from concurrent.futures import ThreadPoolExecutor
 
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecograph-writer")
-        self._futures: deque[Any] = deque()
-        self._depth = max(1, depth)
+        self._futures: deque[tuple[Any, int]] = deque()  # (future, records it writes)
+        self._queued = 0
+        self._max_records = max(1, max_records)
+        self._max_tasks = max(1, max_tasks)
         self._failed = False
         self._contents: set[str] = set()
 
@@ -217,14 +219,26 @@ class RunWriter:
             self._failed = True
             raise
 
-    def submit(self, fn: Callable[..., None], *args: Any) -> None:
-        while len(self._futures) >= self._depth:
-            self._futures.popleft().result()
-        self._futures.append(self._pool.submit(self._guarded, fn, *args))
+    def _pop(self) -> None:
+        future, weight = self._futures.popleft()
+        self._queued -= weight
+        future.result()
+
+    def submit(self, fn: Callable[..., None], *args: Any, records: int = 0) -> None:
+        """Queue `fn(*args)` after everything queued before it.
+
+        `records` sizes the queue: writes of up to `max_records` records wait
+        at a time (two batches of 1000, or a few hundred case files), so
+        memory stays bounded however slow the store is.
+        """
+        while self._futures and (self._queued + records > self._max_records or len(self._futures) >= self._max_tasks):
+            self._pop()
+        self._futures.append((self._pool.submit(self._guarded, fn, *args), records))
+        self._queued += records
 
     def wait(self) -> None:
         while self._futures:
-            self._futures.popleft().result()
+            self._pop()
 
     def before_file(self, fingerprint: str) -> None:
         """Wait for queued work when the same content was loaded earlier in this run (a copied export):

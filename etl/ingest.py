@@ -350,7 +350,9 @@ def _ingest_file(
         versions = _document_versions(batch)
         # the batch itself only travels on when a record in it may have changed (it holds ~3 objects a fact)
         kept = batch if versions else None
-        writer.submit(write_and_checkpoint, prepared, kept, versions, read, quarantined, loaded, warned, seen)
+        writer.submit(
+            write_and_checkpoint, prepared, kept, versions, read, quarantined, loaded, warned, seen, records=read
+        )
         pending.clear()
         pending_quarantine.clear()
 

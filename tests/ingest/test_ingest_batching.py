@@ -190,3 +190,37 @@ def test_a_copied_file_in_one_run_is_loaded_again_not_resumed(samples_dir, tmp_p
         stop_server(data)
     assert [(f.resumed_from, f.stats.records_read, f.stats.records_loaded) for f in report.files] == [(0, 1, 1)] * 2
     assert not list((data / "ingest_state").glob("*.json"))  # every checkpoint cleared at the end
+
+
+def test_run_writer_stops_at_a_failed_write_and_bounds_its_queue():
+    import threading
+
+    from etl.batching import RunWriter
+
+    done: list[int] = []
+    w = RunWriter(max_records=2)
+
+    def fail():
+        raise OSError("store gone")
+
+    w.submit(fail, records=1)
+    w.submit(done.append, 1, records=1)  # queued behind the failure: must never run
+    with pytest.raises(OSError):
+        w.wait()
+    w.wait()
+    assert done == []
+    w.close()
+
+    w = RunWriter(max_records=2)
+    gate = threading.Event()
+    w.submit(gate.wait, records=1)
+    w.submit(done.append, 2, records=1)
+    third = threading.Thread(target=lambda: w.submit(done.append, 3, records=1))
+    third.start()
+    third.join(0.3)
+    assert third.is_alive()  # two records' writes already wait: the third blocks the reader
+    gate.set()
+    third.join(5)
+    w.wait()
+    w.close()
+    assert done == [2, 3]
