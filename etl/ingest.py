@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from etl import unreadable
+from etl.batching import RunWriter
 from etl.guard import admit
-from etl.records import LoadStats, QuarantineEntry, QuarantineWriter, RawRecord
+from etl.records import LoadStats, QuarantineEntry, QuarantineWriter, RawRecord, ReaderError
 from etl.textchunks import chunked
 from graph_schema.model import GraphBatch
 from graph_schema.store import GraphStore, StoreError
@@ -236,7 +237,8 @@ def ingest_paths(
     `mapping` is a column-mapping file or dict (`etl.readers.mapping`); a source
     it names is used for every file unless `source` is given.
     """
-    from etl.readers import detect_source, mapping_source
+    from etl.batching import ExtractionCache, SmallFileLookahead
+    from etl.readers import detect_source, iter_records, mapping_source
 
     run_id = run_id or time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     data_dir = Path(data_dir)
@@ -251,25 +253,38 @@ def ingest_paths(
     # of a plate or checkpoint seen thousands of times are skipped (see WriteCache).
     cache = WriteCache()
     started = time.monotonic()
-    with _bulk_allocation_gc(), QuarantineWriter(qpath) as quarantine:
-        for path in expand_paths(paths):
-            try:
-                unreadable.check_name(path)
-                file_source = source or mapping_source(mapping) or detect_source(path, mapping)
-            except Exception as exc:  # noqa: BLE001 - a file nobody can read is quarantined, the run goes on
-                if unreadable.is_empty(path):
-                    report.skipped.append(
-                        {"file": unreadable.display_name(path), "reason": f"空文件，没有记录 (empty file): {exc}"}
-                    )
-                    continue
-                report.files.append(_unreadable_file(path, unreadable.source_from_suffix(path), exc, quarantine))
-                continue
-            report.files.append(
-                _ingest_file(
-                    store, path, file_source, mapping, batch_records, quarantine, checkpoints, run_id,
-                    progress, transform_batch, extract, report, cache,
+    plan: list[tuple[Path, str]] = []
+    unreadable_files: list[tuple[Path, Exception]] = []
+    for path in expand_paths(paths):
+        try:
+            unreadable.check_name(path)
+            plan.append((path, source or mapping_source(mapping) or detect_source(path, mapping)))
+        except Exception as exc:  # noqa: BLE001 - a file nobody can read is quarantined, the run goes on
+            if unreadable.is_empty(path):
+                report.skipped.append(
+                    {"file": unreadable.display_name(path), "reason": f"空文件，没有记录 (empty file): {exc}"}
                 )
-            )  # fmt: skip
+            else:
+                unreadable_files.append((path, exc))
+    # many small files (case files) share NLP batches and one writer thread (etl.batching)
+    if extract is not None:
+        extract = ExtractionCache(extract)
+    reader = SmallFileLookahead(plan, iter_records, extract, mapping)
+    writer = RunWriter()
+    with _bulk_allocation_gc(), QuarantineWriter(qpath) as quarantine:
+        for path, exc in unreadable_files:
+            report.files.append(_unreadable_file(path, unreadable.source_from_suffix(path), exc, quarantine))
+        try:
+            for path, file_source in plan:
+                report.files.append(
+                    _ingest_file(
+                        store, path, file_source, mapping, batch_records, quarantine, checkpoints, run_id,
+                        progress, transform_batch, extract, report, cache, writer, reader.iter_records,
+                    )
+                )  # fmt: skip
+            writer.wait()  # the last files' writes, and any failure in them
+        finally:
+            writer.close()
     report.seconds = time.monotonic() - started
     return report
 
@@ -297,11 +312,12 @@ def _ingest_file(
     extract: Callable[[list[str]], list[Any]] | None,
     report: IngestReport,
     cache: WriteCache,
+    writer: RunWriter,
+    iter_records: Callable[..., Iterator[RawRecord | QuarantineEntry]],
 ) -> FileReport:
-    from etl.readers import iter_records
-
     started = time.monotonic()
     fp = file_fingerprint(path)
+    writer.before_file(fp)
     state = checkpoints.load(fp)
     resume_at = int(state["records_done"]) if state and not state.get("done") else 0
     stats = LoadStats(file=str(path), source=source)
@@ -317,7 +333,6 @@ def _ingest_file(
     pending: list[RawRecord] = []
     pending_quarantine: list[QuarantineEntry] = []
     seen = 0
-    writer = _PipelinedWriter()
 
     def write_and_checkpoint(
         prepared: Any,
@@ -385,7 +400,9 @@ def _ingest_file(
         versions = _document_versions(batch)
         # the batch itself only travels on when a record in it may have changed (it holds ~3 objects a fact)
         kept = batch if versions else None
-        writer.submit(write_and_checkpoint, prepared, kept, versions, read, quarantined, loaded, warned, seen)
+        writer.submit(
+            write_and_checkpoint, prepared, kept, versions, read, quarantined, loaded, warned, seen, records=read
+        )
         pending.clear()
         pending_quarantine.clear()
 
@@ -412,38 +429,13 @@ def _ingest_file(
                 commit()
         if pending or pending_quarantine:
             commit()
+    except ReaderError as exc:  # readers' own errors reach here only outside unreadable.guarded
         writer.wait()
-        checkpoints.clear(fp)
-    finally:
-        writer.close()
+        frep.error = str(exc)
+    else:
+        writer.submit(checkpoints.clear, fp)  # after the file's last write, without waiting for it
     frep.seconds = time.monotonic() - started
     return frep
-
-
-class _PipelinedWriter:
-    """Overlap building batch N+1 (client CPU) with the store writing batch N.
-
-    At most one write is in flight; a failure in it surfaces on the next
-    submit or wait, so nothing after a failed batch is checkpointed.
-    """
-
-    def __init__(self) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecograph-writer")
-        self._future = None
-
-    def submit(self, fn: Callable[..., None], *args: Any) -> None:
-        self.wait()
-        self._future = self._pool.submit(fn, *args)
-
-    def wait(self) -> None:
-        if self._future is not None:
-            future, self._future = self._future, None
-            future.result()
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True)
 
 
 def _document_versions(batch: GraphBatch) -> list[tuple[str, str, str]]:

@@ -27,3 +27,27 @@ def test_long_text_is_chunked_and_covers_every_character():
     spans = words[0]
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
     assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+
+
+def test_viterbi_rows_of_any_length_order_decode_as_each_alone():
+    """Rows finish at their own length whatever their order in the batch (only running rows are computed)."""
+    import numpy as np
+
+    lac = BatchLAC(workers=1)
+    k = lac._trans.shape[0]
+    rng = np.random.default_rng(7)
+    lengths = np.array([9, 1, 30, 4, 30, 17], dtype=np.int64)
+    emissions = rng.normal(size=(len(lengths), 30, k)).astype(np.float32)
+    together = lac._viterbi(emissions, lengths)
+    for i, n in enumerate(lengths):
+        alone = lac._viterbi(emissions[i : i + 1, :n], lengths[i : i + 1])
+        assert together[i, :n].tolist() == alone[0].tolist()
+        # and the path is the best one: no single-step change scores higher
+        path = alone[0]
+        score = emissions[i, np.arange(n), path].sum() + lac._trans[path[:-1], path[1:]].sum()
+        for t in range(n):
+            for tag in range(k):
+                alt = path.copy()
+                alt[t] = tag
+                alt_score = emissions[i, np.arange(n), alt].sum() + lac._trans[alt[:-1], alt[1:]].sum()
+                assert alt_score <= score + 1e-4

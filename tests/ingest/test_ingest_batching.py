@@ -1,0 +1,226 @@
+"""Many small files (case files) share NLP batches without changing what each file reports (etl.batching)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.batching import ExtractionCache, SmallFileLookahead
+from etl.facts import rules_extract
+from etl.ingest import ingest_paths
+from etl.readers import iter_records
+from etl.records import RawRecord, ReaderError
+from graph_schema.store import open_store
+from graph_schema.store.falkor_server import stop_server
+
+
+class _CountingExtract:
+    """rules_extract (fast, no model) that records every call it gets."""
+
+    def __init__(self):
+        self.calls: list[list[str]] = []
+
+    def __call__(self, texts):
+        self.calls.append(list(texts))
+        return rules_extract(texts)
+
+
+def _bundle(samples_dir: Path, root: Path) -> Path:
+    """The sample case files, a truncated case file among them, and the hotline export."""
+    b = root / "bundle"
+    (b / "cases").mkdir(parents=True)
+    for f in sorted((samples_dir / "cases").iterdir()):
+        shutil.copy(f, b / "cases" / f.name)
+    (b / "cases" / "dz-2024-00001.json").write_text('{"案件编号": "DZ-2024-00001", "简要案情": "某', encoding="utf-8")
+    shutil.copy(samples_dir / "hotline.csv", b / "hotline.csv")
+    return b
+
+
+def _file_rows(report):
+    return [
+        (Path(f.stats.file).name, f.stats.records_read, f.stats.records_loaded, f.stats.records_quarantined, f.error)
+        for f in report.files
+    ]
+
+
+def test_extraction_cache_sends_each_text_once_and_keeps_order():
+    inner = _CountingExtract()
+    cache = ExtractionCache(inner)
+    plate = "车牌浙A12345的货车倾倒废液"
+    first = cache([plate, "无关内容", plate])
+    assert [e.text for e in first] == [plate, "无关内容", plate]
+    assert inner.calls == [[plate, "无关内容"]]  # a repeated text is extracted once
+    again = cache(["无关内容", "电话13812345678"])
+    assert inner.calls[-1] == ["电话13812345678"]
+    assert [e.text for e in again] == ["无关内容", "电话13812345678"]
+    assert any(e.label == "PLATE" for e in first[0].entities)
+
+    def wrong_count(texts):
+        return rules_extract(texts)[:-1]
+
+    with pytest.raises(ValueError):  # so the runner falls back to rules for the batch, as without the cache
+        ExtractionCache(wrong_count)(["甲", "乙"])
+
+
+def test_lookahead_replays_each_file_as_the_reader_yields_it(samples_dir, tmp_path):
+    b = _bundle(samples_dir, tmp_path)
+    plan = [(p, "case") for p in sorted((b / "cases").iterdir())]
+    inner = _CountingExtract()
+    ahead = SmallFileLookahead(plan, iter_records, ExtractionCache(inner), max_texts=4)
+    for path, source in plan:
+        direct, direct_exc = [], None
+        try:
+            direct = [r.fields if isinstance(r, RawRecord) else r.reason for r in iter_records(path, source=source)]
+        except ReaderError as exc:
+            direct_exc = str(exc)
+        replayed, replay_exc = [], None
+        try:
+            replayed = [r.fields if isinstance(r, RawRecord) else r.reason for r in ahead.iter_records(path, source)]
+        except ReaderError as exc:
+            replay_exc = str(exc)
+        assert (replayed, replay_exc) == (direct, direct_exc), path.name
+    # 9 files, at most 4 texts a read-ahead: several batches, each of several files' texts
+    assert 1 < ahead.batches < len(plan)
+    assert max(len(c) for c in inner.calls) > 1
+
+
+def test_small_files_batched_load_exactly_what_one_by_one_loads(samples_dir, tmp_path):
+    b = _bundle(samples_dir, tmp_path)
+    files = sorted(p for p in b.rglob("*") if p.is_file())
+    batched_dir, single_dir = tmp_path / "batched", tmp_path / "single"
+    try:
+        inner = _CountingExtract()
+        with open_store(data_dir=batched_dir) as store:
+            store.setup_schema()
+            report = ingest_paths(store, [b], data_dir=batched_dir, extract=inner)
+            batched_stats = store.stats()
+        singles = []
+        with open_store(data_dir=single_dir) as store:
+            store.setup_schema()
+            for f in files:
+                singles.append(ingest_paths(store, [f], data_dir=single_dir, extract=_CountingExtract()))
+            single_stats = store.stats()
+    finally:
+        stop_server(batched_dir)
+        stop_server(single_dir)
+    # the same graph, and each file reported as it is when loaded alone, in the same order
+    assert batched_stats == single_stats
+    assert _file_rows(report) == [row for r in singles for row in _file_rows(r)]
+    case_rows = [r for r in _file_rows(report) if r[0] != "hotline.csv" and not r[0].startswith("dz-")]
+    assert len(case_rows) == 8 and all(r[1] == 1 and r[2] == 1 for r in case_rows)
+    # the eight case narratives went to NLP in one call, not one call per file
+    case_calls = [c for c in inner.calls if len(c) >= 8]
+    assert len(case_calls) == 1
+    assert len(inner.calls) <= 3
+
+
+class _CrashAfter:
+    """A store wrapper that dies after `n` committed batches, like a killed process."""
+
+    def __init__(self, store, n):
+        self.store, self.n = store, n
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def write_prepared(self, prepared):
+        if self.n == 0:
+            raise KeyboardInterrupt("simulated crash")
+        self.n -= 1
+        return self.store.write_prepared(prepared)
+
+
+def test_crash_among_small_files_loses_nothing(samples_dir, tmp_path):
+    b = _bundle(samples_dir, tmp_path)
+    crashed_dir, clean_dir = tmp_path / "crashed", tmp_path / "clean"
+    try:
+        with open_store(data_dir=crashed_dir) as store:
+            store.setup_schema()
+            with pytest.raises(KeyboardInterrupt):
+                ingest_paths(_CrashAfter(store, 4), [b], data_dir=crashed_dir, extract=_CountingExtract())
+            partial = store.stats()
+            rerun = ingest_paths(store, [b], data_dir=crashed_dir, extract=_CountingExtract())
+            resumed = store.stats()
+        with open_store(data_dir=clean_dir) as store:
+            store.setup_schema()
+            clean_report = ingest_paths(store, [b], data_dir=clean_dir, extract=_CountingExtract())
+            clean = store.stats()
+    finally:
+        stop_server(crashed_dir)
+        stop_server(clean_dir)
+    assert partial != clean  # the crash came mid-run
+    assert resumed == clean
+    assert _file_rows(rerun) == _file_rows(clean_report)
+
+
+def test_a_copied_file_in_one_run_is_loaded_again_not_resumed(samples_dir, tmp_path, monkeypatch):
+    """Writes no longer block the next file; a second copy of the same content must still not
+    mistake the first copy's in-flight checkpoint for an interrupted run of its own."""
+    import time
+
+    from etl import ingest as ingest_mod
+
+    b = tmp_path / "bundle"
+    b.mkdir()
+    src = samples_dir / "cases" / "cx-2024-00057.txt"
+    shutil.copy(src, b / "a-cx-2024-00057.txt")
+    shutil.copy(src, b / "b-cx-2024-00057.txt")
+    slow_clear = ingest_mod.Checkpoints.clear
+
+    def clear_later(self, fp):  # widen the window between a file's checkpoint and its clearing
+        time.sleep(0.5)
+        slow_clear(self, fp)
+
+    monkeypatch.setattr(ingest_mod.Checkpoints, "clear", clear_later)
+    fingerprint = ingest_mod.file_fingerprint
+
+    def fingerprint_later(path):  # let the first copy's write and checkpoint land before the second looks
+        time.sleep(0.2)
+        return fingerprint(path)
+
+    monkeypatch.setattr(ingest_mod, "file_fingerprint", fingerprint_later)
+    data = tmp_path / "data"
+    try:
+        with open_store(data_dir=data) as store:
+            store.setup_schema()
+            report = ingest_paths(store, [b], data_dir=data, extract=_CountingExtract())
+    finally:
+        stop_server(data)
+    assert [(f.resumed_from, f.stats.records_read, f.stats.records_loaded) for f in report.files] == [(0, 1, 1)] * 2
+    assert not list((data / "ingest_state").glob("*.json"))  # every checkpoint cleared at the end
+
+
+def test_run_writer_stops_at_a_failed_write_and_bounds_its_queue():
+    import threading
+
+    from etl.batching import RunWriter
+
+    done: list[int] = []
+    w = RunWriter(max_records=2)
+
+    def fail():
+        raise OSError("store gone")
+
+    w.submit(fail, records=1)
+    w.submit(done.append, 1, records=1)  # queued behind the failure: must never run
+    with pytest.raises(OSError):
+        w.wait()
+    w.wait()
+    assert done == []
+    w.close()
+
+    w = RunWriter(max_records=2)
+    gate = threading.Event()
+    w.submit(gate.wait, records=1)
+    w.submit(done.append, 2, records=1)
+    third = threading.Thread(target=lambda: w.submit(done.append, 3, records=1))
+    third.start()
+    third.join(0.3)
+    assert third.is_alive()  # two records' writes already wait: the third blocks the reader
+    gate.set()
+    third.join(5)
+    w.wait()
+    w.close()
+    assert done == [2, 3]
