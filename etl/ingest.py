@@ -254,28 +254,30 @@ def ingest_paths(
     cache = WriteCache()
     started = time.monotonic()
     plan: list[tuple[Path, str]] = []
-    unreadable_files: list[tuple[Path, Exception]] = []
+    order: list[tuple[Path, str | None, Exception | None]] = []  # every file in its order; unreadable ones with why
     for path in expand_paths(paths):
         try:
             unreadable.check_name(path)
             plan.append((path, source or mapping_source(mapping) or detect_source(path, mapping)))
+            order.append((path, plan[-1][1], None))
         except Exception as exc:  # noqa: BLE001 - a file nobody can read is quarantined, the run goes on
             if unreadable.is_empty(path):
                 report.skipped.append(
                     {"file": unreadable.display_name(path), "reason": f"空文件，没有记录 (empty file): {exc}"}
                 )
             else:
-                unreadable_files.append((path, exc))
+                order.append((path, None, exc))
     # many small files (case files) share NLP batches and one writer thread (etl.batching)
     if extract is not None:
         extract = ExtractionCache(extract)
     reader = SmallFileLookahead(plan, iter_records, extract, mapping)
     writer = RunWriter()
     with _bulk_allocation_gc(), QuarantineWriter(qpath) as quarantine:
-        for path, exc in unreadable_files:
-            report.files.append(_unreadable_file(path, unreadable.source_from_suffix(path), exc, quarantine))
         try:
-            for path, file_source in plan:
+            for path, file_source, exc in order:
+                if exc is not None:
+                    report.files.append(_unreadable_file(path, unreadable.source_from_suffix(path), exc, quarantine))
+                    continue
                 report.files.append(
                     _ingest_file(
                         store, path, file_source, mapping, batch_records, quarantine, checkpoints, run_id,

@@ -109,7 +109,9 @@ def test_narrative_owner_borrower_driver_statements(graph):
 
 def test_gang_ties_see_people_sharing_a_vehicle(graph):
     _nodes, _rows, shared = graph
-    by_object = {r["object"]: set(r["members"]) for r in shared}
+    by_object: dict[str, set[str]] = {}
+    for r in shared:  # one row per object and person who drives, owns or uses it
+        by_object.setdefault(r["object"], set()).add(r["person"])
     # the owner, the borrower and two drivers of one truck, across three cases
     assert {HAN, SHAO, JIANG, PAN} <= by_object[TRUCK]
     assert by_object[PICKUP] == {PAN, LUO}
