@@ -38,8 +38,9 @@ def samples_app():
 
         from api.http.app import create_app
         from api.http.context import Settings
-        from api.security.users import ensure_demo_users
+        from api.security.users import ensure_demo_users, mark_demo_dir
 
+        mark_demo_dir(d)
         ensure_demo_users(d)
         app = create_app(Settings(data_dir=d, backend="falkordb"))
         with TestClient(app) as client:

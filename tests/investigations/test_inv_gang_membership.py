@@ -189,7 +189,7 @@ def test_evidence_flows_through_cli_write_back_and_api(crew_store):
     from api.cli.main import app as cli_app
     from api.http.app import create_app
     from api.http.context import Settings
-    from api.security.users import ensure_demo_users
+    from api.security.users import ensure_demo_users, mark_demo_dir
 
     data_dir = crew_store.data_dir_for_tests
     r = CliRunner().invoke(cli_app, ["--data-dir", str(data_dir), "gangs", "--json"])
@@ -201,6 +201,7 @@ def test_evidence_flows_through_cli_write_back_and_api(crew_store):
     r = CliRunner().invoke(cli_app, args, env={"COLUMNS": "400"})  # rich wraps cells to the terminal
     table = "".join(r.stdout.split())
     assert r.exit_code == 0 and "陈志远" in table and "借用同伙登记的车辆" in table and "周建国（首要）" in table
+    mark_demo_dir(data_dir)
     ensure_demo_users(data_dir)
     with TestClient(create_app(Settings(data_dir=data_dir, backend="falkordb"))) as client:
 

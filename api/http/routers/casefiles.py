@@ -46,14 +46,14 @@ def _run(fn, *args, **kw):
 
 @router.get("/casefiles", summary="案卷列表（本人的与共享给本人的）/ case files")
 def casefiles(v: Viewer = Depends(require("read"))) -> dict:
-    return {"casefiles": _store(v).list_for(v.user.username, Role(v.user.role))}
+    return v.show({"casefiles": _store(v).list_for(v.user.username, Role(v.user.role))})
 
 
 @router.post("/casefiles", status_code=201, summary="新建案卷 / new case file")
 def casefile_create(body: CaseFileIn, v: Viewer = Depends(require("share"))) -> dict:
     out = _run(_store(v).create, body.name, v.user.username)
     v.note(casefile=out["id"], name=out["name"])
-    return out
+    return v.show(out)
 
 
 @router.get("/casefiles/{cid}", summary="打开案卷 / open a case file")
@@ -81,7 +81,7 @@ def casefile_share(cid: str, body: CaseFileShareIn, v: Viewer = Depends(require(
         raise HTTPException(400, f"没有这些用户：{'、'.join(unknown)}")
     v.note(casefile=cid, share_users=body.users, share_roles=body.roles)
     v.ctx.cache.get("scope", {}).clear()  # scoped roles' sight changes with the share
-    return _run(_store(v).share, cid, v.user.username, Role(v.user.role), body.users, body.roles)
+    return v.show(_run(_store(v).share, cid, v.user.username, Role(v.user.role), body.users, body.roles))
 
 
 @router.delete("/casefiles/{cid}", summary="删除案卷 / delete a case file")

@@ -11,7 +11,7 @@ const I18N = {
     WORKS_FOR: "受雇于", USES_PHONE: "使用电话", CO_OFFENDER: "共同作案", SEEN_AT: "经过", LOCATED_AT: "位于",
     TRANSFERRED_WASTE: "转移危废", TRANSPORTS: "承运", DUMPED_AT: "倾倒于", DISCHARGES_INTO: "排入", FLOWS_INTO: "流入",
     MONITORS: "监测", HANDLES: "经手废物", INVOLVES_SPECIES: "涉及物种", POSSIBLY_SAME: "疑似同一", MEMBER_OF: "团伙成员",
-    FLAGS: "预警指向", LOCATED_IN: "位于辖区", CHAIN_STEP: "链条环节" },
+    FLAGS: "预警指向", LOCATED_IN: "地处", CHAIN_STEP: "链条环节" },
   // a relationship read against its arrow (a chain step drawn upstream → downstream)
   inverse: { WORKS_FOR: "雇用", OWNS: "归属于", DRIVES: "驾驶人", TRANSPORTS: "委托承运", DUMPED_AT: "倾倒来源",
     SEEN_AT: "过车", LOCATED_AT: "所在事项", INVOLVED_IN: "涉及", MENTIONS: "见于", TRANSFERRED_WASTE: "接收危废自",
