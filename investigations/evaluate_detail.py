@@ -107,6 +107,20 @@ def _site_names(truth: dict[str, Any], name: str) -> set[str]:
     return {name}
 
 
+def _same_place(a: str, b: str) -> bool:
+    """The same place written two ways: the same village (county and town where both give them),
+    the same position and the same kind of site (a quarry pit is a pit however it is called:
+    废弃矿坑, 石矿, 石矿宕口).  Used to judge where a chain ends, not to merge anything."""
+    from resolution.places import parse_address
+
+    x, y = parse_address(a), parse_address(b)
+    if not (x.village and x.village == y.village and x.type and y.type):
+        return False
+    if any(u and v and u != v for u, v in ((x.county, y.county), (x.town, y.town), (x.position, y.position))):
+        return False
+    return x.type.canonical == y.type.canonical or x.type.sensitivity == y.type.sensitivity == "mine_pit"
+
+
 def chain_rows(store: GraphStore, chain_report: dict[str, Any], truth: dict[str, Any]) -> list[dict[str, Any]]:
     """Per planted chain: found (producer + vehicle), where it ends, and whether that is the true dump site."""
     rows = []
@@ -129,6 +143,7 @@ def chain_rows(store: GraphStore, chain_report: dict[str, Any], truth: dict[str,
                 or str(end.get("name")) in names
                 or bool(aliases & names)
                 or p["dump_site"] in str(end.get("name"))
+                or any(_same_place(str(end.get("name") or ""), n) for n in names)
             )
         rows.append(
             {

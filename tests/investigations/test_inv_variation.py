@@ -15,8 +15,6 @@ import pytest
 
 from synthetic.variation import HELD_OUT_SEEDS
 
-pytestmark = pytest.mark.xfail(strict=False, reason="waits for etl13/gangs13/places13")
-
 
 @pytest.fixture(scope="module", params=[1, pytest.param(6, marks=pytest.mark.slow)])
 def result(request):
