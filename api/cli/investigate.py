@@ -264,17 +264,31 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """预警列表 / alerts with their evidence and score."""
+        import api.http.queries  # noqa: F401  (the workbench's alert decisions are read by a named query)
+        from investigations.alert_review import review_summary
         from investigations.alerts import kind_name, list_alerts, run_detectors
 
         with store_session() as store:
             if run:
                 run_detectors(store)
             res = list_alerts(store, kind=kind, min_score=min_score, limit=limit)
+            decided = {r["key"]: r for r in store.query("api_alert_statuses")}
+        rows = [{**a.to_dict(), **{k: x for k, x in decided.get(a.key, {}).items() if k != "key"}} for a in res]
+        review = review_summary(rows)
         if as_json:
-            print_json({"alerts": [a.to_dict() for a in res]})
+            print_json({"alerts": rows, "review": review})
             return
         print_table(
             "预警 Alerts",
-            ["评分 score", "类型 kind", "说明 title", "证据 evidence"],
-            [[a.score, kind_name(a.kind), a.title, len(a.evidence)] for a in res],
+            ["评分 score", "类型 kind", "说明 title", "证据 evidence", "处置 status"],
+            [
+                [a.score, kind_name(a.kind), a.title, len(a.evidence), r.get("status") or "待处置"]
+                for a, r in zip(res, rows)
+            ],
+        )
+        p = review["precision"]
+        console.print(
+            f"分析员处置：确认 {review['acknowledged']}、指派 {review['assigned']}、排除 {review['dismissed']}、"
+            f"待处置 {review['open']}" + (f"；按处置计的准确率 {p:.2f}" if p is not None else ""),
+            highlight=False,
         )

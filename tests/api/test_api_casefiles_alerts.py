@@ -3,8 +3,13 @@ workbench reads from /api/schema — on the planted graph through the real app."
 
 from __future__ import annotations
 
+import json
+
 import graph_fixture as G
 import pytest
+from typer.testing import CliRunner
+
+from api.cli.main import app as cli_app
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +128,16 @@ def test_alert_acknowledge_assign_dismiss(own):
     listed = {a["key"]: a for a in client.get("/api/alerts", headers=an).json()["alerts"]}
     assert listed["alert:test:0001"]["status"] == "assigned"
     assert listed["alert:test:0001"]["status_reason"] == "请核实卡口录像"
+    review = client.get("/api/alerts", headers=an).json()["review"]
+    assert (review["assigned"], review["dismissed"], review["precision"]) == (1, 0, 1.0)
     r = client.post(url, json={"action": "dismiss", "reason": "车辆为环卫车"}, headers=an)
     assert r.json()["status"] == "dismissed" and r.json()["assignee"] is None
+    review = client.get("/api/alerts", headers=an).json()["review"]  # counted in the precision report
+    assert (review["assigned"], review["dismissed"], review["precision"]) == (0, 1, 0.0)
+    assert review["by_kind"]["night_dwell"]["dismissed"] == 1
+    cli = CliRunner().invoke(cli_app, ["--data-dir", str(app.state.ctx.data_dir), "alerts", "--json"])
+    assert cli.exit_code == 0, cli.output
+    assert json.loads(cli.stdout)["review"]["dismissed"] == 1
     assert (
         client.post("/api/alerts/alert:none/action", json={"action": "dismiss", "reason": "x"}, headers=an).status_code
         == 404

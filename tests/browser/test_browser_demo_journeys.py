@@ -83,6 +83,8 @@ def test_analyst_gangs_chain_alert(demo_server, page, shots):
     page.click("#alert-actions [data-act=acknowledge]")
     page.wait_for_selector("#alert-status:has-text('已确认')")
     assert "已确认" in page.inner_text(".alert-item >> nth=0")
+    # the decision is counted in the alert precision report
+    page.wait_for_selector("#alert-review:has-text('确认 1')")
     shots(page, "3-alert")
 
 

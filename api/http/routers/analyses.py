@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from api.http import services
 from api.http.deps import Viewer, require
 from api.http.schemas import AlertsOut, ChainsOut, GangsOut, UpstreamOut, WaterSitesOut
+from investigations.alert_review import review_summary
 
 router = APIRouter(prefix="/api", tags=["分析 analyses"])
 
@@ -139,6 +140,7 @@ def alerts(v: Viewer = Depends(require("explore"))) -> dict:
     out["alerts"] = [
         {**a, **{k: x for k, x in decided.get(a.get("key"), {}).items() if k != "key"}} for a in out["alerts"]
     ]
+    out["review"] = review_summary(out["alerts"])  # analysts' decisions and the precision they imply
     return v.show(out)
 
 

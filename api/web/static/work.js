@@ -175,6 +175,15 @@ const Work = {
     try {
       const r = await api("/api/alerts");
       ul.innerHTML = r.alerts.length ? "" : `<li>${t("noAlerts")}</li>`;
+      const rv = r.review;  // analysts' decisions: the alert system's precision on real data
+      if (rv && r.alerts.length) {
+        const li = document.createElement("li");
+        li.className = "alert-review";
+        li.id = "alert-review";
+        li.textContent = `处置统计：确认 ${rv.acknowledged}、指派 ${rv.assigned}、排除 ${rv.dismissed}、待处置 ${rv.open}` +
+          (rv.precision != null ? `；按处置计的准确率 ${Number(rv.precision).toFixed(2)}` : "");
+        ul.appendChild(li);
+      }
       for (const a of r.alerts) {
         const li = document.createElement("li");
         li.className = "alert-item";
