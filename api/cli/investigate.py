@@ -280,11 +280,8 @@ def register(app: typer.Typer) -> None:
             return
         print_table(
             "预警 Alerts",
-            ["评分 score", "类型 kind", "说明 title", "证据 evidence", "处置 status"],
-            [
-                [a.score, kind_name(a.kind), a.title, len(a.evidence), r.get("status") or "待处置"]
-                for a, r in zip(res, rows)
-            ],
+            ["评分 score", "类型 kind", "说明 title", "证据 evidence"],
+            [[a.score, kind_name(a.kind), a.title, len(a.evidence)] for a in res],
         )
         p = review["precision"]
         console.print(

@@ -180,8 +180,7 @@ const Work = {
         const li = document.createElement("li");
         li.className = "alert-review";
         li.id = "alert-review";
-        li.textContent = `处置统计：确认 ${rv.acknowledged}、指派 ${rv.assigned}、排除 ${rv.dismissed}、待处置 ${rv.open}` +
-          (rv.precision != null ? `；按处置计的准确率 ${Number(rv.precision).toFixed(2)}` : "");
+        li.textContent = reviewText(rv);
         ul.appendChild(li);
       }
       for (const a of r.alerts) {
@@ -225,9 +224,23 @@ const Work = {
       const li = document.querySelector(`.alert-item[data-key="${CSS.escape(a.key)}"] .status`);
       if (li) { li.textContent = I18N.alertStatus[r.status] || r.status; li.className = `status st-${r.status}`; }
       $("#alert-status").textContent = `${I18N.alertStatus[r.status] || r.status}（${r.status_by}${r.assignee ? " → " + r.assignee : ""}：${r.status_reason}）`;
+      this.refreshAlertReview();
     } catch (e) { $("#alert-msg").textContent = e.message; }
   },
+  /** The decisions summary under the alert list, read again after a decision. */
+  async refreshAlertReview() {
+    try {
+      const rv = (await api("/api/alerts")).review;
+      const li = $("#alert-review");
+      if (rv && li) li.textContent = reviewText(rv);
+    } catch (e) { /* the list itself still shows the decision */ }
+  },
 };
+
+function reviewText(rv) {
+  return `处置统计：确认 ${rv.acknowledged}、指派 ${rv.assigned}、排除 ${rv.dismissed}、待处置 ${rv.open}` +
+    (rv.precision != null ? `；按处置计的准确率 ${Number(rv.precision).toFixed(2)}` : "");
+}
 
 // ---------------------------------------------------------------- upstream (water): station / segment → outfalls → owners
 Work.loadWaterSites = async function loadWaterSites() {
