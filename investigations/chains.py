@@ -39,6 +39,17 @@ LICENSED_NAME = re.compile(
     r"环境服务|环保科技|环境科技|环保|固废|危废|处置|资源再生|再生资源|环境工程|水务|污水处理|焚烧|填埋"
 )
 NIGHT_WINDOW = timedelta(hours=30)  # after the manifest time: the trip and the night that follows
+# What a chain's flags say, in the words an analyst reads (CLI tables, exports).
+FLAG_NAMES = {
+    "night_at_sensitive_site": "夜间经过敏感点位",
+    "unlicensed_receiver": "接收单位无处置资质",
+    "complaints": "有群众投诉",
+    "case": "有立案材料",
+}
+
+
+def flag_name(flag: str) -> str:
+    return FLAG_NAMES.get(flag, flag)
 
 
 @dataclass
@@ -451,4 +462,12 @@ def compare_with_truth(result: ChainReport | dict[str, Any], truth: dict[str, An
     }
 
 
-__all__ = ["Chain", "ChainReport", "find_waste_chains", "compare_with_truth", "complaints_about"]
+__all__ = [
+    "Chain",
+    "ChainReport",
+    "FLAG_NAMES",
+    "find_waste_chains",
+    "flag_name",
+    "compare_with_truth",
+    "complaints_about",
+]

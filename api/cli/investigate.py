@@ -202,7 +202,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """危废转移链 / waste chains producer → carrier → vehicle → receiver or dump site."""
-        from investigations.chains import find_waste_chains
+        from investigations.chains import find_waste_chains, flag_name
 
         with store_session() as store:
             res = find_waste_chains(store, company=company, site=site, include_all=show_all)
@@ -213,7 +213,12 @@ def register(app: typer.Typer) -> None:
             "危废链 Waste chains",
             ["score", "路径 path", "标记 flags", "证据 evidence"],
             [
-                [c.score, " → ".join(str(n["name"]) for n in c.path), ",".join(c.flags), len(c.evidence)]
+                [
+                    c.score,
+                    " → ".join(str(n["name"]) for n in c.path),
+                    "、".join(map(flag_name, c.flags)),
+                    len(c.evidence),
+                ]
                 for c in res.chains
             ],
         )

@@ -55,3 +55,12 @@ def test_alerts_are_named_in_chinese(cli):
     assert KIND_NAMES[alerts[0]["kind"]] in table and alerts[0]["kind"] not in table
     assert planted_kind_name("manifest_anomaly:late") == KIND_NAMES["manifest_late"]
     assert planted_kind_name("gang_companion") == KIND_NAMES["gang_associate"]
+
+
+def test_chain_flags_are_named_in_chinese(cli):
+    from investigations.chains import FLAG_NAMES
+
+    table = "".join(cli("chains").stdout.split())
+    shown = [code for code, name in FLAG_NAMES.items() if name in table]
+    assert shown, table[:400]  # the samples' main chain is flagged (night at the pit, complaints, a case)
+    assert not any(code in table for code in FLAG_NAMES)
