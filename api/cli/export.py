@@ -63,8 +63,7 @@ def evidence(
 
     with store_session() as store:
         chain = build_evidence(store, from_key, to_key, max_hops=max_hops)
-        header = case_header(store, chain)
-    header.update({k: v for k, v in (("case_no", case_no), ("case_name", case_name), ("agency", agency)) if v})
+        header = case_header(store, chain, case_no=case_no, case_name=case_name, agency=agency)
     if not full_ids:
         chain = Masker(load_secret(data_dir)).mask(chain)
     chain = finalize(chain, generated_by=by or os_account(), header=header, investigator=investigator)

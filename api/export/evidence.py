@@ -219,22 +219,24 @@ def content_sha256(doc: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json({k: v for k, v in doc.items() if k not in UNHASHED})).hexdigest()
 
 
-def case_header(store: GraphStore, chain: dict[str, Any]) -> dict[str, str]:
-    """Case number, case name and agency of the first case file the chain's sources cite.
+def case_header(store: GraphStore, chain: dict[str, Any], **given: str | None) -> dict[str, str]:
+    """Case number, case name and agency of the first case file the chain's sources cite,
+    each replaced by what the user gave (`case_no=`, `case_name=`, `agency=`).
 
     *Why from the sources*: an export for court belongs to a case; when the evidence comes
     from a case file its own 案件编号 / 案由 / 办案单位 are the header, and the user can
     override any of them."""
     keys = sorted({s["doc"] for h in chain.get("hops", []) for s in h.get("sources", []) if s.get("doc")})
     cases = [k for k in keys if k.startswith("doc:case:")]
-    if not cases:
-        return {}
-    props = store.documents(cases[:1]).get(cases[0], {})
-    out = {
-        "case_no": props.get("case_id") or props.get("record_id") or cases[0].split(":", 2)[-1],
-        "case_name": props.get("cause"),
-        "agency": props.get("unit"),
-    }
+    out: dict[str, Any] = {}
+    if cases:
+        props = store.documents(cases[:1]).get(cases[0], {})
+        out = {
+            "case_no": props.get("case_id") or props.get("record_id") or cases[0].split(":", 2)[-1],
+            "case_name": props.get("cause"),
+            "agency": props.get("unit"),
+        }
+    out.update({k: v for k, v in given.items() if k in CASE_FIELDS and v})
     return {k: str(v) for k, v in out.items() if v}
 
 

@@ -38,8 +38,7 @@ def export_evidence(
     except ValueError as exc:  # its text may name the resolved keys
         raise HTTPException(404, v.echo(str(exc))) from None
     v.check(*[n["key"] for n in chain["nodes"]])
-    header = {**evidence.case_header(v.ctx.store, chain), **{k: val for k, val in
-              (("case_no", case_no), ("case_name", case_name), ("agency", agency)) if val}}  # fmt: skip
+    header = evidence.case_header(v.ctx.store, chain, case_no=case_no, case_name=case_name, agency=agency)
     chain = evidence.finalize(
         v.show(chain), generated_by=v.user.display_name or v.user.username, header=header, investigator=investigator
     )
