@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from etl import unreadable
-from etl.batching import RunWriter
+from etl.batching import PendingWrite, RunWriter, WriteCoalescer
 from etl.guard import admit
 from etl.records import LoadStats, QuarantineEntry, QuarantineWriter, RawRecord, ReaderError
 from etl.textchunks import chunked
@@ -272,6 +272,9 @@ def ingest_paths(
         extract = ExtractionCache(extract)
     reader = SmallFileLookahead(plan, iter_records, extract, mapping)
     writer = RunWriter()
+    coalescer = WriteCoalescer(
+        writer, lambda parts: _flush_parts(store, cache, writer, report, parts), max_records=batch_records
+    )
     with _bulk_allocation_gc(), QuarantineWriter(qpath) as quarantine:
         try:
             for path, file_source, exc in order:
@@ -281,10 +284,10 @@ def ingest_paths(
                 report.files.append(
                     _ingest_file(
                         store, path, file_source, mapping, batch_records, quarantine, checkpoints, run_id,
-                        progress, transform_batch, extract, report, cache, writer, reader.iter_records,
+                        progress, transform_batch, extract, coalescer, reader.iter_records,
                     )
                 )  # fmt: skip
-            writer.wait()  # the last files' writes, and any failure in them
+            coalescer.settle()  # the last files' writes, and any failure in them
         finally:
             writer.close()
     report.seconds = time.monotonic() - started
@@ -300,6 +303,70 @@ def _unreadable_file(path: Path, source: str | None, exc: Exception, quarantine:
     return FileReport(stats=stats, error=entry.reason, unreadable=True)
 
 
+def _flush_parts(
+    store: GraphStore, cache: WriteCache, writer: RunWriter, report: IngestReport, parts: list[PendingWrite]
+) -> None:
+    """Prepare the parts' facts as one batch and queue its write, then each part's bookkeeping.
+
+    Preparing (statements, wire encoding) happens here on the reading thread;
+    the writer thread only waits on the store.  A value no store holds makes the
+    joined batch fail to encode: then each part maps its records again without
+    the ones holding such a value (they are quarantined with the reason), so one
+    record's fault never costs its neighbours, in its file or in another.
+    """
+    batch = _joined(parts)
+    try:
+        prepared = store.prepare_batch(batch, cache) if len(batch) else None
+    except Exception as exc:  # noqa: BLE001 - one record's fault costs that record
+        if not _record_fault(exc):
+            raise
+        cache.forget()
+        for part in parts:
+            if part.batch is not None and part.isolate is not None:
+                part.batch = part.isolate() or None
+        batch = _joined(parts)
+        prepared = store.prepare_batch(batch, cache) if len(batch) else None
+    versions = _document_versions(batch)
+    # the batch itself only travels on when a record in it may have changed (it holds ~3 objects a fact)
+    kept = batch if versions else None
+    settles = [part.settle for part in parts]
+    records = sum(part.records for part in parts)
+    writer.submit(_write_and_settle, store, report, prepared, kept, versions, settles, records=records)
+
+
+def _joined(parts: list[PendingWrite]) -> GraphBatch:
+    if len(parts) == 1 and parts[0].batch is not None:
+        return parts[0].batch
+    batch = GraphBatch()
+    for part in parts:
+        if part.batch is not None:
+            batch.extend(part.batch)
+    return batch
+
+
+def _write_and_settle(
+    store: GraphStore,
+    report: IngestReport,
+    prepared: Any,
+    batch: GraphBatch | None,
+    versions: list[tuple[str, str, str]],
+    settles: list[Callable[[], None]],
+) -> None:
+    """On the writer thread: the joined write, then each part's bookkeeping in order."""
+    if prepared is not None:
+        changed = store.documents_asserting_otherwise(versions) if versions else set()
+        if changed and batch is not None:  # a later export changed these records: drop what only the old said
+            report.records_changed += len(changed)
+            report.facts_retracted += store.retract_stale_facts(_facts_by_document(batch, changed))
+        written = store.write_prepared(prepared)
+        report.nodes_written += written["nodes"]
+        report.relationships_written += written["relationships"]
+        report.nodes_created += written["nodes_created"]
+        report.relationships_created += written["relationships_created"]
+    for settle in settles:
+        settle()
+
+
 def _ingest_file(
     store: GraphStore,
     path: Path,
@@ -312,14 +379,12 @@ def _ingest_file(
     progress: ProgressFn | None,
     transform_batch: Callable[[GraphBatch], GraphBatch] | None,
     extract: Callable[[list[str]], list[Any]] | None,
-    report: IngestReport,
-    cache: WriteCache,
-    writer: RunWriter,
+    coalescer: WriteCoalescer,
     iter_records: Callable[..., Iterator[RawRecord | QuarantineEntry]],
 ) -> FileReport:
     started = time.monotonic()
     fp = file_fingerprint(path)
-    writer.before_file(fp)
+    coalescer.before_file(fp)
     state = checkpoints.load(fp)
     resume_at = int(state["records_done"]) if state and not state.get("done") else 0
     stats = LoadStats(file=str(path), source=source)
@@ -336,29 +401,9 @@ def _ingest_file(
     pending_quarantine: list[QuarantineEntry] = []
     seen = 0
 
-    def write_and_checkpoint(
-        prepared: Any,
-        batch: GraphBatch | None,
-        versions: list[tuple[str, str, str]],
-        read: int,
-        quarantined: list[QuarantineEntry],
-        loaded: int,
-        warned: int,
-        done: int,
-    ) -> None:
-        # Runs on the writer thread, one batch at a time and in order, so the
-        # checkpoint only ever names batches the store has committed.  The
-        # batch arrives encoded: this thread only waits on the store.
-        if prepared is not None:
-            changed = store.documents_asserting_otherwise(versions) if versions else set()
-            if changed and batch is not None:  # a later export changed these records: drop what only the old said
-                report.records_changed += len(changed)
-                report.facts_retracted += store.retract_stale_facts(_facts_by_document(batch, changed))
-            written = store.write_prepared(prepared)
-            report.nodes_written += written["nodes"]
-            report.relationships_written += written["relationships"]
-            report.nodes_created += written["nodes_created"]
-            report.relationships_created += written["relationships_created"]
+    def settle(read: int, quarantined: list[QuarantineEntry], loaded: int, warned: int, done: int) -> None:
+        # Runs on the writer thread after the write that carries this commit's facts,
+        # in order, so the checkpoint only ever names batches the store has committed.
         for entry in quarantined:
             quarantine.write(entry)
         if quarantined:
@@ -386,25 +431,28 @@ def _ingest_file(
             progress(str(path), done)
 
     def commit() -> None:
-        read = len(pending) + len(pending_quarantine)
+        read, raws, done = len(pending) + len(pending_quarantine), list(pending), seen
         try:
-            loaded, warned, rejected, batch = _records_to_batch(pending, extract, run_id)
+            loaded, warned, rejected, batch = _records_to_batch(raws, extract, run_id)
             if transform_batch is not None:
                 batch = transform_batch(batch)
-            prepared = store.prepare_batch(batch, cache) if len(batch) else None
         except Exception as exc:  # noqa: BLE001 - one record's fault (an unstorable derived value, a mapping bug) costs that record
             if not _record_fault(exc):
                 raise
-            cache.forget()
-            loaded, warned, rejected, batch = _isolate_failing(store, pending, extract, run_id, transform_batch)
-            prepared = store.prepare_batch(batch, cache) if len(batch) else None
-        quarantined = pending_quarantine + rejected
-        versions = _document_versions(batch)
-        # the batch itself only travels on when a record in it may have changed (it holds ~3 objects a fact)
-        kept = batch if versions else None
-        writer.submit(
-            write_and_checkpoint, prepared, kept, versions, read, quarantined, loaded, warned, seen, records=read
-        )
+            loaded, warned, rejected, batch = _isolate_failing(store, raws, extract, run_id, transform_batch)
+        counts = {"loaded": loaded, "warned": warned, "quarantined": pending_quarantine + rejected}
+        early = list(pending_quarantine)
+
+        def isolate() -> GraphBatch:
+            # the joined write failed on a value: map this commit again without the records that hold one
+            loaded, warned, rejected, batch = _isolate_failing(store, raws, extract, run_id, transform_batch)
+            counts.update(loaded=loaded, warned=warned, quarantined=early + rejected)
+            return batch
+
+        def settle_commit() -> None:
+            settle(read, counts["quarantined"], counts["loaded"], counts["warned"], done)
+
+        coalescer.add(PendingWrite(batch if len(batch) else None, read, settle_commit, isolate))
         pending.clear()
         pending_quarantine.clear()
 
@@ -432,10 +480,11 @@ def _ingest_file(
         if pending or pending_quarantine:
             commit()
     except ReaderError as exc:  # readers' own errors reach here only outside unreadable.guarded
-        writer.wait()
+        coalescer.settle()
         frep.error = str(exc)
     else:
-        writer.submit(checkpoints.clear, fp)  # after the file's last write, without waiting for it
+        # after the file's last write, without waiting for it
+        coalescer.add(PendingWrite(None, 0, lambda: checkpoints.clear(fp)))
     frep.seconds = time.monotonic() - started
     return frep
 
