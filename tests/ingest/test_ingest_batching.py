@@ -226,3 +226,72 @@ def test_run_writer_stops_at_a_failed_write_and_bounds_its_queue():
     w.wait()
     w.close()
     assert done == [2, 3]
+
+
+class _CountingWrites:
+    """A store wrapper that counts the writes it is sent."""
+
+    def __init__(self, store):
+        self.store, self.writes = store, 0
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def write_prepared(self, prepared):
+        self.writes += 1
+        return self.store.write_prepared(prepared)
+
+
+def test_small_files_share_one_store_write(samples_dir, tmp_path):
+    """Eight case files and a hotline export: one joined write, not one per file."""
+    b = _bundle(samples_dir, tmp_path)
+    data = tmp_path / "data"
+    try:
+        with open_store(data_dir=data) as store:
+            store.setup_schema()
+            counting = _CountingWrites(store)
+            report = ingest_paths(counting, [b], data_dir=data, extract=_CountingExtract())
+    finally:
+        stop_server(data)
+    assert len(report.files) == 10
+    assert counting.writes == 1
+    assert report.total.records_read == report.total.records_loaded + report.total.records_quarantined
+    assert not list((data / "ingest_state").glob("*.json"))  # every file's checkpoint cleared
+
+
+def test_a_value_no_store_holds_costs_its_record_not_the_files_written_with_it(samples_dir, tmp_path):
+    """A derived value that cannot be stored (a NUL) fails the joined write's encoding: only the
+    record that made it is quarantined, naming its file; the files beside it load whole."""
+    from graph_schema.model import GraphBatch
+
+    b = _bundle(samples_dir, tmp_path)
+    poisoned = sorted((b / "cases").glob("*.txt"))[0]
+
+    def poison(batch: GraphBatch) -> GraphBatch:
+        for node in batch.nodes:
+            if node.key.startswith("doc:") and poisoned.name in str(node.props.get("file", "")):
+                node.props["note"] = "坏\x00值"
+        return batch
+
+    reports = {}
+    for name, transform in (("clean", None), ("poisoned", poison)):
+        data = tmp_path / name
+        try:
+            with open_store(data_dir=data) as store:
+                store.setup_schema()
+                reports[name] = ingest_paths(
+                    store, [b], data_dir=data, extract=_CountingExtract(), transform_batch=transform
+                )
+        finally:
+            stop_server(data)
+    report = reports["poisoned"]
+    rows = {row[0]: row for row in _file_rows(report)}
+    assert rows[poisoned.name][1:4] == (1, 0, 1)
+    # every other file reports exactly what it reports in a clean run
+    clean = {row[0]: row for row in _file_rows(reports["clean"])}
+    assert clean[poisoned.name][1:4] == (1, 1, 0)
+    assert {k: v for k, v in rows.items() if k != poisoned.name} == {
+        k: v for k, v in clean.items() if k != poisoned.name
+    }
+    lines = Path(report.quarantine).read_text(encoding="utf-8")
+    assert poisoned.name in lines and "无法保存" in lines
