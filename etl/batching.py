@@ -55,6 +55,9 @@ SMALL_FILE_BYTES = 64 << 10  # other formats: a file this small is read ahead to
 CACHE_ENTRIES = 20_000  # extractions kept for repeated texts (bounded: ~a few KB each)
 
 
+_MISSING = object()
+
+
 class ExtractionCache:
     """`extract` with a per-run memory: known texts are answered, the rest extracted in one call."""
 
@@ -66,20 +69,36 @@ class ExtractionCache:
         self.texts_extracted = 0
         self.texts_answered = 0
 
-    def _fill(self, texts: list[str]) -> None:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._known))
-        if not missing:
-            return
-        results = self._extract(missing)
-        self.calls += 1
-        self.texts_extracted += len(missing)
-        if len(results) != len(missing):
-            raise ValueError(f"extract returned {len(results)} results for {len(missing)} texts")
-        if len(self._known) + len(missing) > self._max:
-            # drop the oldest half: repeated texts (templates) come back and are extracted again once
-            for key in list(self._known)[: len(self._known) // 2]:
-                del self._known[key]
-        self._known.update(zip(missing, results))
+    def _fill(self, texts: list[str]) -> dict[str, Any]:
+        """Extract the unknown ones of `texts`; return the extraction of every one of them.
+
+        The answer is built before any eviction, so a text of this very call can
+        never be dropped between being extracted (or found) and being answered.
+        """
+        known = self._known
+        answer: dict[str, Any] = {}
+        missing: dict[str, None] = {}  # in order, once each
+        for t in texts:
+            if t in answer or t in missing:
+                continue
+            hit = known.get(t, _MISSING)
+            if hit is _MISSING:
+                missing[t] = None
+            else:
+                answer[t] = hit
+        if missing:
+            results = self._extract(list(missing))
+            self.calls += 1
+            self.texts_extracted += len(missing)
+            if len(results) != len(missing):
+                raise ValueError(f"extract returned {len(results)} results for {len(missing)} texts")
+            answer.update(zip(missing, results))
+            if len(known) + len(missing) > self._max:
+                # drop the oldest half: repeated texts (templates) come back and are extracted again once
+                for key in list(known)[: len(known) // 2]:
+                    del known[key]
+            known.update(zip(missing, results))
+        return answer
 
     def prefetch(self, texts: list[str]) -> None:
         """Extract `texts` now, as one batch; a failure is left for the runner's own call to meet."""
@@ -90,9 +109,8 @@ class ExtractionCache:
 
     def __call__(self, texts: list[str]) -> list[Any]:
         keys = [t if isinstance(t, str) else ("" if t is None else str(t)) for t in texts]
-        self._fill(keys)
-        known = self._known
-        out = [known[k] for k in keys]
+        answer = self._fill(keys)
+        out = [answer[k] for k in keys]
         self.texts_answered += len(out)
         return out
 

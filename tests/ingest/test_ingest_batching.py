@@ -64,6 +64,19 @@ def test_extraction_cache_sends_each_text_once_and_keeps_order():
         ExtractionCache(wrong_count)(["甲", "乙"])
 
 
+def test_extraction_cache_answers_a_call_that_overflows_it():
+    """A call whose new texts overflow the cache evicts the oldest entries, and may not evict the
+    ones it is about to answer (seen at 210k records: a KeyError sent a whole batch to rules)."""
+    inner = _CountingExtract()
+    cache = ExtractionCache(inner, max_entries=4)
+    cache(["甲", "乙", "丙"])
+    texts = ["甲", "丁", "戊", "己", "乙"]
+    out = cache(texts)
+    assert [e.text for e in out] == texts
+    assert inner.calls[-1] == ["丁", "戊", "己"]  # the known ones were not extracted again
+    assert [e.text for e in cache(["甲", "庚"])] == ["甲", "庚"]
+
+
 def test_lookahead_replays_each_file_as_the_reader_yields_it(samples_dir, tmp_path):
     b = _bundle(samples_dir, tmp_path)
     plan = [(p, "case") for p in sorted((b / "cases").iterdir())]
