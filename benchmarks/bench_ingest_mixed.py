@@ -71,6 +71,7 @@ def main() -> None:
     ap.add_argument("--variation", action="store_true", help="the generator's variation mode")
     ap.add_argument("--no-nlp", action="store_true", help="skip free-text extraction (as `ingest --no-nlp`)")
     ap.add_argument("--batch", type=int, default=1000, help="records per batch (the CLI default)")
+    ap.add_argument("--profile", metavar="FILE", help="write a cProfile of the analyses to FILE (pstats)")
     args = ap.parse_args()
     scale = max(1, round(args.records / RECORDS_PER_SCALE))
     with tempfile.TemporaryDirectory(prefix="bench_mixed_") as tmp:
@@ -108,7 +109,14 @@ def main() -> None:
                 ingest_s = time.perf_counter() - t
                 c1, s1, m1 = cpu_seconds(me, exclude=server), cpu_seconds(server), time.thread_time()
                 t = time.perf_counter()
-                run_analyses(store)
+                if args.profile:
+                    import cProfile
+
+                    with cProfile.Profile() as prof:
+                        analysis = run_analyses(store)
+                    prof.dump_stats(args.profile)
+                else:
+                    analysis = run_analyses(store)
                 analyse_s = time.perf_counter() - t
                 c2, s2 = cpu_seconds(me, exclude=server), cpu_seconds(server)
         finally:
@@ -127,7 +135,8 @@ def main() -> None:
     print(
         f"ingest    {ingest_s:8.1f} s  ({tot.records_read / ingest_s:,.0f} records/s){'  [no NLP]' if args.no_nlp else ''}"
     )
-    print(f"analyses  {analyse_s:8.1f} s  (resolution, alert detectors)")
+    stages = ", ".join(f"{k} {v:.1f} s" for k, v in analysis.get("seconds", {}).items())
+    print(f"analyses  {analyse_s:8.1f} s  ({stages or 'resolution, alert detectors, search index'})")
     print(f"total     {ingest_s + analyse_s:8.1f} s  (+ NLP models loaded once: {load_s:.1f} s, {load_cpu:.1f} s CPU)")
     # On a shared machine the wall time counts the neighbours.  CPU seconds do not: the client
     # (all its threads), its main thread alone (the serial path: readers, rules, fact mapping)

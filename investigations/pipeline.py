@@ -7,6 +7,7 @@ layer, where every interface (CLI, API, demo) can reuse it.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,20 @@ def ingest_and_analyse(
 
 
 def run_analyses(store: GraphStore) -> dict[str, Any]:
-    """Entity resolution, then the alert detectors; returns their counts.  Nodes that
+    """Entity resolution, then the alert detectors; returns their counts and the seconds each
+    stage took (`seconds`), so a slow ingest says which stage it was.  Nodes that
     resolution (or an older ingest) wrote without the name-search property get it."""
     from investigations.alerts import run_detectors
 
-    out = {"resolution": resolve(store).to_dict(), "alerts": len(run_detectors(store))}
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    out: dict[str, Any] = {"resolution": resolve(store).to_dict()}
+    seconds["resolution"] = time.perf_counter() - t
+    t = time.perf_counter()
+    out["alerts"] = len(run_detectors(store))
+    seconds["alerts"] = time.perf_counter() - t
+    t = time.perf_counter()
     out["search_indexed"] = refresh_search_index(store)
+    seconds["search_index"] = time.perf_counter() - t
+    out["seconds"] = {k: round(v, 2) for k, v in seconds.items()}
     return out
