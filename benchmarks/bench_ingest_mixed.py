@@ -7,6 +7,10 @@ NLP on free text → batched writes, then resolution and the alert detectors), i
 embedded store.  Generation is not timed.
 
     python benchmarks/bench_ingest_mixed.py [--records 220000] [--seed 1] [--variation] [--no-nlp]
+                                            [--save-ingested DIR] [--analyses-from DIR] [--profile FILE]
+
+`--save-ingested DIR` keeps a copy of the store as the ingest left it; `--analyses-from DIR`
+times only the analyses on a copy of such a store (to work on the analyses without re-ingesting).
 
 Smaller runs print a linear extrapolation to --target-records (ingest time grows linearly with
 records: every stage streams in fixed-size batches).  On a shared machine the figure to read is
@@ -63,6 +67,47 @@ def cpu_seconds(*procs: psutil.Process, exclude: psutil.Process | None = None) -
     return total
 
 
+def save_store(store, data: Path, dest: Path) -> None:  # noqa: ANN001 - a GraphStore
+    """A copy of the store's files as they are now: the server writes a snapshot and, nothing
+    writing meanwhile, its append-only file is complete a second later."""
+    import shutil
+
+    store._db.connection.save()  # noqa: SLF001 - a benchmark's look behind the port
+    time.sleep(1.5)
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(data, dest, ignore=shutil.ignore_patterns("*.sock", "*.pid", "*.lock"))
+
+
+def analyses_only(saved: Path, profile: str | None) -> None:
+    """Time `run_analyses` on a copy of a store saved by `--save-ingested`."""
+    import shutil
+
+    with tempfile.TemporaryDirectory(prefix="bench_analyses_") as tmp:
+        data = Path(tmp) / "store"
+        shutil.copytree(saved, data)
+        try:
+            with open_store(data_dir=data) as store:
+                server = psutil.Process(server_pid(data))
+                me = psutil.Process()
+                c0, s0 = cpu_seconds(me, exclude=server), cpu_seconds(server)
+                t = time.perf_counter()
+                if profile:
+                    import cProfile
+
+                    with cProfile.Profile() as prof:
+                        analysis = run_analyses(store)
+                    prof.dump_stats(profile)
+                else:
+                    analysis = run_analyses(store)
+                wall = time.perf_counter() - t
+                c1, s1 = cpu_seconds(me, exclude=server), cpu_seconds(server)
+        finally:
+            stop_server(data)
+    stages = ", ".join(f"{k} {v:.1f} s" for k, v in analysis.get("seconds", {}).items())
+    print(f"analyses  {wall:8.1f} s  ({stages});  CPU client {c1 - c0:.1f} s + server {s1 - s0:.1f} s")
+    print(json.dumps({k: v for k, v in analysis.items() if k != "seconds"}, ensure_ascii=False, default=str)[:600])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--records", type=int, default=220_000, help="about this many records")
@@ -71,8 +116,13 @@ def main() -> None:
     ap.add_argument("--variation", action="store_true", help="the generator's variation mode")
     ap.add_argument("--no-nlp", action="store_true", help="skip free-text extraction (as `ingest --no-nlp`)")
     ap.add_argument("--batch", type=int, default=1000, help="records per batch (the CLI default)")
+    ap.add_argument("--save-ingested", metavar="DIR", help="copy the store as the ingest left it to DIR")
+    ap.add_argument("--analyses-from", metavar="DIR", help="only the analyses, on a copy of a saved store")
     ap.add_argument("--profile", metavar="FILE", help="write a cProfile of the analyses to FILE (pstats)")
     args = ap.parse_args()
+    if args.analyses_from:
+        analyses_only(Path(args.analyses_from), args.profile)
+        return
     scale = max(1, round(args.records / RECORDS_PER_SCALE))
     with tempfile.TemporaryDirectory(prefix="bench_mixed_") as tmp:
         tmp = Path(tmp)
@@ -108,6 +158,8 @@ def main() -> None:
                 )
                 ingest_s = time.perf_counter() - t
                 c1, s1, m1 = cpu_seconds(me, exclude=server), cpu_seconds(server), time.thread_time()
+                if args.save_ingested:
+                    save_store(store, data, Path(args.save_ingested))
                 t = time.perf_counter()
                 if args.profile:
                     import cProfile

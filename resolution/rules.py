@@ -230,10 +230,30 @@ def company_score(a: CompanyName, b: CompanyName) -> tuple[float, str]:
     return score, reason
 
 
-def best_company_score(a: Iterable[CompanyName], b: Iterable[CompanyName]) -> tuple[float, str]:
+def _company_score_bound(a: CompanyName, b: CompanyName) -> float:
+    """An upper bound of `company_score(a, b)` from the cheap parts alone (no place comparison):
+    resolution compares each name with every other in its block, and most pairs are far below
+    a suggestion; this rules them out at C speed."""
+    if a.full == b.full:
+        return 100.0
+    if a.branch != b.branch:
+        return 60.0
+    if a.core == b.core:
+        return 95.0
+    short, long = sorted((a.core, b.core), key=len)
+    if len(short) >= 2 and short[:2] == long[:2]:
+        return 100.0  # perhaps an abbreviation (85) or a close spelling: score it in full
+    return float(fuzz.ratio(a.core, b.core))
+
+
+def best_company_score(a: Iterable[CompanyName], b: Iterable[CompanyName], floor: float = 0.0) -> tuple[float, str]:
+    """The best `company_score` over all pairs of forms; pairs that cannot reach `floor` are
+    not scored (a caller that discards everything below a threshold passes it)."""
     best = (0.0, "")
     for x in a:
         for y in b:
+            if floor and _company_score_bound(x, y) < floor:
+                continue
             s = company_score(x, y)
             if s[0] > best[0]:
                 best = s
@@ -286,7 +306,7 @@ def decide_companies(views: list[CompanyView]) -> list[Decision]:
         for o in others:
             if not o.forms:
                 continue
-            s, why = best_company_score(v.forms, o.forms)
+            s, why = best_company_score(v.forms, o.forms, floor=COMPANY_SUGGEST)
             if s >= COMPANY_SUGGEST:
                 norm = any(normalised_match(a, b) for a in v.forms for b in o.forms)
                 scored.append((o, s, why, norm))

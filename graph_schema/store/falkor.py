@@ -27,8 +27,15 @@ from graph_schema.store.values import UnstorableValue, unstorable_reason
 GRAPH_NAME = "ecograph"
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
-    """Client objects → plain Python (dicts/lists), so callers never see adapter types."""
+    """Client objects → plain Python (dicts/lists), so callers never see adapter types.
+
+    Scalars, most of any answer, return first: resolution reads millions of values."""
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, Node):
         return dict(value.properties)
     if isinstance(value, Edge):

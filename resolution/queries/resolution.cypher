@@ -57,16 +57,18 @@ RETURN n.key AS key, type(r) AS type, startNode(r).key AS head, m.key AS other, 
        r.quote AS quote, r.field AS field
 
 // name: res_person_edges
+// Only what the candidate needs (its ties and documents): at 200k records these are millions
+// of rows, and every column returned is parsed.
 MATCH (n:Person)-[r]-(m)
 WHERE type(r) IN $types
-RETURN n.key AS key, type(r) AS type, startNode(r).key AS head, m.key AS other, r.doc AS doc,
-       r.quote AS quote, r.field AS field
+RETURN n.key AS key, type(r) AS type, m.key AS other, r.doc AS doc
 
 // name: res_site_edges
+// Only what the candidate needs (its ties and documents): at 200k records these are millions
+// of rows, and every column returned is parsed.
 MATCH (n:Site)-[r]-(m)
 WHERE type(r) IN $types
-RETURN n.key AS key, type(r) AS type, startNode(r).key AS head, m.key AS other, r.doc AS doc,
-       r.quote AS quote, r.field AS field
+RETURN n.key AS key, type(r) AS type, m.key AS other, r.doc AS doc
 
 // name: res_possibly_same
 MATCH (a:Entity)-[r:POSSIBLY_SAME]->(b:Entity)
