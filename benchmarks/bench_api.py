@@ -1,27 +1,39 @@
-"""API latency under load: p50/p95 of search, neighbours and a 4-hop path at 50 concurrent clients.
+"""API latency under load: p50/p95 of search, neighbours and paths at 50 concurrent clients.
 
-    python benchmarks/bench_api.py [--nodes 1000000] [--clients 50] [--requests 10] [--workers N]
-                                   [--data-dir DIR] [--keep]
+    python benchmarks/bench_api.py [--nodes 1000000] [--clients 50] [--requests 10] [--workers 2 1]
+                                   [--data-dir DIR] [--keep] [--build-only] [--flame DIR] [--ops ...]
 
-Builds (once; reused when `--data-dir` already holds a graph of that size) an
-embedded FalkorDB graph of `--nodes` nodes: case units of one document, three
-persons (resident IDs), a vehicle, sharing a pool of sites (1 per 100 nodes) and
-companies — INVOLVED_IN, MENTIONS, CO_OFFENDER, DRIVES, SEEN_AT, DUMPED_AT,
-TRANSPORTS, about 2.6 relationships per node — so a person reaches a person of
-another case in 4 hops through a shared site (person→vehicle→site←vehicle←person).
-Nodes get the name-search property as `investigations.pipeline` writes it.
-Then starts `uvicorn api.http.asgi:app` on it (`--workers`, default one per core)
-and drives it over HTTP with `--clients` concurrent httpx clients logged in as the
-analyst (masking and the audit log on, as in production).  Prints a table of
-p50/p95/max latency and throughput per operation, then where the time went: the
-mean per request of store time (waiting on FalkorDB), the rest of the server's
-time (Python: routing, auth, masking, JSON, audit) and store round trips, from
-each response's `Server-Timing` header (absent on servers older than it: `-`).
-`budget` counts path answers cut by their time budget (200, `budget_hit`).
+Builds (once; reused when `--data-dir` already holds a graph of that size) the
+benchmark graph of `--nodes` nodes described in `bench_setup.py`: case units of
+persons, vehicles, sites and companies, so that persons of different cases are 4
+hops apart, and two hubs of ~5,000 links each (a busy checkpoint, a receiver of
+transfer manifests).  `--build-only` stops there (build the 1M graph once, then
+benchmark it many times).
+
+Then, for each `--workers` count (0: one per core), starts `uvicorn api.http.asgi:app`
+on it and drives it over HTTP with `--clients` concurrent httpx clients logged in as
+the analyst (masking and the audit log on, as in production).  Prints, per worker
+count, with the host's cores and load average (on a shared host the load is much of
+what a latency figure measures):
+
+- p50/p95/max latency and throughput per operation; `errors` counts failed requests by
+  HTTP status (`exc` for no answer at all); `budget` counts path answers cut by their
+  time budget (200, `budget_hit`);
+- where the time went: the mean per request of store time (waiting on FalkorDB), the
+  rest of the server's time (Python: routing, auth, masking, JSON, audit) and store
+  round trips, from each response's `Server-Timing` header (`-` on servers without it);
+- issue 17's figures beside this run's, in the same format;
+- `hubs 6`: a 6-hop path request between the two hubs, shortest and 10 alternatives,
+  three tries each, one at a time after the load: each must answer within 2 s, found
+  or flagged "not within budget" (`budget_hit`); and whether FalkorDB still runs or
+  queues a query once the answer is in (`GRAPH.INFO`), right away and a second later.
 
 `alternatives 6` asks for the 10 shortest alternative paths of up to six hops between two
 random sites (`all_simple=true`): a server from before bounded paths does not answer it
 (`--ops search neighbours "path (4 hops)"` to leave it out).
+
+`--flame DIR` samples the server (uvicorn and its workers) with py-spy during each
+operation's load and writes `DIR/w<workers>-<operation>.svg` flame graphs.
 
 Figures of 2026-12 (issue 17), before any of this, in the same run format —
 1,000,000 nodes, 2,364,000 relationships, 50 clients × 5 requests, 2 uvicorn
@@ -59,99 +71,36 @@ import asyncio
 import os
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from contextlib import nullcontext
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path[:0] = [str(REPO), str(HERE)]
 
-from graph_schema.model import GraphBatch, Provenance  # noqa: E402
-from graph_schema.store import open_store  # noqa: E402
-from investigations.explore import refresh_search_index  # noqa: E402
+from bench_setup import (  # noqa: E402
+    GIVEN,
+    HUB_CHECKPOINT,
+    HUB_RECEIVER,
+    ID_PEOPLE,
+    SURNAMES,
+    BenchGraph,
+    api_server,
+    ensure_graph,
+    host_line,
+    login,
+    store_activity,
+)
+from flame import flame  # noqa: E402
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
-GIVEN = "建国明华伟强军平东海波涛勇杰磊斌浩鹏超亮刚辉鑫宇晨阳小虎龙飞"
-PROVINCES = "浙苏皖赣闽沪"
-ID_PEOPLE = 20000  # the first persons carry resident IDs (masked for the analyst); unique below 21,000
-
-
-def person_id(i: int) -> str:
-    body = f"330502{1960 + i % 40:04d}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
-    # GB 11643 check digit
-    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    s = sum(int(c) * k for c, k in zip(body, w))
-    return body + "10X98765432"[s % 11]
-
-
-def build_graph(store, n_nodes: int, seed: int = 7, chunk_units: int = 4000) -> dict:
-    rnd = random.Random(seed)
-    n_sites = max(10, n_nodes // 100)
-    n_companies = max(10, n_nodes // 200)
-    units = max(1, (n_nodes - n_sites - n_companies) // 5)
-    t0 = time.perf_counter()
-    b = GraphBatch()
-    for s in range(n_sites):
-        b.add_node(f"site:S{s:06d}", name=f"{SURNAMES[s % len(SURNAMES)]}家村{s}号地块", kind="checkpoint" if s % 3 else "mine_pit",
-                   lon=119.5 + (s % 100) / 100, lat=29.5 + (s // 100 % 100) / 100)  # fmt: skip
-    for c in range(n_companies):
-        b.add_node(f"company:C{c:06d}", name=f"{SURNAMES[c % len(SURNAMES)]}{GIVEN[c % len(GIVEN)]}化工有限公司{c}")
-    store.write_batch(b)  # the store derives the name-search property
-    for start in range(0, units, chunk_units):
-        b = GraphBatch()
-        for u in range(start, min(units, start + chunk_units)):
-            doc = f"doc:case:B{u:07d}"
-            people = []
-            for j in range(3):
-                i = u * 3 + j
-                pid = person_id(i) if i < ID_PEOPLE else None
-                key = f"person:{pid}" if pid else f"person:P{i:08d}"
-                name = (
-                    SURNAMES[rnd.randrange(len(SURNAMES))]
-                    + GIVEN[rnd.randrange(len(GIVEN))]
-                    + GIVEN[rnd.randrange(len(GIVEN))]
-                )
-                b.add_node(key, name=name, id_card=pid if key.endswith(pid or "#") else None)
-                people.append((key, name))
-            plate = f"{PROVINCES[u % len(PROVINCES)]}{chr(65 + (u // 100000) % 26)}{u % 100000:05d}"  # unique per unit
-            veh = f"vehicle:{plate}"
-            site = f"site:S{rnd.randrange(n_sites):06d}"
-            company = f"company:C{rnd.randrange(n_companies):06d}"
-            text = f"{people[0][1]}伙同{people[1][1]}、{people[2][1]}驾驶{plate}将废液倾倒于地块{site[5:]}。"
-            b.add_node(
-                doc,
-                source="case",
-                record_id=f"B{u:07d}",
-                title=f"案件 B{u:07d}",
-                time=f"2024-{1 + u % 12:02d}-{1 + u % 28:02d} 23:00:00",
-                text=text,
-            )
-            b.add_node(veh, plate=plate, name=plate)
-            pv = Provenance(doc=doc, method="rule", confidence=0.9, quote=text, seen="2024-05-21T23:00:00")
-            for key, _ in people:
-                b.add_rel("INVOLVED_IN", key, doc, pv, role="犯罪嫌疑人")
-                b.add_rel("MENTIONS", doc, key, pv)
-            b.add_rel("CO_OFFENDER", people[0][0], people[1][0], pv)
-            b.add_rel("CO_OFFENDER", people[0][0], people[2][0], pv)
-            b.add_rel("DRIVES", people[0][0], veh, pv)
-            b.add_rel("SEEN_AT", veh, site, pv, time="2024-05-21 22:40:00")
-            b.add_rel("DUMPED_AT", veh, site, pv)
-            b.add_rel("TRANSPORTS", veh, company, pv)
-        store.write_batch(b)
-        done = min(units, start + chunk_units)
-        if done % (chunk_units * 10) == 0 or done == units:
-            print(f"  built {done}/{units} case units ({time.perf_counter() - t0:.0f}s)", flush=True)
-    return {"units": units, "sites": n_sites, "companies": n_companies, "seconds": time.perf_counter() - t0}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# Issue 17's figures (1M nodes, 50 clients × 5 requests, 2 workers): p50 ms, p95 ms, req/s.
+ISSUE_17 = {"search": (933, 1983, 45), "neighbours": (523, 2262, 51), "path (4 hops)": (1038, 2730, 35)}
+HUBS_WITHIN_MS = 2000  # issue 17: a path request between two hubs answers within 2 s, found or not
+OPS = ["search", "neighbours", "path (4 hops)", "alternatives 6", "hubs 6"]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -165,7 +114,7 @@ async def drive(base: str, token: str, clients: int, requests: int, make_request
     import httpx
 
     latencies: list[float] = []
-    errors = 0
+    failures: Counter[str] = Counter()  # HTTP status (or "exc") → count
     budget_hits = 0
     profile = {"store": 0.0, "app": 0.0, "queries": 0, "n": 0}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -174,15 +123,20 @@ async def drive(base: str, token: str, clients: int, requests: int, make_request
     ) as c:
 
         async def one_client(cid: int) -> None:
-            nonlocal errors, budget_hits
+            nonlocal budget_hits
             rnd = random.Random(cid)
             for _ in range(requests):
                 path, params = make_request(rnd)
                 t = time.perf_counter()
-                r = await c.get(path, params=params)
+                try:
+                    r = await c.get(path, params=params)
+                except httpx.HTTPError as exc:
+                    latencies.append((time.perf_counter() - t) * 1000)
+                    failures[f"exc:{type(exc).__name__}"] += 1
+                    continue
                 latencies.append((time.perf_counter() - t) * 1000)
                 if r.status_code != 200:
-                    errors += 1
+                    failures[str(r.status_code)] += 1
                 elif path == "/api/paths" and r.json().get("budget_hit"):
                     budget_hits += 1
                 _add_profile(profile, r.headers.get("server-timing"))
@@ -191,8 +145,9 @@ async def drive(base: str, token: str, clients: int, requests: int, make_request
         await asyncio.gather(*(one_client(i) for i in range(clients)))
         wall = time.perf_counter() - t0
     n = profile["n"] or None
-    return {"op": label, "n": len(latencies), "errors": errors, "p50": pct(latencies, 50), "p95": pct(latencies, 95),
-            "max": max(latencies), "rps": len(latencies) / wall, "budget": budget_hits,
+    return {"op": label, "n": len(latencies), "errors": sum(failures.values()), "by_status": dict(failures),
+            "p50": pct(latencies, 50), "p95": pct(latencies, 95), "max": max(latencies, default=float("nan")),
+            "rps": len(latencies) / wall, "budget": budget_hits,
             "store_ms": profile["store"] / n if n else None, "app_ms": profile["app"] / n if n else None,
             "queries": profile["queries"] / n if n else None}  # fmt: skip
 
@@ -211,130 +166,175 @@ def _add_profile(profile: dict, header: str | None) -> None:
     profile["n"] += 1
 
 
+def request_makers(g: BenchGraph) -> dict:
+    """Operation name → `fn(rnd) -> (path, params)`."""
+    names = [SURNAMES[i] + GIVEN[j] for i in range(len(SURNAMES)) for j in range(len(GIVEN))]
+    units, n_sites, pairs = g.units, g.sites, g.pairs
+
+    def search_req(rnd):
+        return "/api/search", {"q": rnd.choice(names + [f"案件 B{rnd.randrange(units):07d}"]), "limit": 20}
+
+    def neigh_req(rnd):
+        u = rnd.randrange(units)
+        keys = [f"doc:case:B{u:07d}", f"site:S{rnd.randrange(n_sites):06d}"]
+        if u * 3 >= ID_PEOPLE:
+            keys.append(f"person:P{u * 3:08d}")
+        return f"/api/entities/{rnd.choice(keys)}/neighbours", {"hops": 1, "limit": 200}
+
+    def path_req(rnd):
+        a, b = rnd.choice(pairs)
+        return "/api/paths", {"a": a, "b": b, "max_hops": 4}
+
+    def alt_req(rnd):  # alternatives between two sites: what never ended before paths were bounded
+        a, b = (f"site:S{rnd.randrange(n_sites):06d}" for _ in range(2))
+        return "/api/paths", {"a": a, "b": b, "max_hops": 6, "all_simple": "true", "limit": 10}
+
+    makers = {"search": search_req, "neighbours": neigh_req, "alternatives 6": alt_req}
+    if pairs:
+        makers["path (4 hops)"] = path_req
+    return makers
+
+
+def hubs_check(base: str, token: str, data_dir: Path, tries: int = 3) -> list[dict]:
+    """6-hop path requests between the two hubs, one at a time: latency, answer, store afterwards."""
+    import httpx
+
+    out = []
+    kinds = [("shortest, 6 hops", {}), ("10 alternatives, 6 hops", {"all_simple": "true", "limit": 10})]
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as c:
+        for label, extra in kinds:
+            row: dict = {"request": label, "ms": [], "answers": [], "after": [], "after_1s": []}
+            for _ in range(tries):
+                t = time.perf_counter()
+                r = c.get("/api/paths", params={"a": HUB_CHECKPOINT, "b": HUB_RECEIVER, "max_hops": 6, **extra})
+                row["ms"].append((time.perf_counter() - t) * 1000)
+                row["after"].append(_activity(data_dir))
+                time.sleep(1.0)
+                row["after_1s"].append(_activity(data_dir))
+                if r.status_code != 200:
+                    row["answers"].append(f"HTTP {r.status_code}")
+                    continue
+                body = r.json()
+                paths = body.get("paths") or []
+                found = f"{len(paths)} found, shortest {min(len(p['keys']) - 1 for p in paths)} hops" if paths else ""
+                if body.get("budget_hit"):
+                    what = f"not within budget ({body.get('budget_s'):g} s)" + (f", {found}" if found else "")
+                else:
+                    what = found or "none within 6 hops"
+                row["answers"].append(what)
+            out.append(row)
+    return out
+
+
+def _activity(data_dir: Path) -> str:
+    try:
+        a = store_activity(data_dir)
+    except Exception as exc:  # an older FalkorDB without GRAPH.INFO
+        return f"? ({type(exc).__name__})"
+    if not a["running"] and not a["waiting"]:
+        return "idle"
+    return f"{len(a['running'])} running, {len(a['waiting'])} waiting"
+
+
+def _errors(r: dict) -> str:
+    if not r["by_status"]:
+        return "0"
+    return " ".join(f"{k}×{v}" for k, v in sorted(r["by_status"].items()))
+
+
+def print_round(g: BenchGraph, args, workers: int, results: list[dict], hubs: list[dict] | None) -> None:
+    print()
+    print(f"== {workers} uvicorn worker(s): {g.nodes:,} nodes, {g.relationships:,} relationships; "
+          f"{args.clients} clients × {args.requests} requests per operation")  # fmt: skip
+    print(host_line())
+    print(f"{'operation':<16}{'requests':>9}{'budget':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'req/s':>9}  errors by status")  # fmt: skip
+    for r in results:
+        print(f"{r['op']:<16}{r['n']:>9}{r['budget']:>8}{r['p50']:>10.1f}{r['p95']:>10.1f}{r['max']:>10.1f}{r['rps']:>9.1f}  {_errors(r)}")  # fmt: skip
+    print()
+    print("where the time goes (mean per request, server side)")
+    print(f"{'operation':<16}{'store ms':>10}{'python ms':>11}{'queries':>9}")
+    for r in results:
+        if r["store_ms"] is None:
+            print(f"{r['op']:<16}{'-':>10}{'-':>11}{'-':>9}")
+        else:
+            print(f"{r['op']:<16}{r['store_ms']:>10.1f}{r['app_ms']:>11.1f}{r['queries']:>9.1f}")
+    compared = [r for r in results if r["op"] in ISSUE_17]
+    if compared:
+        print()
+        print("issue 17 (1,000,000 nodes, 50 clients × 5, 2 workers, half-busy 2-core host) beside this run")
+        print(f"{'operation':<16}{'p50 ms':>16}{'p95 ms':>18}{'req/s':>14}")
+        for r in compared:
+            i50, i95, irps = ISSUE_17[r["op"]]
+            p50, p95, rps = f"{i50:,} → {r['p50']:,.0f}", f"{i95:,} → {r['p95']:,.0f}", f"{irps} → {r['rps']:.0f}"
+            print(f"{r['op']:<16}{p50:>16}{p95:>18}{rps:>14}")
+    if hubs:
+        print()
+        print(f"hubs 6: {HUB_CHECKPOINT} ({g.hub_degrees.get(HUB_CHECKPOINT, 0):,} links) → {HUB_RECEIVER} "
+              f"({g.hub_degrees.get(HUB_RECEIVER, 0):,} links), one request at a time, each within {HUBS_WITHIN_MS / 1000:g} s")  # fmt: skip
+        print(f"{'request':<26}{'ms per try':<24}{'store after / 1 s later':<26}answer per try")
+        ok = True
+        for h in hubs:
+            ms = " / ".join(f"{m:,.0f}" for m in h["ms"])
+            after = ", ".join(sorted(set(h["after"]))) + " / " + ", ".join(sorted(set(h["after_1s"])))
+            print(f"{h['request']:<26}{ms:<24}{after:<26}{' | '.join(h['answers'])}")
+            ok &= max(h["ms"]) <= HUBS_WITHIN_MS and not any(a.startswith("HTTP") for a in h["answers"])
+        print(f"hubs 6: {'OK' if ok else 'FAIL'} (every try answered within {HUBS_WITHIN_MS:,} ms)")
+
+
+def run_round(g: BenchGraph, args, workers: int) -> None:
+    makers = request_makers(g)
+    with api_server(g.data_dir, workers, args.server_repo) as srv:
+        token = login(srv.base)
+        results = []
+        for label in args.ops:
+            fn = makers.get(label)
+            if fn is None:
+                continue
+            asyncio.run(drive(srv.base, token, min(args.clients, 5), 2, fn, label))  # warm-up
+            slug = label.split(" (")[0].replace(" ", "-")
+            sampling = flame(srv.proc.pid, args.flame / f"w{workers}-{slug}.svg") if args.flame else nullcontext()
+            with sampling:
+                r = asyncio.run(drive(srv.base, token, args.clients, args.requests, fn, label))
+            results.append(r)
+            print(f"  w{workers} {r['op']:<14} done: p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, errors {_errors(r)}",
+                  flush=True)  # fmt: skip
+        hubs = hubs_check(srv.base, token, g.data_dir) if "hubs 6" in args.ops and len(g.hub_degrees) == 2 else None
+    print_round(g, args, workers, results, hubs)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nodes", type=int, default=1_000_000)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--requests", type=int, default=10, help="requests per client per operation")
-    ap.add_argument("--workers", type=int, default=0, help="uvicorn worker processes (0: one per core)")
+    ap.add_argument("--workers", type=int, nargs="+", default=[0],
+                    help="uvicorn worker processes, one table each (0: one per core)")  # fmt: skip
     ap.add_argument("--data-dir", type=Path, default=None, help="reuse/keep the graph here (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="leave the data dir (and its FalkorDB server) in place")
+    ap.add_argument("--build-only", action="store_true", help="build the graph into --data-dir and exit")
+    ap.add_argument("--flame", type=Path, default=None, metavar="DIR", help="py-spy flame graphs of the load phases")
     ap.add_argument(
         "--server-repo", type=Path, default=REPO, help="checkout whose API the server runs (before/after runs)"
     )
-    ap.add_argument("--ops", nargs="+", default=["search", "neighbours", "path (4 hops)", "alternatives 6"],
+    ap.add_argument("--ops", nargs="+", default=OPS,
                     help="operations to run (alternatives 6 hangs a server from before bounded paths)")  # fmt: skip
     args = ap.parse_args()
-    args.workers = args.workers or len(os.sched_getaffinity(0)) or 1
+    if args.build_only and args.data_dir is None:
+        ap.error("--build-only needs --data-dir (where the graph is kept)")
+    cores = len(os.sched_getaffinity(0)) or 1
+    workers_list = [w or cores for w in args.workers]
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="egbench-"))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    store = open_store("falkordb", data_dir)
-    total = sum(store.stats()["nodes"].values())
-    if total < args.nodes * 0.999:
-        print(f"building a graph of ~{args.nodes:,} nodes in {data_dir} …", flush=True)
-        store.wipe()
-        info = build_graph(store, args.nodes)
-        print(f"  built in {info['seconds']:.0f}s", flush=True)
-    else:
-        n = refresh_search_index(store)  # a graph built before the name-search property existed
-        if n:
-            print(f"  name-search property written on {n:,} nodes", flush=True)
-    stats = store.stats()
-    n_nodes, n_rels = sum(stats["nodes"].values()), sum(stats["relationships"].values())
-    units = stats["nodes"].get("Document", 1)
-    n_sites = stats["nodes"].get("Site", 1)
-    # 4-hop pairs: two drivers whose vehicles were seen at the same site.
-    rows = store._read(
-        "MATCH (p:Person)-[:DRIVES]->(:Vehicle)-[:SEEN_AT]->(s:Site)<-[:SEEN_AT]-(:Vehicle)<-[:DRIVES]-(q:Person) "
-        "WHERE p.key < q.key RETURN p.key AS a, q.key AS b LIMIT 500",
-        {},
-    )
-    pairs = [(r["a"], r["b"]) for r in rows]
-    store.close()
-
-    from api.security.users import UserStore
-
-    users = UserStore(data_dir)
-    if users.get("bench") is None:
-        users.add("bench", "bench-password", "analyst", "基准测试")
-    port = _free_port()
-    env = {**os.environ, "ECOGRAPH_DATA_DIR": str(data_dir), "ECOGRAPH_BACKEND": "falkordb"}
-    cmd = [sys.executable, "-m", "uvicorn", "api.http.asgi:app", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(args.workers), "--log-level", "warning"]  # fmt: skip
-    env["PYTHONPATH"] = str(args.server_repo)
-    proc = subprocess.Popen(cmd, cwd=args.server_repo, env=env)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on kill, too
-    base = f"http://127.0.0.1:{port}"
     try:
-        import httpx
-
-        for _ in range(150):
-            try:
-                if httpx.get(base + "/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        token = httpx.post(base + "/api/auth/token", data={"username": "bench", "password": "bench-password"}).json()[
-            "access_token"
-        ]
-        names = [SURNAMES[i] + GIVEN[j] for i in range(len(SURNAMES)) for j in range(len(GIVEN))]
-
-        def search_req(rnd):
-            return "/api/search", {"q": rnd.choice(names + [f"案件 B{rnd.randrange(units):07d}"]), "limit": 20}
-
-        def neigh_req(rnd):
-            u = rnd.randrange(units)
-            keys = [f"doc:case:B{u:07d}", f"site:S{rnd.randrange(n_sites):06d}"]
-            if u * 3 >= ID_PEOPLE:
-                keys.append(f"person:P{u * 3:08d}")
-            key = rnd.choice(keys)
-            return f"/api/entities/{key}/neighbours", {"hops": 1, "limit": 200}
-
-        def path_req(rnd):
-            a, b = rnd.choice(pairs)
-            return "/api/paths", {"a": a, "b": b, "max_hops": 4}
-
-        def alt_req(rnd):  # alternatives between two sites: what never ended before paths were bounded
-            a, b = (f"site:S{rnd.randrange(n_sites):06d}" for _ in range(2))
-            return "/api/paths", {"a": a, "b": b, "max_hops": 6, "all_simple": "true", "limit": 10}
-
-        print(f"graph: {n_nodes:,} nodes, {n_rels:,} relationships; {args.clients} clients × {args.requests} requests per op; "
-              f"uvicorn workers={args.workers}", flush=True)  # fmt: skip
-        results = []
-        ops = [("search", search_req), ("neighbours", neigh_req), ("path (4 hops)", path_req),
-               ("alternatives 6", alt_req)]  # fmt: skip
-        for label, fn in ops:
-            if label not in args.ops:
-                continue
-            if label.startswith("path") and not pairs:
-                continue
-            asyncio.run(drive(base, token, min(args.clients, 5), 2, fn, label))  # warm-up
-            results.append(asyncio.run(drive(base, token, args.clients, args.requests, fn, label)))
-            r = results[-1]
-            print(f"  {r['op']:<14} done: p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms", flush=True)
-        print()
-        print(
-            f"{'operation':<16}{'requests':>9}{'errors':>8}{'budget':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'req/s':>9}"
-        )
-        for r in results:
-            print(
-                f"{r['op']:<16}{r['n']:>9}{r['errors']:>8}{r['budget']:>8}{r['p50']:>10.1f}{r['p95']:>10.1f}{r['max']:>10.1f}{r['rps']:>9.1f}"
-            )
-        print()
-        print("where the time goes (mean per request, server side)")
-        print(f"{'operation':<16}{'store ms':>10}{'python ms':>11}{'queries':>9}")
-        for r in results:
-            if r["store_ms"] is None:
-                print(f"{r['op']:<16}{'-':>10}{'-':>11}{'-':>9}")
-            else:
-                print(f"{r['op']:<16}{r['store_ms']:>10.1f}{r['app_ms']:>11.1f}{r['queries']:>9.1f}")
+        t0 = time.perf_counter()
+        g = ensure_graph(data_dir, args.nodes)
+        print(f"graph: {g.nodes:,} nodes, {g.relationships:,} relationships, {len(g.pairs)} 4-hop pairs, "
+              f"hubs {g.hub_degrees} ({time.perf_counter() - t0:.0f} s)", flush=True)  # fmt: skip
+        if args.build_only:
+            return
+        for workers in workers_list:
+            run_round(g, args, workers)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         if not args.keep and args.data_dir is None:
             from graph_schema.store.falkor_server import stop_server
 

@@ -1,4 +1,6 @@
-"""Run every benchmark in this folder, one after another, each printing its own table.
+"""Run every benchmark in this folder, one after another, each printing its own table
+(benchmarks/README.md lists them).  On a shared host, hold the lock:
+`flock /tmp/ecograph-bench.lock python benchmarks/run_all.py --quick`.
 
 python benchmarks/run_all.py            # all, at their default sizes
 python benchmarks/run_all.py --quick    # small sizes, for a smoke run
@@ -18,14 +20,18 @@ QUICK_ARGS = {
     "bench_readers.py": [],
     "bench_nlp.py": [],
     "bench_gangs.py": [],
-    "bench_api.py": [],
+    "bench_api.py": ["--nodes", "40000", "--clients", "10", "--requests", "2", "--workers", "1"],
+    "bench_web.py": ["--nodes", "40000", "--tries", "5"],
 }
+NOT_BENCHMARKS = {"bench_setup.py"}  # shared setup of bench_api and bench_web, not a benchmark
 
 
 def main() -> int:
     quick = "--quick" in sys.argv
     failed = []
     for script in sorted(HERE.glob("bench_*.py")):
+        if script.name in NOT_BENCHMARKS:
+            continue
         args = QUICK_ARGS.get(script.name, []) if quick else []
         print(f"\n=== {script.name} {' '.join(args)}", flush=True)
         rc = subprocess.call([sys.executable, str(script), *args])
