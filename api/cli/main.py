@@ -69,6 +69,18 @@ def query(
 
 @app.command()
 @friendly_errors
+def schema() -> None:
+    """建立约束和索引（含全文索引）/ create the constraints and indexes, full-text included (idempotent).
+
+    A graph loaded by `neo4j-admin database import` has data and no indexes: run this once
+    before serving it, so name search works for users who never write."""
+    with store_session() as store:
+        store.setup_schema()
+    common.console.print("约束和索引已就绪 / constraints and indexes are in place")
+
+
+@app.command()
+@friendly_errors
 def wipe(yes: bool = typer.Option(False, "--yes", "-y", help="不再确认 / do not ask")) -> None:
     """清空图谱 / delete every node and relationship."""
     if not yes and not typer.confirm("确认清空整个图谱？/ Wipe the whole graph?"):

@@ -199,3 +199,16 @@ def test_crash_mid_file_resumes_from_last_committed_batch(samples_dir, data_dir,
         from graph_schema.store.falkor_server import stop_server
 
         stop_server(clean_dir)
+
+
+def test_schema_command_creates_the_indexes_a_read_only_server_needs(data_dir, cli):
+    """A graph bulk-loaded without ecograph (neo4j-admin import) has no indexes: `ecograph schema`."""
+    proc = cli(data_dir, "schema")
+    assert proc.returncode == 0, proc.stderr
+    assert "索引已就绪" in proc.stdout
+    with open_store(data_dir=data_dir) as store:
+        rows = store.read_cypher("CALL db.indexes() YIELD label, properties, types RETURN label, properties, types", {})
+    indexed = {(r["label"], p) for r in rows for p in r["properties"] or []}
+    assert ("Entity", "key") in indexed
+    assert any("FULLTEXT" in str(r["types"]).upper() for r in rows), rows
+    assert cli(data_dir, "schema").returncode == 0  # twice changes nothing
