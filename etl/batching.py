@@ -117,7 +117,7 @@ class ExtractionCache:
 
 def _record_texts(raw: RawRecord) -> list[str]:
     """The free texts the runner will send to NLP for `raw` (none when it will be quarantined)."""
-    from etl.facts import free_texts
+    from etl.factbuilder import free_texts
     from etl.parse import parse_or_quarantine
 
     typed = parse_or_quarantine(raw)

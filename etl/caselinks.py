@@ -268,7 +268,7 @@ def company_role(text: str) -> str | None:
 
 
 def case_facts(x: Any, t: Any) -> None:
-    """The links of a case file's structured fields (`x` an `etl.facts._Builder`, `t` a CaseFile).
+    """The links of a case file's structured fields (`x` an `etl.factbuilder.FactBuilder`, `t` a CaseFile).
 
     Called after the suspects, vehicles and companies are written: every suspect's phone is
     MENTIONED by the case as well as used by the suspect; a suspect's address is where they

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from etl.facts import free_texts, record_to_batch, records_to_batch, rules_extract, sentence_bounds
+from etl.factbuilder import free_texts
+from etl.facts import record_to_batch, records_to_batch
+from etl.idrules import rules_extract
 from etl.parse import iter_typed
 from etl.records import QuarantineEntry
+from etl.textfacts import sentence_bounds
 from graph_schema.model import GraphBatch
 from graph_schema.schema import RELATIONS, Method, label_for_key
 from nlp.types import Entity, Extraction, Relation
@@ -160,7 +163,7 @@ def test_case_text_coreference_with_fake_extractor(samples):
     assert "person:341822198107151579" in tails  # 周卫东 in 简要案情 is the header suspect
     assert "vehicle:浙E5G378" in tails
     assert "company:91330522704523184E" in tails  # name → the header company's USCC key
-    # 青岭村 followed by 北侧废弃石矿坑 names the pit (etl.facts._with_site_noun); 青岭村矿坑 later is the same pit
+    # 青岭村 followed by 北侧废弃石矿坑 names the pit (etl.textfacts._with_site_noun); 青岭村矿坑 later is the same pit
     pit = "site:青岭村北侧废弃石矿坑"
     assert pit in tails and node_props(b, pit)["kind"] == "place" and "site:青岭村" not in tails
     assert f"person:民警@{doc}" in tails  # no strong id: doc-local key

@@ -1,4 +1,4 @@
-"""Doc-local place short forms (etl.facts): one document, one place, however often and however it is written."""
+"""Doc-local place short forms (etl.textfacts): one document, one place, however often and however it is written."""
 
 from __future__ import annotations
 

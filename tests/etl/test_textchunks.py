@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from etl.facts import rules_extract
+from etl.idrules import rules_extract
 from etl.textchunks import chunked, split_chunks
 from nlp.types import Entity, Extraction, Relation
 
@@ -62,7 +62,7 @@ def test_relations_point_at_the_right_entities_and_sentence_after_joining():
 def test_a_quote_in_a_run_on_text_stays_short():
     """No sentence end in 200k characters: the quote is the mention with bounded context, not the whole text
     (finding the whole sentence for each of thousands of mentions took 270 s for one case file)."""
-    from etl.facts import _QUOTE_REACH, sentence_bounds
+    from etl.textfacts import _QUOTE_REACH, sentence_bounds
 
     text = "王某驾驶浙E5G378运输废酸，" * 15_000
     start = text.index("浙E5G378", 100_000)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from etl.batching import ExtractionCache, SmallFileLookahead
-from etl.facts import rules_extract
+from etl.idrules import rules_extract
 from etl.ingest import ingest_paths
 from etl.readers import iter_records
 from etl.records import RawRecord, ReaderError
