@@ -7,7 +7,7 @@ repeat, so those three are lists.  The JSON form is passed through with its
 own field names (嫌疑人 objects, 涉案车辆 strings, 涉案单位 objects).
 
 Without 案件编号 the file name (stem) becomes the record id and the record
-carries `_id_from_filename` (etl.parse turns it into a warning): a case file is
+carries `_id_from_filename` (etl.caseparse turns it into a warning): a case file is
 too valuable to quarantine for a missing number.
 """
 

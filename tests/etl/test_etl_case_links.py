@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from etl.caseparse import parse_vehicle_entry
 from etl.facts import record_to_batch, records_to_batch
 from etl.idrules import rules_extract
-from etl.parse import iter_typed, parse_vehicle_entry
+from etl.parse import iter_typed
 from etl.records import QuarantineEntry
 from graph_schema import identifiers as ids
 

@@ -6,16 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from etl.parse import (
-    FieldError,
-    parse_company_line,
-    parse_coord,
-    parse_datetime,
-    parse_or_quarantine,
-    parse_record,
-    parse_suspect_line,
-    parse_vehicle_entry,
-)
+from etl.caseparse import parse_company_line, parse_suspect_line, parse_vehicle_entry
+from etl.fieldparse import parse_coord, parse_datetime
+from etl.parse import FieldError, parse_or_quarantine, parse_record
 from etl.readers.detect import HEADERS
 from etl.records import QuarantineEntry, RawRecord
 
