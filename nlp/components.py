@@ -22,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch, registry
 
-from nlp import agencies, domain, rules
+from nlp import agencies, domain, orgs, persons, places, rules
 from nlp.gazetteer import WASTE_CODE_RE, load_terms
 from nlp.merge import resolve
 from nlp.relations import extract_relations
@@ -250,19 +250,19 @@ def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merg
         words = doc._.lac_words or []
         c = _cands(doc)
         if use_rules:
-            words = domain.overlay_places(text, words, doc._.places or [])
+            words = places.overlay_places(text, words, doc._.places or [])
             c.extend(rules.find_masked_persons(text))
-            c.extend(domain.find_orgs(text, words))
+            c.extend(orgs.find_orgs(text, words))
             c.extend(agencies.find_level_agencies(text, words))
-            c.extend(domain.find_locs(text, words))
-            c.extend(domain.find_persons(text, words))
+            c.extend(places.find_locs(text, words))
+            c.extend(persons.find_persons(text, words))
         elif merge_loc:
-            c.extend(domain.merge_adjacent_locs(text, words))
+            c.extend(places.merge_adjacent_locs(text, words))
         if use_model:
             for s, e, tag in words:
                 lab = _LAC_LABELS.get(tag)
                 if lab:
-                    if tag == "PER" and text[s] not in rules.SURNAMES and not domain.person_context(text, s, e):
+                    if tag == "PER" and text[s] not in rules.SURNAMES and not persons.person_context(text, s, e):
                         continue  # a rare surname needs a role, a title or 同志 beside it
                     if tag == "PER" and text[e - 1] in _PLACE_AFTER_NAME and e - s >= 3:
                         c.append(Cand(s, e, "LOC", "model", rules.P_MODEL_LOC, 0.6))

@@ -34,6 +34,10 @@ class Cand(NamedTuple):
     normalized: str | None = None
 
 
+# one LAC word: its (start, end, tag) in the text; the domain finders read these
+Word = tuple[int, int, str]
+
+
 # priorities: higher wins an overlap; ties go to the longer span
 P_ID = 100
 P_IDENT = 95
