@@ -26,8 +26,8 @@ from typing import Any
 from graph_schema import identifiers as ids
 from graph_schema.store import GraphStore
 from resolution import normalize
+from resolution.companies import company_score, is_agency
 from resolution.merge import alias_map
-from resolution.rules import company_score, is_agency
 
 KIND_LABEL = {"companies": "Company", "vehicles": "Vehicle", "vessels": "Vessel", "persons": "Person"}
 

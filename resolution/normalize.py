@@ -5,7 +5,7 @@ company name *key* is (spelling-level only, so keys never fuse two real
 things).  Resolution needs looser *matching* forms on top of that: the core of
 a company name without its place prefix and legal form, and the core of a site
 name without its administrative prefix.  A matching form never becomes a key
-by itself; a rule must also find a strong tie (see `resolution.rules`).
+by itself; a rule must also find a strong tie (see `resolution.companies`, `resolution.persons`).
 """
 
 from __future__ import annotations

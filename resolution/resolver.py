@@ -26,6 +26,7 @@ from graph_schema.model import GraphBatch, Node
 from graph_schema.schema import LABELS, Method, label_for_key
 from graph_schema.store import GraphStore
 from resolution import normalize, rules
+from resolution.companies import CompanyView, decide_companies, is_agency
 from resolution.locate import LocateReport, locate
 from resolution.merge import (
     FixedRel,
@@ -36,7 +37,9 @@ from resolution.merge import (
     get_node,
     merge_many,
 )
-from resolution.rules import Candidate, CompanyView, Decision, SiteView
+from resolution.persons import decide_persons
+from resolution.rules import Candidate, Decision
+from resolution.sites import SiteView, decide_sites
 
 EDGE_TYPES = sorted(
     {*rules.COMPANY_TIE_TYPES, *rules.COMPANY_HAUL_TIE_TYPES, *rules.PERSON_TIE_TYPES, "INVOLVED_IN", "MENTIONS"}
@@ -135,7 +138,7 @@ def company_views(store: GraphStore) -> list[CompanyView]:
         props = row["props"] or {}
         c = _candidate(row["key"], props, edges.get(row["key"], []), "Company")
         c.names = _company_names(props, edges.get(row["key"], []))
-        if any(rules.is_agency(n) for n in c.names):
+        if any(is_agency(n) for n in c.names):
             continue  # a public body tagged as an organisation: not a company to resolve
         forms = [f for f in (normalize.company_name(n) for n in c.names) if f]
         out.append(CompanyView(c, forms))
@@ -277,19 +280,19 @@ def resolve(store: GraphStore, *, companies: bool = True, persons: bool = True, 
 
     if companies:
         for _ in range(MAX_ROUNDS):
-            decisions = rules.decide_companies(company_views(store))
+            decisions = decide_companies(company_views(store))
             if ap.apply(decisions) == 0:
                 pending_suggestions += decisions
                 break
     if persons:
         for _ in range(MAX_ROUNDS):
             strong, local = person_candidates(store)
-            decisions = rules.decide_persons(strong, local)
+            decisions = decide_persons(strong, local)
             if ap.apply(decisions) == 0:
                 pending_suggestions += decisions
                 break
     if sites:
-        decisions = rules.decide_sites(site_views(store))
+        decisions = decide_sites(site_views(store))
         ap.apply(decisions)
         pending_suggestions += decisions
         report.located = locate(store)

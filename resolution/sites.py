@@ -1,0 +1,140 @@
+"""Site decisions: one Site per place, however its documents write it.
+
+Sites fuse only with the same name core in the same administrative area
+(village + site type, no conflicting town, level or position); otherwise
+similar names become suggestions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from resolution.normalize import SiteName, places_compatible
+from resolution.rules import MAX_SUGGESTIONS_PER_NODE, SITE_SUGGEST, Candidate, Decision, bigram_blocks
+
+__all__ = ["SiteView", "decide_sites"]
+
+
+@dataclass
+class SiteView:
+    cand: Candidate
+    form: SiteName
+
+    @property
+    def key(self) -> str:
+        return self.cand.key
+
+
+def _site_fits(a: SiteName, b: SiteName) -> bool:
+    """`b` (less specific) can be the place `a` names: no level, village or position conflicts."""
+    if not places_compatible(a.places, b.places):
+        return False
+    if a.town and b.town and a.town != b.town:
+        return False
+    return not (a.position and b.position and a.position != b.position)
+
+
+def decide_sites(views: list[SiteView]) -> list[Decision]:
+    """One Site per place.
+
+    Names are grouped by their base (village + canonical site type, position
+    aside).  The most specific names come first; each name joins the one
+    place it fits (same town, no conflicting level or position).  A name that
+    writes its town joins only a place in that town; a name that writes less
+    (青岭村矿坑, no town) joins the single place it fits, and becomes a
+    suggestion when several fit (two 青岭村 in two towns).  A bare site type
+    without a village or a name of its own (矿坑) joins nothing: only the
+    document that names its village can say which pit it is (etl.textfacts).
+    """
+    out: list[Decision] = []
+    by_base: dict[str, list[SiteView]] = defaultdict(list)
+    for v in views:
+        by_base[v.form.base].append(v)
+    merged: set[str] = set()
+    suggested: set[tuple[str, str]] = set()
+    for base, group in sorted(by_base.items()):
+        if len(group) < 2:
+            continue
+        if not all(v.form.named for v in group):
+            continue
+        group.sort(
+            key=lambda v: (
+                -len(v.form.places),
+                not v.form.position,
+                -len(v.cand.docs),
+                v.key,
+            )
+        )
+        heads: list[SiteView] = []
+        for v in group:
+            fits = [h for h in heads if _site_fits(h.form, v.form)]
+            if v.form.town:
+                fits = [h for h in fits if h.form.town == v.form.town]
+            elif not v.form.places and not v.form.village:
+                fits = [h for h in fits if not h.form.places]  # a named feature alone: same area unknown
+            if len(fits) == 1 and (v.form.position == fits[0].form.position or not v.form.position):
+                h = fits[0]
+                merged.add(v.key)
+                out.append(
+                    Decision(
+                        "merge",
+                        v.key,
+                        h.key,
+                        "site_same_place",
+                        f"同一地点 {base}（{v.form.full} / {h.form.full}）/ same village and site type, no conflicting area",
+                        95.0,
+                        sorted(v.cand.docs | h.cand.docs)[:50],
+                    )
+                )
+                continue
+            for h in fits:
+                pair = tuple(sorted((v.key, h.key)))
+                if pair not in suggested:
+                    suggested.add(pair)
+                    out.append(
+                        Decision(
+                            "suggest",
+                            v.key,
+                            h.key,
+                            "site_same_core_area_unknown",
+                            f"地名核心 {base} 相同，行政区未写全 / same place name, area not confirmed",
+                            90.0,
+                            sorted(v.cand.docs | h.cand.docs)[:20],
+                        )
+                    )
+            heads.append(v)
+    # fuzzy cores in a compatible area → suggestions
+    blocks = bigram_blocks({v.key: [v.form.core] for v in views}, max_posting=100)
+    by_key = {v.key: v for v in views}
+    for v in sorted(views, key=lambda x: x.key):
+        if v.key in merged:
+            continue
+        n = 0
+        for k in sorted(blocks.get(v.key, ())):
+            w = by_key[k]
+            if k in merged or w.form.core == v.form.core or not places_compatible(v.form.places, w.form.places):
+                continue
+            if len(v.form.core) < 3 or len(w.form.core) < 3:
+                continue
+            s = float(fuzz.ratio(v.form.core, w.form.core))
+            pair = tuple(sorted((v.key, k)))
+            if s >= SITE_SUGGEST and pair not in suggested:
+                suggested.add(pair)
+                out.append(
+                    Decision(
+                        "suggest",
+                        v.key,
+                        k,
+                        "site_similar_name",
+                        f"地名相似 / similar place names ({s:.0f})",
+                        round(s, 1),
+                        sorted(v.cand.docs | w.cand.docs)[:20],
+                    )
+                )
+                n += 1
+                if n >= MAX_SUGGESTIONS_PER_NODE:
+                    break
+    return out
