@@ -1,6 +1,6 @@
 """How analysts judged the alerts: the precision of the alert system by their decisions.
 
-The planted-truth precision (`alerts.alert_precision`) exists only for synthetic data; on real
+The planted-truth precision (`alert_truth.alert_precision`) exists only for synthetic data; on real
 data the measure is what analysts decide.  An alert acknowledged or assigned for follow-up was
 worth raising; one dismissed with a reason was not; an open one is not judged yet.  Precision
 by decision = (acknowledged + assigned) / (acknowledged + assigned + dismissed), overall and per

@@ -156,7 +156,7 @@ def run_demo(store: GraphStore, data_dir: Path, *, seed: int = 20240521, scale: 
     for a in alerts:
         by_kind[a.get("kind", "?")] = by_kind.get(a.get("kind", "?"), 0) + 1
     report.alerts = {"total": len(alerts), "by_kind": by_kind, "top": alerts[:5]}
-    from investigations.alerts import alert_precision
+    from investigations.alert_truth import alert_precision
 
     report.alerts["precision_vs_truth"] = alert_precision(alerts, truth)
 

@@ -28,6 +28,7 @@ from graph_schema.store import GraphStore
 def evaluate_store(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
     """All four comparisons on a store that holds the bundle of `truth`."""
     from investigations import alerts, chains, gangs, water
+    from investigations.alert_truth import alert_precision
 
     t = time.perf_counter()
     g = gangs.compare_with_truth(gangs.detect_gangs(store), truth)
@@ -40,7 +41,7 @@ def evaluate_store(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
     )
     c = chains.compare_with_truth(chains.find_waste_chains(store), truth)
     w = water.compare_with_truth(store, truth)
-    a = alerts.alert_precision(alerts.run_detectors(store), truth)
+    a = alert_precision(alerts.run_detectors(store), truth)
     return {"gangs": g, "chains": c, "water": w, "alerts": a}
 
 

@@ -4,6 +4,8 @@ import inv_story as story
 import pytest
 
 from investigations import alerts, chains, water
+from investigations.alert_model import Alert
+from investigations.alert_truth import alert_precision
 
 
 @pytest.fixture()
@@ -78,9 +80,9 @@ def test_alerts_idempotent(story_store):
 
 def test_alert_precision():
     ours = [
-        alerts.Alert("night_dwell", 0.8, "t", ["vehicle:浙E5G378", "site:KK1"], ["doc:anpr:1"]),
-        alerts.Alert("night_dwell", 0.5, "t", ["vehicle:浙E0001A", "site:KK1"], ["doc:anpr:2"]),
-        alerts.Alert("manifest_short", 0.5, "t", ["company:x"], ["doc:manifest:9"], details={"manifest": "9"}),
+        Alert("night_dwell", 0.8, "t", ["vehicle:浙E5G378", "site:KK1"], ["doc:anpr:1"]),
+        Alert("night_dwell", 0.5, "t", ["vehicle:浙E0001A", "site:KK1"], ["doc:anpr:2"]),
+        Alert("manifest_short", 0.5, "t", ["company:x"], ["doc:manifest:9"], details={"manifest": "9"}),
     ]
     truth = {
         "alerts": [
@@ -89,7 +91,7 @@ def test_alert_precision():
             {"kind": "night_dwell", "plate": "浙E0002A", "checkpoint": "KK2", "true": True},
         ]
     }
-    p = alerts.alert_precision(ours, truth)
+    p = alert_precision(ours, truth)
     assert (p["true_positive"], p["false_positive"], p["unmatched"]) == (1, 1, 1)
     assert p["precision"] == 0.5 and p["recall"] == 0.5 and p["missed"] == {"night_dwell": 1}
 

@@ -47,7 +47,8 @@ def test_user_errors_are_one_line(cli):
 
 
 def test_alerts_are_named_in_chinese(cli):
-    from investigations.alerts import KIND_NAMES, planted_kind_name
+    from investigations.alert_model import KIND_NAMES
+    from investigations.alert_truth import planted_kind_name
 
     alerts = json.loads(cli("alerts", "--json").stdout)["alerts"]
     assert alerts and all(a["kind_name"] == KIND_NAMES[a["kind"]] for a in alerts)
