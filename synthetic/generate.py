@@ -6,7 +6,8 @@ from pathlib import Path
 
 from synthetic import stories as S
 from synthetic import vocab as V
-from synthetic.bundle import TRUTH_ORDER, Block, Generator
+from synthetic.block import Block
+from synthetic.bundle import TRUTH_ORDER, Generator
 from synthetic.world import Company
 
 TRUTH_VERSION = 1

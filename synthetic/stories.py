@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from synthetic import text as T
 from synthetic import vocab as V
-from synthetic.bundle import DAYS, START, Block, Case, Checkpoint, Site
+from synthetic.block import Block
+from synthetic.bundle import DAYS, START, Case, Checkpoint, Site
 from synthetic.world import Company, Person
 
 INLAND_CRIMES = ("dump", "dump", "fishing", "hunting", "mining")

@@ -16,7 +16,8 @@ from datetime import date
 
 from synthetic import text as T
 from synthetic import vocab as V
-from synthetic.bundle import CRIME_CAUSE, Block, Case, Checkpoint, Generator, Site, _fmt_cn_date
+from synthetic.block import Block, _fmt_cn_date
+from synthetic.bundle import CRIME_CAUSE, Case, Checkpoint, Generator, Site
 from synthetic.sinks import write_docx
 from synthetic.variation import prose
 from synthetic.variation.spelling import (
