@@ -1,9 +1,10 @@
 """`Block`: one scale unit of the bundle, and how it writes each kind of record.
 
-A block plants its own stories (`synthetic.stories`, through `synthetic.generate`)
-and writes them through these methods: hotline tickets, grid events, plate
-reads, manifests and case files, each in the shape and mess of its source
-format.  Why apart from `synthetic.bundle`: the generator is the world that
+A block plants its own stories (`synthetic.gangs`, `synthetic.manifests`,
+`synthetic.wastechains`, `synthetic.waterevents`, `synthetic.noise`, called by
+`synthetic.generate`) and writes them through these methods: hotline
+tickets, grid events, plate reads, manifests and case files, each in the
+shape and mess of its source format.  Why apart from `synthetic.bundle`: the generator is the world that
 lives for the whole bundle; a block is written, flushed and forgotten.
 """
 

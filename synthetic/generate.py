@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from synthetic import stories as S
+from synthetic import gangs, manifests, noise, wastechains, waterevents
 from synthetic import vocab as V
 from synthetic.block import Block
 from synthetic.bundle import TRUTH_ORDER, Generator
@@ -13,7 +13,7 @@ from synthetic.world import Company
 TRUTH_VERSION = 1
 
 
-def _confusable(b: Block, firms: S.Firms) -> None:
+def _confusable(b: Block, firms: manifests.Firms) -> None:
     """Different firms with confusingly similar names (own USCCs), each given its own manifests."""
     rng, g = b.rng, b.g
     base, waste, code = firms.producer()
@@ -35,7 +35,7 @@ def _confusable(b: Block, firms: S.Firms) -> None:
     base.confusable_with.append(sib.true_id)
     sib.confusable_with.append(base.true_id)
     for c in (base, sib):
-        S.licensed_chain(b, firms, [], producer=(c, waste, code))
+        manifests.licensed_chain(b, firms, [], producer=(c, waste, code))
 
 
 def _flush_entities(b: Block) -> None:
@@ -103,29 +103,29 @@ def generate_bundle(out_dir: Path, seed: int, scale: int = 1, variation: bool = 
         b = block_cls(g, i)
         surnames = rng.sample("王张李陈刘周吴徐沈杨", 3)
         decoys = [s + rng.choice(("某", "某某", "某")) for s in surnames]
-        firms = S.Firms(b)
+        firms = manifests.Firms(b)
         for k in range(rng.randint(6, 10)):
-            gang = S.plant_gang(b, f"gang-{i + 1:04d}-{k + 1:02d}", decoys)
+            gang = gangs.plant_gang(b, f"gang-{i + 1:04d}-{k + 1:02d}", decoys)
             if variation:
                 extend_gang(b, gang)
             g.truth.add("gangs", gang)
         for name in decoys:
             while sum(1 for m in g.masked.get(name, []) if m["planted"]) < 2:
-                S.background_case(b, decoy=name)
+                gangs.background_case(b, decoy=name)
         for _ in range(rng.randint(5, 9)):
-            S.background_case(b)
+            gangs.background_case(b)
         for k in range(rng.randint(2, 3)):
-            S.waste_chain(b, firms, f"chain-{i + 1:04d}-{k + 1:02d}")
+            wastechains.waste_chain(b, firms, f"chain-{i + 1:04d}-{k + 1:02d}")
         plan = ["never_read", "late", "short", "silence_no_complaint", "complaints_no_silence"]
         for _ in range(rng.randint(4, 6)):
-            S.licensed_chain(b, firms, plan)
+            manifests.licensed_chain(b, firms, plan)
         _confusable(b, firms)
-        S.site_lookalikes(b)
-        S.plant_water(b, firms, f"water-{i + 1:04d}")
-        S.background_traffic(b, 110)
-        S.background_hotline(b, 45)
-        S.background_grid(b, 30)
-        S.malformed_rows(b)
+        wastechains.site_lookalikes(b)
+        waterevents.plant_water(b, firms, f"water-{i + 1:04d}")
+        noise.background_traffic(b, 110)
+        noise.background_hotline(b, 45)
+        noise.background_grid(b, 30)
+        noise.malformed_rows(b)
         if variation:
             broken_case_files(b, FORMS if i == 0 else None)
             b.flush_sites()
