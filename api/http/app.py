@@ -10,7 +10,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.http.context import AppContext, Settings
@@ -114,7 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         writes = request.method not in ("GET", "HEAD", "OPTIONS")
         if writes:
             try:
-                await run_in_threadpool(ctx.audit.append, _begin_event(request))
+                await ctx.audit.append_async(_begin_event(request))
             except AuditUnavailable:
                 return JSONResponse({"detail": MSG_AUDIT_DOWN}, status_code=503)
         status = 500
@@ -134,7 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             finally:
                 event = _audit_event(request, status, (time.perf_counter() - t0) * 1000)
                 try:
-                    await run_in_threadpool(ctx.audit.append, event)
+                    await ctx.audit.append_async(event)
                     audited = True
                 except AuditUnavailable:
                     audited = False
