@@ -34,7 +34,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     request_budget_s: float = budget.INTERACTIVE_S  # every store read of one request ends within this
     path_budget_s: float = budget.PATH_S  # a path search (answer within 2 s, found or not)
-    analysis_budget_s: float = budget.ANALYSIS_S  # routes under ANALYSIS_PREFIXES (api/http/app.py)
+    analysis_budget_s: float = budget.ANALYSIS_S  # routes under ANALYSIS_PREFIXES (api/http/auditing.py)
     user_cache_s: float = 2.0  # a checked token's user is reused this long (0: look up every request)
 
 
