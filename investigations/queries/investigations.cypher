@@ -100,6 +100,22 @@ RETURN k AS from, m.key AS to, [l IN labels(m) WHERE l <> 'Entity'][0] AS to_lab
        type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail, properties(r) AS props
 LIMIT $limit
 
+// name: inv_neighbourhood
+// The first level of the neighbour view in one round trip (explore.neighbours): the start
+// node itself (`start` true, all its properties) and, at most $limit rows, its links as
+// inv_expand returns them (same filters, same columns).  No row at all: no such entity.
+MATCH (n:Entity {key: $key})
+RETURN true AS start, n.key AS from, n.key AS to, [l IN labels(n) WHERE l <> 'Entity'][0] AS to_label,
+       properties(n) AS to_props, null AS type, null AS head, null AS tail, null AS props
+UNION ALL
+MATCH (n:Entity {key: $key})-[r]-(m)
+WHERE (size($types) = 0 OR type(r) IN $types) AND ($rejected OR coalesce(r.review, '') <> 'rejected')
+  AND (size($labels) = 0 OR any(l IN labels(m) WHERE l IN $labels))
+RETURN false AS start, n.key AS from, m.key AS to, [l IN labels(m) WHERE l <> 'Entity'][0] AS to_label,
+       m {.*, text: null, search: null} AS to_props,
+       type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail, properties(r) AS props
+LIMIT $limit
+
 // name: inv_path_step
 // One breadth-first step of path search (investigations/paths.py): neighbours of the frontier
 // over links nobody rejected.  A hub (degree above $hub; 0: no limit) is not expanded

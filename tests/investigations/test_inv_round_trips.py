@@ -1,0 +1,80 @@
+"""Store round trips of the neighbour view and of path search (issue 17), with answers
+unchanged: neighbours is one query at one hop; a path search asks both ends' first step in one."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from graph_schema.model import GraphBatch, Provenance
+from graph_schema.store import budget
+from investigations import explore
+from investigations import paths as inv_paths
+
+CASES = 6
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """Cases of two persons and a vehicle each; the vehicles pass shared checkpoints, so a
+    person of one case reaches a person of another in four hops (person→vehicle→site←vehicle←person)."""
+    from graph_schema.store import open_store
+    from graph_schema.store.falkor_server import stop_server
+
+    d = tmp_path_factory.mktemp("round_trips")
+    s = open_store(data_dir=d)
+    b = GraphBatch()
+    for c in range(CASES):
+        doc = b.add_node(f"doc:case:R{c}", source="case", record_id=f"R{c}", title=f"案件{c}", text="案情")
+        pv = Provenance(doc=doc, method="rule", confidence=0.9, quote="共同作案")
+        people = [b.add_node(f"person:R{c}_{i}", name=f"张{c}{i}") for i in range(2)]
+        car = b.add_node(f"vehicle:浙E{c:05d}", plate=f"浙E{c:05d}")
+        b.add_rel("CO_OFFENDER", people[0], people[1], pv)
+        for p in people:
+            b.add_rel("INVOLVED_IN", p, doc, pv)
+            b.add_rel("DRIVES", p, car, pv)
+        for site in {c % 3, (c + 1) % 3}:
+            key = b.add_node(f"site:卡口{site}", name=f"卡口{site}")
+            b.add_rel("SEEN_AT", car, key, pv, time=f"2024-05-{10 + c:02d} 08:00:00")
+    s.write_batch(b)
+    yield s
+    s.close()
+    stop_server(d)
+
+
+def _queries(fn, *args, **kwargs):
+    with budget.timing() as t:
+        out = fn(*args, **kwargs)
+    return out, t.queries
+
+
+def test_neighbours_at_one_hop_is_one_round_trip(store):
+    sub, n = _queries(explore.neighbours, store, "vehicle:浙E00001")
+    assert n == 1  # was two: node_by_key, then inv_expand
+    keys = {x["key"] for x in sub.nodes}
+    assert keys == {"vehicle:浙E00001", "person:R1_0", "person:R1_1", "site:卡口1", "site:卡口2"}
+    assert sub.nodes[0]["key"] == "vehicle:浙E00001" and sub.nodes[0]["plate"] == "浙E00001"
+    assert len(sub.edges) == 4 and not sub.truncated
+    two, n = _queries(explore.neighbours, store, "vehicle:浙E00001", hops=2, limit=7)
+    assert n == 2 and len(two.nodes) == 7 and two.truncated
+    with pytest.raises(ValueError, match="找不到实体"):
+        explore.neighbours(store, "vehicle:nope")
+    with pytest.raises(ValueError, match="未知类型"):
+        explore.neighbours(store, "vehicle:浙E00001", labels=["Nope"])
+
+
+@pytest.mark.parametrize("alternatives", [False, True])
+def test_path_search_asks_both_first_steps_at_once_with_the_same_answers(store, monkeypatch, alternatives):
+    people = [f"person:R{c}_0" for c in range(CASES)] + ["site:卡口0"]
+    with_prefetch = {}
+    for a, b in itertools.permutations(people, 2):
+        with_prefetch[a, b] = _queries(inv_paths.find_paths, store, a, b, 4, alternatives=alternatives, limit=5)
+    monkeypatch.setattr(inv_paths._Stepper, "prefetch", lambda self, keys: None)
+    fewer = 0
+    for (a, b), (res, n) in with_prefetch.items():
+        old, n_old = _queries(inv_paths.find_paths, store, a, b, 4, alternatives=alternatives, limit=5)
+        assert res.to_dict() == old.to_dict(), (a, b)
+        assert n <= n_old
+        fewer += n < n_old
+    assert fewer == len(with_prefetch)  # one round trip less on every search
