@@ -72,13 +72,34 @@ def _hide(chars: list[str], start: int, end: int, norm: str, kept: list[tuple[in
             chars[i] = "*"
 
 
+# What every form above needs, read off the patterns (`\d` is any Unicode decimal digit, as
+# in them; the full-width forms are digits too): at least ten digits (a landline: 0 + two,
+# then three, then four), and two runs of three or more digits at most two characters apart
+# (an ID's first six; a mobile's head and middle; a landline's area code, bracket or
+# separator, and number).  A text without both holds none of them: a date-time
+# (`2024-05-21 23:10:00`), a plate, a name, a document key.
+_TEN_DIGITS = re.compile(r"\d(?:\D*\d){9}")
+_NEAR_RUNS = re.compile(r"\d{3}\D{0,2}\d{3}")
+MIN_DIGITS = 10
+
+
 def mask_text(text: str) -> str:
     """Mask every resident ID and phone number inside free text, in any written form.
 
     The result has the same length as `text`; only digits (and an ID's final X) become `*`.
+    A text that cannot hold one (`_TEN_DIGITS`, `_NEAR_RUNS`) is returned as it is without
+    running the patterns: most of an answer (names, labels, times, plates), so masking an
+    answer became cheap.
     """
     if not text or not isinstance(text, str):
         return text
+    if len(text) < MIN_DIGITS or _NEAR_RUNS.search(text) is None or _TEN_DIGITS.search(text) is None:
+        return text
+    return _mask_digits(text)
+
+
+def _mask_digits(text: str) -> str:
+    """`mask_text` without its fast path: every pattern, every time."""
     chars = list(text)
     norm = text.translate(_ASCII)
     kept = [m.span() for m in _HEX_RE.finditer(norm)]
@@ -112,15 +133,23 @@ class Masker:
         self._cache: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
         self._size = cache_size
+        # real key → tagged masked key: the same for every masked role (it is what they are
+        # shown, never the identifier), so one map serves them all; bounded like _cache
+        self._tagged: dict[str, str] = {}
 
     def _tag(self, key: str) -> str:
         return hmac.new(self._secret, key.encode("utf-8"), hashlib.sha256).hexdigest()[:10]
 
     def mask_key(self, key: str) -> str:
-        masked = mask_text(key)
-        if masked == key:
-            return key
-        tagged = f"{masked}{TAG_SEP}{self._tag(key)}"
+        tagged = self._tagged.get(key)
+        if tagged is None:  # patterns and HMAC once per key, not once per answer
+            masked = mask_text(key)
+            if masked == key:
+                return key
+            tagged = f"{masked}{TAG_SEP}{self._tag(key)}"
+            if len(self._tagged) >= self._size:
+                self._tagged.clear()
+            self._tagged[key] = tagged
         with self._lock:
             self._cache[tagged] = key
             self._cache.move_to_end(tagged)
@@ -153,12 +182,8 @@ class Masker:
     def mask(self, value: Any) -> Any:
         """Walk a JSON-like value: strings that look like keys get tagged, other strings masked."""
         if isinstance(value, str):
-            if (
-                ":" in value
-                and value.split(":", 1)[0].isalpha()
-                and value.split(":", 1)[0].islower()
-                and " " not in value
-            ):
+            head, colon, _ = value.partition(":")
+            if colon and head.isalpha() and head.islower() and " " not in value:
                 return self.mask_key(value)
             return mask_text(value)
         if isinstance(value, bool):
