@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 
+import graph_fixture as G
 import pytest
 from starlette.middleware.base import BaseHTTPMiddleware
 
@@ -90,3 +91,59 @@ def test_an_unhandled_error_is_audited_as_500(app):
     finally:
         app.state.ctx.audit.append_async = real
     assert [e["status"] for e in lines] == [500]
+
+
+def _hot_routes():
+    return [
+        ("/api/search", {"q": "张建国"}, "SearchOut"),
+        ("/api/search", {"q": G.LEADER_ID}, "SearchOut"),  # refused for the analyst: an empty search
+        (f"/api/entities/{G.TRUCK}/neighbours", {"hops": 2}, "GraphOut"),
+        ("/api/paths", {"a": G.TRUCK, "b": G.CHEM, "max_hops": 4}, "PathsOut"),
+        ("/api/paths", {"a": G.TRUCK, "b": G.OTHER_SITE, "max_hops": 4, "all_simple": "true"}, "PathsOut"),
+    ]
+
+
+def test_hot_routes_skip_response_validation_and_answer_what_it_would_make(client, login, monkeypatch):
+    """Search, neighbours and paths return their answer serialised by orjson, without FastAPI's
+    response validation; the answer is exactly what validating it against the route's model gives."""
+    import fastapi.routing
+
+    from api.http import schemas
+
+    headers = {user: login(user) for user in ("demo", "investigator")}  # log-ins answer through validation
+    validated = []
+    real = fastapi.routing.serialize_response
+
+    async def spy(**kwargs):
+        validated.append(kwargs.get("field"))
+        return await real(**kwargs)
+
+    monkeypatch.setattr(fastapi.routing, "serialize_response", spy)
+    for user in ("demo", "investigator"):
+        for path, params, model in _hot_routes():
+            r = client.get(path, params=params, headers=headers[user])
+            assert r.status_code == 200 and r.headers["content-type"] == "application/json", r.text
+            body = r.json()
+            assert getattr(schemas, model).model_validate(body).model_dump(mode="json") == body, path
+    assert validated == []
+    assert client.get(f"/api/entities/{G.TRUCK}", headers=headers["demo"]).status_code == 200
+    assert len(validated) == 1  # the other routes are unchanged
+
+
+def test_serve_runs_uvicorn_with_httptools_uvloop_and_a_worker_per_core(monkeypatch, tmp_path):
+    import os
+
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from api.cli.main import app as cli
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: calls.append(kw))
+    for var in ("ECOGRAPH_DATA_DIR", "ECOGRAPH_TRUSTED_PROXIES"):  # serve sets them for the workers
+        monkeypatch.setenv(var, os.environ.get(var, ""))
+    res = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "serve"])
+    assert res.exit_code == 0, res.output
+    (kw,) = calls
+    assert kw["http"] == "httptools" and kw["loop"] == "uvloop"
+    assert kw["workers"] == len(os.sched_getaffinity(0))
