@@ -78,3 +78,40 @@ def test_path_search_asks_both_first_steps_at_once_with_the_same_answers(store, 
         assert n <= n_old
         fewer += n < n_old
     assert fewer == len(with_prefetch)  # one round trip less on every search
+
+
+def test_falkordb_degree_from_adjacency_counts_matches_the_pattern(tmp_path):
+    """inv_path_step/inv_path_hubs @falkordb take a node's degree from indegree + outdegree
+    less its self-loops: the same number as counting the pattern (n)--(), without walking it."""
+    from graph_schema.store import open_store
+    from graph_schema.store.falkor_server import stop_server
+    from graph_schema.store.port import registry
+
+    for name in ("inv_path_step", "inv_path_hubs"):  # not the pattern comprehension: 16 ms at 5,000 links
+        text = registry().get(name, "falkordb").text
+        assert "indegree(n) + outdegree(n)" in text and "size([(n)--() | 1])" not in text
+    s = open_store(data_dir=tmp_path)
+    try:
+        b = GraphBatch()
+        pv = Provenance(doc="doc:case:D", method="rule", confidence=0.9, quote="q")
+        hub = b.add_node("site:HUB", name="枢纽")
+        for i in range(12):
+            b.add_rel("SEEN_AT", b.add_node(f"vehicle:浙D{i:05d}", plate=f"浙D{i:05d}"), hub, pv)
+        loop = b.add_node("person:LOOP", name="自环")
+        b.add_rel("CO_OFFENDER", loop, loop, pv)
+        b.add_rel("CO_OFFENDER", loop, "person:X", pv)
+        b.add_node("person:X", name="某")
+        b.add_rel("DRIVES", "person:X", "vehicle:浙D00000", pv)
+        s.write_batch(b)
+        keys = ["site:HUB", "person:LOOP", "person:X", "vehicle:浙D00001"]
+        pattern = {r["k"]: r["d"] for r in s.read_cypher(
+            "UNWIND $keys AS k MATCH (n:Entity {key: k}) RETURN k, size([(n)--() | 1]) AS d", {"keys": keys})}  # fmt: skip
+        assert pattern == {"site:HUB": 12, "person:LOOP": 2, "person:X": 2, "vehicle:浙D00001": 1}
+        for hub_degree in (0, 1, 2, 11, 12):
+            hubs = {r["key"]: r["degree"] for r in s.query("inv_path_hubs", keys=keys, hub=hub_degree)}
+            assert hubs == {k: d for k, d in pattern.items() if d > hub_degree}
+            rows = s.query("inv_path_step", keys=keys, limit=1000, hub=hub_degree, force=[])
+            assert {r["from"] for r in rows} == {k for k, d in pattern.items() if hub_degree == 0 or d <= hub_degree}
+    finally:
+        s.close()
+        stop_server(tmp_path)
