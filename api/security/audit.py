@@ -107,6 +107,8 @@ class AuditLog:
         # group commit (append_async): lines waiting for the next batch, per event loop
         self._queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopQueue] = weakref.WeakKeyDictionary()
         self._pool: ThreadPoolExecutor | None = None
+        # (inode, size, seq, hash) of the log right after our last append (see _append_locked)
+        self._tail: tuple[int, int, int, str] | None = None
         if self.path.exists():
             self.recover()
 
@@ -173,8 +175,15 @@ class AuditLog:
 
     def _append_locked(self, f, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Chain `events` onto the log, then one write, one fsync and one anchor for them all."""
-        torn = self._cut_torn_tail(f)
-        seq, prev = self._last(f)
+        st = os.fstat(f.fileno())
+        if self._tail is not None and self._tail[:2] == (st.st_ino, st.st_size):
+            # Nobody wrote since our last append (same file, same size): its last line is
+            # ours, whole, so the tail need not be read and parsed again.
+            torn, seq, prev = b"", self._tail[2], self._tail[3]
+        else:
+            torn = self._cut_torn_tail(f)
+            seq, prev = self._last(f)
+        self._tail = None  # until this write is durable
         records: list[dict[str, Any]] = []
         for event in events:
             seq += 1
@@ -197,6 +206,7 @@ class AuditLog:
         f.write(b"".join(canonical(r) + b"\n" for r in records))
         f.flush()
         os.fsync(f.fileno())
+        self._tail = (st.st_ino, f.tell(), records[-1]["seq"], records[-1]["hash"])
         for r in records[:-1]:  # checkpoints inside the batch; the last record's comes with the anchor
             if r["seq"] % CHECKPOINT_EVERY == 0:
                 self._write_checkpoint(r["seq"], r["hash"])

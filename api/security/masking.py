@@ -31,6 +31,7 @@ mistaken for a phone.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -99,15 +100,34 @@ def mask_text(text: str) -> str:
 
 
 def _mask_digits(text: str) -> str:
-    """`mask_text` without its fast path: every pattern, every time."""
-    chars = list(text)
+    """`mask_text` without its fast path: every pattern (memoised for short texts: the same
+    quote, key or ID comes back in answer after answer)."""
+    return _mask_digits_cached(text) if len(text) <= _MEMO_CHARS else _mask_all(text)
+
+
+_MEMO_CHARS = 256
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _mask_digits_cached(text: str) -> str:
+    return _mask_all(text)
+
+
+def _mask_all(text: str) -> str:
+    chars: list[str] | None = None  # copied on the first match only
     norm = text.translate(_ASCII)
-    kept = [m.span() for m in _HEX_RE.finditer(norm)]
+    kept: list[tuple[int, int]] | None = None
     for rx, group in ((ID_RE, 2), (ID15_RE, 2), (PHONE_RE, "mid"), (LANDLINE_RE, "mid")):
+        hit = False
         for m in rx.finditer(norm):
+            if chars is None:
+                chars = list(text)
+                kept = [h.span() for h in _HEX_RE.finditer(norm)]
             _hide(chars, m.start(group), m.end(group), norm, kept)
-        norm = "".join(chars).translate(_ASCII)
-    return "".join(chars)
+            hit = True
+        if hit:  # the next pattern reads what this one left
+            norm = "".join(chars).translate(_ASCII)
+    return text if chars is None else "".join(chars)
 
 
 def has_identifier(text: str) -> bool:

@@ -92,3 +92,20 @@ def test_concurrent_api_requests_all_audited_with_fewer_fsyncs(app, login, monke
     ours = sorted(int(e["query"]["n"]) for e in new if e.get("client") == "10.9.8.7" and e["action"] == "schema_names")
     assert ours == list(range(n))
     assert seen["calls"] < n
+
+
+def test_the_tail_is_read_again_only_when_another_writer_appended(tmp_path, monkeypatch):
+    """A log appended only by this process does not re-read its tail each batch; a line by
+    another worker (another AuditLog on the same file) is noticed and chained onto."""
+    one, other = AuditLog(tmp_path / "data"), AuditLog(tmp_path / "data")
+    reads = []
+    real = AuditLog._last
+    monkeypatch.setattr(AuditLog, "_last", lambda self, f: reads.append(self) or real(self, f))
+    for i in range(5):
+        one.append({"i": i})
+    assert reads.count(one) == 1
+    other.append({"i": "other"})
+    one.append({"i": 5})
+    assert reads.count(one) == 2
+    lines = [json.loads(x) for x in one.path.read_text(encoding="utf-8").splitlines()]
+    assert [x["seq"] for x in lines] == list(range(1, 8)) and one.verify().ok
