@@ -102,11 +102,12 @@ LIMIT $limit
 
 // name: inv_neighbourhood
 // The first level of the neighbour view in one round trip (explore.neighbours): the start
-// node itself (`start` true, all its properties) and, at most $limit rows, its links as
-// inv_expand returns them (same filters, same columns).  No row at all: no such entity.
+// node itself (`start` true; its properties without a document's text and the search
+// bigrams, which the view drops) and, at most $limit rows, its links as inv_expand returns
+// them (same filters, same columns).  No row at all: no such entity.
 MATCH (n:Entity {key: $key})
 RETURN true AS start, n.key AS from, n.key AS to, [l IN labels(n) WHERE l <> 'Entity'][0] AS to_label,
-       properties(n) AS to_props, null AS type, null AS head, null AS tail, null AS props
+       n {.*, text: null, search: null} AS to_props, null AS type, null AS head, null AS tail, null AS props
 UNION ALL
 MATCH (n:Entity {key: $key})-[r]-(m)
 WHERE (size($types) = 0 OR type(r) IN $types) AND ($rejected OR coalesce(r.review, '') <> 'rejected')

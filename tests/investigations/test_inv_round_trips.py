@@ -58,6 +58,11 @@ def test_neighbours_at_one_hop_is_one_round_trip(store):
     assert len(sub.edges) == 4 and not sub.truncated
     two, n = _queries(explore.neighbours, store, "vehicle:浙E00001", hops=2, limit=7)
     assert n == 2 and len(two.nodes) == 7 and two.truncated
+    doc = explore.neighbours(store, "doc:case:R1")
+    assert doc.nodes[0]["key"] == "doc:case:R1" and "text" not in doc.nodes[0] and len(doc.nodes) == 3
+    start = [r for r in store.query("inv_neighbourhood", key="doc:case:R1", types=[], labels=[], rejected=False,
+                                    limit=10) if r["start"]]  # fmt: skip
+    assert start[0]["to_props"]["title"] == "案件1" and start[0]["to_props"].get("text") is None  # not shipped
     with pytest.raises(ValueError, match="找不到实体"):
         explore.neighbours(store, "vehicle:nope")
     with pytest.raises(ValueError, match="未知类型"):
