@@ -106,6 +106,7 @@ def _mask_digits(text: str) -> str:
 
 
 _MEMO_CHARS = 256
+_SHOWN_MAX = 100_000  # strings remembered by one Masker (_mask_str) before it starts afresh
 
 
 @functools.lru_cache(maxsize=1 << 15)
@@ -156,6 +157,7 @@ class Masker:
         # real key → tagged masked key: the same for every masked role (it is what they are
         # shown, never the identifier), so one map serves them all; bounded like _cache
         self._tagged: dict[str, str] = {}
+        self._shown: dict[str, str] = {}  # short string → its masked form (_mask_str)
 
     def _tag(self, key: str) -> str:
         return hmac.new(self._secret, key.encode("utf-8"), hashlib.sha256).hexdigest()[:10]
@@ -201,17 +203,41 @@ class Masker:
 
     def mask(self, value: Any) -> Any:
         """Walk a JSON-like value: strings that look like keys get tagged, other strings masked."""
+        t = type(value)  # exact types first: an answer is thousands of plain str, dict, list
+        if t is str:
+            return self._mask_str(value)
+        if t is dict:  # keys too: a map keyed by entity key names people
+            ms, m = self._mask_str, self.mask
+            return {(ms(k) if type(k) is str else m(k) if isinstance(k, str) else k): m(v) for k, v in value.items()}
+        if t is list:
+            m = self.mask
+            return [m(v) for v in value]
         if isinstance(value, str):
-            head, colon, _ = value.partition(":")
-            if colon and head.isalpha() and head.islower() and " " not in value:
-                return self.mask_key(value)
-            return mask_text(value)
+            return self._mask_str(value)
         if isinstance(value, bool):
             return value
         if isinstance(value, (int, float)) and has_identifier(str(value)):  # a phone read from a spreadsheet cell
             return mask_text(str(value))
-        if isinstance(value, dict):  # keys too: a map keyed by entity key names people
+        if isinstance(value, dict):
             return {self.mask(k) if isinstance(k, str) else k: self.mask(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [self.mask(v) for v in value]
         return value
+
+    def _mask_str(self, value: str) -> str:
+        """One string of an answer, masked; remembered when short (property names, labels,
+        times, quotes and keys repeat across rows and answers).  What is remembered is the
+        masked form, the same for every role that sees masked data, and only they get it."""
+        out = self._shown.get(value)
+        if out is not None:
+            return out
+        head, colon, _ = value.partition(":")
+        if colon and head.isalpha() and head.islower() and " " not in value:
+            out = self.mask_key(value)
+        else:
+            out = mask_text(value)
+        if len(value) <= _MEMO_CHARS:
+            if len(self._shown) >= _SHOWN_MAX:
+                self._shown.clear()
+            self._shown[value] = out
+        return out

@@ -135,3 +135,16 @@ def test_cached_answers_are_never_shared_across_roles(client, login):
         assert G.LEADER_ID in seen
         masked = client.get(f"/api/entities/{G.TRUCK}/neighbours", headers=analyst).text
         assert "张建国" in masked and G.LEADER_ID not in masked and "13812345678" not in masked
+
+
+def test_an_answer_masked_again_runs_nothing_again(monkeypatch):
+    m = masking.Masker(b"k" * 32)
+    answer = {"nodes": [{"key": G.LEADER, "name": "张建国", "id_card": G.LEADER_ID, "phone": "13812345678"}],
+              "edges": [{"head": G.LEADER, "type": "DRIVES", "tail": G.TRUCK, "props": {"time": "2024-05-21"}}]}  # fmt: skip
+    first = m.mask(answer)
+    assert G.LEADER_ID not in str(first) and "13812345678" not in str(first)
+    calls = []
+    real = masking.mask_text
+    monkeypatch.setattr(masking, "mask_text", lambda t: calls.append(t) or real(t))
+    assert m.mask(answer) == first and calls == []  # every string of it remembered, masked
+    assert m.mask(("13912345678", 13912345678, True, None)) == ["139****5678", "139****5678", True, None]
