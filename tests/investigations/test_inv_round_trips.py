@@ -120,3 +120,13 @@ def test_falkordb_degree_from_adjacency_counts_matches_the_pattern(tmp_path):
     finally:
         s.close()
         stop_server(tmp_path)
+
+
+def test_a_search_hit_is_what_asdict_gives_without_deep_copies():
+    from dataclasses import asdict
+
+    aliases = ["张三", "张叁"]
+    hit = explore.SearchHit("person:P1", "Person", "张三", 91.5, {"name": "张三", "aliases": aliases})
+    d = hit.to_dict()
+    assert d == asdict(hit) and list(d) == list(asdict(hit))
+    assert d["props"] is not hit.props and d["props"]["aliases"] is aliases  # no deep copy of the values
