@@ -27,25 +27,26 @@ LIMIT $limit
 // FalkorDB keeps one index per label, so the labels are unwound into its procedure), and
 // a substring scan of the two small vocabularies ($small, $needle).  Each part at most
 // $limit rows (the full text $ft_limit over all its labels); rapidfuzz ranks the union.
+// Properties come without the derived search bigrams (the hits never show them).
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})
-RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props
+RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n {.*, search: null} AS props
 UNION ALL
 UNWIND $ft_labels AS lab
 CALL db.idx.fulltext.queryNodes(lab, $q) YIELD node, score
 WITH node, lab, score ORDER BY score DESC LIMIT $ft_limit
-RETURN node.key AS key, lab AS label, properties(node) AS props
+RETURN node.key AS key, lab AS label, node {.*, search: null} AS props
 UNION ALL
 MATCH (n:WasteType)
 WHERE 'WasteType' IN $small
   AND (toLower(n.key) CONTAINS $needle OR toLower(coalesce(n.name, '')) CONTAINS $needle
        OR toLower(coalesce(n.code, '')) CONTAINS $needle)
-RETURN n.key AS key, 'WasteType' AS label, properties(n) AS props
+RETURN n.key AS key, 'WasteType' AS label, n {.*, search: null} AS props
 LIMIT $limit
 UNION ALL
 MATCH (n:Species)
 WHERE 'Species' IN $small AND (toLower(n.key) CONTAINS $needle OR toLower(coalesce(n.name, '')) CONTAINS $needle)
-RETURN n.key AS key, 'Species' AS label, properties(n) AS props
+RETURN n.key AS key, 'Species' AS label, n {.*, search: null} AS props
 LIMIT $limit
 
 // name: inv_search @neo4j
@@ -53,25 +54,25 @@ LIMIT $limit
 // queried once and filtered to $ft_labels; not called at all when $ft_labels is empty.
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})
-RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props
+RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n {.*, search: null} AS props
 UNION ALL
 UNWIND CASE WHEN size($ft_labels) > 0 THEN [$q] ELSE [] END AS text
 CALL db.index.fulltext.queryNodes('entity_text_cjk', text) YIELD node, score
 WITH node, score, [l IN labels(node) WHERE l <> 'Entity'][0] AS label
 WHERE label IN $ft_labels
 WITH node, label, score ORDER BY score DESC LIMIT $ft_limit
-RETURN node.key AS key, label, properties(node) AS props
+RETURN node.key AS key, label, node {.*, search: null} AS props
 UNION ALL
 MATCH (n:WasteType)
 WHERE 'WasteType' IN $small
   AND (toLower(n.key) CONTAINS $needle OR toLower(coalesce(n.name, '')) CONTAINS $needle
        OR toLower(coalesce(n.code, '')) CONTAINS $needle)
-RETURN n.key AS key, 'WasteType' AS label, properties(n) AS props
+RETURN n.key AS key, 'WasteType' AS label, n {.*, search: null} AS props
 LIMIT $limit
 UNION ALL
 MATCH (n:Species)
 WHERE 'Species' IN $small AND (toLower(n.key) CONTAINS $needle OR toLower(coalesce(n.name, '')) CONTAINS $needle)
-RETURN n.key AS key, 'Species' AS label, properties(n) AS props
+RETURN n.key AS key, 'Species' AS label, n {.*, search: null} AS props
 LIMIT $limit
 
 // name: inv_search_missing

@@ -130,3 +130,12 @@ def test_a_search_hit_is_what_asdict_gives_without_deep_copies():
     d = hit.to_dict()
     assert d == asdict(hit) and list(d) == list(asdict(hit))
     assert d["props"] is not hit.props and d["props"]["aliases"] is aliases  # no deep copy of the values
+
+
+def test_search_rows_come_without_the_search_bigrams(store):
+    rows = store.query("inv_search", keys=["person:R1_0"], ft_labels=["Person"], q="张1", small=[], needle="张1",
+                       limit=10, ft_limit=10)  # fmt: skip
+    assert rows and all(r["props"].get("search") is None for r in rows)  # not shipped: the hits never show them
+    assert {r["props"]["name"] for r in rows} >= {"张10"}
+    hits = explore.search_entities(store, "张10").hits
+    assert hits[0].key == "person:R1_0" and hits[0].props == {"key": "person:R1_0", "name": "张10"}
