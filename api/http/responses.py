@@ -25,9 +25,10 @@ __all__ = ["FastJSON", "dumps"]
 
 
 def dumps(content: Any) -> bytes:
-    """UTF-8 JSON (no ASCII escapes), map keys of any type as strings, NaN as null."""
+    """UTF-8 JSON (no ASCII escapes), map keys of any type as strings, NaN as null, any
+    other value orjson does not know as its str()."""
     if orjson is not None:
-        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        return orjson.dumps(content, default=str, option=orjson.OPT_NON_STR_KEYS)
     return json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 

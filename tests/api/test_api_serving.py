@@ -147,3 +147,17 @@ def test_serve_runs_uvicorn_with_httptools_uvloop_and_a_worker_per_core(monkeypa
     (kw,) = calls
     assert kw["http"] == "httptools" and kw["loop"] == "uvloop"
     assert kw["workers"] == len(os.sched_getaffinity(0))
+
+
+def test_fast_json_writes_what_the_store_may_hand_back():
+    import json
+
+    from api.http.responses import FastJSON
+
+    class Odd:
+        def __str__(self) -> str:
+            return "odd"
+
+    body = FastJSON({"名": "张建国", 7: float("nan"), "v": Odd(), "l": (1, 2)}).body
+    assert json.loads(body) == {"名": "张建国", "7": None, "v": "odd", "l": [1, 2]}
+    assert "张建国".encode() in body  # UTF-8, not \\u escapes
