@@ -78,10 +78,32 @@ class _Stepper:
         self.truncated = False
         self.hubs: list[str] = []
         self.expanded: set[str] = set()
+        self._first: dict[str, list[dict[str, Any]]] = {}  # prefetched steps of single keys
+
+    def prefetch(self, keys: list[str]) -> None:
+        """The first step of each of `keys` (the path's ends) in one round trip.
+
+        Each end's step is kept whole: a later `step([k], limit)` takes its first `limit`
+        rows, which is what its own query would have returned (a LIMIT picks arbitrary rows
+        anyway).  When the combined query fills its limit an end may be incomplete: nothing
+        is kept, and each step asks on its own as before."""
+        keys = list(dict.fromkeys(keys))
+        limit = STEP_LIMIT * len(keys)
+        budget.check()
+        rows = self.store.query("inv_path_step", keys=keys, limit=limit, hub=self.hub_degree, force=self.ends)
+        if len(rows) >= limit:
+            return
+        by_key: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
+        for r in rows:
+            by_key[r["from"]].append(r)
+        self._first.update(by_key)
 
     def step(self, keys: list[str], limit: int = STEP_LIMIT) -> list[dict[str, Any]]:
         budget.check()
-        rows = self.store.query("inv_path_step", keys=keys, limit=limit, hub=self.hub_degree, force=self.ends)
+        if len(keys) == 1 and keys[0] in self._first:
+            rows = self._first.pop(keys[0])[:limit]
+        else:
+            rows = self.store.query("inv_path_step", keys=keys, limit=limit, hub=self.hub_degree, force=self.ends)
         self.expanded.update(r["from"] for r in rows)
         if len(rows) >= limit:
             self.truncated = True
@@ -113,6 +135,8 @@ def _bidirectional(stepper: _Stepper, a: str, b: str, max_hops: int) -> list[tup
     """The shortest path as [(key, edge into it)], or None within `max_hops`."""
     if a == b:
         return [(a, None)]
+    if max_hops >= 2:  # both ends' first steps in one round trip (a's is always taken, b's nearly)
+        stepper.prefetch([a, b])
     dist: list[dict[str, int]] = [{a: 0}, {b: 0}]
     parent: list[dict[str, tuple[str, Edge] | None]] = [{a: None}, {b: None}]
     frontier = [[a], [b]]
@@ -167,6 +191,8 @@ def _subgraph(stepper: _Stepper, a: str, b: str, max_hops: int) -> nx.Graph:
     G.add_nodes_from([a, b])
     radius = {a: math.ceil(max_hops / 2), b: max_hops // 2}
     edges = 0
+    if a != b and radius[b] >= 1:
+        stepper.prefetch([a, b])
     for end in (a, b):
         seen = {end}
         frontier = [end]

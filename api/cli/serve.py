@@ -7,6 +7,18 @@ import typer
 from api.cli.common import console, friendly_errors, state
 
 
+def serving_options() -> dict[str, str]:
+    """uvicorn's C HTTP parser (httptools) and event loop (uvloop), both dependencies: named
+    outright rather than left to uvicorn's `auto`, which falls back silently to the pure-Python
+    h11 parser and asyncio's loop when they are missing; only then is `auto` kept."""
+    from importlib.util import find_spec
+
+    return {
+        "http": "httptools" if find_spec("httptools") else "auto",
+        "loop": "uvloop" if find_spec("uvloop") else "auto",
+    }
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     @friendly_errors
@@ -48,6 +60,7 @@ def register(app: typer.Typer) -> None:
         # (store-side), so the wait is bounded: a stuck request cannot keep the server up.
         uvicorn.run(
             "api.http.asgi:app", host=host, port=port, workers=workers, log_level=log_level, factory=False,
+            **serving_options(),
             proxy_headers=False,  # the app itself trusts X-Forwarded-For only from --trusted-proxy
             timeout_graceful_shutdown=int(budget.INTERACTIVE_S) + 1,
         )  # fmt: skip

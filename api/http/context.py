@@ -34,8 +34,10 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     request_budget_s: float = budget.INTERACTIVE_S  # every store read of one request ends within this
     path_budget_s: float = budget.PATH_S  # a path search (answer within 2 s, found or not)
-    analysis_budget_s: float = budget.ANALYSIS_S  # routes under ANALYSIS_PREFIXES (api/http/app.py)
-    user_cache_s: float = 2.0  # a checked token's user is reused this long (0: look up every request)
+    analysis_budget_s: float = budget.ANALYSIS_S  # routes under ANALYSIS_PREFIXES (api/http/auditing.py)
+    # a checked token's user, and a user found not throttled for probing, are reused this long
+    # (0: look up every request); a disabled user or a revoked token is refused within it
+    user_cache_s: float = 2.0
 
 
 @dataclass
@@ -61,7 +63,9 @@ class AppContext:
         secret = load_secret(data_dir)
         users = UserStore(data_dir)
         throttle = LoginThrottle(users._conn, settings.login_max_failures, settings.login_window_s)
-        probes = ProbeThrottle(users._conn, settings.probe_max_misses, settings.probe_window_s)
+        probes = ProbeThrottle(
+            users._conn, settings.probe_max_misses, settings.probe_window_s, clear_s=settings.user_cache_s
+        )
         return cls(settings, data_dir, users, AuditLog(data_dir), secret, Masker(secret), throttle, probes)
 
     @property

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
+from starlette.concurrency import run_in_threadpool
 
 from api.http import services
 from api.http.context import AppContext
@@ -24,12 +25,16 @@ from graph_schema.store import GraphStore
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
-def get_ctx(request: Request) -> AppContext:
+# Dependencies that do no I/O are `async def`: FastAPI runs a sync dependency on a worker
+# thread, a hop (and a slot of the thread pool) per dependency per request.
+
+
+async def get_ctx(request: Request) -> AppContext:
     return request.app.state.ctx
 
 
-def get_store(ctx: AppContext = Depends(get_ctx)) -> GraphStore:
-    return ctx.store
+async def get_store(ctx: AppContext = Depends(get_ctx)) -> GraphStore:
+    return ctx.store  # opened once per process (AppContext.store); a request seldom meets the open
 
 
 def client_address(request: Request) -> str | None:
@@ -52,16 +57,24 @@ def client_address(request: Request) -> str | None:
     return peer
 
 
-def current_user(request: Request, token: str | None = Depends(oauth2), ctx: AppContext = Depends(get_ctx)) -> User:
+async def current_user(
+    request: Request, token: str | None = Depends(oauth2), ctx: AppContext = Depends(get_ctx)
+) -> User:
     if not token:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "未登录 / not authenticated", {"WWW-Authenticate": "Bearer"})
     # A token checked in the last `user_cache_s` seconds is not decoded and looked up again
     # (a workbench fires several requests per click); a disabled user is refused within it.
-    cache = ctx.cache.setdefault("tokens", {})
-    hit = cache.get(token)
+    # A hit is answered on the event loop; only a miss (users.db) goes to a worker thread.
+    hit = ctx.cache.setdefault("tokens", {}).get(token)
     if hit is not None and time.monotonic() < hit[0]:
         request.state.token_sub, request.state.user = hit[1].username, hit[1]
         return hit[1]
+    return await run_in_threadpool(_check_token, request, token, ctx)
+
+
+def _check_token(request: Request, token: str, ctx: AppContext) -> User:
+    """Decode the token and look its user up (users.db); remember the answer for `user_cache_s`."""
+    cache = ctx.cache.setdefault("tokens", {})
     try:
         claims = decode(ctx.secret, token)
     except TokenError as exc:
@@ -173,14 +186,14 @@ def _casefile_keys(v: Viewer) -> set[str]:
 def require(permission: str):
     """Dependency: the current user holding `permission`, as a Viewer (403 otherwise)."""
 
-    def dep(request: Request, user: User = Depends(current_user), ctx: AppContext = Depends(get_ctx)) -> Viewer:
+    async def dep(request: Request, user: User = Depends(current_user), ctx: AppContext = Depends(get_ctx)) -> Viewer:
         if not roles.allowed(user.role, permission):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
                 f"角色“{roles.ROLE_NAMES[user.role]}”无权执行此操作 / role {user.role.value} lacks permission {permission!r}",
             )
-        if not roles.cleared(user.role):
-            block = ctx.probes.blocked(user.username)
+        if not roles.cleared(user.role) and not ctx.probes.known_clear(user.username):
+            block = await run_in_threadpool(ctx.probes.blocked, user.username)  # users.db
             if block is not None:
                 d = getattr(request.state, "audit", None) or {}
                 request.state.audit = {**d, "probe_throttled": True, "retry_after_s": block.retry_after_s}

@@ -31,6 +31,7 @@ mistaken for a phone.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -72,21 +73,62 @@ def _hide(chars: list[str], start: int, end: int, norm: str, kept: list[tuple[in
             chars[i] = "*"
 
 
+# What every form above needs, read off the patterns (`\d` is any Unicode decimal digit, as
+# in them; the full-width forms are digits too): at least ten digits (a landline: 0 + two,
+# then three, then four), and two runs of three or more digits at most two characters apart
+# (an ID's first six; a mobile's head and middle; a landline's area code, bracket or
+# separator, and number).  A text without both holds none of them: a date-time
+# (`2024-05-21 23:10:00`), a plate, a name, a document key.
+_TEN_DIGITS = re.compile(r"\d(?:\D*\d){9}")
+_NEAR_RUNS = re.compile(r"\d{3}\D{0,2}\d{3}")
+MIN_DIGITS = 10
+
+
 def mask_text(text: str) -> str:
     """Mask every resident ID and phone number inside free text, in any written form.
 
     The result has the same length as `text`; only digits (and an ID's final X) become `*`.
+    A text that cannot hold one (`_TEN_DIGITS`, `_NEAR_RUNS`) is returned as it is without
+    running the patterns: most of an answer (names, labels, times, plates), so masking an
+    answer became cheap.
     """
     if not text or not isinstance(text, str):
         return text
-    chars = list(text)
+    if len(text) < MIN_DIGITS or _NEAR_RUNS.search(text) is None or _TEN_DIGITS.search(text) is None:
+        return text
+    return _mask_digits(text)
+
+
+def _mask_digits(text: str) -> str:
+    """`mask_text` without its fast path: every pattern (memoised for short texts: the same
+    quote, key or ID comes back in answer after answer)."""
+    return _mask_digits_cached(text) if len(text) <= _MEMO_CHARS else _mask_all(text)
+
+
+_MEMO_CHARS = 256
+_SHOWN_MAX = 100_000  # strings remembered by one Masker (_mask_str) before it starts afresh
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _mask_digits_cached(text: str) -> str:
+    return _mask_all(text)
+
+
+def _mask_all(text: str) -> str:
+    chars: list[str] | None = None  # copied on the first match only
     norm = text.translate(_ASCII)
-    kept = [m.span() for m in _HEX_RE.finditer(norm)]
+    kept: list[tuple[int, int]] | None = None
     for rx, group in ((ID_RE, 2), (ID15_RE, 2), (PHONE_RE, "mid"), (LANDLINE_RE, "mid")):
+        hit = False
         for m in rx.finditer(norm):
+            if chars is None:
+                chars = list(text)
+                kept = [h.span() for h in _HEX_RE.finditer(norm)]
             _hide(chars, m.start(group), m.end(group), norm, kept)
-        norm = "".join(chars).translate(_ASCII)
-    return "".join(chars)
+            hit = True
+        if hit:  # the next pattern reads what this one left
+            norm = "".join(chars).translate(_ASCII)
+    return text if chars is None else "".join(chars)
 
 
 def has_identifier(text: str) -> bool:
@@ -112,15 +154,24 @@ class Masker:
         self._cache: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
         self._size = cache_size
+        # real key → tagged masked key: the same for every masked role (it is what they are
+        # shown, never the identifier), so one map serves them all; bounded like _cache
+        self._tagged: dict[str, str] = {}
+        self._shown: dict[str, str] = {}  # short string → its masked form (_mask_str)
 
     def _tag(self, key: str) -> str:
         return hmac.new(self._secret, key.encode("utf-8"), hashlib.sha256).hexdigest()[:10]
 
     def mask_key(self, key: str) -> str:
-        masked = mask_text(key)
-        if masked == key:
-            return key
-        tagged = f"{masked}{TAG_SEP}{self._tag(key)}"
+        tagged = self._tagged.get(key)
+        if tagged is None:  # patterns and HMAC once per key, not once per answer
+            masked = mask_text(key)
+            if masked == key:
+                return key
+            tagged = f"{masked}{TAG_SEP}{self._tag(key)}"
+            if len(self._tagged) >= self._size:
+                self._tagged.clear()
+            self._tagged[key] = tagged
         with self._lock:
             self._cache[tagged] = key
             self._cache.move_to_end(tagged)
@@ -152,21 +203,41 @@ class Masker:
 
     def mask(self, value: Any) -> Any:
         """Walk a JSON-like value: strings that look like keys get tagged, other strings masked."""
+        t = type(value)  # exact types first: an answer is thousands of plain str, dict, list
+        if t is str:
+            return self._mask_str(value)
+        if t is dict:  # keys too: a map keyed by entity key names people
+            ms, m = self._mask_str, self.mask
+            return {(ms(k) if type(k) is str else m(k) if isinstance(k, str) else k): m(v) for k, v in value.items()}
+        if t is list:
+            m = self.mask
+            return [m(v) for v in value]
         if isinstance(value, str):
-            if (
-                ":" in value
-                and value.split(":", 1)[0].isalpha()
-                and value.split(":", 1)[0].islower()
-                and " " not in value
-            ):
-                return self.mask_key(value)
-            return mask_text(value)
+            return self._mask_str(value)
         if isinstance(value, bool):
             return value
         if isinstance(value, (int, float)) and has_identifier(str(value)):  # a phone read from a spreadsheet cell
             return mask_text(str(value))
-        if isinstance(value, dict):  # keys too: a map keyed by entity key names people
+        if isinstance(value, dict):
             return {self.mask(k) if isinstance(k, str) else k: self.mask(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [self.mask(v) for v in value]
         return value
+
+    def _mask_str(self, value: str) -> str:
+        """One string of an answer, masked; remembered when short (property names, labels,
+        times, quotes and keys repeat across rows and answers).  What is remembered is the
+        masked form, the same for every role that sees masked data, and only they get it."""
+        out = self._shown.get(value)
+        if out is not None:
+            return out
+        head, colon, _ = value.partition(":")
+        if colon and head.isalpha() and head.islower() and " " not in value:
+            out = self.mask_key(value)
+        else:
+            out = mask_text(value)
+        if len(value) <= _MEMO_CHARS:
+            if len(self._shown) >= _SHOWN_MAX:
+                self._shown.clear()
+            self._shown[value] = out
+        return out

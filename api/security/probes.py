@@ -48,12 +48,21 @@ class ProbeThrottle:
         max_misses: int = MAX_MISSES,
         window_s: float = WINDOW_S,
         clock: Callable[[], float] = time.time,
+        clear_s: float = 0.0,
     ):
-        """`connect`: the per-thread connection to `users.db` (`UserStore._conn`)."""
+        """`connect`: the per-thread connection to `users.db` (`UserStore._conn`).
+
+        `clear_s`: a user found not blocked is taken as not blocked for this long without
+        asking users.db again (`known_clear`) — every data request of a masked-data role
+        asked.  A miss recorded by this process forgets it at once, so a user crossing the
+        limit here is blocked on the next request; misses in another worker process are
+        seen within `clear_s`."""
         self._conn = connect
         self.max_misses = int(max_misses)
         self.window_s = float(window_s)
         self.clock = clock
+        self.clear_s = float(clear_s)
+        self._clear_until: dict[str, float] = {}  # username → time.monotonic() its clearance ends
         with self._conn() as c:
             c.executescript(_SCHEMA)
 
@@ -68,10 +77,21 @@ class ProbeThrottle:
             .fetchall()
         )
         if len(rows) >= self.max_misses:
+            self._clear_until.pop(username, None)
             return ProbeBlock(max(1, int(rows[-1][0] + self.window_s - now + 0.999)))
+        if self.clear_s > 0:
+            if len(self._clear_until) > 10000:
+                self._clear_until.clear()
+            self._clear_until[username] = time.monotonic() + self.clear_s
         return None
 
+    def known_clear(self, username: str) -> bool:
+        """Whether `username` was found not blocked within the last `clear_s` (no I/O)."""
+        until = self._clear_until.get(username)
+        return until is not None and time.monotonic() < until
+
     def missed(self, username: str) -> None:
+        self._clear_until.pop(username, None)
         now = self.clock()
         with self._conn() as c:
             c.execute("INSERT INTO probe_misses(username, at) VALUES (?, ?)", (username, now))

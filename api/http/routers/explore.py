@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from api.export.names import LABEL_NAMES, METHOD_NAMES, REL_NAMES, SOURCE_NAMES
 from api.http import services
 from api.http.deps import Viewer, require
+from api.http.responses import FastJSON
 from api.http.schemas import (
     DocumentListOut,
     DocumentOut,
@@ -55,12 +56,12 @@ def search(
     labels: str | None = Query(None, description="逗号分隔的类型 / comma-separated labels"),
     limit: int = Query(20, ge=1, le=200),
     v: Viewer = Depends(require("read")),
-) -> dict:
+) -> FastJSON:
     v.note(q=q)
     if not v.cleared and _names_identifier(q):
         # Answered as a search that finds nothing, whether or not the person exists (no oracle).
         v.note(identifier_refused=True)
-        return v.show(explore.SearchResult(q, []).to_dict())
+        return FastJSON(v.show(explore.SearchResult(q, []).to_dict()))
     try:
         res = explore.search_entities(v.ctx.store, q, labels=_csv(labels), limit=limit if not v.scoped else 200)
     except ValueError as exc:
@@ -68,7 +69,7 @@ def search(
     out = res.to_dict()
     if v.scoped:
         out["hits"] = [h for h in out["hits"] if v.visible(h["key"])][:limit]
-    return v.show(out)
+    return FastJSON(v.show(out))
 
 
 @router.get("/entities/{key:path}/neighbours", response_model=GraphOut, summary="展开邻居 / k-hop neighbours")
@@ -82,7 +83,7 @@ def neighbours(
     limit: int = Query(200, ge=1, le=2000),
     include_rejected: bool = Query(False, description="含已否决的关联（复核用）/ include rejected links"),
     v: Viewer = Depends(require("read")),
-) -> dict:
+) -> FastJSON:
     key = v.key(key)
     v.check(key)
     try:
@@ -94,7 +95,7 @@ def neighbours(
     if v.scoped:
         sub["nodes"] = [n for n in sub["nodes"] if v.visible(n["key"])]
         sub["edges"] = [e for e in sub["edges"] if v.visible(e["head"]) and v.visible(e["tail"])]
-    return v.show(sub)
+    return FastJSON(v.show(sub))
 
 
 @router.get("/entities/{key:path}/timeline", response_model=TimelineOut, summary="时间线 / timeline")
@@ -163,7 +164,7 @@ def paths(
     through_hubs: bool = Query(False, description="经过枢纽节点展开 / expand through hubs"),
     hub_degree: int = Query(explore_paths.HUB_DEGREE, ge=10, le=1_000_000, description="枢纽阈值 / hub degree"),
     v: Viewer = Depends(require("read")),
-) -> dict:
+) -> FastJSON:
     a, b = v.key(a), v.key(b)
     v.check(a, b)
     v.note(a=a, b=b, max_hops=max_hops)
@@ -180,7 +181,7 @@ def paths(
         out["hubs"] = [k for k in out["hubs"] if v.visible(k)]
     keys = {k for p in out["paths"] for k in p["keys"]}
     out["nodes"] = sorted((n for n in out["nodes"] if n["key"] in keys), key=lambda n: n["key"])
-    return v.show(out)
+    return FastJSON(v.show(out))
 
 
 @router.get("/sites", response_model=list[SiteOut], summary="有坐标的地点（地图）/ sites with coordinates")

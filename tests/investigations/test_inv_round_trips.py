@@ -1,0 +1,141 @@
+"""Store round trips of the neighbour view and of path search (issue 17), with answers
+unchanged: neighbours is one query at one hop; a path search asks both ends' first step in one."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from graph_schema.model import GraphBatch, Provenance
+from graph_schema.store import budget
+from investigations import explore
+from investigations import paths as inv_paths
+
+CASES = 6
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """Cases of two persons and a vehicle each; the vehicles pass shared checkpoints, so a
+    person of one case reaches a person of another in four hops (person→vehicle→site←vehicle←person)."""
+    from graph_schema.store import open_store
+    from graph_schema.store.falkor_server import stop_server
+
+    d = tmp_path_factory.mktemp("round_trips")
+    s = open_store(data_dir=d)
+    b = GraphBatch()
+    for c in range(CASES):
+        doc = b.add_node(f"doc:case:R{c}", source="case", record_id=f"R{c}", title=f"案件{c}", text="案情")
+        pv = Provenance(doc=doc, method="rule", confidence=0.9, quote="共同作案")
+        people = [b.add_node(f"person:R{c}_{i}", name=f"张{c}{i}") for i in range(2)]
+        car = b.add_node(f"vehicle:浙E{c:05d}", plate=f"浙E{c:05d}")
+        b.add_rel("CO_OFFENDER", people[0], people[1], pv)
+        for p in people:
+            b.add_rel("INVOLVED_IN", p, doc, pv)
+            b.add_rel("DRIVES", p, car, pv)
+        for site in {c % 3, (c + 1) % 3}:
+            key = b.add_node(f"site:卡口{site}", name=f"卡口{site}")
+            b.add_rel("SEEN_AT", car, key, pv, time=f"2024-05-{10 + c:02d} 08:00:00")
+    s.write_batch(b)
+    yield s
+    s.close()
+    stop_server(d)
+
+
+def _queries(fn, *args, **kwargs):
+    with budget.timing() as t:
+        out = fn(*args, **kwargs)
+    return out, t.queries
+
+
+def test_neighbours_at_one_hop_is_one_round_trip(store):
+    sub, n = _queries(explore.neighbours, store, "vehicle:浙E00001")
+    assert n == 1  # was two: node_by_key, then inv_expand
+    keys = {x["key"] for x in sub.nodes}
+    assert keys == {"vehicle:浙E00001", "person:R1_0", "person:R1_1", "site:卡口1", "site:卡口2"}
+    assert sub.nodes[0]["key"] == "vehicle:浙E00001" and sub.nodes[0]["plate"] == "浙E00001"
+    assert len(sub.edges) == 4 and not sub.truncated
+    two, n = _queries(explore.neighbours, store, "vehicle:浙E00001", hops=2, limit=7)
+    assert n == 2 and len(two.nodes) == 7 and two.truncated
+    doc = explore.neighbours(store, "doc:case:R1")
+    assert doc.nodes[0]["key"] == "doc:case:R1" and "text" not in doc.nodes[0] and len(doc.nodes) == 3
+    start = [r for r in store.query("inv_neighbourhood", key="doc:case:R1", types=[], labels=[], rejected=False,
+                                    limit=10) if r["start"]]  # fmt: skip
+    assert start[0]["to_props"]["title"] == "案件1" and start[0]["to_props"].get("text") is None  # not shipped
+    with pytest.raises(ValueError, match="找不到实体"):
+        explore.neighbours(store, "vehicle:nope")
+    with pytest.raises(ValueError, match="未知类型"):
+        explore.neighbours(store, "vehicle:浙E00001", labels=["Nope"])
+
+
+@pytest.mark.parametrize("alternatives", [False, True])
+def test_path_search_asks_both_first_steps_at_once_with_the_same_answers(store, monkeypatch, alternatives):
+    people = [f"person:R{c}_0" for c in range(CASES)] + ["site:卡口0"]
+    with_prefetch = {}
+    for a, b in itertools.permutations(people, 2):
+        with_prefetch[a, b] = _queries(inv_paths.find_paths, store, a, b, 4, alternatives=alternatives, limit=5)
+    monkeypatch.setattr(inv_paths._Stepper, "prefetch", lambda self, keys: None)
+    fewer = 0
+    for (a, b), (res, n) in with_prefetch.items():
+        old, n_old = _queries(inv_paths.find_paths, store, a, b, 4, alternatives=alternatives, limit=5)
+        assert res.to_dict() == old.to_dict(), (a, b)
+        assert n <= n_old
+        fewer += n < n_old
+    assert fewer == len(with_prefetch)  # one round trip less on every search
+
+
+def test_falkordb_degree_from_adjacency_counts_matches_the_pattern(tmp_path):
+    """inv_path_step/inv_path_hubs @falkordb take a node's degree from indegree + outdegree
+    less its self-loops: the same number as counting the pattern (n)--(), without walking it."""
+    from graph_schema.store import open_store
+    from graph_schema.store.falkor_server import stop_server
+    from graph_schema.store.port import registry
+
+    for name in ("inv_path_step", "inv_path_hubs"):  # not the pattern comprehension: 16 ms at 5,000 links
+        text = registry().get(name, "falkordb").text
+        assert "indegree(n) + outdegree(n)" in text and "size([(n)--() | 1])" not in text
+    s = open_store(data_dir=tmp_path)
+    try:
+        b = GraphBatch()
+        pv = Provenance(doc="doc:case:D", method="rule", confidence=0.9, quote="q")
+        hub = b.add_node("site:HUB", name="枢纽")
+        for i in range(12):
+            b.add_rel("SEEN_AT", b.add_node(f"vehicle:浙D{i:05d}", plate=f"浙D{i:05d}"), hub, pv)
+        loop = b.add_node("person:LOOP", name="自环")
+        b.add_rel("CO_OFFENDER", loop, loop, pv)
+        b.add_rel("CO_OFFENDER", loop, "person:X", pv)
+        b.add_node("person:X", name="某")
+        b.add_rel("DRIVES", "person:X", "vehicle:浙D00000", pv)
+        s.write_batch(b)
+        keys = ["site:HUB", "person:LOOP", "person:X", "vehicle:浙D00001"]
+        pattern = {r["k"]: r["d"] for r in s.read_cypher(
+            "UNWIND $keys AS k MATCH (n:Entity {key: k}) RETURN k, size([(n)--() | 1]) AS d", {"keys": keys})}  # fmt: skip
+        assert pattern == {"site:HUB": 12, "person:LOOP": 2, "person:X": 2, "vehicle:浙D00001": 1}
+        for hub_degree in (0, 1, 2, 11, 12):
+            hubs = {r["key"]: r["degree"] for r in s.query("inv_path_hubs", keys=keys, hub=hub_degree)}
+            assert hubs == {k: d for k, d in pattern.items() if d > hub_degree}
+            rows = s.query("inv_path_step", keys=keys, limit=1000, hub=hub_degree, force=[])
+            assert {r["from"] for r in rows} == {k for k, d in pattern.items() if hub_degree == 0 or d <= hub_degree}
+    finally:
+        s.close()
+        stop_server(tmp_path)
+
+
+def test_a_search_hit_is_what_asdict_gives_without_deep_copies():
+    from dataclasses import asdict
+
+    aliases = ["张三", "张叁"]
+    hit = explore.SearchHit("person:P1", "Person", "张三", 91.5, {"name": "张三", "aliases": aliases})
+    d = hit.to_dict()
+    assert d == asdict(hit) and list(d) == list(asdict(hit))
+    assert d["props"] is not hit.props and d["props"]["aliases"] is aliases  # no deep copy of the values
+
+
+def test_search_rows_come_without_the_search_bigrams(store):
+    rows = store.query("inv_search", keys=["person:R1_0"], ft_labels=["Person"], q="张1", small=[], needle="张1",
+                       limit=10, ft_limit=10)  # fmt: skip
+    assert rows and all(r["props"].get("search") is None for r in rows)  # not shipped: the hits never show them
+    assert {r["props"]["name"] for r in rows} >= {"张10"}
+    hits = explore.search_entities(store, "张10").hits
+    assert hits[0].key == "person:R1_0" and hits[0].props == {"key": "person:R1_0", "name": "张10"}
