@@ -25,7 +25,8 @@ pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is no
 # What an analyst's clicks send, by route: search, neighbours / entity, paths, key resolution.
 HOT = {
     "inv_search": "investigations.cypher",  # name search across labels, one round trip
-    "inv_expand": "investigations.cypher",  # neighbours
+    "inv_expand": "investigations.cypher",  # neighbours, k hops
+    "inv_neighbourhood": "investigations.cypher",  # neighbours, one hop in one round trip
     "inv_node_rels": "investigations.cypher",  # an entity's relationships, timelines
     "inv_path_step": "investigations.cypher",  # path search: one breadth-first step, hubs held back
     "inv_path_hubs": "investigations.cypher",
