@@ -150,7 +150,11 @@ def _truthy(v: Any) -> bool:
 
 
 def upstream_candidates(
-    store: GraphStore, station_id: str, indicator: str | None = None, time: Any = None
+    store: GraphStore,
+    station_id: str,
+    indicator: str | None = None,
+    time: Any = None,
+    complaints: list[dict[str, Any]] | None = None,
 ) -> UpstreamReport:
     """Outfalls upstream of a monitoring station, or of a river segment, most likely source
     first (see module doc).  A segment has no readings of its own: its candidates rank
@@ -186,7 +190,8 @@ def upstream_candidates(
     if companies:
         for w in store.query("inv_company_waste", keys=companies):
             waste[w["company"]].append(w)
-    complaints = _complaints_index(store)
+    if complaints is None:  # a caller asking for many stations reads them once (compare_with_truth)
+        complaints = _complaints_index(store)
     cands = []
     for o, r in best.items():
         comp = r["company"]
@@ -278,9 +283,13 @@ def water_sites(store: GraphStore) -> list[dict[str, Any]]:
 def compare_with_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
     """For every planted water event: is the planted source outfall ranked first?"""
     rows = []
-    for ev in truth.get("water_events", []):
+    events = truth.get("water_events", [])
+    complaints = _complaints_index(store) if events else None
+    for ev in events:
         try:
-            cands = upstream_candidates(store, ev["station"], ev.get("indicator"), ev.get("time")).candidates
+            cands = upstream_candidates(
+                store, ev["station"], ev.get("indicator"), ev.get("time"), complaints
+            ).candidates
         except ValueError:
             cands = []
         src = str(ev.get("source_outfall"))
