@@ -59,10 +59,12 @@ ORDER BY key
 LIMIT $limit
 
 // name: api_gang_member_vehicles
-// Vehicles and vessels the members of stored gangs drive or own.
+// Vehicles and vessels the members of stored gangs drive or own (the label test after a
+// WITH: in the MATCH's WHERE, FalkorDB starts from `v` with a scan of every node).
 MATCH (p:Person)-[m:MEMBER_OF]->(g:Gang)
 WHERE coalesce(m.review, '') <> 'rejected'
 MATCH (p)-[r:DRIVES|OWNS]->(v)
+WITH g, r, v
 WHERE (v:Vehicle OR v:Vessel) AND coalesce(r.review, '') <> 'rejected'
 RETURN DISTINCT g.key AS gang, v.key AS object, [l IN labels(v) WHERE l <> 'Entity'][0] AS label
 
@@ -92,7 +94,7 @@ ORDER BY source
 
 // name: api_record_event_docs
 // Document keys of records stored as their relationship (plate reads: SEEN_AT with a `doc`).
-MATCH ()-[r:SEEN_AT]->()
+MATCH (:Site)<-[r:SEEN_AT]-()
 WHERE r.doc IS NOT NULL
 RETURN r.doc AS doc
 LIMIT $limit

@@ -190,6 +190,16 @@ class FalkorStore(GraphStore):
         """For the dialect layer's generated reads (shortest path, full-text)."""
         return self._read(cypher, params)
 
+    def explain(self, cypher: str, params: dict[str, Any]) -> list[str]:
+        """FalkorDB's execution plan of a statement (`GRAPH.EXPLAIN`: planned, not run), one
+        operation per line, children indented below their parent and run before it."""
+        text = (params_header(params) if params else "") + cypher
+        try:
+            plan = self._db.connection.execute_command("GRAPH.EXPLAIN", self.graph_name, text)
+        except redis.exceptions.ResponseError as exc:
+            raise StoreError(f"查询计划失败 / explain failed: {exc}") from exc
+        return [line.decode() if isinstance(line, bytes) else str(line) for line in plan]
+
     def setup_schema(self) -> None:
         existing = self._existing_indexes()
         for stmt in dialect.schema_statements(self.dialect):
