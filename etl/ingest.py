@@ -10,21 +10,19 @@ batch instead of starting over.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
 import os
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from etl import unreadable
+from etl.allocation import bulk_allocation_gc
 from etl.batching import PendingWrite, RunWriter, WriteCoalescer
 from etl.guard import admit
 from etl.records import LoadStats, QuarantineEntry, QuarantineWriter, RawRecord, ReaderError
@@ -173,41 +171,6 @@ class Checkpoints:
         self._path(fp).unlink(missing_ok=True)
 
 
-_GC_LOCK = threading.Lock()
-_gc_depth = 0  # loads running in this process (the API may run several): the first tunes, the last restores
-_gc_saved: tuple[int, ...] = gc.get_threshold()
-
-
-@contextmanager
-def _bulk_allocation_gc(gen0_threshold: int = 50_000) -> Iterator[None]:
-    """Run the cyclic garbage collector less often while a load allocates.
-
-    A load creates millions of short-lived dicts and tuples, almost none in
-    reference cycles, and with Python's default threshold (a young collection
-    every 700 allocations, a full one every 100 young ones) the collector
-    walked the whole heap — the write cache, a loaded NLP model — over and
-    over: ~40% of the time spent mapping plate reads to facts
-    (benchmarks/bench_ingest.py: 20.8k → 23.7k reads/s).  Objects alive
-    before the run are frozen out of collections meanwhile; all of it is put
-    back as it was afterwards.
-    """
-    global _gc_depth, _gc_saved
-    with _GC_LOCK:
-        _gc_depth += 1
-        if _gc_depth == 1:
-            _gc_saved = gc.get_threshold()
-            gc.freeze()
-            gc.set_threshold(gen0_threshold, *_gc_saved[1:])
-    try:
-        yield
-    finally:
-        with _GC_LOCK:
-            _gc_depth -= 1
-            if _gc_depth == 0:
-                gc.set_threshold(*_gc_saved)
-                gc.unfreeze()
-
-
 def _default_extract() -> Callable[[list[str]], list[Any]]:
     """`nlp.extract_texts`, or the identifier rules when the NLP layer cannot load."""
     from etl.facts import default_extract
@@ -275,7 +238,7 @@ def ingest_paths(
     coalescer = WriteCoalescer(
         writer, lambda parts: _flush_parts(store, cache, writer, report, parts), max_records=batch_records
     )
-    with _bulk_allocation_gc(), QuarantineWriter(qpath) as quarantine:
+    with bulk_allocation_gc(), QuarantineWriter(qpath) as quarantine:
         try:
             for path, file_source, exc in order:
                 if exc is not None:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from etl.allocation import bulk_allocation_gc
 from etl.ingest import IngestReport, ingest_paths
 from graph_schema.store import GraphStore
 from investigations.explore import refresh_search_index
@@ -41,6 +42,11 @@ def run_analyses(store: GraphStore) -> dict[str, Any]:
     """Entity resolution, then the alert detectors; returns their counts and the seconds each
     stage took (`seconds`), so a slow ingest says which stage it was.  Nodes that
     resolution (or an older ingest) wrote without the name-search property get it."""
+    with bulk_allocation_gc():  # millions of rows read back, almost no cycles among them
+        return _timed_analyses(store)
+
+
+def _timed_analyses(store: GraphStore) -> dict[str, Any]:
     from investigations.alerts import run_detectors
 
     seconds: dict[str, float] = {}
