@@ -137,7 +137,7 @@ def _search_rows(
     """`inv_search`: exact keys, full text and small vocabularies in one query."""
     params = {"keys": keys, "ft_labels": ft_labels, "q": text or "", "small": small,
               "needle": ids.to_halfwidth(q).lower(), "limit": limit,
-              "ft_limit": limit * max(1, len(ft_labels))}  # fmt: skip
+              "ft_limit": 2 * limit}  # fmt: skip
     try:
         return store.query("inv_search", **params)
     except StoreError as exc:
