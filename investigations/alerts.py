@@ -21,7 +21,7 @@ import investigations  # noqa: F401  (registers the query folder)
 from graph_schema.store import GraphStore
 from investigations.alert_model import KIND_NAMES, Alert, kind_name
 from investigations.alert_truth import alert_precision, planted_kind_name
-from investigations.chains import _complaints_index
+from investigations.chains import complaints_index
 from investigations.detectors import DETECTORS, KINDS, read_times
 
 # the entry point of the alert layer: the CLI and the API import these names from here
@@ -46,7 +46,7 @@ def run_detectors(store: GraphStore, detectors: list[str] | None = None, write: 
     ctx = {
         "sites": {r["key"]: r for r in store.query("inv_sites")},
         "reads": read_times(store),
-        "complaints": _complaints_index(store),
+        "complaints": complaints_index(store),
         "companies": store.query("inv_companies"),
     }
     alerts: list[Alert] = []

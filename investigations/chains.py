@@ -129,7 +129,9 @@ class ComplaintIndex(list):
         return [self[i] for i in sorted(hit)]
 
 
-def _complaints_index(store: GraphStore) -> ComplaintIndex:
+def complaints_index(store: GraphStore) -> ComplaintIndex:
+    """Every complaint of the county, read once; a caller asking about many sites, producers or
+    stations passes it on instead of reading them again for each (seconds each at 220k records)."""
     out = []
     for r in store.query("inv_complaints"):
         text = " ".join(str(r.get(k) or "") for k in ("text", "reply", "result", "address"))
@@ -199,7 +201,7 @@ def find_waste_chains(
     dumped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in store.query("inv_dumped"):
         dumped[r["who"]].append(r)
-    complaints = _complaints_index(store)
+    complaints = complaints_index(store)
     dumps = DumpSites(store)
     chains = []
     for (producer, carrier, vehicle, _driver_name, receiver), ms in groups.items():
@@ -511,4 +513,6 @@ __all__ = [
     "flag_name",
     "compare_with_truth",
     "complaints_about",
+    "complaints_index",
+    "ComplaintIndex",
 ]

@@ -161,12 +161,17 @@ def chain_rows(store: GraphStore, chain_report: dict[str, Any], truth: dict[str,
 
 
 def water_rows(store: GraphStore, truth: dict[str, Any]) -> list[dict[str, Any]]:
+    from investigations.chains import complaints_index
     from investigations.water import upstream_candidates
 
     rows = []
-    for ev in truth.get("water_events", []):
+    events = truth.get("water_events", [])
+    complaints = complaints_index(store) if events else None  # once, not once per event
+    for ev in events:
         try:
-            cands = upstream_candidates(store, ev["station"], ev.get("indicator"), ev.get("time")).candidates
+            cands = upstream_candidates(
+                store, ev["station"], ev.get("indicator"), ev.get("time"), complaints=complaints
+            ).candidates
         except ValueError:
             cands = []
         src = str(ev.get("source_outfall")).split(":", 1)[-1]

@@ -34,7 +34,7 @@ from typing import Any
 
 import investigations  # noqa: F401  (registers the query folder)
 from graph_schema.store import GraphStore
-from investigations.chains import _complaints_index, _short_company
+from investigations.chains import _short_company, complaints_index
 from investigations.common import parse_time
 
 # indicator → (waste codes, trades that drive it, trades that may add to it).
@@ -191,7 +191,7 @@ def upstream_candidates(
         for w in store.query("inv_company_waste", keys=companies):
             waste[w["company"]].append(w)
     if complaints is None:  # a caller asking for many stations reads them once (compare_with_truth)
-        complaints = _complaints_index(store)
+        complaints = complaints_index(store)
     cands = []
     for o, r in best.items():
         comp = r["company"]
@@ -284,7 +284,7 @@ def compare_with_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str, An
     """For every planted water event: is the planted source outfall ranked first?"""
     rows = []
     events = truth.get("water_events", [])
-    complaints = _complaints_index(store) if events else None
+    complaints = complaints_index(store) if events else None
     for ev in events:
         try:
             cands = upstream_candidates(
