@@ -95,9 +95,14 @@ def _suggestion_dict(s: Decision) -> dict[str, Any]:
 
 
 # -- snapshots -------------------------------------------------------------------
-def _edges(store: GraphStore, query: str) -> dict[str, list[dict[str, Any]]]:
+def _edge_read(query: str) -> tuple[str, dict[str, Any]]:
+    """The read of a label's evidence edges, for `store.query_many` beside its nodes."""
+    return query, {"types": EDGE_TYPES}
+
+
+def _by_key(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in store.query(query, types=EDGE_TYPES):
+    for row in rows:
         out[row["key"]].append(row)
     return out
 
@@ -132,9 +137,10 @@ def _company_names(props: dict[str, Any], edges: list[dict[str, Any]]) -> list[s
 
 
 def company_views(store: GraphStore) -> list[CompanyView]:
-    edges = _edges(store, "res_company_edges")
+    edge_rows, nodes = store.query_many(_edge_read("res_company_edges"), ("res_companies", {}))
+    edges = _by_key(edge_rows)
     out = []
-    for row in store.query("res_companies"):
+    for row in nodes:
         props = row["props"] or {}
         c = _candidate(row["key"], props, edges.get(row["key"], []), "Company")
         c.names = _company_names(props, edges.get(row["key"], []))
@@ -146,13 +152,16 @@ def company_views(store: GraphStore) -> list[CompanyView]:
 
 
 def person_candidates(store: GraphStore) -> tuple[list[Candidate], list[Candidate]]:
-    edges = _edges(store, "res_person_edges")
+    edge_rows, doc_vehicles, nodes = store.query_many(
+        _edge_read("res_person_edges"), ("res_person_doc_vehicles", {}), ("res_persons", {})
+    )
+    edges = _by_key(edge_rows)
     co_involved: dict[str, set[str]] = defaultdict(set)
-    for row in store.query("res_person_doc_vehicles"):
+    for row in doc_vehicles:
         if rules.is_strong_key(row["other"]):
             co_involved[row["key"]].add(row["other"])
     strong, local = [], []
-    for row in store.query("res_persons"):
+    for row in nodes:
         key, props = row["key"], row["props"] or {}
         c = _candidate(key, props, edges.get(key, []), "Person")
         name = props.get("name")
@@ -169,9 +178,10 @@ def person_candidates(store: GraphStore) -> tuple[list[Candidate], list[Candidat
 
 
 def site_views(store: GraphStore) -> list[SiteView]:
-    edges = _edges(store, "res_site_edges")
+    edge_rows, nodes = store.query_many(_edge_read("res_site_edges"), ("res_sites", {}))
+    edges = _by_key(edge_rows)
     out = []
-    for row in store.query("res_sites"):
+    for row in nodes:
         key, props = row["key"], row["props"] or {}
         if props.get("code") or props.get("kind") in CODED_SITE_KINDS:
             continue

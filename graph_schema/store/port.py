@@ -223,6 +223,25 @@ class GraphStore(abc.ABC):
         """Run a named read query; rows come back as plain dicts."""
         return self._read(registry().get(name, self.dialect).text, params)
 
+    def query_many(self, *requests: tuple[str, dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        """Several named reads (`(name, params)`), answered in order, run at the same time.
+
+        Why: a whole-graph analysis (entity resolution) reads a few large answers in a
+        row, and run one after another the database computes while this process waits,
+        then this process parses while the database idles.  Each read runs on its own
+        thread, in a copy of the caller's context (its time budget, its store timing).
+        """
+        if len(requests) < 2:
+            return [self.query(name, **params) for name, params in requests]
+        import contextvars
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=len(requests), thread_name_prefix="store-read") as pool:
+            futures = [
+                pool.submit(contextvars.copy_context().run, self.query, name, **params) for name, params in requests
+            ]
+            return [f.result() for f in futures]
+
     def shortest_path(
         self, a: str, b: str, max_hops: int = 4, frontier_limit: int = 20000, step_query: str = "expand_frontier"
     ) -> dict[str, Any] | None:

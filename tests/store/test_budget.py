@@ -81,3 +81,24 @@ def test_store_time_is_recorded_per_block(store):
         store.query("node_by_key", key="site:卡口A")
         store.query("node_by_key", key="site:卡口A")
     assert t.queries == 2 and t.seconds > 0
+
+
+def test_reads_run_together_keep_order_timing_and_deadline(store):
+    """`query_many` runs reads on threads: answers in the order asked, store time counted in
+    the caller's block, and the caller's deadline still bounds each read."""
+    b = GraphBatch()
+    b.add_node("site:卡口A", name="卡口A")
+    b.add_node("person:P1", name="王某")
+    store.write_batch(b)
+    with budget.timing() as t:
+        site, person, none = store.query_many(
+            ("node_by_key", {"key": "site:卡口A"}),
+            ("node_by_key", {"key": "person:P1"}),
+            ("node_by_key", {"key": "x:y"}),
+        )
+    assert [r["key"] for r in site] == ["site:卡口A"] and [r["key"] for r in person] == ["person:P1"]
+    assert none == [] and t.queries == 3
+    with deadline(0.05):
+        time.sleep(0.06)
+        with pytest.raises(QueryTimeout):
+            store.query_many(("node_by_key", {"key": "site:卡口A"}), ("node_by_key", {"key": "person:P1"}))
