@@ -22,7 +22,7 @@ Without a company or site filter only flagged chains (score > 0) are listed.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -113,6 +113,17 @@ class ComplaintIndex(list):
             pos += len(c["alltext"]) + 1
         self.starts = starts
         self.text = "\x1f".join(parts)  # no name holds the separator: a hit never spans two complaints
+        dated = sorted((c["t"], i) for i, c in enumerate(rows) if c.get("t") is not None)
+        self._times = [t for t, _ in dated]
+        self._by_time = [i for _, i in dated]
+        self._undated = [i for i, c in enumerate(rows) if c.get("t") is None]
+
+    def between(self, lo: Any, hi: Any) -> list[dict[str, Any]]:
+        """Complaints dated from `lo` to `hi` (inclusive), and those without a date, which no
+        window excludes: water tracing asks this once per event instead of testing every
+        complaint for every candidate outfall."""
+        a, b = bisect_left(self._times, lo), bisect_right(self._times, hi)
+        return [self[i] for i in sorted(self._by_time[a:b] + self._undated)]
 
     def about(self, keys: set[str], names: list[str]) -> list[dict[str, Any]]:
         hit: set[int] = set()

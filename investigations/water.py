@@ -34,7 +34,7 @@ from typing import Any
 
 import investigations  # noqa: F401  (registers the query folder)
 from graph_schema.store import GraphStore
-from investigations.chains import _short_company, complaints_index
+from investigations.chains import ComplaintIndex, _short_company, complaints_index
 from investigations.common import parse_time
 
 # indicator → (waste codes, trades that drive it, trades that may add to it).
@@ -154,7 +154,7 @@ def upstream_candidates(
     station_id: str,
     indicator: str | None = None,
     time: Any = None,
-    complaints: list[dict[str, Any]] | None = None,
+    complaints: ComplaintIndex | None = None,
 ) -> UpstreamReport:
     """Outfalls upstream of a monitoring station, or of a river segment, most likely source
     first (see module doc).  A segment has no readings of its own: its candidates rank
@@ -192,6 +192,10 @@ def upstream_candidates(
             waste[w["company"]].append(w)
     if complaints is None:  # a caller asking for many stations reads them once (compare_with_truth)
         complaints = complaints_index(store)
+    # complaints around the exceedances (all of them when there are none to date the event)
+    in_window = (
+        complaints if t_first is None else complaints.between(t_first - timedelta(days=30), t_last + timedelta(days=7))
+    )
     cands = []
     for o, r in best.items():
         comp = r["company"]
@@ -236,10 +240,7 @@ def upstream_candidates(
         # complaints near the outfall, naming the owner or the outfall, around the exceedances
         names = {name, _short_company(name), r["outfall_name"]}
         near = []
-        for c in complaints:
-            if t_first is not None and c["t"] is not None:
-                if not (t_first - timedelta(days=30) <= c["t"] <= t_last + timedelta(days=7)):
-                    continue
+        for c in in_window:
             linked = o in (c["sites"] or []) or (comp and comp in (c["mentions"] or []))
             named = any(n and len(n) >= 3 and n in c["alltext"] for n in names)
             d = _km(r["lon"], r["lat"], c["lon"], c["lat"])

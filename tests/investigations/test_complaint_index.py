@@ -46,3 +46,19 @@ def test_a_name_never_spans_two_complaints():
     )
     assert complaints_about(index, set(), {"青岭村矿坑"}) == []
     assert [c["doc"] for c in complaints_about(index, set(), {"村矿坑"})] == ["2"]
+
+
+def test_window_answers_as_a_filter_of_every_complaint():
+    from datetime import datetime, timedelta
+
+    rng = random.Random(11)
+    start = datetime(2024, 1, 1)
+    rows = _complaints(2000)
+    for c in rows:  # one in ten undated: no window may drop those
+        c["t"] = None if rng.random() < 0.1 else start + timedelta(hours=rng.randrange(24 * 365))
+    index = ComplaintIndex(rows)
+    for lo_day, hi_day in ((0, 0), (40, 77), (100, 400), (-30, 5)):
+        lo, hi = start + timedelta(days=lo_day), start + timedelta(days=hi_day)
+        want = [c["doc"] for c in rows if c["t"] is None or lo <= c["t"] <= hi]
+        assert [c["doc"] for c in index.between(lo, hi)] == want
+    assert len(index.between(start + timedelta(days=40), start + timedelta(days=77))) > 200
