@@ -247,7 +247,7 @@ def parse_address(text: str) -> Address:
     village = None
     village_text = ""
     m = _VILLAGE_RE.match(text, i)
-    if m and not site_type(m.group(1)) and not _NOT_A_UNIT_RE.match(text, m.start(2)):
+    if m and not _NOT_A_UNIT_RE.match(text, m.start(2)):
         village = m.group(1)
         i = m.end()
         village_text = text[:i]

@@ -34,6 +34,11 @@ from resolution.places import parse_address
         ("重庆江北区某镇某村农田", ("重庆", "重庆", "江北", "某"), "某", None, "农田"),
         # a road point named after its village
         ("煤山镇青岭村矿区道路口", (None, None, None, "煤山"), "青岭", None, "矿区道路口"),
+        # villages named after a feature (大桥, 河口, 塘口: words that also name kinds of site)
+        ("天子湖镇大桥村山道口", (None, None, None, "天子湖"), "大桥", None, "山道口"),
+        ("安吉县天子湖镇大桥村", ("浙江", "湖州", "安吉", "天子湖"), "大桥", None, ""),
+        ("长兴县泗安镇塘口村鱼塘", ("浙江", "湖州", "长兴", "泗安"), "塘口", None, "鱼塘"),
+        ("河口村河岸", (None, None, None, None), "河口", None, "河岸"),
     ],
 )
 def test_address_levels(text, levels, village, group, feature) -> None:
