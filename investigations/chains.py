@@ -40,6 +40,7 @@ LICENSED_NAME = re.compile(
     r"环境服务|环保科技|环境科技|环保|固废|危废|处置|资源再生|再生资源|环境工程|水务|污水处理|焚烧|填埋"
 )
 NIGHT_WINDOW = timedelta(hours=30)  # after the manifest time: the trip and the night that follows
+TURNAROUND = timedelta(hours=4)  # in past a checkpoint and out again: the stop lies beyond it
 # What a chain's flags say, in the words an analyst reads (CLI tables, exports).
 FLAG_NAMES = {
     "night_at_sensitive_site": "夜间经过敏感点位",
@@ -225,17 +226,22 @@ def find_waste_chains(
         # dump site), or DUMPED_AT; a checkpoint or recycling station leads on to its village's dump site
         candidates: list[str] = []
         night_reads = []
+        trips = []
         for m in ms:
             t = parse_time(m["time"])
-            if t is None or not vehicle:
+            if t is None or not vehicle or "警" in vehicle:
                 continue
-            for r in reads.get(vehicle, []):
-                if r["t"] and t - timedelta(hours=2) <= r["t"] <= t + NIGHT_WINDOW and is_night(r["t"]):
-                    if dumps.sensitive(r["site"], r["site_name"], r["site_kind"]) and "警" not in vehicle:
-                        night_reads.append(r)
+            trip = sorted(
+                (r for r in reads.get(vehicle, []) if r["t"] and t - timedelta(hours=2) <= r["t"] <= t + NIGHT_WINDOW),
+                key=lambda r: (r["t"], r["site"]),
+            )
+            trips.append(trip)
+            for r in trip:
+                if is_night(r["t"]) and dumps.sensitive(r["site"], r["site_name"], r["site_kind"]):
+                    night_reads.append(r)
         if night_reads:
             night_reads.sort(key=lambda r: (r["t"], r["site"]))
-            candidates.append(night_reads[0]["site"])
+            candidates.append(trip_destination(trips, {r["site"] for r in night_reads}, night_reads))
             evidence.update(r["doc"] for r in night_reads if r["doc"])
         for who in (vehicle, p.get("driver", {}).get("key"), carrier):
             for d in dumped.get(who or "", []):
@@ -450,6 +456,37 @@ def _case_dump_site(
     if "night_at_sensitive_site" not in chain.flags:
         chain.flags.append("night_at_sensitive_site")
         chain.score = round(min(1.0, chain.score + 0.45), 4)
+
+
+def trip_destination(trips: list[list[dict[str, Any]]], eligible: set[str], night_reads: list[dict[str, Any]]) -> str:
+    """The checkpoint a truck's trips lead to, of those in `eligible` (read at night, at or near
+    a sensitive site).
+
+    A truck on its way to dump passes several checkpoints; the first one it passes is only on
+    the road.  Where it turned round is where it went: the same checkpoint read twice in a row
+    (in, then out again) within `TURNAROUND` hours, with no other checkpoint between.  Without a
+    turnaround, the eligible checkpoint read most often over the trips (a dump is returned to),
+    and among those the one first reached latest (further along the road out).
+
+    Parameters
+    ----------
+    trips : one list of plate reads per manifest, each sorted by time (`t`, `site`)
+    eligible : checkpoints that may be the destination
+    night_reads : the trips' reads at eligible checkpoints, sorted by time
+    """
+    turned: dict[str, int] = defaultdict(int)
+    for trip in trips:
+        for a, b in zip(trip, trip[1:]):
+            if a["site"] == b["site"] and a["site"] in eligible and b["t"] - a["t"] <= TURNAROUND:
+                turned[a["site"]] += 1
+    if turned:
+        return max(sorted(turned), key=lambda s: turned[s])
+    count: dict[str, int] = defaultdict(int)
+    first: dict[str, Any] = {}
+    for r in night_reads:
+        count[r["site"]] += 1
+        first.setdefault(r["site"], r["t"])
+    return max(sorted(count), key=lambda s: (count[s], first[s]))
 
 
 def _dump_from_docs(dumps: DumpSites, dump: dict[str, Any] | None, docs: list[str]) -> dict[str, Any] | None:

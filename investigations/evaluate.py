@@ -60,6 +60,9 @@ def evaluate_detail(store: GraphStore, truth: dict[str, Any], ingest: dict[str, 
     out["members"] = members
     out["member_recall"] = D.member_recall(members)
     out["chains_detail"] = D.chain_rows(store, chains.find_waste_chains(store).to_dict(), truth)
+    # the summary's "dump site" asks for the planted name as written; the detail for the same place
+    # however it is written (variation mode writes prefixes and site-type words differently)
+    out["chains"]["dump_same_place"] = sum(r["ends_right"] for r in out["chains_detail"])
     out["water_detail"] = D.water_rows(store, truth)
     out["records"] = D.record_counts(ingest, truth)
     return out
@@ -95,7 +98,9 @@ def summary(r: dict[str, Any]) -> str:
     return (
         f"seed {r['seed']:>6}: gangs {g['recovered']}/{g['planted']} (J≥0.8), leaders {g['leaders_right']}/{g['planted']}, "
         f"fusions {g['fusions']}, decoy fusions {g['decoy_fusions']}, mean J {g['mean_jaccard']} | "
-        f"chains {c['found']}/{c['planted']} (carrier {c['carrier_right']}, driver {c['driver_right']}, dump site {c['dump_right']}) | "
+        f"chains {c['found']}/{c['planted']} (carrier {c['carrier_right']}, driver {c['driver_right']}, dump site {c['dump_right']}"
+        + (f", same place as the dump site {c['dump_same_place']}" if "dump_same_place" in c else "")
+        + ") | "
         f"water first {w['ranked_first']}/{w['events']} | alerts precision {a['precision']} "
         f"(strict {a['strict_precision']}), recall {a['recall']}, {a['alerts']} alerts"
         + (f" | member recall {r['member_recall']['recall']}" if "member_recall" in r else "")

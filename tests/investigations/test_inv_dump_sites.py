@@ -22,6 +22,7 @@ def _p(doc: str, seen: str | None = None) -> Provenance:
         ("桑园村废弃石矿", "矿坑", "mine_pit"),
         ("煤山镇石矿宕口", "宕口", "mine_pit"),
         ("潘店村东侧农田", "农田", "farmland"),
+        ("天子湖镇大桥村承包田", "农田", "farmland"),
         ("荃步村河滩附近", "河岸", "river_bank"),
         ("下昂村养殖塘", "鱼塘", "pond"),
         ("大云寺村竹林", "林地", "woodland"),
@@ -134,3 +135,34 @@ def test_the_checkpoints_name_picks_among_a_villages_dump_sites(empty_store) -> 
     resolve(empty_store)
     chains = find_waste_chains(empty_store).chains
     assert [c.path[-1]["key"] for c in chains] == ["site:林城镇桑园村鱼塘"]
+
+
+def _read(site: str, when: str) -> dict:
+    from investigations.common import parse_time
+
+    return {"site": site, "t": parse_time(when)}
+
+
+def test_trip_destination_is_where_the_truck_turned_round_not_the_first_checkpoint():
+    """A truck passes a checkpoint on the road (A), goes in past another (B) and comes out past it
+    again: B is where it went, though A was read first and both stand near a dump site."""
+    from investigations.chains import trip_destination
+
+    trips = [
+        [_read("A", "2024-05-05 21:38"), _read("B", "2024-05-05 22:26"), _read("B", "2024-05-06 00:42")],
+        [_read("A", "2024-05-09 21:29"), _read("B", "2024-05-09 22:07"), _read("B", "2024-05-09 23:05")],
+    ]
+    night = sorted((r for t in trips for r in t), key=lambda r: r["t"])
+    assert trip_destination(trips, {"A", "B"}, night) == "B"
+    # the way back past A again: B is still the innermost turn
+    back = [t + [_read("A", "2024-05-06 01:30")] for t in trips[:1]]
+    assert trip_destination(back, {"A", "B"}, night) == "B"
+    # in and out more than four hours apart is not one stop: then the checkpoint read most often
+    slow = [[_read("A", "2024-05-05 21:00"), _read("B", "2024-05-05 22:00"), _read("B", "2024-05-06 03:00")]]
+    reads = sorted(slow[0], key=lambda r: r["t"])
+    assert trip_destination(slow, {"A", "B"}, reads) == "B"
+    # equal counts: the one reached later on the road out
+    one_each = [[_read("A", "2024-05-05 21:00"), _read("C", "2024-05-05 21:40")]]
+    assert trip_destination(one_each, {"A", "C"}, one_each[0]) == "C"
+    # only eligible checkpoints count as a turn
+    assert trip_destination(trips, {"A"}, [r for r in night if r["site"] == "A"]) == "A"
