@@ -59,6 +59,23 @@ server's own time per request, store + python, is 60–200 ms of them), 2026-12-
     neighbours           10.8 → 12.2                 2.8 + 3.4, 2
     path (4 hops)        21.7 → 13.5                 10.8 + 3.6, 6 (was 8)
 
+At 1,000,000 nodes (2,374,000 relationships), 50 clients × 5, on the same 2-core host with a
+load average of 1.5–2.3, 2026-12-05 (first: the code of 2026-12-04 evening — one search query,
+one neighbourhood query, audit group commit, caches, orjson; second: search ships 2×limit
+full-text candidates instead of limit per label):
+
+    2 workers            p50 ms                  p95 ms                  req/s
+    search               933 → 508 → 243         1,983 → 869 → 857       45 → 89 → 121
+    neighbours           523 → 143 → 168         2,262 → 453 → 661       51 → 193 → 171
+    path (4 hops)        1,038 → 255 → 225       2,730 → 874 → 777       35 → 129 → 132
+    server side, search  store 79 + python 125 ms → store 14 + python 44 ms (1 query)
+    1 worker (second)    search 300 / 776 / 131, neighbours 204 / 574 / 176, path 326 / 1,242 / 103
+    hubs 6               every try answered in 1.5–1.9 s, "not within budget", store idle after
+
+The targets (p95 ≤ 100 / 200 ms, ≥ 500 req/s) are not met: 50 clients, the server and
+FalkorDB share two cores, and a request costs ~4 ms of CPU end to end (a search alone,
+in process, 3.7 ms), so the host serves ~130–190 requests/s and the rest is queueing.
+
 "before" is the code before time budgets (first figure: without hiredis; second: with it,
 the C parser of FalkorDB replies, which alone took a search's client-side parsing from ~60%
 of its time to little).  "after" is the range over three runs.
