@@ -15,6 +15,7 @@ KIND_WEIGHTS: dict[str, float] = {
     "mention": 0.5,
 }
 WEAK_KINDS = {"mention"}
+CASE_KINDS = {"case", "co_offender"}  # people named together in one case file
 OBJECT_KINDS = {"vehicle", "vessel", "phone"}  # shared objects: weight 1/√(n−1), not 1/(n−1)
 TEXT_KINDS = {"mention", "co_offender"}  # ties read by NLP from free text  # a group tied only by these is not reported
 HALF_LIFE_DAYS = 365.0

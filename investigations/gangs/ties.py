@@ -6,14 +6,14 @@ their weights are in `investigations.gangs.base.KIND_WEIGHTS`.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 import investigations  # noqa: F401  (registers the query folder)
 from graph_schema import identifiers as ids
 from graph_schema.store import GraphStore
 from investigations.common import paged
-from investigations.gangs.base import CHECKPOINT_WINDOW_MIN, MENTION_SOURCES, TEXT_KINDS, _no_gc
+from investigations.gangs.base import CASE_KINDS, CHECKPOINT_WINDOW_MIN, MENTION_SOURCES, TEXT_KINDS, _no_gc
 from investigations.gangs.convoy import checkpoint_rows
 
 _OBJECT_KIND = {"Vehicle": "vehicle", "Vessel": "vessel", "Phone": "phone"}
@@ -32,9 +32,10 @@ def coffending_rows(store: GraphStore, window_min: int = CHECKPOINT_WINDOW_MIN) 
         if len(r["members"]) >= 2:
             rows.append({"kind": "mention", "members": r["members"], "doc": r["doc"], "time": r["time"]})
     holders = object_holders(store)
-    rows.extend(object_rows(holders))
+    objects = object_rows(holders)
     for r in paged(store, "inv_co_offender"):
         rows.append({"kind": "co_offender", "members": [r["a"], r["b"]], "doc": r["doc"], "time": r["time"]})
+    rows.extend(around_principal(objects, rows))
     vehicle_people = {o: sorted(h["people"]) for o, h in holders.items() if h["label"] == "Vehicle"}
     rows.extend(checkpoint_rows(store, window_min, vehicle_people))
     out = []
@@ -111,6 +112,39 @@ def object_rows(holders: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def around_principal(objects: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Object rows of three or more holders, as one row per holder with the object's principal.
+
+    Why: five people who each used the leader's phone, or drove the owner's truck, are tied
+    to its holder, not to one another; as a clique they outweigh their tie to the crew and
+    community detection sets them apart as a group of their own (a 220k-record run split
+    twenty large gangs this way).  The principal is the registered owner (OWNS) when there is
+    exactly one, else the holder in the most case files (`rows`: case and co-offender rows),
+    when one holder leads; otherwise the row stays as it is.
+    """
+    cases: Counter[str] = Counter(m for r in rows if r["kind"] in CASE_KINDS for m in r["members"])
+    out = []
+    for r in objects:
+        members = r["members"]
+        if len(members) < 3:
+            out.append(r)
+            continue
+        roles = r.get("roles") or {}
+        owners = [m for m in members if "OWNS" in roles.get(m, ())]
+        ranked = sorted(members, key=lambda m: (-cases[m], m))
+        if len(owners) == 1:
+            head = owners[0]
+        elif cases[ranked[0]] > cases[ranked[1]]:
+            head = ranked[0]
+        else:
+            out.append(r)
+            continue
+        for m in members:
+            if m != head:
+                out.append({**r, "members": [head, m], "roles": {head: roles.get(head, []), m: roles.get(m, [])}})
+    return out
 
 
 def principal(keys: list[str], names: list[str | None], text: str | None) -> str | None:

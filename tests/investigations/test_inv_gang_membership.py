@@ -359,3 +359,23 @@ def test_a_name_cut_short_in_one_file_is_folded_into_the_member_that_file_names(
     assert out["aliases"] == ["person:徐飞@doc:case:A"]
     assert "person:徐飞@doc:case:Z" in out["members"] and "person:2" in out["members"]
     assert [e["rule"] for e in out["member_evidence"]["person:2"]] == ["case", "vehicle"]
+
+
+def test_shared_object_ties_its_users_to_its_principal_not_to_each_other():
+    """Four people who each used the leader's phone are tied to the leader, not into a clique of
+    their own (as a clique they were detected as a gang apart from the crew)."""
+    from investigations.gangs.ties import around_principal
+
+    phone = {"kind": "phone", "members": ["p:L", "p:a", "p:b", "p:c", "p:d"], "doc": "d0", "docs": ["d0"],
+             "time": None, "object": "phone:1", "roles": {}}  # fmt: skip
+    cases = [{"kind": "case", "members": ["p:L", "p:x"], "doc": f"c{i}", "time": None} for i in range(3)]
+    cases.append({"kind": "case", "members": ["p:a"], "doc": "c9", "time": None})
+    star = around_principal([phone], cases)
+    assert sorted(tuple(r["members"]) for r in star) == [("p:L", m) for m in ("p:a", "p:b", "p:c", "p:d")]
+    # the registered owner is the principal of a truck, whoever is in more case files
+    truck = {**phone, "kind": "vehicle", "roles": {"p:b": ["OWNS"]}}
+    assert {r["members"][0] for r in around_principal([truck], cases)} == {"p:b"}
+    # no holder leads: the row stays whole; two holders: nothing to change
+    assert around_principal([phone], []) == [phone]
+    pair = {**phone, "members": ["p:a", "p:b"]}
+    assert around_principal([pair], cases) == [pair]
