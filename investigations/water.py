@@ -14,9 +14,14 @@ to 12 segments upstream, ranked by
 * **timing** — the owner's manifested waste falls in the 90 days before the
   first exceedance against its earlier monthly mean (waste not shipped went
   somewhere), t ∈ [0, 1];
-* **complaints** — hotline tickets and grid events naming the owner or the
-  outfall, or within 2 km of the outfall, from 30 days before to 7 days after
-  the exceedances, c = min(1, n/2).
+* **complaints** — hotline tickets and grid events about water (a water
+  category, or a river, discharge or dead-fish description: a noise, smoke or
+  building complaint says nothing of an outfall) from 30 days before to 7 days
+  after the exceedances: one naming or linked to the owner or the outfall counts
+  1 (direct evidence); one only within 2 km of it counts ½, and all of those
+  together at most 1 — they say there is trouble in the area, which holds for
+  every outfall there, and an outfall registered without coordinates cannot
+  collect them at all; c = min(1, (direct + min(1, around)) / 2).
 
 score = 0.45·p + 0.20·c + 0.15·t + 0.20·h.  Best first, ties by key.
 With `indicator` / `time` only the exceedances of that pollutant / within
@@ -78,6 +83,22 @@ POLLUTANT_SOURCES: dict[str, tuple[set[str], str, str]] = {
 }
 _METALS = re.compile(r"铅|铬|镍|铜|锌|镉|汞|砷|重金属|pb|cr|ni|cu|zn|cd|hg", re.I)
 NEAR_KM = 2.0
+# What a complaint about water says: a water category, or the river, the discharge or what it
+# did to the water (compound words, so that the 塘, 港 and 浜 of village names do not count).
+_WATER_CATEGORY = re.compile(r"水|排污|河|渔")
+_WATER_TEXT = re.compile(
+    r"河面|河水|河道|河边|河里|河岸|河段|河沟|水面|水体|水色|水质|溪水|塘水|江面|湖面|沟渠|"
+    r"排口|排污|偷排|直排|暗管|污水|废水|死鱼|鱼.{0,4}死|浮头|泡沫|白沫|油花|油污|漂浮|浑浊|发黑|黑臭|变色"
+)
+
+
+def about_water(complaint: dict[str, Any]) -> bool:
+    """Whether a hotline ticket or grid event speaks of water: only those are evidence of a
+    discharge (a noise or burning complaint near an outfall is not)."""
+    category = f"{complaint.get('category') or ''} {complaint.get('event_type') or ''}"
+    if _WATER_CATEGORY.search(category):
+        return True
+    return bool(_WATER_TEXT.search(complaint.get("text") or complaint.get("alltext") or ""))
 
 
 def indicator_family(indicator: str | None) -> str:
@@ -196,6 +217,7 @@ def upstream_candidates(
     in_window = (
         complaints if t_first is None else complaints.between(t_first - timedelta(days=30), t_last + timedelta(days=7))
     )
+    water_complaints = [c for c in in_window if about_water(c)]
     cands = []
     for o, r in best.items():
         comp = r["company"]
@@ -239,14 +261,19 @@ def upstream_candidates(
                     t_score = max(0.0, min(1.0, 1 - recent / expected))
         # complaints near the outfall, naming the owner or the outfall, around the exceedances
         names = {name, _short_company(name), r["outfall_name"]}
-        near = []
-        for c in in_window:
+        near, direct, around = [], 0.0, 0.0
+        for c in water_complaints:
             linked = o in (c["sites"] or []) or (comp and comp in (c["mentions"] or []))
             named = any(n and len(n) >= 3 and n in c["alltext"] for n in names)
-            d = _km(r["lon"], r["lat"], c["lon"], c["lat"])
-            if linked or named or (d is not None and d <= NEAR_KM):
+            if linked or named:
                 near.append(c["doc"])
-        c_score = min(1.0, len(near) / 2)
+                direct += 1.0
+                continue
+            d = _km(r["lon"], r["lat"], c["lon"], c["lat"])
+            if d is not None and d <= NEAR_KM:
+                near.append(c["doc"])
+                around += 0.5
+        c_score = min(1.0, (direct + min(1.0, around)) / 2)
         hops = int(r["seg_hops"])
         h = 1.0 / (1 + hops)
         score = 0.45 * p + 0.20 * c_score + 0.15 * t_score + 0.20 * h
@@ -308,4 +335,5 @@ __all__ = [
     "water_sites",
     "compare_with_truth",
     "indicator_family",
+    "about_water",
 ]

@@ -45,3 +45,61 @@ def test_a_brewery_two_segments_up_outranks_a_plater_on_the_station_segment(empt
     cands = water.upstream_candidates(empty_store, "JC-9").candidates
     assert [c.outfall for c in cands][:2] == ["site:PK-B", "site:PK-A"]
     assert cands[0].details["pollutant_match"] == ["cod"]
+
+
+@pytest.mark.parametrize(
+    ("complaint", "about"),
+    [
+        ({"category": "水污染", "text": "有人反映"}, True),
+        ({"event_type": "其他", "text": "斜桥镇平田村河道漂浮物较多。"}, True),
+        ({"category": "其他", "text": "村边那条河水面上漂着泡沫，晚上排得最多"}, True),
+        ({"category": "噪声", "text": "熊港村加工点夜间施工噪声扰民"}, False),
+        ({"event_type": "大气污染", "text": "洲泉镇熊港村空地焚烧垃圾，已扑灭。"}, False),
+        ({"category": "其他", "text": "长安镇梅墩村违章搭建。"}, False),
+    ],
+)
+def test_only_complaints_about_water_speak_of_a_discharge(complaint: dict, about: bool) -> None:
+    # 熊港村 / 梅墩村: the 港 and 塘 of a village's name are not a river
+    assert water.about_water(complaint) is about
+
+
+def test_background_tickets_around_an_outfall_do_not_outweigh_what_its_owner_discharges(empty_store) -> None:
+    """COD on the station's segment.  Next to the station a food plant (organic load is a side
+    effect of its trade) whose outfall has five tickets within 2 km: three about the river that
+    name nobody, two about noise and burning.  One segment up a dye works (organic load is what it
+    discharges), registered without coordinates, so no ticket can be near it.  The dye works is
+    the likelier source; the noise and burning tickets are not evidence about any outfall."""
+    b = GraphBatch()
+    b.add_node("site:S-UP", kind="segment")
+    b.add_node("site:S-ST", kind="segment")
+    b.add_rel("FLOWS_INTO", "site:S-UP", "site:S-ST", _p("doc:segment:s"))
+    outfalls = (
+        ("site:PK-FOOD", "site:S-ST", "company:甲食品有限公司", "甲食品有限公司", {"lon": 120.10, "lat": 30.80}),
+        ("site:PK-DYE", "site:S-UP", "company:乙印染有限公司", "乙印染有限公司", {}),
+    )
+    for code, seg, owner, name, where in outfalls:
+        b.add_node(code, kind="outfall", name=f"{name}排口", **where)
+        b.add_node(owner, name=name)
+        b.add_rel("DISCHARGES_INTO", code, seg, _p(f"doc:outfall:{code}"))
+        b.add_rel("OWNS", owner, code, _p(f"doc:outfall:{code}"))
+    b.add_node("site:JC-7", kind="station", name="断面")
+    b.add_rel("MONITORS", "site:JC-7", "site:S-ST", _p("doc:reading:x"))
+    for day in (1, 2):
+        d = f"doc:reading:c{day}"
+        b.add_node(d, source="reading", time=f"2024-07-0{day}T08:00:00", indicator="COD", value=80, exceeded=True)
+        b.add_rel("LOCATED_AT", d, "site:JC-7", _p(d, f"2024-07-0{day}T08:00:00"))
+    tickets = [
+        ("水污染", "河面上漂着泡沫"),
+        ("水污染", "河水发白，有异味"),
+        ("其他", "河道漂浮物较多"),
+        ("噪声", "加工点夜间施工噪声扰民"),
+        ("大气污染", "空地焚烧垃圾"),
+    ]
+    for i, (category, text) in enumerate(tickets):
+        b.add_node(f"doc:hotline:T{i}", source="hotline", time="2024-06-28T20:00:00", category=category, text=text,
+                   lon=120.10 + 0.001 * i, lat=30.80)  # fmt: skip
+    empty_store.write_batch(b)
+    cands = water.upstream_candidates(empty_store, "JC-7").candidates
+    assert [c.outfall for c in cands] == ["site:PK-DYE", "site:PK-FOOD"]
+    food = cands[1]
+    assert food.details["complaints"] == ["doc:hotline:T0", "doc:hotline:T1", "doc:hotline:T2"]
