@@ -127,44 +127,54 @@ def pct(values: list[float], p: float) -> float:
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
 
 
-async def drive(base: str, token: str, clients: int, requests: int, make_request, label: str) -> dict:
+async def drive(
+    base: str, token: str, clients: int, requests: int, make_request, label: str, client: str = "raw"
+) -> dict:
+    """`clients` concurrent analysts, `requests` each; `client` "raw" (`http_load`, one lean
+    keep-alive connection each) or "httpx" (its async client, as before 2026-12-06)."""
     import httpx
+    from http_load import KeepAliveConnection
 
     latencies: list[float] = []
     failures: Counter[str] = Counter()  # HTTP status (or "exc") → count
     budget_hits = 0
     profile = {"store": 0.0, "app": 0.0, "queries": 0, "n": 0}
+    auth = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(
-        base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120, limits=limits
-    ) as c:
+    async with httpx.AsyncClient(base_url=base, headers=auth, timeout=120, limits=limits) as shared:
 
         async def one_client(cid: int) -> None:
             nonlocal budget_hits
             rnd = random.Random(cid)
-            for _ in range(requests):
-                path, params = make_request(rnd)
-                t = time.perf_counter()
-                try:
-                    r = await c.get(path, params=params)
-                except httpx.HTTPError as exc:
+            conn = KeepAliveConnection(base, auth) if client == "raw" else None
+            try:
+                for _ in range(requests):
+                    path, params = make_request(rnd)
+                    t = time.perf_counter()
+                    try:
+                        r = await (conn.get(path, params) if conn else shared.get(path, params=params))
+                    except (TimeoutError, httpx.HTTPError, OSError, asyncio.IncompleteReadError) as exc:
+                        latencies.append((time.perf_counter() - t) * 1000)
+                        failures[f"exc:{type(exc).__name__}"] += 1
+                        continue
                     latencies.append((time.perf_counter() - t) * 1000)
-                    failures[f"exc:{type(exc).__name__}"] += 1
-                    continue
-                latencies.append((time.perf_counter() - t) * 1000)
-                if r.status_code != 200:
-                    failures[str(r.status_code)] += 1
-                elif path == "/api/paths" and r.json().get("budget_hit"):
-                    budget_hits += 1
-                _add_profile(profile, r.headers.get("server-timing"))
+                    if r.status_code != 200:
+                        failures[str(r.status_code)] += 1
+                    elif path == "/api/paths" and r.json().get("budget_hit"):
+                        budget_hits += 1
+                    _add_profile(profile, r.headers.get("server-timing"))
+            finally:
+                if conn:
+                    await conn.close()
 
-        t0 = time.perf_counter()
+        cpu0, t0 = time.process_time(), time.perf_counter()
         await asyncio.gather(*(one_client(i) for i in range(clients)))
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     n = profile["n"] or None
     return {"op": label, "n": len(latencies), "errors": sum(failures.values()), "by_status": dict(failures),
             "p50": pct(latencies, 50), "p95": pct(latencies, 95), "max": max(latencies, default=float("nan")),
             "rps": len(latencies) / wall, "budget": budget_hits,
+            "client_cpu_ms": cpu * 1000 / max(1, len(latencies)),
             "store_ms": profile["store"] / n if n else None, "app_ms": profile["app"] / n if n else None,
             "queries": profile["queries"] / n if n else None}  # fmt: skip
 
@@ -243,6 +253,29 @@ def hubs_check(base: str, token: str, data_dir: Path, tries: int = 3) -> list[di
     return out
 
 
+def _cpu_seconds(api_pid: int, data_dir: Path) -> dict[str, float]:
+    """CPU seconds used so far by the API (uvicorn and its workers) and by FalkorDB: the
+    difference over an operation's load, per request, is what a request costs each of them,
+    whatever the queueing made its latency."""
+    import psutil
+
+    from graph_schema.store.falkor_server import server_pid
+
+    def used(p: psutil.Process) -> float:
+        t = p.cpu_times()
+        return t.user + t.system
+
+    out = {"api": 0.0, "store": 0.0}
+    try:
+        api = psutil.Process(api_pid)
+        out["api"] = used(api) + sum(used(c) for c in api.children(recursive=True))
+        if (pid := server_pid(data_dir)) is not None:
+            out["store"] = used(psutil.Process(pid))
+    except psutil.Error:
+        pass
+    return out
+
+
 def _activity(data_dir: Path) -> str:
     try:
         a = store_activity(data_dir)
@@ -268,13 +301,16 @@ def print_round(g: BenchGraph, args, workers: int, results: list[dict], hubs: li
     for r in results:
         print(f"{r['op']:<16}{r['n']:>9}{r['budget']:>8}{r['p50']:>10.1f}{r['p95']:>10.1f}{r['max']:>10.1f}{r['rps']:>9.1f}  {_errors(r)}")  # fmt: skip
     print()
-    print("where the time goes (mean per request, server side)")
-    print(f"{'operation':<16}{'store ms':>10}{'python ms':>11}{'queries':>9}")
+    print("where the time goes, mean per request: wall time server side (Server-Timing: waiting on the store,")
+    print(f"the rest), and CPU time of the API processes, of FalkorDB and of the {args.client} load client")
+    print(f"{'operation':<16}{'store ms':>10}{'python ms':>11}{'queries':>9}"
+          f"{'api cpu':>10}{'store cpu':>11}{'client cpu':>12}")  # fmt: skip
     for r in results:
+        cpu = f"{r.get('api_cpu_ms', float('nan')):>10.2f}{r.get('store_cpu_ms', float('nan')):>11.2f}{r['client_cpu_ms']:>12.2f}"
         if r["store_ms"] is None:
-            print(f"{r['op']:<16}{'-':>10}{'-':>11}{'-':>9}")
+            print(f"{r['op']:<16}{'-':>10}{'-':>11}{'-':>9}{cpu}")
         else:
-            print(f"{r['op']:<16}{r['store_ms']:>10.1f}{r['app_ms']:>11.1f}{r['queries']:>9.1f}")
+            print(f"{r['op']:<16}{r['store_ms']:>10.1f}{r['app_ms']:>11.1f}{r['queries']:>9.1f}{cpu}")
     compared = [r for r in results if r["op"] in ISSUE_17]
     if compared:
         print()
@@ -307,11 +343,15 @@ def run_round(g: BenchGraph, args, workers: int) -> None:
             fn = makers.get(label)
             if fn is None:
                 continue
-            asyncio.run(drive(srv.base, token, min(args.clients, 5), 2, fn, label))  # warm-up
+            asyncio.run(drive(srv.base, token, min(args.clients, 5), 2, fn, label, args.client))  # warm-up
             slug = label.split(" (")[0].replace(" ", "-")
             sampling = flame(srv.proc.pid, args.flame / f"w{workers}-{slug}.svg") if args.flame else nullcontext()
+            before = _cpu_seconds(srv.proc.pid, g.data_dir)
             with sampling:
-                r = asyncio.run(drive(srv.base, token, args.clients, args.requests, fn, label))
+                r = asyncio.run(drive(srv.base, token, args.clients, args.requests, fn, label, args.client))
+            after = _cpu_seconds(srv.proc.pid, g.data_dir)
+            for part in ("api", "store"):
+                r[f"{part}_cpu_ms"] = (after[part] - before[part]) * 1000 / max(1, r["n"])
             results.append(r)
             print(f"  w{workers} {r['op']:<14} done: p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, errors {_errors(r)}",
                   flush=True)  # fmt: skip
@@ -333,6 +373,8 @@ def main() -> None:
     ap.add_argument(
         "--server-repo", type=Path, default=REPO, help="checkout whose API the server runs (before/after runs)"
     )
+    ap.add_argument("--client", choices=["raw", "httpx"], default="raw",
+                    help="load client: lean keep-alive connections (http_load) or httpx's async client")  # fmt: skip
     ap.add_argument("--ops", nargs="+", default=OPS,
                     help="operations to run (alternatives 6 hangs a server from before bounded paths)")  # fmt: skip
     args = ap.parse_args()
