@@ -76,6 +76,21 @@ The targets (p95 ≤ 100 / 200 ms, ≥ 500 req/s) are not met: 50 clients, the s
 FalkorDB share two cores, and a request costs ~4 ms of CPU end to end (a search alone,
 in process, 3.7 ms), so the host serves ~130–190 requests/s and the rest is queueing.
 
+Same graph, 2026-12-05 evening, the same server code: the load client was httpx's async client,
+which spent 5 ms of CPU per request on the two cores the server and FalkorDB need; the lean
+client (`http_load`, `--client raw`, now the default) spends 0.1 ms.  CPU per request, from
+the processes' counters: search API 4.8 ms + FalkorDB 1.3 ms, neighbours 2.0 + 0.4, path 2.7 + 4.6.
+
+    2 workers            p50 ms            p95 ms            req/s        (httpx client → lean client)
+    search               219 → 190         743 → 222         140 → 267
+    neighbours           163 → 83          671 → 106         179 → 628
+    path (4 hops)        232 → 194         874 → 287         134 → 251
+    1 worker (lean)      search 259 / 472 / 189, neighbours 87 / 156 / 510, path 182 / 323 / 222
+    hubs 6               1.5–1.9 s, "not within budget", store idle after
+
+Still short of the targets but for neighbours (p95 106 ms at 628 req/s): a search costs
+~6 ms of CPU and a path ~7 ms, so two cores top out near 300 and 270 a second.
+
 "before" is the code before time budgets (first figure: without hiredis; second: with it,
 the C parser of FalkorDB replies, which alone took a search's client-side parsing from ~60%
 of its time to little).  "after" is the range over three runs.
@@ -196,7 +211,8 @@ def _add_profile(profile: dict, header: str | None) -> None:
 def request_makers(g: BenchGraph) -> dict:
     """Operation name → `fn(rnd) -> (path, params)`."""
     names = [SURNAMES[i] + GIVEN[j] for i in range(len(SURNAMES)) for j in range(len(GIVEN))]
-    units, n_sites, pairs = g.units, g.sites, g.pairs
+    # the generated sites S000000…; the Site count also holds the hub checkpoint
+    units, n_sites, pairs = g.units, g.sites - (HUB_CHECKPOINT in g.hub_degrees), g.pairs
 
     def search_req(rnd):
         return "/api/search", {"q": rnd.choice(names + [f"案件 B{rnd.randrange(units):07d}"]), "limit": 20}
