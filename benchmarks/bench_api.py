@@ -146,7 +146,8 @@ async def drive(
     base: str, token: str, clients: int, requests: int, make_request, label: str, client: str = "raw"
 ) -> dict:
     """`clients` concurrent analysts, `requests` each; `client` "raw" (`http_load`, one lean
-    keep-alive connection each) or "httpx" (its async client, as before 2026-12-06)."""
+    keep-alive connection each) or "httpx" (one shared async client, the load client until
+    2026-12-05)."""
     import httpx
     from http_load import KeepAliveConnection
 
@@ -156,7 +157,10 @@ async def drive(
     profile = {"store": 0.0, "app": 0.0, "queries": 0, "n": 0}
     auth = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers=auth, timeout=120, limits=limits) as shared:
+    shared_client = (
+        httpx.AsyncClient(base_url=base, headers=auth, timeout=120, limits=limits) if client == "httpx" else None
+    )
+    async with shared_client if shared_client is not None else nullcontext() as shared:
 
         async def one_client(cid: int) -> None:
             nonlocal budget_hits
