@@ -64,6 +64,10 @@ Pipeline (`detect_gangs`):
    is never pruned; `prune_periphery` drops only people tied by co-mentions to
    one member who is not the leader; a person left outside every gang but tied
    so to a member is attached (`attach_tied`, up to `max_size`, not transitive);
+   a star — one hub's separate pair cases — joins the crew the hub shares a phone,
+   vehicle, vessel or file with (`join_stars`), and a pair or more with a case of
+   its own, reaching the crew only by co-reads or co-mentions, leaves it as
+   another crew (`detach_independent`; both in `investigations.gangs.crews`);
    a group without a case file or stated joint offence is not a gang.  Each
    member carries the rules and documents that admitted them
    (`investigations.gangs.evidence`).
@@ -85,7 +89,8 @@ Pipeline (`detect_gangs`):
    keys, so an analyst can cite a gang in a file.
 
 Modules: `base` (kinds, weights), `ties` and `convoy` (tie rows), `projection`,
-`communities`, `scoring` and `evidence` (membership, leaders, why), `report`
+`communities`, `crews` (where one crew ends and another begins), `scoring` and
+`evidence` (membership, leaders, why), `report`
 (`detect_gangs`), `writeback`, `truth` (`compare_with_truth`).
 
 Engines: networkx is the API (`project_coffending` returns an `nx.Graph`,
@@ -112,6 +117,7 @@ from investigations.gangs.communities import (
     reassign_to_strongest,
 )
 from investigations.gangs.convoy import checkpoint_rows, sensitive_checkpoints
+from investigations.gangs.crews import detach_independent, join_stars
 from investigations.gangs.evidence import RULE_LABELS
 from investigations.gangs.projection import Projection, project, project_coffending
 from investigations.gangs.report import Gang, GangReport, detect_gangs
@@ -150,4 +156,6 @@ __all__ = [
     "sensitive_checkpoints",
     "attach_tied",
     "merge_dependent",
+    "join_stars",
+    "detach_independent",
 ]

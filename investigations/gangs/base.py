@@ -24,6 +24,10 @@ DEFAULT_SEED = 42
 CHECKPOINT_WINDOW_MIN = 10
 MAX_WINDOW_VEHICLES = 6  # a checkpoint window busier than this is traffic, not a convoy
 MENTION_SOURCES = ["hotline", "grid"]
+# Attachment and regrouping follow rows naming at most this many people: a crew's case file,
+# a truck a few people drive.  A 30-suspect sweep or a fleet truck with a dozen drivers ties
+# each party weakly (1/(n−1)) and must not pull all of them into one member's gang.
+ATTACH_MAX_PARTIES = 6
 
 
 def _no_gc(func):

@@ -19,6 +19,9 @@ Membership rules on top of the communities (`score_groups`):
 * **Co-suspects stay together.**  A group that shares at least as many case
   files with a larger group as it has of its own joins it (`merge_dependent`):
   CPM can cut three co-suspects of one case off their leader.
+* **A star joins its hub's crew; another crew leaves** (`investigations.gangs.crews`):
+  one man's separate pair cases are not a crew of their own, and a pair with a case
+  of its own that crossed the crew at a checkpoint is not part of it.
 * **A gang holds a case.**  A group without a single case file or stated joint
   offence among its members (only shared objects, co-reads or co-mentions: a
   haulage firm's drivers, a family's car) is not reported.
@@ -35,7 +38,8 @@ from typing import Any
 
 import numpy as np
 
-from investigations.gangs.base import HALF_LIFE_DAYS, OBJECT_KINDS, WEAK_KINDS, _no_gc
+from investigations.gangs.base import ATTACH_MAX_PARTIES, HALF_LIFE_DAYS, OBJECT_KINDS, WEAK_KINDS, _no_gc
+from investigations.gangs.crews import detach_independent, join_stars
 from investigations.gangs.evidence import gang_evidence
 from investigations.gangs.projection import Projection, _buckets
 
@@ -79,10 +83,6 @@ def _internal(proj: Projection, gid: np.ndarray, n_groups: int):
 
 
 CRIME_KINDS = {"case", "co_offender"}  # a reported gang holds at least one of these
-# Attachment follows rows naming at most this many people: a crew's case file, a truck a
-# few people drive.  A 30-suspect sweep or a fleet truck with a dozen drivers ties each
-# party weakly (1/(n−1)) and must not pull all of them into one member's gang.
-ATTACH_MAX_PARTIES = 6
 
 
 def _strong_rows(proj: Projection) -> np.ndarray:
@@ -318,12 +318,14 @@ def score_groups(
         for i, g in enumerate(kept):
             gid[g] = i
         gid = merge_dependent(proj, gid, [len(g) for g in kept], max_size)
+        gid = join_stars(proj, gid, np.bincount(gid[gid >= 0], minlength=len(kept)).tolist(), max_size)
         sizes = np.bincount(gid[gid >= 0], minlength=len(kept)).tolist()
         gid = attach_tied(proj, gid, sizes, max_size)
+        gid = detach_independent(proj, gid, min_size)
         members_of: dict[int, list[int]] = defaultdict(list)
         for v in np.nonzero(gid >= 0)[0].tolist():
             members_of[int(gid[v])].append(v)
-        kept = [sorted(members_of[i]) for i in range(len(kept)) if members_of.get(i)]
+        kept = [sorted(members_of[i]) for i in sorted(members_of) if len(members_of[i]) >= min_size]
         gid = np.full(n, -1, dtype=np.int64)
         for i, g in enumerate(kept):
             gid[g] = i

@@ -379,3 +379,52 @@ def test_shared_object_ties_its_users_to_its_principal_not_to_each_other():
     assert around_principal([phone], []) == [phone]
     pair = {**phone, "members": ["p:a", "p:b"]}
     assert around_principal([pair], cases) == [pair]
+
+
+def test_a_hubs_one_off_accomplices_join_the_crew_whose_phone_he_shares():
+    """Leiden keeps h and the two men he offended with, each once and never together, as a
+    group of their own: three is cheaper for CPM than one phone tie to a crew of four.  A star
+    is no crew: h uses the leader's phone, so he and his co-suspects join the crew.  A trio
+    that offended together in one file, one of them on the same phone, stays a crew of its own."""
+    crew = ["a", "b", "c", "d"]
+    rows = [
+        {"kind": "case", "members": crew, "doc": "c1", "time": "2024-05-01"},
+        {"kind": "case", "members": ["a", "b", "c"], "doc": "c2", "time": "2024-06-01"},
+        {"kind": "phone", "members": ["a", "h"], "doc": "c3", "time": "2024-06-01", "object": "phone:1"},
+        {"kind": "case", "members": ["h", "x"], "doc": "c4", "time": "2024-05-11"},
+        {"kind": "case", "members": ["h", "y"], "doc": "c5", "time": "2024-04-11"},
+        {"kind": "case", "members": ["t1", "t2", "t3"], "doc": "c6", "time": "2024-05-01"},
+        {"kind": "phone", "members": ["b", "t1"], "doc": "c6", "time": "2024-05-01", "object": "phone:2"},
+    ]
+    proj = gangs.project(rows)
+    idx = {k: i for i, k in enumerate(proj.keys)}
+    groups = [[idx[k] for k in g] for g in (crew, ["h", "x", "y"], ["t1", "t2", "t3"])]
+    found = sorted(g["members"] for g in gangs.score_groups(proj, groups))
+    assert found == [["a", "b", "c", "d", "h", "x", "y"], ["t1", "t2", "t3"]]
+    joined = next(g for g in gangs.score_groups(proj, groups) if "x" in g["members"])
+    assert [e["rule"] for e in joined["member_evidence"]["x"]] == ["case"]
+    assert joined["leader"] == "a"
+
+
+def test_a_pair_with_a_case_of_its_own_crossing_the_crew_at_a_checkpoint_is_another_crew():
+    """p's car passed the crew's checkpoint minutes after a's truck one night; p and q have a
+    case file of their own.  Leiden puts them in the crew (one co-read beats γ); they are
+    another crew, and leave.  z, a driver whose only case is his own and whose car runs with
+    the crew's truck, is a convoy member and stays.  A second such group of three is a gang
+    of its own."""
+    crew = ["a", "b", "c", "d"]
+    rows = [
+        {"kind": "case", "members": crew, "doc": "c1", "time": "2024-05-01"},
+        {"kind": "case", "members": ["a", "b"], "doc": "c2", "time": "2024-06-01"},
+        {"kind": "checkpoint", "members": ["a", "p"], "doc": "anpr:1", "time": "2024-06-11 21:23:16"},
+        {"kind": "case", "members": ["p", "q"], "doc": "c3", "time": "2024-06-14"},
+        {"kind": "checkpoint", "members": ["b", "z"], "doc": "anpr:2", "time": "2024-05-11 02:10:00"},
+        {"kind": "case", "members": ["z"], "doc": "c4", "time": "2024-05-20"},
+        {"kind": "checkpoint", "members": ["c", "r1"], "doc": "anpr:3", "time": "2024-05-13 23:10:00"},
+        {"kind": "case", "members": ["r1", "r2", "r3"], "doc": "c5", "time": "2024-05-20"},
+    ]
+    proj = gangs.project(rows)
+    idx = {k: i for i, k in enumerate(proj.keys)}
+    group = [idx[k] for k in [*crew, "p", "q", "z", "r1", "r2", "r3"]]
+    found = sorted(g["members"] for g in gangs.score_groups(proj, [group]))
+    assert found == [["a", "b", "c", "d", "z"], ["r1", "r2", "r3"]]

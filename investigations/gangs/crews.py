@@ -1,0 +1,233 @@
+"""Where one crew ends and another begins: star groups join their hub's crew, independent
+pairs tied only by co-reads leave it.
+
+Leiden-CPM sees tie weights, not how a group is held together.  Two shapes come
+out wrong on data the communities were not tuned on, and both are read off the
+case files:
+
+* **A star is no crew** (`join_stars`).  A group whose every bond is one
+  person's separate case with one other person — the hub and his one-off
+  accomplices, who never offended together without him — is not a crew of its
+  own.  When the hub shares a phone, vehicle, vessel or case file with a
+  larger crew, he is that crew's member and his accomplices are co-suspects of
+  a member: the star joins it.  Why: the issue's own definition — a co-suspect
+  of any member is a member — and a crew is people who offend *together*;
+  CPM keeps the star apart only because one object tie to a crew of nine does
+  not pay γ × 3 × 9.
+* **Another crew crossing the road** (`detach_independent`).  Inside a group,
+  the members joined by bonds (case files, stated joint offences, shared
+  objects) form components.  A component besides the crew's core that holds a
+  case file of its own, naming two or more of its members, and reaches the core
+  only by convoy co-reads or co-mentions, is another crew whose car passed the
+  same checkpoint one night: it leaves the gang (and is a gang of its own when
+  large enough).  A lone driver tied by co-reads stays — that is a convoy
+  member; a pair with a case of their own is not, on one coincidence.
+
+Bonds are `BOND_KINDS`; co-reads (`checkpoint`) and co-mentions are
+circumstantial.  Rows naming more than `ATTACH_MAX_PARTIES` people (a sweep)
+pull no star into a crew; inside a group every bond row counts.
+
+References
+----------
+.. [1] M. Sparrow, "The application of network analysis to criminal
+   intelligence", Social Networks 13 (1991) 251–274 — co-offending ties are
+   typed; a link's kind, not only its weight, says what it proves.
+.. [2] V. A. Traag, P. Van Dooren, Y. Nesterov, "Narrow scope for
+   resolution-limit-free community detection", Phys. Rev. E 84, 016114 (2011).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import numpy as np
+
+from investigations.gangs.base import ATTACH_MAX_PARTIES, CASE_KINDS, OBJECT_KINDS
+from investigations.gangs.projection import Projection
+
+__all__ = ["BOND_KINDS", "join_stars", "detach_independent"]
+
+BOND_KINDS = CASE_KINDS | OBJECT_KINDS  # evidence that people act together, not that they crossed paths
+
+
+def _row_people(proj: Projection) -> list[list[int]]:
+    f, o = proj.flat.tolist(), proj.offsets.tolist()
+    return [list(dict.fromkeys(f[o[i] : o[i + 1]])) for i in range(len(o) - 1)]
+
+
+def _bond_rows(proj: Projection) -> list[int]:
+    return [i for i, r in enumerate(proj.rows) if r["kind"] in BOND_KINDS]
+
+
+def _share(proj: Projection, r: int, k: int) -> float:
+    """A row's weight for one pair of its k people (objects: / √(k − 1), files: / (k − 1))."""
+    w = float(proj.row_weight[r]) if proj.row_weight is not None else 1.0
+    return w / (math.sqrt(k - 1) if proj.rows[r]["kind"] in OBJECT_KINDS else float(k - 1))
+
+
+def join_stars(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: int | None = 15) -> np.ndarray:
+    """Groups held together by one hub's separate pair cases join the larger crew the hub is bonded to.
+
+    Parameters
+    ----------
+    proj : Projection
+        The co-offending projection (its tie rows are read).
+    gid : ndarray
+        Group index per vertex (−1: in no group).
+    sizes : list of int
+        Members per group.
+    max_size : int, optional
+        A crew stops taking stars at this size.
+
+    Returns
+    -------
+    ndarray
+        The new group index per vertex (groups are merged, never renumbered).
+
+    Examples
+    --------
+    A crew of four, a hub ``h`` sharing the leader's phone, and his two
+    accomplices of two separate cases:
+
+    >>> from investigations.gangs.projection import project
+    >>> rows = [{"kind": "case", "members": ["a", "b", "c", "d"], "doc": "c1"},
+    ...         {"kind": "phone", "members": ["a", "h"], "doc": "c2"},
+    ...         {"kind": "case", "members": ["h", "x"], "doc": "c3"},
+    ...         {"kind": "case", "members": ["h", "y"], "doc": "c4"}]
+    >>> p = project(rows)
+    >>> gid = np.array([0 if k in "abcd" else 1 for k in p.keys])
+    >>> sorted(p.keys[v] for v in np.nonzero(join_stars(p, gid, [4, 3]) == 0)[0])
+    ['a', 'b', 'c', 'd', 'h', 'x', 'y']
+    """
+    gid = gid.copy()
+    K = len(sizes)
+    if not proj.rows or K < 2:
+        return gid
+    people = _row_people(proj)
+    internal: dict[int, list[list[int]]] = defaultdict(list)  # group → its bonds (members inside it)
+    links: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))  # person → group → weight
+    for r in _bond_rows(proj):
+        ps = people[r]
+        if len(ps) < 2 or len(ps) > ATTACH_MAX_PARTIES:
+            continue
+        by_group: dict[int, list[int]] = defaultdict(list)
+        for v in ps:
+            if gid[v] >= 0:
+                by_group[int(gid[v])].append(v)
+        for g, vs in by_group.items():
+            if len(vs) >= 2:
+                internal[g].append(vs)
+        w = _share(proj, r, len(ps))
+        for g, vs in by_group.items():
+            for o, us in by_group.items():
+                if o != g:
+                    for v in vs:
+                        links[v][o] += w * len(us)
+    size = list(sizes)
+    for g in sorted(internal, key=lambda g: (size[g], g)):
+        hub = _star_hub(internal[g], size[g])
+        if hub is None:
+            continue
+        targets = [(w, -o) for o, w in links.get(hub, {}).items() if size[o] > size[g] and int(gid[hub]) == g]
+        if not targets:
+            continue
+        _w, neg = max(targets)
+        o = -neg
+        if max_size and size[o] + size[g] > max_size:
+            continue
+        gid[gid == g] = o
+        size[o] += size[g]
+        size[g] = 0
+    return gid
+
+
+def _star_hub(bonds: list[list[int]], size: int) -> int | None:
+    """The hub when every bond of the group is a pair with one and the same member, reaching all."""
+    if size < 3 or any(len(b) != 2 for b in bonds):
+        return None
+    common = set(bonds[0])
+    for b in bonds[1:]:
+        common &= set(b)
+        if not common:
+            return None
+    if len(common) != 1:
+        return None
+    hub = next(iter(common))
+    reached = {v for b in bonds for v in b}
+    return hub if len(reached) == size else None
+
+
+def detach_independent(proj: Projection, gid: np.ndarray, min_size: int = 3) -> np.ndarray:
+    """Members bonded to the crew only by co-reads or co-mentions, who hold a case file of
+    their own with each other, leave it (a gang of their own at `min_size` or more).
+
+    Parameters
+    ----------
+    proj : Projection
+        The co-offending projection.
+    gid : ndarray
+        Group index per vertex (−1: in no group).
+    min_size : int
+        A detached component this large becomes a group of its own (a new index
+        after the existing ones); a smaller one leaves every group.
+
+    Returns
+    -------
+    ndarray
+        The new group index per vertex.
+
+    Notes
+    -----
+    The core is the component of the member named in the most case files (the
+    leader's rule, `scoring`), ties to the larger component.
+    """
+    gid = gid.copy()
+    if not proj.rows or not (gid >= 0).any():
+        return gid
+    people = _row_people(proj)
+    parent = {int(v): int(v) for v in np.nonzero(gid >= 0)[0].tolist()}
+
+    def find(v: int) -> int:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    own_rows: list[list[int]] = []  # per case row: its members inside one group (≥ 2)
+    for r in _bond_rows(proj):
+        ps = people[r]  # any size: inside a group, a truck seven members drive bonds them all
+        if len(ps) < 2:
+            continue
+        by_group: dict[int, list[int]] = defaultdict(list)
+        for v in ps:
+            if gid[v] >= 0:
+                by_group[int(gid[v])].append(v)
+        for vs in by_group.values():
+            if len(vs) < 2:
+                continue
+            for v in vs[1:]:
+                a, b = find(vs[0]), find(v)
+                if a != b:
+                    parent[b] = a
+            if proj.rows[r]["kind"] in CASE_KINDS:
+                own_rows.append(vs)
+    comps: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))  # group → root → members
+    for v in parent:
+        comps[int(gid[v])][find(v)].append(v)
+    has_case: set[int] = {find(vs[0]) for vs in own_rows}
+    cases = proj.case_counts()
+    next_g = int(gid.max()) + 1
+    for _g, parts in sorted(comps.items()):
+        if len(parts) < 2:
+            continue
+        core = max(parts, key=lambda c: (max(cases[v] for v in parts[c]), len(parts[c]), -min(parts[c])))
+        for root, members in sorted(parts.items()):
+            if root == core or len(members) < 2 or root not in has_case:
+                continue
+            if len(members) >= min_size:
+                gid[members] = next_g
+                next_g += 1
+            else:
+                gid[members] = -1
+    return gid
