@@ -137,7 +137,7 @@ def make_identifiers(nlp: Language, name: str, times: bool):
 _PLACE_AFTER_NAME = set("口村镇港桥湾岛浜埠岙")
 _NAME_TAIL_RE = __import__("re").compile(
     r"[^\W\d_也都又还就已曾先再才被把将在和与及等的了是为系从向对于因但而并或称说驾开带到去来]"
-    r"(?=[二两三四五]人|等人|等[，,。]|、|伙同|纠集|一起|共同)"
+    r"(?=[二两三四五]人|等人|等[，,。]|、|伙同|纠集|一起|共同|系(?!统|列))"
 )
 _NOT_WASTE_NOUNS = {"品", "品收购", "品站", "品收购站", "弃物", "气", "话", "人", "事", "物质"}
 _NOT_WASTE_PLACES = {"乡村", "城市", "社区", "园区", "工厂", "企业", "学校", "机关", "村", "城", "细胞", "景区", "村庄"}
@@ -273,6 +273,8 @@ def make_domain(nlp: Language, name: str, use_model: bool, use_rules: bool, merg
                         continue
                     if tag == "PER" and e - s == 2 and _NAME_TAIL_RE.match(text, e):
                         e += 1  # "张立" + "新二人": LAC stopped one character short
+                    elif tag == "PER" and e - s >= 3 and text[e - 1] == "系":
+                        e -= 1  # "犯罪嫌疑人茅霞系渔船船长": the copula of legal prose, read into the name
                     c.append(Cand(s, e, lab[0], "model", lab[1], 0.8))
         return doc
 

@@ -95,6 +95,8 @@ def find_persons(text: str, words: list[Word]) -> list[Cand]:
                 continue
             if "某" in cand:
                 break
+            if ln == 3 and cand[-1] == "系":
+                continue  # "嫌疑人茅霞系渔船船长": the copula of legal prose, not the name's last character
             nxt = text[s + ln : s + ln + 2]
             if rare and nxt and not _RARE_NAME_END.match(nxt):
                 continue  # a rare surname: only a name that ends at a clear delimiter

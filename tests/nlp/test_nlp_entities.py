@@ -15,6 +15,19 @@ def test_masked_names_are_persons():
     assert persons == ["王某", "张某某", "李某甲"]
 
 
+def test_the_copula_xi_after_a_name_is_not_part_of_it():
+    """Legal prose writes "犯罪嫌疑人X系…" (X is …): 系 is neither the name's last character
+    nor a reason to cut the name short."""
+    for text, name in (
+        ("经查，犯罪嫌疑人茅霞系渔船浙岱渔57736船长，仍带领施东卫出海。", "茅霞"),
+        ("犯罪嫌疑人王建国系本地村民。", "王建国"),
+        ("经查，犯罪嫌疑人周海宝系渔船船长。", "周海宝"),
+        ("犯罪嫌疑人张立系本地村民。", "张立"),
+    ):
+        persons = [e.text for e in extract_texts([text])[0].entities if e.label == "PERSON"]
+        assert persons[0] == name, (text, persons)
+
+
 def test_company_keeps_full_name_and_address_chain_is_one_loc():
     text = "经查，长兴县煤山镇青岭村北侧废弃石矿坑内的废酸来自长兴恒泰精细化工有限公司。"
     got = labels(extract_texts([text])[0])
