@@ -21,7 +21,11 @@ case files:
   only by convoy co-reads or co-mentions, is another crew whose car passed the
   same checkpoint one night: it leaves the gang (and is a gang of its own when
   large enough).  A lone driver tied by co-reads stays — that is a convoy
-  member; a pair with a case of their own is not, on one coincidence.
+  member; a pair with a case of their own is not, on one coincidence.  Nor is
+  a person known only inside one document (a driver named in one manifest, no
+  resident ID): an identity that weak, tied by co-reads alone, is two
+  uncertainties multiplied, and the licensed haulier whose truck shares the
+  crew's road is the commonest such case.
 
 Bonds are `BOND_KINDS`; co-reads (`checkpoint`) and co-mentions are
 circumstantial.  Rows naming more than `ATTACH_MAX_PARTIES` people (a sweep)
@@ -49,6 +53,7 @@ from investigations.gangs.projection import Projection
 __all__ = ["BOND_KINDS", "join_stars", "detach_independent"]
 
 BOND_KINDS = CASE_KINDS | OBJECT_KINDS  # evidence that people act together, not that they crossed paths
+_DOC_SCOPED = "@doc:"  # a person known only inside one document (`person:周波@doc:manifest:…`): no identifier
 
 
 def _row_people(proj: Projection) -> list[list[int]]:
@@ -160,7 +165,8 @@ def _star_hub(bonds: list[list[int]], size: int) -> int | None:
 
 def detach_independent(proj: Projection, gid: np.ndarray, min_size: int = 3) -> np.ndarray:
     """Members bonded to the crew only by co-reads or co-mentions, who hold a case file of
-    their own with each other, leave it (a gang of their own at `min_size` or more).
+    their own with each other (or are known only inside one document each), leave it
+    (a gang of their own at `min_size` or more).
 
     Parameters
     ----------
@@ -223,7 +229,10 @@ def detach_independent(proj: Projection, gid: np.ndarray, min_size: int = 3) -> 
             continue
         core = max(parts, key=lambda c: (max(cases[v] for v in parts[c]), len(parts[c]), -min(parts[c])))
         for root, members in sorted(parts.items()):
-            if root == core or len(members) < 2 or root not in has_case:
+            if root == core:
+                continue
+            unnamed = all(_DOC_SCOPED in proj.keys[v] for v in members)
+            if not unnamed and (len(members) < 2 or root not in has_case):
                 continue
             if len(members) >= min_size:
                 gid[members] = next_g
