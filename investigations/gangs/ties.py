@@ -124,7 +124,9 @@ def around_principal(objects: list[dict[str, Any]], rows: list[dict[str, Any]]) 
     exactly one, else the holder in the most case files (`rows`: case and co-offender rows),
     when one holder leads; otherwise the row stays as it is.
     """
-    cases: Counter[str] = Counter(m for r in rows if r["kind"] in CASE_KINDS for m in r["members"])
+    # case files, not rows: a file that also states the joint offence (伙同) is one file, not two
+    named = {(m, r.get("doc") or id(r)) for r in rows if r["kind"] in CASE_KINDS for m in r["members"]}
+    cases: Counter[str] = Counter(m for m, _doc in named)
     out = []
     for r in objects:
         members = r["members"]

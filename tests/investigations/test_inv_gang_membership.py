@@ -379,6 +379,14 @@ def test_shared_object_ties_its_users_to_its_principal_not_to_each_other():
     assert around_principal([phone], []) == [phone]
     pair = {**phone, "members": ["p:a", "p:b"]}
     assert around_principal([pair], cases) == [pair]
+    # case files are counted, not rows: a's two files, one of which also states a joint offence
+    # (a case row and a co_offender row of one file), are fewer than L's three
+    a_files = [
+        {"kind": "case", "members": ["p:a", "p:y"], "doc": "c7", "time": None},
+        {"kind": "co_offender", "members": ["p:a", "p:y"], "doc": "c7", "time": None},
+        {"kind": "co_offender", "members": ["p:a", "p:z"], "doc": "c9", "time": None},
+    ]
+    assert {r["members"][0] for r in around_principal([phone], cases + a_files)} == {"p:L"}
 
 
 def test_a_hubs_one_off_accomplices_join_the_crew_whose_phone_he_shares():
