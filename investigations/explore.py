@@ -59,27 +59,43 @@ def _query_norm(q: str) -> str:
     return _SEPARATORS.sub("", ids.to_halfwidth(q)).lower()
 
 
-def _match_score(qn: str, key: str, props: dict[str, Any]) -> float:
+_MATCH_FIELDS = ("name", "title", "plate", "uscc", "id_card")  # what a search is matched against (inv_search)
+
+
+def _match_score(qn: str, key: str, props: dict[str, Any], seen: dict[str, float] | None = None) -> float:
+    """The best `_field_score` over the key and the name fields.  `seen` remembers each written
+    form's score for one query: among a common name's 200 candidates most names repeat."""
     fields = [key.split(":", 1)[-1]]
-    for p in ("name", "title", "plate", "uscc", "id_card"):
+    for p in _MATCH_FIELDS:
         if props.get(p):
             fields.append(str(props[p]))
     best = 0.0
     for f in fields:
-        fn = _SEPARATORS.sub("", f).lower()
-        if not fn:
-            continue
-        if fn == qn:
+        s = seen.get(f) if seen is not None else None
+        if s is None:
+            s = _field_score(qn, f)
+            if seen is not None:
+                seen[f] = s
+        if s >= 100.0:
             return 100.0
-        s = fuzz.ratio(qn, fn)
-        if qn in fn:
-            s = max(s, 80.0 + 15.0 * len(qn) / len(fn))
-        else:
-            s = max(s, 0.9 * fuzz.partial_ratio(qn, fn) if len(qn) >= 2 else 0)
-            if len(qn) >= 2 and ids.chars_in_order(qn, fn):  # 恒泰化工 in 长兴恒泰精细化工有限公司
-                s = max(s, 70.0 + 15.0 * len(qn) / len(fn))
         best = max(best, s)
     return round(best, 2)
+
+
+def _field_score(qn: str, f: str) -> float:
+    fn = _SEPARATORS.sub("", f).lower()
+    if not fn:
+        return 0.0
+    if fn == qn:
+        return 100.0
+    s = fuzz.ratio(qn, fn)
+    if qn in fn:
+        s = max(s, 80.0 + 15.0 * len(qn) / len(fn))
+    else:
+        s = max(s, 0.9 * fuzz.partial_ratio(qn, fn) if len(qn) >= 2 else 0)
+        if len(qn) >= 2 and ids.chars_in_order(qn, fn):  # 恒泰化工 in 长兴恒泰精细化工有限公司
+            s = max(s, 70.0 + 15.0 * len(qn) / len(fn))
+    return s
 
 
 def _exact_keys(q: str) -> list[str]:
@@ -194,17 +210,28 @@ def search_entities(store: GraphStore, q: str, labels: list[str] | None = None, 
     if loose and len(rows) < limit:
         for r in _search_rows(store, q, [], ft_labels, loose, [], cand_limit):
             rows.setdefault(r["key"], r)
-    hits = []
     qn = _query_norm(q)
+    ranked = []
+    seen: dict[str, float] = {}
     for r in rows.values():
-        props = {k: v for k, v in (r["props"] or {}).items() if k != SEARCH_PROPERTY}
-        hits.append(
-            SearchHit(
-                r["key"], r["label"], node_name(r["label"], r["key"], props), _match_score(qn, r["key"], props), props
-            )
-        )
-    hits.sort(key=lambda h: (-h.score, h.key))
-    return SearchResult(q, [h for h in hits if h.score >= 40][:limit])
+        fields = r["props"] if "props" in r else r
+        ranked.append((_match_score(qn, r["key"], fields or {}, seen), r))
+    ranked.sort(key=lambda x: (-x[0], x[1]["key"]))
+    best = [(score, r) for score, r in ranked if score >= 40][:limit]
+    props_of = _hit_props(store, [r["key"] for _s, r in best if "props" not in r])
+    hits = []
+    for score, r in best:
+        props = {k: v for k, v in ((r["props"] if "props" in r else props_of.get(r["key"])) or {}).items()
+                 if k != SEARCH_PROPERTY}  # fmt: skip
+        hits.append(SearchHit(r["key"], r["label"], node_name(r["label"], r["key"], props), score, props))
+    return SearchResult(q, hits)
+
+
+def _hit_props(store: GraphStore, keys: list[str]) -> dict[str, dict[str, Any]]:
+    """The properties of the hits kept (`inv_search_props`), in one round trip."""
+    if not keys:
+        return {}
+    return {r["key"]: r["props"] for r in store.query("inv_search_props", keys=keys)}
 
 
 def refresh_search_index(store: GraphStore, batch: int = 20000) -> int:

@@ -29,26 +29,28 @@ LIMIT $limit
 // $limit rows; the full text the $ft_limit best-scored over all its labels together
 // (twice $limit: a common name matches thousands of persons, and every candidate shipped
 // is parsed and ranked); rapidfuzz ranks the union.
-// Properties come without the derived search bigrams (the hits never show them).
+// Each candidate comes as the scalar fields the ranking reads (name, title, plate, USCC,
+// resident ID), not as its property map: a map per candidate cost more to parse than the
+// ranking; the hits' properties are fetched for the best `limit` only (inv_search_props).
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})
-RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n {.*, search: null} AS props
+RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
 UNION ALL
 UNWIND $ft_labels AS lab
 CALL db.idx.fulltext.queryNodes(lab, $q) YIELD node, score
 WITH node, lab, score ORDER BY score DESC LIMIT $ft_limit
-RETURN node.key AS key, lab AS label, node {.*, search: null} AS props
+RETURN node.key AS key, lab AS label, node.name AS name, node.title AS title, node.plate AS plate, node.uscc AS uscc, node.id_card AS id_card
 UNION ALL
 MATCH (n:WasteType)
 WHERE 'WasteType' IN $small
   AND (toLower(n.key) CONTAINS $needle OR toLower(coalesce(n.name, '')) CONTAINS $needle
        OR toLower(coalesce(n.code, '')) CONTAINS $needle)
-RETURN n.key AS key, 'WasteType' AS label, n {.*, search: null} AS props
+RETURN n.key AS key, 'WasteType' AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
 LIMIT $limit
 UNION ALL
 MATCH (n:Species)
 WHERE 'Species' IN $small AND (toLower(n.key) CONTAINS $needle OR toLower(coalesce(n.name, '')) CONTAINS $needle)
-RETURN n.key AS key, 'Species' AS label, n {.*, search: null} AS props
+RETURN n.key AS key, 'Species' AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
 LIMIT $limit
 
 // name: inv_search @neo4j
@@ -56,26 +58,32 @@ LIMIT $limit
 // queried once and filtered to $ft_labels; not called at all when $ft_labels is empty.
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})
-RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n {.*, search: null} AS props
+RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
 UNION ALL
 UNWIND CASE WHEN size($ft_labels) > 0 THEN [$q] ELSE [] END AS text
 CALL db.index.fulltext.queryNodes('entity_text_cjk', text) YIELD node, score
 WITH node, score, [l IN labels(node) WHERE l <> 'Entity'][0] AS label
 WHERE label IN $ft_labels
 WITH node, label, score ORDER BY score DESC LIMIT $ft_limit
-RETURN node.key AS key, label, node {.*, search: null} AS props
+RETURN node.key AS key, label, node.name AS name, node.title AS title, node.plate AS plate, node.uscc AS uscc, node.id_card AS id_card
 UNION ALL
 MATCH (n:WasteType)
 WHERE 'WasteType' IN $small
   AND (toLower(n.key) CONTAINS $needle OR toLower(coalesce(n.name, '')) CONTAINS $needle
        OR toLower(coalesce(n.code, '')) CONTAINS $needle)
-RETURN n.key AS key, 'WasteType' AS label, n {.*, search: null} AS props
+RETURN n.key AS key, 'WasteType' AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
 LIMIT $limit
 UNION ALL
 MATCH (n:Species)
 WHERE 'Species' IN $small AND (toLower(n.key) CONTAINS $needle OR toLower(coalesce(n.name, '')) CONTAINS $needle)
-RETURN n.key AS key, 'Species' AS label, n {.*, search: null} AS props
+RETURN n.key AS key, 'Species' AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
 LIMIT $limit
+
+// name: inv_search_props
+// The properties of the search hits the ranking kept, without the derived search bigrams.
+UNWIND $keys AS k
+MATCH (n:Entity {key: k})
+RETURN n.key AS key, n {.*, search: null} AS props
 
 // name: inv_search_missing
 // Nodes that carry their label's search source (schema.LabelSpec.search_source) but not

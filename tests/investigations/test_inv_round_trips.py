@@ -132,10 +132,27 @@ def test_a_search_hit_is_what_asdict_gives_without_deep_copies():
     assert d["props"] is not hit.props and d["props"]["aliases"] is aliases  # no deep copy of the values
 
 
-def test_search_rows_come_without_the_search_bigrams(store):
+def test_search_candidates_come_as_match_fields_and_only_hits_get_their_properties(store):
+    """Candidates are shipped as the scalar fields the ranking reads (a property map per
+    candidate cost more to parse than the ranking); the hits' properties come in one more
+    round trip, for the hits kept only, without the search bigrams."""
     rows = store.query("inv_search", keys=["person:R1_0"], ft_labels=["Person"], q="张1", small=[], needle="张1",
                        limit=10, ft_limit=10)  # fmt: skip
-    assert rows and all(r["props"].get("search") is None for r in rows)  # not shipped: the hits never show them
-    assert {r["props"]["name"] for r in rows} >= {"张10"}
-    hits = explore.search_entities(store, "张10").hits
+    assert rows and all("props" not in r and "search" not in r for r in rows)
+    assert set(rows[0]) == {"key", "label", "name", "title", "plate", "uscc", "id_card"}
+    assert {r["name"] for r in rows} >= {"张10"}
+    sent: list[tuple[str, dict]] = []
+    real = store.query
+
+    def spy(name, **params):
+        sent.append((name, params))
+        return real(name, **params)
+
+    store.query = spy
+    try:
+        hits = explore.search_entities(store, "张10", limit=3).hits
+    finally:
+        del store.query
     assert hits[0].key == "person:R1_0" and hits[0].props == {"key": "person:R1_0", "name": "张10"}
+    (props_call,) = [p for n, p in sent if n == "inv_search_props"]
+    assert props_call["keys"] == [h.key for h in hits] and len(hits) <= 3
