@@ -91,6 +91,15 @@ the processes' counters: search API 4.8 ms + FalkorDB 1.3 ms, neighbours 2.0 + 0
 Still short of the targets but for neighbours (p95 106 ms at 628 req/s): a search costs
 ~6 ms of CPU and a path ~7 ms, so two cores top out near 300 and 270 a second.
 
+2026-12-05 late, another 2-core machine of the same kind (slower: the unchanged neighbours
+route ran 121 / 198 ms at 366 req/s there), search only, 50 clients × 20, 2 workers, the code
+before and after search candidates came as their five match fields (properties fetched for the
+kept hits only, each written form scored once per query), run back to back on one graph:
+
+    search               p50 209 → 204 ms   p95 435 → 358 ms   202 → 218 req/s
+    CPU per search       API 5.92 → 5.55 ms, FalkorDB 2.18 → 2.39 ms (a second round trip)
+    in process           investigations.explore.search_entities: 4.00 → 3.09 ms CPU, same hits
+
 "before" is the code before time budgets (first figure: without hiredis; second: with it,
 the C parser of FalkorDB replies, which alone took a search's client-side parsing from ~60%
 of its time to little).  "after" is the range over three runs.
