@@ -63,7 +63,8 @@ Pipeline (`detect_gangs`):
    of the leader; a borrowed or shared vehicle or vessel; a phone; convoy reads)
    is never pruned; `prune_periphery` drops only people tied by co-mentions to
    one member who is not the leader; a person left outside every gang but tied
-   so to a member is attached (`attach_tied`, up to `max_size`, not transitive);
+   so to a member is attached (`attach_tied`, up to `max_size`, not transitive,
+   but bringing the co-suspect his community left beside him: `attach_fragments`);
    a star — one hub's separate pair cases — joins the crew the hub shares a phone,
    vehicle, vessel or file with (`join_stars`), and a pair or more with a case of
    its own, reaching the crew only by co-reads or co-mentions, leaves it as
@@ -117,7 +118,7 @@ from investigations.gangs.communities import (
     reassign_to_strongest,
 )
 from investigations.gangs.convoy import checkpoint_rows, sensitive_checkpoints
-from investigations.gangs.crews import detach_independent, join_stars
+from investigations.gangs.crews import attach_fragments, detach_independent, join_stars
 from investigations.gangs.evidence import RULE_LABELS
 from investigations.gangs.projection import Projection, project, project_coffending
 from investigations.gangs.report import Gang, GangReport, detect_gangs
@@ -157,5 +158,6 @@ __all__ = [
     "attach_tied",
     "merge_dependent",
     "join_stars",
+    "attach_fragments",
     "detach_independent",
 ]

@@ -1,9 +1,9 @@
-"""Where one crew ends and another begins: star groups join their hub's crew, independent
-pairs tied only by co-reads leave it.
+"""Where one crew ends and another begins: star groups join their hub's crew, a co-suspect
+follows the member taken back, independent pairs tied only by co-reads leave.
 
-Leiden-CPM sees tie weights, not how a group is held together.  Two shapes come
-out wrong on data the communities were not tuned on, and both are read off the
-case files:
+Leiden-CPM sees tie weights, not how a group is held together.  Three shapes come
+out wrong on data the communities were not tuned on, and all three are read off
+the case files:
 
 * **A star is no crew** (`join_stars`).  A group whose every bond is one
   person's separate case with one other person — the hub and his one-off
@@ -26,6 +26,9 @@ case files:
   resident ID): an identity that weak, tied by co-reads alone, is two
   uncertainties multiplied, and the licensed haulier whose truck shares the
   crew's road is the commonest such case.
+* **A co-suspect follows his co-suspect** (`attach_fragments`).  A member the
+  communities left outside with the man he offended with (a pair of their own) and
+  `attach_tied` took back brings that man along.
 
 Bonds are `BOND_KINDS`; co-reads (`checkpoint`) and co-mentions are
 circumstantial.  Rows naming more than `ATTACH_MAX_PARTIES` people (a sweep)
@@ -50,7 +53,7 @@ import numpy as np
 from investigations.gangs.base import ATTACH_MAX_PARTIES, CASE_KINDS, OBJECT_KINDS
 from investigations.gangs.projection import Projection
 
-__all__ = ["BOND_KINDS", "join_stars", "detach_independent"]
+__all__ = ["BOND_KINDS", "join_stars", "attach_fragments", "detach_independent"]
 
 BOND_KINDS = CASE_KINDS | OBJECT_KINDS  # evidence that people act together, not that they crossed paths
 _DOC_SCOPED = "@doc:"  # a person known only inside one document (`person:周波@doc:manifest:…`): no identifier
@@ -144,6 +147,66 @@ def join_stars(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: in
         gid[gid == g] = o
         size[o] += size[g]
         size[g] = 0
+    return gid
+
+
+def attach_fragments(
+    proj: Projection,
+    before: np.ndarray,
+    gid: np.ndarray,
+    groups: list[list[int]],
+    min_size: int = 3,
+    max_size: int | None = 15,
+) -> np.ndarray:
+    """A person attached to a crew brings the co-suspect the communities left beside him.
+
+    Leiden-CPM leaves a member tied to the crew by one shared phone, together with the man he
+    offended with once, as a pair of their own (their case outweighs the phone); the pair is
+    no gang, `attach_tied` takes the member back but not his co-suspect (it follows ties to
+    members only).  Here each person `attach_tied` took (outside every group in `before`,
+    inside one in `gid`) brings the people of his community of fewer than `min_size` who
+    share a case file or a stated joint offence with him and are still outside, while the
+    crew is below `max_size`.  One step only, and only inside such a fragment: a co-suspect
+    of one case stays with his co-suspect, a sweep's parties do not follow.
+
+    Parameters
+    ----------
+    proj : Projection
+        The co-offending projection.
+    before, gid : ndarray
+        Group index per vertex before and after `attach_tied` (−1: in no group).
+    groups : list of list of int
+        The communities (vertex indices); those under `min_size` are the fragments.
+    min_size, max_size : int
+        The gang size bounds.
+
+    Returns
+    -------
+    ndarray
+        The new group index per vertex.
+    """
+    gid = gid.copy()
+    taken = np.nonzero((before < 0) & (gid >= 0))[0].tolist()
+    if not taken or not proj.rows:
+        return gid
+    fragment: dict[int, list[int]] = {}
+    for g in groups:
+        if len(g) < min_size:
+            for v in g:
+                fragment[v] = g
+    case_mates: dict[int, set[int]] = defaultdict(set)
+    people = _row_people(proj)
+    for r, row in enumerate(proj.rows):
+        if row["kind"] in CASE_KINDS and 2 <= len(people[r]) <= ATTACH_MAX_PARTIES:
+            for v in people[r]:
+                case_mates[v].update(people[r])
+    size = np.bincount(gid[gid >= 0]).tolist()
+    for v in taken:
+        g = int(gid[v])
+        for u in fragment.get(v, ()):
+            if u != v and gid[u] < 0 and u in case_mates[v] and (not max_size or size[g] < max_size):
+                gid[u] = g
+                size[g] += 1
     return gid
 
 

@@ -15,7 +15,9 @@ Membership rules on top of the communities (`score_groups`):
   reassignment passes may leave a one-tie person in a fragment that is dropped) who
   is tied by such evidence to a member joins the gang they are most tied to, while it
   is below `max_size` (`attach_tied`).  Not transitive: only ties to the members the
-  communities found count, so a 30-suspect sweep cannot chain crews together.
+  communities found count, so a 30-suspect sweep cannot chain crews together; the one
+  step further is a co-suspect the communities left in a pair with the person taken
+  (`attach_fragments`).
 * **Co-suspects stay together.**  A group that shares at least as many case
   files with a larger group as it has of its own joins it (`merge_dependent`):
   CPM can cut three co-suspects of one case off their leader.
@@ -39,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from investigations.gangs.base import ATTACH_MAX_PARTIES, HALF_LIFE_DAYS, OBJECT_KINDS, WEAK_KINDS, _no_gc
-from investigations.gangs.crews import detach_independent, join_stars
+from investigations.gangs.crews import attach_fragments, detach_independent, join_stars
 from investigations.gangs.evidence import gang_evidence
 from investigations.gangs.projection import Projection, _buckets
 
@@ -320,7 +322,9 @@ def score_groups(
         gid = merge_dependent(proj, gid, [len(g) for g in kept], max_size)
         gid = join_stars(proj, gid, np.bincount(gid[gid >= 0], minlength=len(kept)).tolist(), max_size)
         sizes = np.bincount(gid[gid >= 0], minlength=len(kept)).tolist()
+        before = gid
         gid = attach_tied(proj, gid, sizes, max_size)
+        gid = attach_fragments(proj, before, gid, groups, min_size, max_size)
         gid = detach_independent(proj, gid, min_size)
         members_of: dict[int, list[int]] = defaultdict(list)
         for v in np.nonzero(gid >= 0)[0].tolist():

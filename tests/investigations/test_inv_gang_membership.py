@@ -441,3 +441,24 @@ def test_a_pair_with_a_case_of_its_own_crossing_the_crew_at_a_checkpoint_is_anot
 
 
 MANIFEST_DRIVER = "person:周波@doc:manifest:2024330502000114"  # named in one manifest, no resident ID
+
+
+def test_a_member_taken_back_by_his_phone_brings_his_co_suspect_from_their_pair():
+    """The communities left m (he uses the leader's phone) and c, his co-suspect of one case,
+    as a pair of their own.  `attach_tied` takes m back to the crew; c comes with him.  w, named
+    with m in one hotline ticket only, does not: a co-mention is no co-suspect."""
+    crew = ["a", "b", "c0", "d"]
+    rows = [
+        {"kind": "case", "members": crew, "doc": "c1", "time": "2024-05-01"},
+        {"kind": "case", "members": ["a", "b", "c0"], "doc": "c2", "time": "2024-06-01"},
+        {"kind": "phone", "members": ["a", "m"], "doc": "c3", "time": "2024-06-01", "object": "phone:1"},
+        {"kind": "case", "members": ["m", "c"], "doc": "c4", "time": "2024-05-11"},
+        {"kind": "co_offender", "members": ["m", "c"], "doc": "c4", "time": "2024-05-11"},
+        {"kind": "mention", "members": ["m", "w"], "doc": "h1", "time": "2024-05-12"},
+    ]
+    proj = gangs.project(rows)
+    idx = {k: i for i, k in enumerate(proj.keys)}
+    groups = [[idx[k] for k in g] for g in (crew, ["m", "c"], ["w"])]
+    (gang,) = gangs.score_groups(proj, groups)
+    assert gang["members"] == ["a", "b", "c", "c0", "d", "m"]
+    assert [e["rule"] for e in gang["member_evidence"]["c"]] == ["co_offender", "case"]
