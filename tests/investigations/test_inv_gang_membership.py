@@ -389,6 +389,16 @@ def test_shared_object_ties_its_users_to_its_principal_not_to_each_other():
     assert {r["members"][0] for r in around_principal([phone], cases + a_files)} == {"p:L"}
 
 
+def _crew_on_the_phone_with(crew: list[str], caller: str) -> list[dict]:
+    """Two case files of a crew of four (all of them, then the first three), and `caller`
+    using its leader's phone."""
+    return [
+        {"kind": "case", "members": crew, "doc": "c1", "time": "2024-05-01"},
+        {"kind": "case", "members": crew[:3], "doc": "c2", "time": "2024-06-01"},
+        {"kind": "phone", "members": [crew[0], caller], "doc": "c3", "time": "2024-06-01", "object": "phone:1"},
+    ]
+
+
 def test_a_hubs_one_off_accomplices_join_the_crew_whose_phone_he_shares():
     """Leiden keeps h and the two men he offended with, each once and never together, as a
     group of their own: three is cheaper for CPM than one phone tie to a crew of four.  A star
@@ -396,9 +406,7 @@ def test_a_hubs_one_off_accomplices_join_the_crew_whose_phone_he_shares():
     that offended together in one file, one of them on the same phone, stays a crew of its own."""
     crew = ["a", "b", "c", "d"]
     rows = [
-        {"kind": "case", "members": crew, "doc": "c1", "time": "2024-05-01"},
-        {"kind": "case", "members": ["a", "b", "c"], "doc": "c2", "time": "2024-06-01"},
-        {"kind": "phone", "members": ["a", "h"], "doc": "c3", "time": "2024-06-01", "object": "phone:1"},
+        *_crew_on_the_phone_with(crew, "h"),
         {"kind": "case", "members": ["h", "x"], "doc": "c4", "time": "2024-05-11"},
         {"kind": "case", "members": ["h", "y"], "doc": "c5", "time": "2024-04-11"},
         {"kind": "case", "members": ["t1", "t2", "t3"], "doc": "c6", "time": "2024-05-01"},
@@ -449,9 +457,7 @@ def test_a_member_taken_back_by_his_phone_brings_his_co_suspect_from_their_pair(
     with m in one hotline ticket only, does not: a co-mention is no co-suspect."""
     crew = ["a", "b", "c0", "d"]
     rows = [
-        {"kind": "case", "members": crew, "doc": "c1", "time": "2024-05-01"},
-        {"kind": "case", "members": ["a", "b", "c0"], "doc": "c2", "time": "2024-06-01"},
-        {"kind": "phone", "members": ["a", "m"], "doc": "c3", "time": "2024-06-01", "object": "phone:1"},
+        *_crew_on_the_phone_with(crew, "m"),
         {"kind": "case", "members": ["m", "c"], "doc": "c4", "time": "2024-05-11"},
         {"kind": "co_offender", "members": ["m", "c"], "doc": "c4", "time": "2024-05-11"},
         {"kind": "mention", "members": ["m", "w"], "doc": "h1", "time": "2024-05-12"},
