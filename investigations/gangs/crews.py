@@ -20,8 +20,10 @@ the case files:
   case file of its own, naming two or more of its members, and reaches the core
   only by convoy co-reads or co-mentions, is another crew whose car passed the
   same checkpoint one night: it leaves the gang (and is a gang of its own when
-  large enough).  A lone driver tied by co-reads stays — that is a convoy
-  member; a pair with a case of their own is not, on one coincidence.  Nor is
+  large enough), and a member tied to nobody left in the gang goes with the
+  people he is tied to (the convoy driver of the crew that left).  A lone driver
+  tied by co-reads stays — that is a convoy member; a pair with a case of their
+  own is not, on one coincidence.  Nor is
   a person known only inside one document (a driver named in one manifest, no
   resident ID): an identity that weak, tied by co-reads alone, is two
   uncertainties multiplied, and the licensed haulier whose truck shares the
@@ -287,6 +289,7 @@ def detach_independent(proj: Projection, gid: np.ndarray, min_size: int = 3) -> 
     has_case: set[int] = {find(vs[0]) for vs in own_rows}
     cases = proj.case_counts()
     next_g = int(gid.max()) + 1
+    before, before_max, n_out = gid.copy(), gid.max(), int((gid < 0).sum())
     for _g, parts in sorted(comps.items()):
         if len(parts) < 2:
             continue
@@ -302,4 +305,37 @@ def detach_independent(proj: Projection, gid: np.ndarray, min_size: int = 3) -> 
                 next_g += 1
             else:
                 gid[members] = -1
+    if next_g > int(before_max) + 1 or (gid < 0).sum() > n_out:
+        gid = _follow_detached(people, gid, before)
     return gid
+
+
+def _follow_detached(people: list[list[int]], gid: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """After a crew left a gang, a member tied to nobody left in it (the convoy driver of the
+    crew that left) goes with the people he is tied to: to their new group, or out."""
+    changed = np.nonzero(before != gid)[0]
+    if not len(changed):
+        return gid
+    touched = {int(before[v]) for v in changed.tolist() if before[v] >= 0}
+    tied_in: set[int] = set()
+    pulls: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for ps in people:
+        if len(ps) < 2:
+            continue
+        for v in ps:
+            g = int(gid[v])
+            if g < 0 or int(before[v]) not in touched:
+                continue
+            for u in ps:
+                if u == v:
+                    continue
+                if gid[u] == g:
+                    tied_in.add(v)
+                elif int(before[u]) == int(before[v]) and gid[u] >= 0:
+                    pulls[v][int(gid[u])] += 1
+    out = gid.copy()
+    for v in np.nonzero(gid >= 0)[0].tolist():
+        if int(before[v]) in touched and gid[v] == before[v] and v not in tied_in:
+            to = pulls.get(v)
+            out[v] = max(to, key=lambda g: (to[g], -g)) if to else -1
+    return out

@@ -427,8 +427,8 @@ def test_a_pair_with_a_case_of_its_own_crossing_the_crew_at_a_checkpoint_is_anot
     case file of their own.  Leiden puts them in the crew (one co-read beats γ); they are
     another crew, and leave.  z, a driver whose only case is his own and whose car runs with
     the crew's truck, is a convoy member and stays.  A second such group of three is a gang
-    of its own.  A driver known only from one manifest, whose truck passed with d's, is
-    no member on that co-read alone."""
+    of its own, and its convoy driver goes with it.  A driver known only from one manifest,
+    whose truck passed with d's, is no member on that co-read alone."""
     crew = ["a", "b", "c", "d"]
     rows = [
         {"kind": "case", "members": crew, "doc": "c1", "time": "2024-05-01"},
@@ -440,12 +440,15 @@ def test_a_pair_with_a_case_of_its_own_crossing_the_crew_at_a_checkpoint_is_anot
         {"kind": "checkpoint", "members": ["c", "r1"], "doc": "anpr:3", "time": "2024-05-13 23:10:00"},
         {"kind": "case", "members": ["r1", "r2", "r3"], "doc": "c5", "time": "2024-05-20"},
         {"kind": "checkpoint", "members": ["d", MANIFEST_DRIVER], "doc": "anpr:4", "time": "2024-04-21 14:24:53"},
+        {"kind": "checkpoint", "members": ["r2", "rz"], "doc": "anpr:5", "time": "2024-05-14 01:10:00"},
+        {"kind": "case", "members": ["rz"], "doc": "c6", "time": "2024-05-21"},
     ]
     proj = gangs.project(rows)
     idx = {k: i for i, k in enumerate(proj.keys)}
-    group = [idx[k] for k in [*crew, "p", "q", "z", "r1", "r2", "r3", MANIFEST_DRIVER]]
+    group = [idx[k] for k in [*crew, "p", "q", "z", "r1", "r2", "r3", "rz", MANIFEST_DRIVER]]
     found = sorted(g["members"] for g in gangs.score_groups(proj, [group]))
-    assert found == [["a", "b", "c", "d", "z"], ["r1", "r2", "r3"]]
+    # rz, whose car runs with r2's, leaves with the r crew: nobody left in the gang is tied to him
+    assert found == [["a", "b", "c", "d", "z"], ["r1", "r2", "r3", "rz"]]
 
 
 MANIFEST_DRIVER = "person:周波@doc:manifest:2024330502000114"  # named in one manifest, no resident ID
