@@ -61,11 +61,6 @@ BOND_KINDS = CASE_KINDS | OBJECT_KINDS  # evidence that people act together, not
 _DOC_SCOPED = "@doc:"  # a person known only inside one document (`person:周波@doc:manifest:…`): no identifier
 
 
-def _row_people(proj: Projection) -> list[list[int]]:
-    f, o = proj.flat.tolist(), proj.offsets.tolist()
-    return [list(dict.fromkeys(f[o[i] : o[i + 1]])) for i in range(len(o) - 1)]
-
-
 def _bond_rows(proj: Projection) -> list[int]:
     return [i for i, r in enumerate(proj.rows) if r["kind"] in BOND_KINDS]
 
@@ -114,7 +109,7 @@ def join_stars(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: in
     K = len(sizes)
     if not proj.rows or K < 2:
         return gid
-    people = _row_people(proj)
+    people = proj.row_members
     internal: dict[int, list[list[int]]] = defaultdict(list)  # group → its bonds (members inside it)
     links: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))  # person → group → weight
     for r in _bond_rows(proj):
@@ -197,7 +192,7 @@ def attach_fragments(
             for v in g:
                 fragment[v] = g
     case_mates: dict[int, set[int]] = defaultdict(set)
-    people = _row_people(proj)
+    people = proj.row_members
     for r, row in enumerate(proj.rows):
         if row["kind"] in CASE_KINDS and 2 <= len(people[r]) <= ATTACH_MAX_PARTIES:
             for v in people[r]:
@@ -256,7 +251,7 @@ def detach_independent(proj: Projection, gid: np.ndarray, min_size: int = 3) -> 
     gid = gid.copy()
     if not proj.rows or not (gid >= 0).any():
         return gid
-    people = _row_people(proj)
+    people = proj.row_members
     parent = {int(v): int(v) for v in np.nonzero(gid >= 0)[0].tolist()}
 
     def find(v: int) -> int:
@@ -289,7 +284,7 @@ def detach_independent(proj: Projection, gid: np.ndarray, min_size: int = 3) -> 
     has_case: set[int] = {find(vs[0]) for vs in own_rows}
     cases = proj.case_counts()
     next_g = int(gid.max()) + 1
-    before, before_max, n_out = gid.copy(), gid.max(), int((gid < 0).sum())
+    before = gid.copy()
     for _g, parts in sorted(comps.items()):
         if len(parts) < 2:
             continue
@@ -305,9 +300,7 @@ def detach_independent(proj: Projection, gid: np.ndarray, min_size: int = 3) -> 
                 next_g += 1
             else:
                 gid[members] = -1
-    if next_g > int(before_max) + 1 or (gid < 0).sum() > n_out:
-        gid = _follow_detached(people, gid, before)
-    return gid
+    return _follow_detached(people, gid, before)
 
 
 def _follow_detached(people: list[list[int]], gid: np.ndarray, before: np.ndarray) -> np.ndarray:

@@ -35,6 +35,7 @@ class Projection:
     row_times: list[datetime | None] = field(default_factory=list)
     row_weight: np.ndarray | None = None  # base weight × decay (× occasions) of each row, before sharing
     _case_counts: np.ndarray | None = field(default=None, repr=False)
+    _row_members: list[list[int]] | None = field(default=None, repr=False)
 
     def case_counts(self) -> np.ndarray:
         """Number of case files naming each vertex as suspect (a row's `count` says how many files it stands for)."""
@@ -51,8 +52,12 @@ class Projection:
 
     @property
     def row_members(self) -> list[list[int]]:
-        f, o = self.flat.tolist(), self.offsets.tolist()
-        return [sorted(set(f[o[i] : o[i + 1]])) for i in range(len(o) - 1)]
+        """Each tie row's distinct vertices, sorted (computed once: the membership passes of
+        `crews` each walk every row)."""
+        if self._row_members is None:
+            f, o = self.flat.tolist(), self.offsets.tolist()
+            self._row_members = [sorted(set(f[o[i] : o[i + 1]])) for i in range(len(o) - 1)]
+        return self._row_members
 
     def to_networkx(self) -> nx.Graph:
         G = nx.Graph()
