@@ -21,7 +21,9 @@ to 12 segments upstream, ranked by
   1 (direct evidence); one only within 2 km of it counts ½, and all of those
   together at most 1 — they say there is trouble in the area, which holds for
   every outfall there, and an outfall registered without coordinates cannot
-  collect them at all; c = min(1, (direct + min(1, around)) / 2).
+  collect them at all; c = min(1, (direct + min(1, around)) / 2).  A complaint
+  dated nearer another exceedance event at the station belongs to that event
+  (the earlier event's source collected it) and does not count for this one.
 
 score = 0.45·p + 0.20·c + 0.15·t + 0.20·h.  Best first, ties by key.
 With `indicator` / `time` only the exceedances of that pollutant / within
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -170,6 +173,25 @@ def _truthy(v: Any) -> bool:
     return v is True or str(v).strip().lower() in ("true", "是", "1", "yes", "y")
 
 
+def _nearer_other_event(t: Any, own: list[Any], other: list[Any]) -> bool:
+    """Whether a complaint dated `t` lies nearer in time to another exceedance event at this
+    station than to any exceedance of this one.
+
+    Why: a station sees several events, and the outfall that caused the earlier
+    one collects the complaints of its time; counted again for a later event
+    they would rank it over the later event's source (a tannery on the
+    station's segment, complained of eleven days before a COD event caused two
+    segments up).  A complaint as near to both counts for both."""
+    if t is None or not own or not other:
+        return False
+
+    def gap(times: list[Any]) -> float:
+        i = bisect_left(times, t)
+        return min(abs((times[j] - t).total_seconds()) for j in (i - 1, i) if 0 <= j < len(times))
+
+    return gap(other) < gap(own)
+
+
 def upstream_candidates(
     store: GraphStore,
     station_id: str,
@@ -189,6 +211,7 @@ def upstream_candidates(
         segments = [station]
     readings = store.query("inv_station_readings", station=station)
     exceed = [r for r in readings if _truthy(r["exceeded"])]
+    all_times = sorted(t for t in (parse_time(r["time"]) for r in exceed) if t is not None)
     if indicator:
         fam = indicator_family(indicator)
         exceed = [r for r in exceed if indicator_family(r["indicator"]) == fam]
@@ -217,7 +240,10 @@ def upstream_candidates(
     in_window = (
         complaints if t_first is None else complaints.between(t_first - timedelta(days=30), t_last + timedelta(days=7))
     )
-    water_complaints = [c for c in in_window if about_water(c)]
+    other_times = sorted(set(all_times) - set(times))
+    water_complaints = [
+        c for c in in_window if about_water(c) and not _nearer_other_event(c.get("t"), times, other_times)
+    ]
     cands = []
     for o, r in best.items():
         comp = r["company"]

@@ -12,6 +12,22 @@ def _p(doc: str, seen: str | None = None) -> Provenance:
     return Provenance(doc=doc, method="structured", quote="", seen=seen)
 
 
+def _river_of_three(b: GraphBatch, station: str, outfalls: tuple[tuple[str, str, str, str], ...]) -> None:
+    """Segments S-1 → S-2 → S-3, the station on S-3, each outfall (code, segment, owner key, owner name)."""
+    segs = ["site:S-1", "site:S-2", "site:S-3"]
+    for up, down in zip(segs, segs[1:]):
+        b.add_node(up, kind="segment")
+        b.add_node(down, kind="segment")
+        b.add_rel("FLOWS_INTO", up, down, _p("doc:segment:s"))
+    for code, seg, owner, name in outfalls:
+        b.add_node(code, kind="outfall", name=f"{name}排口")
+        b.add_node(owner, name=name)
+        b.add_rel("DISCHARGES_INTO", code, seg, _p(f"doc:outfall:{code}"))
+        b.add_rel("OWNS", owner, code, _p(f"doc:outfall:{code}"))
+    b.add_node(station, kind="station", name="断面")
+    b.add_rel("MONITORS", station, "site:S-3", _p("doc:reading:x"))
+
+
 @pytest.mark.parametrize("indicator", ["COD", "化学需氧量", "BOD5", "五日生化需氧量", "TOC", "溶解氧"])
 def test_organic_load_measures_are_one_family(indicator: str) -> None:
     assert water.indicator_family(indicator) == "cod"
@@ -21,22 +37,12 @@ def test_a_brewery_two_segments_up_outranks_a_plater_on_the_station_segment(empt
     """COD at the station; the plater next to it explains heavy metals and phosphorus, not organic load;
     the brewery upstream (a high-COD trade) is the source."""
     b = GraphBatch()
-    segs = ["site:S-1", "site:S-2", "site:S-3"]
-    for up, down in zip(segs, segs[1:]):
-        b.add_node(up, kind="segment")
-        b.add_node(down, kind="segment")
-        b.add_rel("FLOWS_INTO", up, down, _p("doc:segment:s"))
-    for code, seg, owner, name in (
+    outfalls = (
         ("site:PK-A", "site:S-3", "company:甲电镀有限公司", "甲电镀有限公司"),
         ("site:PK-B", "site:S-1", "company:乙酒业有限公司", "乙酒业有限公司"),
         ("site:PK-C", "site:S-2", "company:丙物流有限公司", "丙物流有限公司"),
-    ):
-        b.add_node(code, kind="outfall", name=f"{name}排口")
-        b.add_node(owner, name=name)
-        b.add_rel("DISCHARGES_INTO", code, seg, _p(f"doc:outfall:{code}"))
-        b.add_rel("OWNS", owner, code, _p(f"doc:outfall:{code}"))
-    b.add_node("site:JC-9", kind="station", name="断面")
-    b.add_rel("MONITORS", "site:JC-9", "site:S-3", _p("doc:reading:x"))
+    )
+    _river_of_three(b, "site:JC-9", outfalls)
     for i, ind in enumerate(("COD", "BOD5")):
         d = f"doc:reading:o{i}"
         b.add_node(d, source="reading", time="2024-07-01T08:00:00", indicator=ind, value=80, exceeded=True)
@@ -103,3 +109,31 @@ def test_background_tickets_around_an_outfall_do_not_outweigh_what_its_owner_dis
     assert [c.outfall for c in cands] == ["site:PK-DYE", "site:PK-FOOD"]
     food = cands[1]
     assert food.details["complaints"] == ["doc:hotline:T0", "doc:hotline:T1", "doc:hotline:T2"]
+
+
+def test_complaints_of_an_earlier_event_at_the_station_do_not_rank_its_source_for_a_later_one(empty_store) -> None:
+    """Two events at one station: ammonia on 23-24 April from a tannery on the station's segment,
+    COD on 2-3 May from a paper mill two segments up.  The tickets naming the tannery came with
+    the April event; they are no evidence for the May one, whose source is the paper mill."""
+    b = GraphBatch()
+    outfalls = (
+        ("site:PK-TAN", "site:S-3", "company:甲皮革有限公司", "甲皮革有限公司"),
+        ("site:PK-PAPER", "site:S-1", "company:乙造纸有限公司", "乙造纸有限公司"),
+    )
+    _river_of_three(b, "site:JC-5", outfalls)
+    for day, ind in (("2024-04-23", "氨氮"), ("2024-04-24", "氨氮"), ("2024-05-02", "COD"), ("2024-05-03", "COD")):
+        d = f"doc:reading:{day}:{ind}"
+        b.add_node(d, source="reading", time=f"{day}T08:00:00", indicator=ind, value=80, exceeded=True)
+        b.add_rel("LOCATED_AT", d, "site:JC-5", _p(d, f"{day}T08:00:00"))
+    tickets = [("T1", "2024-04-24", "甲皮革"), ("T2", "2024-04-25", "甲皮革"), ("T3", "2024-04-26", "甲皮革"),
+               ("T4", "2024-05-03", "乙造纸")]  # fmt: skip
+    for tid, day, who in tickets:
+        b.add_node(f"doc:hotline:{tid}", source="hotline", time=f"{day}T20:00:00", category="水污染",
+                   text=f"{who}排口附近河水发黑，有异味")  # fmt: skip
+    empty_store.write_batch(b)
+    may = water.upstream_candidates(empty_store, "JC-5", "COD", "2024-05-02 08:00:00").candidates
+    assert [c.outfall for c in may] == ["site:PK-PAPER", "site:PK-TAN"]
+    assert may[1].details["complaints"] == []
+    april = water.upstream_candidates(empty_store, "JC-5", "氨氮", "2024-04-23 08:00:00").candidates
+    assert april[0].outfall == "site:PK-TAN"
+    assert april[0].details["complaints"] == ["doc:hotline:T1", "doc:hotline:T2", "doc:hotline:T3"]
