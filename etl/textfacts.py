@@ -142,25 +142,34 @@ def _entity_key(x: FactBuilder, e: Entity) -> str | None:
 
 
 _VILLAGE_END_RE = re.compile(r"(?:村|社区|组|镇|乡)$")
+# where at the village: a side (东侧, 东边的), the village's front, back or mouth (村后, 村口, 后头; the
+# 村 of 村后 is often glued to the name by the segmenter: 余港村村 + 后), or nearby (附近, 旁边)
+_SITE_POSITION = (
+    r"(?:(?:村|镇)?(?:东南|东北|西南|西北|东|南|西|北|前|后|口|头|外|旁|边)(?:侧|面|边|部|头|方)?"
+    r"|附近|旁边|边上|周边)"
+)
 _SITE_NOUN_AFTER_RE = re.compile(
-    r"(?:(?:东南|东北|西南|西北|东|南|西|北)(?:侧|面|边|部|头)?)?的?(?:废弃的?|原)?(?:"
+    rf"(?P<pos>{_SITE_POSITION})?的?(?:(?:那|这|一)(?:片|处|块|个|座))?(?P<old>废弃的?|原)?(?P<word>"
     + "|".join(map(re.escape, DUMP_SITE_WORDS))
     + ")"
 )
 
 
 def _with_site_noun(text: str, e: Entity) -> Entity:
-    """A village followed by a dump-site word (荃步村 + 河滩, 潘店村 + 东边的田地) names that site.
+    """A village followed by a dump-site word (荃步村 + 河滩, 潘店村 + 东边的田地, 姚岭村 + 村口鱼塘,
+    余港村村 + 后石矿宕口) names that site.
 
     NLP marks the village as the place (the annotation convention); the graph
-    needs the site the waste reached, or a chain ends at a whole village."""
+    needs the site the waste reached, or a chain ends at a whole village.  The
+    name keeps the position and the type word, not the filler (那片, 的)."""
     name = (e.normalized or e.text or "").strip()
     if not _VILLAGE_END_RE.search(name):
         return e
     m = _SITE_NOUN_AFTER_RE.match(text, e.end)
     if not m:
         return e
-    return dataclasses.replace(e, normalized=name + text[e.end : m.end()].replace("的", ""))
+    site = (m["pos"] or "") + (m["old"] or "").replace("的", "") + m["word"]
+    return dataclasses.replace(e, normalized=name + site)
 
 
 def _short_form_of(x: FactBuilder, name: str) -> str | None:

@@ -47,3 +47,15 @@ def test_a_village_followed_by_a_dump_site_word_names_that_site() -> None:
     text = "孔某将电镀废液卸在荃步村河滩上，另有一车倒在潘店村东边的田地里，潘店村村民报警。"
     sites = _mentioned_sites(["荃步村", "潘店村", "潘店村"], text)
     assert sites == ["site:潘店村", "site:潘店村东边田地", "site:荃步村河滩"]
+
+
+def test_a_site_at_the_back_or_mouth_of_a_village_is_named_with_it() -> None:
+    # the segmenter glues the 村 of 村后 to the name (余港村村 + 后); 村口 stays apart (姚岭村 + 村口)
+    text = "二人在余港村村后石矿宕口倾倒废渣，又将一车倒在姚岭村村口鱼塘，余港村后头那片林地也有。"
+    sites = _mentioned_sites(["余港村村", "姚岭村", "余港村"], text)
+    assert sites == ["site:余港村后头林地", "site:余港村村后石矿宕口", "site:姚岭村村口鱼塘"]
+
+
+def test_a_village_not_followed_by_a_site_stays_the_village() -> None:
+    text = "余港村村民反映，前几天姚岭村后面来了辆货车。"
+    assert _mentioned_sites(["余港村", "姚岭村"], text) == ["site:余港村", "site:姚岭村"]
