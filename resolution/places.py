@@ -160,7 +160,7 @@ _VILLAGE_RE = re.compile(r"([\u4e00-\u9fff]{1,4}?)(村民委员会|村委会|居
 _GROUP_RE = re.compile(r"(?:第)?([0-9０-９]+|[一二三四五六七八九十]+)(?:组|村民小组)")
 _POSITION_RE = re.compile(r"(东南|东北|西南|西北|东|南|西|北)(?:面|边|侧|方|首|头|部)|以(东|南|西|北)")
 # words that end in a unit character but are not units (市政, 区域, 乡村, 镇江 …)
-_NOT_A_UNIT_RE = re.compile(r"市政|市场|市容|市民|区域|县城|乡村|乡土|镇江|旗舰|街道办|村道|村口|村委|社区服务")
+_NOT_A_UNIT_RE = re.compile(r"市政|市场|市容|市民|区域|县城|乡村|乡土|镇江市|旗舰|街道办|村道|村口|村委|社区服务")
 # 区 closing a kind of area, not a district: 矿区, 园区, 景区 …
 _AREA_WORD_RE = re.compile(r"[矿园景厂库林山城小校营港湖]区$|工业区$|开发区$|保护区$|服务区$")
 _PUNCT_RE = re.compile(r"[\s·•・\.\-_,，、'\"“”‘’]")

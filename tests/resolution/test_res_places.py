@@ -39,6 +39,9 @@ from resolution.places import parse_address
         ("安吉县天子湖镇大桥村", ("浙江", "湖州", "安吉", "天子湖"), "大桥", None, ""),
         ("长兴县泗安镇塘口村鱼塘", ("浙江", "湖州", "长兴", "泗安"), "塘口", None, "鱼塘"),
         ("河口村河岸", (None, None, None, None), "河口", None, "河岸"),
+        # a town whose 镇 runs into a village starting with 江: not the city of 镇江
+        ("海宁市长安镇江埭村", ("浙江", "嘉兴", "海宁", "长安"), "江埭", None, ""),
+        ("长安镇江埭村村道路口", (None, None, None, "长安"), "江埭", None, "村道路口"),
     ],
 )
 def test_address_levels(text, levels, village, group, feature) -> None:
@@ -50,6 +53,7 @@ def test_address_levels(text, levels, village, group, feature) -> None:
 def test_words_that_only_look_like_units() -> None:
     assert parse_address("矿区道路口").county is None  # 矿区 is a kind of area, not a district
     assert parse_address("青岭村村道口").feature == "村道口"  # 村道口 is a road mouth, not 村村
+    assert parse_address("江苏省镇江市京口区").city == "镇江"  # 镇江市 is a city (长安镇江埭村 is 长安镇 + 江埭村)
     assert n.company_name("湖州市场开发有限公司").core == "市场开发"
     assert n.company_name("和平化工有限公司").core == "和平化工"  # 和平区 is in two cities: not stripped bare
 
