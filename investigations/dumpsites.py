@@ -94,13 +94,18 @@ class DumpSites:
     def in_docs(self, docs: list[str]) -> list[str]:
         """Dump sites the documents mention or are located at (case narratives, tickets, grid events).
 
-        Each document's sites are read once (in batches) and kept: every case chain asks."""
+        A document's own location comes before the places its text mentions: the address an
+        operator recorded for a ticket is where the report is about, while its caller's words
+        may name the same spot from another side (村北面那块路旁 for 村东边路边) or another
+        place altogether.  Each document's sites are read once (in batches) and kept: every
+        case chain asks."""
         docs = [d for d in dict.fromkeys(docs) if d]
         missing = sorted({d for d in docs if d not in self._doc_sites})
         for d in missing:
             self._doc_sites[d] = []
         for i in range(0, len(missing), 2000):
-            for r in self._store.query("inv_doc_sites", docs=missing[i : i + 2000]):
+            rows = self._store.query("inv_doc_sites", docs=missing[i : i + 2000])
+            for r in sorted(rows, key=lambda r: (r["how"] != "LOCATED_AT", r["site"])):
                 self._doc_sites[r["doc"]].append(r["site"])
         out: list[str] = []
         for d in docs:
@@ -110,8 +115,21 @@ class DumpSites:
         return [self.resolve(k) or k for k in out]
 
     def choose(self, candidates: list[str | None]) -> str | None:
-        """The first candidate that is a dump site once resolved; else the first candidate at all."""
-        resolved = [self.resolve(c) for c in candidates if c]
+        """The first candidate that is a dump site once resolved; else the first candidate at all.
+
+        A checkpoint or village stands for one of its village's dump sites: the one another
+        candidate names, when one does (the truck was read at the village's road mouth and the
+        case says which of its pits), else the best guess of `near`."""
+        named = {c for c in candidates if c and self.is_dump(c)}
+        resolved = []
+        for c in candidates:
+            if not c:
+                continue
+            if self.is_dump(c):
+                resolved.append(c)
+                continue
+            near = self.near(c)
+            resolved.append(next((k for k in near if k in named), near[0] if near else c))
         return next((c for c in resolved if self.is_dump(c)), resolved[0] if resolved else None)
 
     def node(self, key: str) -> dict[str, Any]:

@@ -470,11 +470,11 @@ RETURN d.key AS doc, d.cause AS cause, d.text AS text, d.time AS time
 ORDER BY doc
 
 // name: inv_doc_sites
-// Sites the given documents mention or are located at.
+// Sites the given documents mention or are located at (how: LOCATED_AT or MENTIONS).
 UNWIND $docs AS dk
 MATCH (d:Document {key: dk})-[r:MENTIONS|LOCATED_AT]->(s:Site)
 WHERE coalesce(r.review, '') <> 'rejected'
-RETURN dk AS doc, s.key AS site, s.name AS name, s.kind AS kind
+RETURN dk AS doc, s.key AS site, s.name AS name, s.kind AS kind, type(r) AS how
 
 // name: inv_located_in
 // Which village or site each site stands in (resolution.locate).

@@ -128,13 +128,25 @@ def test_a_manifest_chain_to_a_recycling_station_ends_where_the_case_says_it_was
 
 def test_the_checkpoints_name_picks_among_a_villages_dump_sites(empty_store) -> None:
     """村道口（鱼塘方向）: of the village's pit and pond (the pit sorts first by key), the pond."""
-    b = _story("林城镇桑园村鱼塘", "林城镇桑园村村道口（鱼塘方向）")
-    b.add_node("site:林城镇桑园村废弃矿坑", name="林城镇桑园村废弃矿坑", kind="place")
-    b.add_rel("LOCATED_AT", "doc:hotline:T1", "site:林城镇桑园村废弃矿坑", _p("doc:hotline:T1"))
-    empty_store.write_batch(b)
-    resolve(empty_store)
-    chains = find_waste_chains(empty_store).chains
-    assert [c.path[-1]["key"] for c in chains] == ["site:林城镇桑园村鱼塘"]
+    ends = _chain_ends_with_a_second_site(
+        empty_store,
+        "林城镇桑园村鱼塘",
+        "林城镇桑园村村道口（鱼塘方向）",
+        "林城镇桑园村废弃矿坑",
+        "LOCATED_AT",
+        "doc:hotline:T1",
+    )
+    assert ends == ["site:林城镇桑园村鱼塘"]
+
+
+def _chain_ends_with_a_second_site(store, dump: str, checkpoint: str, second: str, rel: str, doc: str) -> list[str]:
+    """`_story`, with a second dump site in the village tied to `doc` by `rel`: where the chains end."""
+    b = _story(dump, checkpoint)
+    b.add_node(f"site:{second}", name=second, kind="place")
+    b.add_rel(rel, doc, f"site:{second}", _p(doc))
+    store.write_batch(b)
+    resolve(store)
+    return [c.path[-1]["key"] for c in find_waste_chains(store).chains]
 
 
 def _read(site: str, when: str) -> dict:
@@ -166,3 +178,25 @@ def test_trip_destination_is_where_the_truck_turned_round_not_the_first_checkpoi
     assert trip_destination(one_each, {"A", "C"}, one_each[0]) == "C"
     # only eligible checkpoints count as a turn
     assert trip_destination(trips, {"A"}, [r for r in night if r["site"] == "A"]) == "A"
+
+
+def test_a_tickets_recorded_address_comes_before_a_place_its_caller_mentions(empty_store) -> None:
+    """The ticket about the truck is recorded at 钮港村北边路边; its caller says 钮港村东面那块路旁.
+    The chain ends at the recorded address, whatever order the store returns the two in."""
+    b = _story("钮港村北边路边", "长兴大道与太湖路交叉口")  # the checkpoint stands in no village
+    ticket = "doc:hotline:T1"
+    b.add_node("site:钮港村东面路旁", name="钮港村东面路旁", kind="place")
+    b.add_rel("MENTIONS", ticket, "site:钮港村东面路旁", _p(ticket))
+    b.add_node(ticket, source="hotline", time="2024-06-14T00:00:00", text="浙ET1111半夜往钮港村东面那块路旁倒东西")
+    empty_store.write_batch(b)
+    chains = find_waste_chains(empty_store).chains
+    assert [c.path[-1]["key"] for c in chains] == ["site:钮港村北边路边"]
+
+
+def test_the_village_dump_site_the_case_names_is_where_the_checkpoint_leads(empty_store) -> None:
+    """The truck is read at night at 桑园村's road mouth; the village has two fields on record (a
+    ticket's east field sorts first) and the case names the west one: the chain ends there."""
+    ends = _chain_ends_with_a_second_site(
+        empty_store, "林城镇桑园村东侧农田", "林城镇桑园村路口", "林城镇桑园村西侧农田", "MENTIONS", "doc:case:K1"
+    )
+    assert ends == ["site:林城镇桑园村西侧农田"]
