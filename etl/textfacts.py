@@ -31,7 +31,7 @@ from graph_schema import identifiers as ids
 from graph_schema import keys
 from graph_schema.model import Provenance
 from graph_schema.schema import RELATIONS, Method, label_for_key
-from graph_schema.sites import DUMP_SITE_WORDS, site_type
+from graph_schema.sites import DISUSED_QUALIFIER, DUMP_SITE_WORDS, site_type
 from nlp.types import Entity, Extraction
 
 __all__ = ["cross_refs", "sentence_bounds", "text_facts"]
@@ -149,9 +149,8 @@ _SITE_POSITION = (
     r"|附近|旁边|边上|周边)"
 )
 _SITE_NOUN_AFTER_RE = re.compile(
-    rf"(?P<pos>{_SITE_POSITION})?的?(?:(?:那|这|一)(?:片|处|块|个|座))?(?P<old>废弃的?|原)?(?P<word>"
-    + "|".join(map(re.escape, DUMP_SITE_WORDS))
-    + ")"
+    rf"(?P<pos>{_SITE_POSITION})?的?(?:(?:那|这|一)(?:片|处|块|个|座))?"
+    rf"(?P<old>{DISUSED_QUALIFIER})?(?P<word>" + "|".join(map(re.escape, DUMP_SITE_WORDS)) + ")"
 )
 
 
@@ -161,7 +160,7 @@ def _with_site_noun(text: str, e: Entity) -> Entity:
 
     NLP marks the village as the place (the annotation convention); the graph
     needs the site the waste reached, or a chain ends at a whole village.  The
-    name keeps the position and the type word, not the filler (那片, 的)."""
+    name keeps the position, a qualifier (老砖窑) and the type word, not the filler (那片, 的)."""
     name = (e.normalized or e.text or "").strip()
     if not _VILLAGE_END_RE.search(name):
         return e

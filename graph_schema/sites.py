@@ -88,6 +88,9 @@ SITE_WORD_RE = re.compile("|".join(map(re.escape, _WORDS_SORTED)))
 DUMP_CATEGORY = "dump"
 # every word of a dump-site class: what NLP lets a place name run on into (青岭村 + 东侧农田)
 DUMP_SITE_WORDS = tuple(w for w in _WORDS_SORTED if _BY_WORD[w][1] == "dump")
+# what may stand between a place and its type word: 废弃/原/老 and a short qualifier (老砖窑取土坑:
+# the pit by the old brick kiln), never a verb or particle (倒在, 的, 里) — a regex fragment
+DISUSED_QUALIFIER = r"(?:废弃的?|原|老)[^\W\d_的了在是有和与及把被将往向到从倒排放堆里内中上下]{0,3}?"
 ROAD_CATEGORY = "road"
 RECYCLING_CATEGORY = "recycling"
 
@@ -127,4 +130,13 @@ def is_dump_type(name: str | None) -> bool:
     return t is not None and t.category == DUMP_CATEGORY
 
 
-__all__ = ["SiteType", "site_type", "is_dump_type", "SITE_WORD_RE", "DUMP_CATEGORY", "DUMP_SITE_WORDS", "ROAD_CATEGORY"]
+__all__ = [
+    "SiteType",
+    "site_type",
+    "is_dump_type",
+    "SITE_WORD_RE",
+    "DUMP_CATEGORY",
+    "DUMP_SITE_WORDS",
+    "DISUSED_QUALIFIER",
+    "ROAD_CATEGORY",
+]

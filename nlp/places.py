@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from graph_schema.sites import DISUSED_QUALIFIER, DUMP_SITE_WORDS, site_type
 from nlp.rules import P_LOC_RULE, Cand, Word
 
 __all__ = [
@@ -37,6 +38,13 @@ _SITE_EXT_RE = re.compile(
     r"(?:石矿坑|废矿坑|矿坑|采石场|采石宕口|宕口|石矿|鱼塘|废塘|河埠头|滩涂|湿地|码头|渔港|山沟|山坳|后山|排污口|入河口|入海口|水库|垃圾场|填埋场)"
     r"|[\u4e00-\u9fff]{2}(?:渔港|码头|港区)"
 )
+_SITE_TYPE_WORDS = "|".join(map(re.escape, DUMP_SITE_WORDS))
+# the site noun may name the site more closely after a first type word: 后山 + 老砖窑取土坑
+_SITE_MORE_RE = re.compile(rf"{DISUSED_QUALIFIER}(?:{_SITE_TYPE_WORDS})")
+# a village whose first character the segmenter took for a word of its own (善琏镇 + 和 + 溪村,
+# 和孚镇 + 于 + 港村): a village's name has a stem of two characters or more, 溪村 alone is not one
+_ONE_CHAR_VILLAGE_RE = re.compile(r"[\u4e00-\u9fff]村村?")
+_TOWN_END_RE = re.compile(r"(?:镇|乡|街道)$")
 GENERIC_PLACE = set(
     "村里 河里 河道 湖边 山上 镇上 县里 市里 村口 路口 港口 门口 河边 路边 山里 湖里 江里 村子 山区 水域 海域 岸边 沿岸 湖面 "
     "禁渔区 保护区 雨水沟 水沟 山沟 河沟 鱼塘 池塘 水塘 废塘 山塘 清塘 护林 江边 海边 溪边 溪里 塘里 港里 村委 小区 景区 园区 厂区 "
@@ -66,6 +74,11 @@ UNIT_CHARS = set("省市县区镇乡村路街巷港溪河塘湖桥浦湾岛山")
 _LOC_LEAD_WORDS = re.compile(r"(?:户籍地|户籍所在地|户籍|家住|住址|居住地|住所地|住|地址|位于|地处)")
 _ORG_TAIL = re.compile(r"(?:公司|厂|合作社|经营部|商行|养殖场|料场|局|所|队|站|中心|委员会|村委|管委会|政府)$")
 _ADMIN_UNIT_END = re.compile(r"(?:县|区|镇|乡|街道|村|社区)")
+
+
+def _ends_with_site_type(name: str) -> bool:
+    t = site_type(name)
+    return t is not None and name.endswith(t.word)
 
 
 def _piece_end(text: str, w: Word) -> int | None:
@@ -163,6 +176,12 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
                 if pe < w[1]:
                     break
                 continue
+            if w[1] - w[0] == 1 and j + 1 < n and words[j + 1][0] == w[1] and _TOWN_END_RE.search(text, s, e):
+                v = words[j + 1]
+                if _ONE_CHAR_VILLAGE_RE.fullmatch(text, v[0], v[1]) and _piece_end(text, v) == v[1]:
+                    e = v[1]
+                    j += 2
+                    continue
             # road / number pieces: "大港路" + "128号"
             m = _NUM_ADDR_RE.match(text, w[0])
             if m:
@@ -214,6 +233,8 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
         if m:
             e = m.end()
         m = _SITE_EXT_RE.match(text, e)
+        if m is None and _ends_with_site_type(text[s:e]):
+            m = _SITE_MORE_RE.match(text, e)
         if m:
             e = m.end()
         while j < n and words[j][0] < e:

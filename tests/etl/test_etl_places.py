@@ -51,9 +51,14 @@ def test_a_village_followed_by_a_dump_site_word_names_that_site() -> None:
 
 def test_a_site_at_the_back_or_mouth_of_a_village_is_named_with_it() -> None:
     # the segmenter glues the 村 of 村后 to the name (余港村村 + 后); 村口 stays apart (姚岭村 + 村口)
-    text = "二人在余港村村后石矿宕口倾倒废渣，又将一车倒在姚岭村村口鱼塘，余港村后头那片林地也有。"
-    sites = _mentioned_sites(["余港村村", "姚岭村", "余港村"], text)
-    assert sites == ["site:余港村后头林地", "site:余港村村后石矿宕口", "site:姚岭村村口鱼塘"]
+    text = "二人在余港村村后石矿宕口倾倒废渣，又将一车倒在姚岭村村口鱼塘，余港村后头那片林地也有，和漾村东侧老砖窑取土坑也有。"
+    sites = _mentioned_sites(["余港村村", "姚岭村", "余港村", "和漾村"], text)
+    assert sites == [
+        "site:余港村后头林地",
+        "site:余港村村后石矿宕口",
+        "site:和漾村东侧老砖窑取土坑",
+        "site:姚岭村村口鱼塘",
+    ]
 
 
 def test_a_village_not_followed_by_a_site_stays_the_village() -> None:

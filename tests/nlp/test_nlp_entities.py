@@ -36,6 +36,22 @@ def test_company_keeps_full_name_and_address_chain_is_one_loc():
     assert ("废酸", "WASTE") in got
 
 
+def test_a_village_whose_first_character_reads_as_a_word_keeps_it():
+    # 和 (and) and 于 (at) open the villages 和漾村 and 于港村; a one-character village 漾村 is not a name
+    got = labels(extract_texts(["倒在德清县钟管镇和漾村东侧，又运到和孚镇于港村后山倾倒"])[0])
+    assert ("德清县钟管镇和漾村", "LOC") in got
+    assert ("和孚镇于港村后山", "LOC") in got
+    # two towns joined by 和 stay two places
+    assert {t for t, lab in labels(extract_texts(["煤山镇和泗安镇的农田"])[0]) if lab == "LOC"} == {"煤山镇", "泗安镇"}
+
+
+def test_a_site_named_more_closely_after_its_first_type_word_is_one_loc():
+    got = labels(extract_texts(["韩某将废渣倒在海宁市袁花镇屠港村后山老砖窑取土坑内。"])[0])
+    assert ("海宁市袁花镇屠港村后山老砖窑取土坑", "LOC") in got
+    # a verb after the first type word ends it: 后山 + 倒了…
+    assert ("屠港村后山", "LOC") in labels(extract_texts(["他在屠港村后山倒了一车废渣。"])[0])
+
+
 def test_address_before_company_is_split_off():
     got = labels(extract_texts(["织里镇河西村湖州织里顺风童装厂夜间噪声扰民"])[0])
     assert ("湖州织里顺风童装厂", "ORG") in got
