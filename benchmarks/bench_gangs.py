@@ -142,7 +142,7 @@ def planted(n_people: int, seed: int = 7, source: str = "etl"):
 
 def recovery(groups_keys: list[set[str]], truth: dict, leaders: list[str] | None = None) -> dict:
     """Planted groups recovered at Jaccard ≥ 0.8, leaders right, and the share of
-    found groups (3–15 people) that match a planted one."""
+    found groups (3 to `gangs.MAX_GANG_SIZE` people) that match a planted one."""
     where = {}
     for i, g in enumerate(groups_keys):
         for k in g:
@@ -162,7 +162,7 @@ def recovery(groups_keys: list[set[str]], truth: dict, leaders: list[str] | None
             matched.add(bi)
             if leaders is not None and leaders[bi] == t["leader"]:
                 lead += 1
-    sized = [i for i, g in enumerate(groups_keys) if 3 <= len(g) <= 15]
+    sized = [i for i, g in enumerate(groups_keys) if 3 <= len(g) <= gangs.MAX_GANG_SIZE]
     return {
         "planted": len(truth["gangs"]),
         "recovered": ok,
@@ -250,7 +250,7 @@ def main() -> None:
     args = ap.parse_args()
     print(f"generator: {args.source}")
     print(
-        f"{'people':>9} {'method':<34} {'seconds':>8} {'peak MB':>8} {'groups 3-15':>11} {'of which planted':>16} "
+        f"{'people':>9} {'method':<34} {'seconds':>8} {'peak MB':>8} {f'groups 3-{gangs.MAX_GANG_SIZE}':>11} {'of which planted':>16} "
         f"{'recovered/planted':>18} {'leaders':>8}  phases"
     )
     for n in args.people:

@@ -137,7 +137,9 @@ def register(app: typer.Typer) -> None:
     @audited("cli_gangs")
     def gangs(
         min_size: int = typer.Option(3, "--min-size"),
-        max_size: int = typer.Option(15, "--max-size"),
+        max_size: int | None = typer.Option(
+            None, "--max-size", help="最大成员数，默认 30 / largest gang (default investigations.gangs.MAX_GANG_SIZE)"
+        ),
         no_write: bool = typer.Option(False, "--no-write", help="不写回图谱 / do not write back"),
         as_json: bool = typer.Option(False, "--json"),
         by_member: bool = typer.Option(
@@ -145,8 +147,9 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """团伙发现 / detect gangs in the co-offending network."""
-        from investigations.gangs import detect_gangs
+        from investigations.gangs import MAX_GANG_SIZE, detect_gangs
 
+        max_size = MAX_GANG_SIZE if max_size is None else max_size
         if min_size < 2 or max_size < min_size:
             raise UserError("--min-size 至少 2 且不大于 --max-size / need 2 <= min-size <= max-size")
         import api.http.queries  # noqa: F401  (registers the API queries the two below run)

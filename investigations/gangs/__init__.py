@@ -108,6 +108,7 @@ from investigations.gangs.base import (
     DEFAULT_SEED,
     HALF_LIFE_DAYS,
     KIND_WEIGHTS,
+    MAX_GANG_SIZE,
     MAX_WINDOW_VEHICLES,
     WEAK_KINDS,
 )
@@ -151,6 +152,7 @@ __all__ = [
     "absorb_fragments",
     "CHECKPOINT_WINDOW_MIN",
     "MAX_WINDOW_VEHICLES",
+    "MAX_GANG_SIZE",
     "WEAK_KINDS",
     "DEFAULT_SEED",
     "RULE_LABELS",

@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from investigations.gangs.base import DEFAULT_RESOLUTION, DEFAULT_SEED, _no_gc
+from investigations.gangs.base import DEFAULT_RESOLUTION, DEFAULT_SEED, MAX_GANG_SIZE, _no_gc
 
 
 def _leiden_membership(
@@ -42,7 +42,7 @@ def reassign_to_strongest(
     dst: np.ndarray,
     w: np.ndarray,
     membership: list[int],
-    max_size: int | None = 15,
+    max_size: int | None = MAX_GANG_SIZE,
     passes: int = 3,
 ) -> list[int]:
     """Move each person to the group they have the most tie weight to.
@@ -102,7 +102,7 @@ def absorb_fragments(
     w: np.ndarray,
     membership: list[int],
     min_size: int = 3,
-    max_size: int | None = 15,
+    max_size: int | None = MAX_GANG_SIZE,
 ) -> list[int]:
     """Merge a group smaller than `min_size` into the group it is most tied to, when
     that tie is at least as strong as the fragment's own internal ties.
@@ -159,7 +159,7 @@ def communities_from_arrays(
     w: np.ndarray,
     resolution: float = DEFAULT_RESOLUTION,
     seed: int = DEFAULT_SEED,
-    max_size: int | None = 15,
+    max_size: int | None = MAX_GANG_SIZE,
     engine: str = "igraph",
     reassign: bool = True,
     min_size: int = 3,
@@ -214,7 +214,7 @@ def detect_communities(
     G: nx.Graph,
     resolution: float = DEFAULT_RESOLUTION,
     seed: int = DEFAULT_SEED,
-    max_size: int | None = 15,
+    max_size: int | None = MAX_GANG_SIZE,
     engine: str = "igraph",
 ) -> list[set]:
     """Small, dense groups of a weighted networkx graph (Leiden on the Constant Potts Model).

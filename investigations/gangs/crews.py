@@ -52,7 +52,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from investigations.gangs.base import ATTACH_MAX_PARTIES, CASE_KINDS, OBJECT_KINDS
+from investigations.gangs.base import ATTACH_MAX_PARTIES, CASE_KINDS, MAX_GANG_SIZE, OBJECT_KINDS
 from investigations.gangs.projection import Projection
 
 __all__ = ["BOND_KINDS", "join_stars", "attach_fragments", "detach_independent"]
@@ -71,7 +71,7 @@ def _share(proj: Projection, r: int, k: int) -> float:
     return w / (math.sqrt(k - 1) if proj.rows[r]["kind"] in OBJECT_KINDS else float(k - 1))
 
 
-def join_stars(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: int | None = 15) -> np.ndarray:
+def join_stars(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: int | None = MAX_GANG_SIZE) -> np.ndarray:
     """Groups held together by one hub's separate pair cases join the larger crew the hub is bonded to.
 
     Parameters
@@ -153,7 +153,7 @@ def attach_fragments(
     gid: np.ndarray,
     groups: list[list[int]],
     min_size: int = 3,
-    max_size: int | None = 15,
+    max_size: int | None = MAX_GANG_SIZE,
 ) -> np.ndarray:
     """A person attached to a crew brings the co-suspect the communities left beside him.
 

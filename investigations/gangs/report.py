@@ -9,7 +9,7 @@ from typing import Any
 import investigations  # noqa: F401  (registers the query folder)
 from graph_schema import identifiers as ids
 from graph_schema.store import GraphStore
-from investigations.gangs.base import DEFAULT_RESOLUTION, DEFAULT_SEED
+from investigations.gangs.base import DEFAULT_RESOLUTION, DEFAULT_SEED, MAX_GANG_SIZE
 from investigations.gangs.communities import communities_from_arrays
 from investigations.gangs.evidence import fold_evidence
 from investigations.gangs.projection import project
@@ -108,7 +108,7 @@ def _fold_aliases(
 def detect_gangs(
     store: GraphStore,
     min_size: int = 3,
-    max_size: int = 15,
+    max_size: int = MAX_GANG_SIZE,
     write_back: bool = True,
     resolution: float = DEFAULT_RESOLUTION,
     seed: int = DEFAULT_SEED,

@@ -40,7 +40,14 @@ from typing import Any
 
 import numpy as np
 
-from investigations.gangs.base import ATTACH_MAX_PARTIES, HALF_LIFE_DAYS, OBJECT_KINDS, WEAK_KINDS, _no_gc
+from investigations.gangs.base import (
+    ATTACH_MAX_PARTIES,
+    HALF_LIFE_DAYS,
+    MAX_GANG_SIZE,
+    OBJECT_KINDS,
+    WEAK_KINDS,
+    _no_gc,
+)
 from investigations.gangs.crews import attach_fragments, detach_independent, join_stars
 from investigations.gangs.evidence import gang_evidence
 from investigations.gangs.projection import Projection, _buckets
@@ -148,7 +155,9 @@ def prune_periphery(
     return gid
 
 
-def attach_tied(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: int | None = 15) -> np.ndarray:
+def attach_tied(
+    proj: Projection, gid: np.ndarray, sizes: list[int], max_size: int | None = MAX_GANG_SIZE
+) -> np.ndarray:
     """Outsiders (gid −1) tied to members by admitting evidence join the group they are most tied to.
 
     Tie strength per (outsider, group) is the projection's: each row's weight shared
@@ -197,7 +206,9 @@ def attach_tied(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: i
     return gid
 
 
-def merge_dependent(proj: Projection, gid: np.ndarray, sizes: list[int], max_size: int | None = 15) -> np.ndarray:
+def merge_dependent(
+    proj: Projection, gid: np.ndarray, sizes: list[int], max_size: int | None = MAX_GANG_SIZE
+) -> np.ndarray:
     """A group that offended with a larger crew at least as often as on its own joins it.
 
     Co-suspects of one case stay together: Leiden-CPM may cut a case file's suspects
@@ -279,7 +290,7 @@ def merge_dependent(proj: Projection, gid: np.ndarray, sizes: list[int], max_siz
 
 @_no_gc
 def score_groups(
-    proj: Projection, groups: list[list[int]], min_size: int = 3, max_size: int = 15
+    proj: Projection, groups: list[list[int]], min_size: int = 3, max_size: int = MAX_GANG_SIZE
 ) -> list[dict[str, Any]]:
     """Leader, evidence and score of each group of the right size (vertex indices),
     after `prune_periphery` and `attach_tied` (see the module docstring).

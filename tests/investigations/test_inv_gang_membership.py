@@ -471,3 +471,19 @@ def test_a_member_taken_back_by_his_phone_brings_his_co_suspect_from_their_pair(
     (gang,) = gangs.score_groups(proj, groups)
     assert gang["members"] == ["a", "b", "c", "c0", "d", "m"]
     assert [e["rule"] for e in gang["member_evidence"]["c"]] == ["co_offender", "case"]
+
+
+def test_a_ring_of_eighteen_is_one_gang():
+    """A leader in six case files, three or two co-suspects in each, consecutive files sharing a
+    member: eighteen people, one ring.  Larger than the old cap of 15, it came back as 14 + 4."""
+    others = [f"m{i:02d}" for i in range(1, 18)]
+    rows = []
+    for k in range(0, len(others), 3):
+        rows.append({"kind": "case", "members": ["L", *others[k : k + 3]], "doc": f"c{k}", "time": "2024-05-01"})
+        if k + 3 < len(others):
+            rows.append({"kind": "case", "members": others[k + 2 : k + 4], "doc": f"d{k}", "time": "2024-05-02"})
+    proj = gangs.project(rows)
+    groups = gangs.communities_from_arrays(len(proj.keys), proj.src, proj.dst, proj.weight)
+    found = gangs.score_groups(proj, groups)
+    assert [sorted(g["members"]) for g in found] == [sorted(["L", *others])]
+    assert found[0]["leader"] == "L"

@@ -13,6 +13,7 @@ from api.http import services
 from api.http.deps import Viewer, require
 from api.http.schemas import AlertsOut, ChainsOut, GangsOut, UpstreamOut, WaterSitesOut
 from investigations.alert_review import review_summary
+from investigations.gangs.base import MAX_GANG_SIZE
 
 router = APIRouter(prefix="/api", tags=["分析 analyses"])
 
@@ -59,7 +60,7 @@ def gangs(v: Viewer = Depends(require("explore"))) -> dict:
 @router.post("/gangs/detect", response_model=GangsOut, summary="重新发现团伙并写回 / re-run gang detection")
 def detect_gangs(
     min_size: int = Query(3, ge=2, le=50, description="最小成员数 2–50 / smallest gang"),
-    max_size: int = Query(15, ge=2, le=200, description="最大成员数 2–200，不小于 min_size / largest gang"),
+    max_size: int = Query(MAX_GANG_SIZE, ge=2, le=200, description="最大成员数 2–200，不小于 min_size / largest gang"),
     v: Viewer = Depends(require("review")),
 ) -> dict:
     if min_size > max_size:
