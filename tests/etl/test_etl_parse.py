@@ -136,6 +136,16 @@ def test_suspect_line_full():
     assert s.phone.digits == "15167231846" and not w
 
 
+@pytest.mark.parametrize(
+    ("part", "address"),
+    [("现住址马口村", "马口村"), ("暂住址：吴兴区织里镇", "吴兴区织里镇"), ("家庭住址长兴县泗安镇", "长兴县泗安镇"),
+     ("户籍所在地安徽省广德市", "安徽省广德市"), ("现住长兴县", "长兴县"), ("住马口村", "马口村")],
+)  # fmt: skip
+def test_suspect_address_labels(part: str, address: str):
+    s = parse_suspect_line(f"翁祥福；男；身份证号码：330502198010246833；{part}", [])
+    assert s.address == address
+
+
 def test_suspect_with_bad_check_digit_is_kept_without_strong_id():
     w: list[str] = []
     s = parse_suspect_line("周卫东，男，身份证号341822198107151578，住长兴县", w)
