@@ -12,10 +12,12 @@ becomes a POSSIBLY_SAME suggestion.  Pure functions over snapshots, like all of
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from resolution.normalize import CompanyName, places_compatible
 from resolution.rules import (
@@ -140,6 +142,54 @@ def best_company_score(a: Iterable[CompanyName], b: Iterable[CompanyName], floor
     return best
 
 
+class _ReachableIndex:
+    """Which of a company's block neighbours can reach a score, found in bulk.
+
+    `decide_companies` compares each company with every other that shares a rare bigram:
+    about 600k pairs of companies and 3.5M pairs of forms at 220k records, where scoring
+    each pair in Python (`_company_score_bound`) was a fifth of resolution.  A pair can
+    only reach `floor` (>= 61, above the branch cap of 60) through one of the bound's
+    clauses: the same full name, the same core, cores that open with the same two
+    characters, or `fuzz.ratio` of the cores >= floor.  The first three are dictionary
+    lookups here, the last one rapidfuzz's `cdist` over the whole block at C speed; the
+    pairs it lets through are scored exactly as before, so the decisions do not change.
+    """
+
+    def __init__(self, views: list[CompanyView]) -> None:
+        self._by_text: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._cores: dict[str, list[str]] = {}
+        for v in views:
+            key = v.key
+            self._cores[key] = [f.core for f in v.forms]
+            for f in v.forms:
+                self._by_text["full", f.full].add(key)
+                self._by_text["core", f.core].add(key)
+                if len(f.core) >= 2:
+                    self._by_text["head", f.core[:2]].add(key)
+
+    def within(self, forms: list[CompanyName], others: list[str], floor: float) -> set[str]:
+        """The keys of `others` with a form whose `_company_score_bound` against one of `forms` can reach `floor`."""
+        out: set[str] = set()
+        empty: set[str] = set()
+        for f in forms:
+            out |= self._by_text.get(("full", f.full), empty)
+            out |= self._by_text.get(("core", f.core), empty)
+            if len(f.core) >= 2:
+                out |= self._by_text.get(("head", f.core[:2]), empty)
+        cores: list[str] = []
+        owners: list[str] = []
+        for k in others:
+            mine = self._cores[k]
+            cores += mine
+            owners += [k] * len(mine)
+        if cores:
+            ratios = process.cdist(
+                [f.core for f in forms], cores, scorer=fuzz.ratio, score_cutoff=floor, dtype=np.float64, workers=1
+            )
+            out.update(owners[j] for j in np.flatnonzero((ratios >= floor).any(axis=0)))
+        return out
+
+
 def normalised_match(a: CompanyName, b: CompanyName) -> bool:
     """Same core, compatible places and legal form: a spelling of the same registered name."""
     return (
@@ -178,12 +228,16 @@ def decide_companies(views: list[CompanyView]) -> list[Decision]:
     suggested: set[tuple[str, str]] = set()
     blocks = bigram_blocks({v.key: [f.core for f in v.forms] for v in views})
 
+    reachable = _ReachableIndex(views)
+
     for v in sorted(views, key=lambda x: x.key):
         if v.cand.strong or v.key in merged or not v.forms:
             continue
-        others = [by_key[k] for k in blocks.get(v.key, ()) if k != v.key and k not in merged]
+        key = v.key
+        others = [k for k in blocks.get(key, ()) if k != key and k not in merged]
+        within = reachable.within(v.forms, others, COMPANY_SUGGEST)
         scored = []
-        for o in others:
+        for o in (by_key[k] for k in others if k in within):
             if not o.forms:
                 continue
             s, why = best_company_score(v.forms, o.forms, floor=COMPANY_SUGGEST)

@@ -34,6 +34,7 @@ in `resolution.companies`, `resolution.persons` and `resolution.sites`.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -136,8 +137,12 @@ class Candidate:
         return out
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def is_strong_key(key: str) -> bool:
-    """Keys that identify across documents: resident ID, USCC, plate, vessel, unmasked phone."""
+    """Keys that identify across documents: resident ID, USCC, plate, vessel, unmasked phone.
+
+    Cached: resolution asks it of every neighbour of every candidate in each round (a
+    checksum test per ID number), and the same few thousand neighbours recur."""
     prefix, _, rest = key.partition(":")
     if prefix == "person":
         return ids.normalize_resident_id(rest) is not None

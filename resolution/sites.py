@@ -30,11 +30,11 @@ class SiteView:
 
 def _site_fits(a: SiteName, b: SiteName) -> bool:
     """`b` (less specific) can be the place `a` names: no level, village or position conflicts."""
-    if not places_compatible(a.places, b.places):
-        return False
     if a.town and b.town and a.town != b.town:
         return False
-    return not (a.position and b.position and a.position != b.position)
+    if a.position and b.position and a.position != b.position:
+        return False
+    return places_compatible(a.places, b.places)  # the dearest test last
 
 
 def decide_sites(views: list[SiteView]) -> list[Decision]:
@@ -115,13 +115,14 @@ def decide_sites(views: list[SiteView]) -> list[Decision]:
         n = 0
         for k in sorted(blocks.get(v.key, ())):
             w = by_key[k]
-            if k in merged or w.form.core == v.form.core or not places_compatible(v.form.places, w.form.places):
+            if k in merged or w.form.core == v.form.core or len(v.form.core) < 3 or len(w.form.core) < 3:
                 continue
-            if len(v.form.core) < 3 or len(w.form.core) < 3:
-                continue
+            # the string ratio (C) rules out most pairs before the place test (Python)
             s = float(fuzz.ratio(v.form.core, w.form.core))
+            if s < SITE_SUGGEST or not places_compatible(v.form.places, w.form.places):
+                continue
             pair = tuple(sorted((v.key, k)))
-            if s >= SITE_SUGGEST and pair not in suggested:
+            if pair not in suggested:
                 suggested.add(pair)
                 out.append(
                     Decision(
