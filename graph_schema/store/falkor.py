@@ -18,8 +18,10 @@ from falkordb import FalkorDB
 from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as FPath
+from falkordb.query_result import QueryResult
 
 from graph_schema.store import budget, dialect
+from graph_schema.store.falkor_results import decode_rows
 from graph_schema.store.falkor_server import default_data_dir, ensure_server
 from graph_schema.store.port import GraphStore, StoreError
 from graph_schema.store.values import UnstorableValue, unstorable_reason
@@ -128,13 +130,18 @@ class FalkorStore(GraphStore):
         return started
 
     # -- adapter hooks -------------------------------------------------------
-    def _execute(self, text: str, read_only: bool):
-        """One round trip; a read carries FalkorDB's per-query `TIMEOUT` (see `budget`)."""
+    def _execute(self, text: str, read_only: bool, raw: bool = False):
+        """One round trip; a read carries FalkorDB's per-query `TIMEOUT` (see `budget`).
+
+        With `raw`, the compact reply itself (errors raised as the client raises them), for
+        `falkor_results.decode_rows`; otherwise the client's `QueryResult`."""
         timeout_s, budget_s = budget.read_timeout(self.read_budget_s) if read_only else (None, None)
         t0 = time.perf_counter()
         try:
+            ms = None if timeout_s is None else max(1, int(timeout_s * 1000))
+            if raw:
+                return self._raw_reply(text, read_only, ms)
             if read_only:
-                ms = None if timeout_s is None else max(1, int(timeout_s * 1000))
                 return self._graph.ro_query(text, timeout=ms)
             return self._graph.query(text)
         except redis.exceptions.ResponseError as exc:
@@ -152,14 +159,31 @@ class FalkorStore(GraphStore):
             if not read_only:
                 raise StoreError(f"图数据库连接中断，已重启，请重试 / lost the FalkorDB connection: {exc}") from exc
             try:
-                return self._graph.ro_query(text)
+                return self._raw_reply(text, True, None) if raw else self._graph.ro_query(text)
             except redis.exceptions.RedisError as again:
                 raise StoreError(f"图数据库连接中断 / lost the FalkorDB connection: {again}") from again
         finally:
             budget.record(time.perf_counter() - t0)
 
+    def _raw_reply(self, text: str, read_only: bool, timeout_ms: int | None) -> list[Any]:
+        """GRAPH.QUERY / GRAPH.RO_QUERY in compact form, as `falkordb.Graph._query` sends it."""
+        command: list[Any] = ["GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", self.graph_name, text, "--compact"]
+        if timeout_ms is not None:
+            command += ["timeout", timeout_ms]
+        reply = self._graph.execute_command(*command)
+        # the server reports a failed query inside the reply, first or last (QueryResult does the same)
+        if reply and isinstance(reply[0], redis.exceptions.ResponseError):
+            raise reply[0]
+        if reply and isinstance(reply[-1], redis.exceptions.ResponseError):
+            raise reply[-1]
+        return reply
+
     def _run(self, cypher: str, params: dict[str, Any], read_only: bool) -> list[dict[str, Any]]:
-        res = self._execute((params_header(params) if params else "") + cypher, read_only)
+        reply = self._execute((params_header(params) if params else "") + cypher, read_only, raw=True)
+        rows = decode_rows(reply)
+        if rows is not None:
+            return rows
+        res = QueryResult(self._graph, reply)  # nodes, edges, paths: the client knows their schema
         header = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
         return [dict(zip(header, (_plain(v) for v in row))) for row in res.result_set]
 
