@@ -37,6 +37,7 @@ from graph_schema.store import GraphStore
 from investigations.alert_model import Alert
 from investigations.chains import _short_company, complaints_about
 from investigations.common import is_night, paged, parse_time, sensitive_kind
+from investigations.gangs.convoy import sensitive_checkpoints
 
 __all__ = [
     "DETECTORS",
@@ -51,6 +52,7 @@ __all__ = [
 
 LATE_AFTER = timedelta(hours=6)
 DWELL_MIN = timedelta(minutes=10)  # a transfer inside the province arrives within hours
+NEAR_SENSITIVE = "near_sensitive_site"  # night_dwell site_kind of a checkpoint sensitive by where it stands
 SITE_COMPLAINT = ("固废", "倾倒", "水污染", "环境污染", "土壤", "危废", "排污", "偷排")
 AGENCY = re.compile(r"(局|所|队|中心|政府|委员会|办公室|法院|检察院|大队|支队|派出所)$")
 POLLUTION_WORDS = (
@@ -94,12 +96,19 @@ def read_times(store: GraphStore) -> list[dict[str, Any]]:
 
 
 def detect_night_dwell(store: GraphStore, ctx: dict[str, Any]) -> list[Alert]:
+    """Vehicles that stay at night at a checkpoint of a sensitive site (see the module docstring).
+
+    A checkpoint is "of a sensitive site" as convoy co-travel defines it
+    (`investigations.gangs.convoy.sensitive_checkpoints`): by its own name or kind, or by
+    the site or village it stands in, or within a kilometre of a dump or sensitive site.
+    Checkpoints on village roads are named after the road (`沈墩村机耕路口`), not the pit
+    the road leads to: by name alone, no dwell at them was ever seen.
+    """
     sites = ctx["sites"]
+    guarded = sensitive_checkpoints(store, {r["site"] for r in ctx["reads"]})
     by_vs: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in ctx["reads"]:
-        s = sites.get(r["site"], {})
-        kind = sensitive_kind(s.get("name"), s.get("kind"))
-        if kind and not _is_police(r["vehicle"]):
+        if r["site"] in guarded and not _is_police(r["vehicle"]):
             by_vs[(r["vehicle"], r["site"])].append(r)
     out = []
     for (v, site), reads in sorted(by_vs.items()):
@@ -130,7 +139,7 @@ def detect_night_dwell(store: GraphStore, ctx: dict[str, Any]) -> list[Alert]:
                 {
                     "dwell_minutes": round(dwell, 1),
                     "visits": len(visits),
-                    "site_kind": sensitive_kind(s.get("name"), s.get("kind")),
+                    "site_kind": sensitive_kind(s.get("name"), s.get("kind")) or NEAR_SENSITIVE,
                 },
             )
         )
