@@ -6,13 +6,15 @@ found.  Detectors (`DETECTORS`, and the alert kinds each writes in `KINDS`):
 
 * `night_dwell` — a vehicle read in and out (≥ 10 minutes apart, within 4 h)
   at night (20:00–05:00) at a checkpoint of a sensitive site (mine pit
-  矿坑/石矿/宕口, river bank 河/溪/港/岸, wetland 湿地), scored by dwell and
+  矿坑/石矿/宕口, river bank 河/溪/港/岸, wetland 湿地 — by the checkpoint's own
+  name, or by the site or village it stands in, or within 1 km of one:
+  `investigations.gangs.convoy.sensitive_checkpoints`), scored by dwell and
   repetition; a single read is a car passing; police plates (…警) are exempt.
 * `manifest_no_reads`, `manifest_off_route`, `manifest_late`,
   `manifest_short` — the signals the 舟山 and 金华 platforms use: a transfer
   whose truck is never read by any checkpoint on the transfer day although the
-  checkpoints were working; read at a sensitive site or at a checkpoint its
-  carrier never uses on that producer's route; first read more than 6 h after
+  checkpoints were working; read at a checkpoint named after a sensitive site, or
+  at night at one that guards such a site by where it stands; first read more than 6 h after
   departure; or a declared quantity under 60 % of the producer's median for
   that waste.
 * `repeated_complaints` — three or more complaints (hotline, grid) about one
@@ -92,6 +94,24 @@ def read_times(store: GraphStore) -> list[dict[str, Any]]:
     return out
 
 
+def _guarded_checkpoints(store: GraphStore, ctx: dict[str, Any]) -> set[str]:
+    """The checkpoints of the reads that guard a sensitive site (`convoy.sensitive_checkpoints`:
+    by name or kind, by the site or village they stand in, within 1 km), once per run."""
+    if "guarded" not in ctx:
+        ctx["guarded"] = sensitive_checkpoints(store, {r["site"] for r in ctx["reads"]})
+    return ctx["guarded"]
+
+
+def _off_route(read: dict[str, Any], sites: dict[str, Any], guarded: set[str]) -> bool:
+    """A read a transfer should not have: at a pit, bank or wetland by the checkpoint's own
+    name; or, at night, at a checkpoint that guards one by where it stands (by day, the road
+    past a pit's village is often just the road)."""
+    s = sites.get(read["site"], {})
+    if sensitive_kind(s.get("name"), s.get("kind")):
+        return True
+    return read["site"] in guarded and is_night(read["t"])
+
+
 # --------------------------------------------------------------------------- detectors
 
 
@@ -105,7 +125,7 @@ def detect_night_dwell(store: GraphStore, ctx: dict[str, Any]) -> list[Alert]:
     the road leads to: by name alone, no dwell at them was ever seen.
     """
     sites = ctx["sites"]
-    guarded = sensitive_checkpoints(store, {r["site"] for r in ctx["reads"]})
+    guarded = _guarded_checkpoints(store, ctx)
     by_vs: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in ctx["reads"]:
         if r["site"] in guarded and not _is_police(r["vehicle"]):
@@ -159,6 +179,7 @@ def detect_manifest_anomalies(store: GraphStore, ctx: dict[str, Any]) -> list[Al
         reads_by_v[r["vehicle"]].append(r)
         read_days.add(r["t"].date())
     sites = ctx["sites"]
+    guarded = _guarded_checkpoints(store, ctx)
     # routes: checkpoints each (producer, receiver) pair's trucks pass within a day of a manifest
     route: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     trips: list[tuple[dict[str, Any], str | None, list[dict[str, Any]]]] = []
@@ -198,11 +219,7 @@ def detect_manifest_anomalies(store: GraphStore, ctx: dict[str, Any]) -> list[Al
                 )  # fmt: skip
             )
         if on_trip:
-            off = [
-                r
-                for r in on_trip
-                if sensitive_kind(sites.get(r["site"], {}).get("name"), sites.get(r["site"], {}).get("kind"))
-            ]
+            off = [r for r in on_trip if _off_route(r, sites, guarded)]
             if off:
                 night = any(is_night(r["t"]) for r in off)
                 score = 0.6 + 0.3 * night
