@@ -130,20 +130,17 @@ class FalkorStore(GraphStore):
         return started
 
     # -- adapter hooks -------------------------------------------------------
-    def _execute(self, text: str, read_only: bool, raw: bool = False):
+    def _execute(self, text: str, read_only: bool) -> list[Any]:
         """One round trip; a read carries FalkorDB's per-query `TIMEOUT` (see `budget`).
 
-        With `raw`, the compact reply itself (errors raised as the client raises them), for
-        `falkor_results.decode_rows`; otherwise the client's `QueryResult`."""
+        Returns the compact reply itself (errors raised as the client raises them): reads
+        decode it with `falkor_results.decode_rows`, writes read its statistics through the
+        client's `QueryResult`."""
         timeout_s, budget_s = budget.read_timeout(self.read_budget_s) if read_only else (None, None)
         t0 = time.perf_counter()
         try:
             ms = None if timeout_s is None else max(1, int(timeout_s * 1000))
-            if raw:
-                return self._raw_reply(text, read_only, ms)
-            if read_only:
-                return self._graph.ro_query(text, timeout=ms)
-            return self._graph.query(text)
+            return self._raw_reply(text, read_only, ms)
         except redis.exceptions.ResponseError as exc:
             if "timed out" in str(exc).lower() and budget_s is not None:
                 raise budget.QueryTimeout(budget_s) from exc
@@ -159,7 +156,7 @@ class FalkorStore(GraphStore):
             if not read_only:
                 raise StoreError(f"图数据库连接中断，已重启，请重试 / lost the FalkorDB connection: {exc}") from exc
             try:
-                return self._raw_reply(text, True, None) if raw else self._graph.ro_query(text)
+                return self._raw_reply(text, True, None)
             except redis.exceptions.RedisError as again:
                 raise StoreError(f"图数据库连接中断 / lost the FalkorDB connection: {again}") from again
         finally:
@@ -179,7 +176,7 @@ class FalkorStore(GraphStore):
         return reply
 
     def _run(self, cypher: str, params: dict[str, Any], read_only: bool) -> list[dict[str, Any]]:
-        reply = self._execute((params_header(params) if params else "") + cypher, read_only, raw=True)
+        reply = self._execute((params_header(params) if params else "") + cypher, read_only)
         rows = decode_rows(reply)
         if rows is not None:
             return rows
@@ -194,7 +191,7 @@ class FalkorStore(GraphStore):
     def _send_encoded(self, payload: tuple[str, dict[str, Any]]) -> tuple[int, int]:
         if not self._schema_ready:
             self.setup_schema()
-        res = self._execute(payload[0], read_only=False)
+        res = QueryResult(self._graph, self._execute(payload[0], read_only=False))
         return int(res.nodes_created), int(res.relationships_created)  # the client parses them as floats
 
     def _write(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ exactly as the client's own decoding would give them, and what only the client c
 from __future__ import annotations
 
 import pytest
+from falkordb.query_result import QueryResult
 
 from graph_schema.store.falkor import FalkorStore, _plain
 from graph_schema.store.falkor_results import decode_rows
@@ -20,7 +21,7 @@ def falkor(falkor_dir):
 
 
 def _via_client(store: FalkorStore, cypher: str) -> list[dict]:
-    res = store._execute(cypher, read_only=True)  # noqa: SLF001 - the client's decoding, to compare with
+    res = QueryResult(store._graph, store._execute(cypher, read_only=True))  # noqa: SLF001 - the client's decoding
     header = [h[1] for h in res.header]
     return [dict(zip(header, (_plain(v) for v in row))) for row in res.result_set]
 
