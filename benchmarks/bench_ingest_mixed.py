@@ -8,9 +8,12 @@ embedded store.  Generation is not timed.
 
     python benchmarks/bench_ingest_mixed.py [--records 220000] [--seed 1] [--variation] [--no-nlp]
                                             [--save-ingested DIR] [--analyses-from DIR] [--profile FILE]
+                                            [--bundle DIR]
 
 `--save-ingested DIR` keeps a copy of the store as the ingest left it; `--analyses-from DIR`
 times only the analyses on a copy of such a store (to work on the analyses without re-ingesting).
+`--bundle DIR` generates the bundle into DIR, or reuses the one already there (its seed and size
+are then the ones it was generated with).
 
 Smaller runs print a linear extrapolation to --target-records (ingest time grows linearly with
 records: every stage streams in fixed-size batches).  On a shared machine the figure to read is
@@ -119,6 +122,7 @@ def main() -> None:
     ap.add_argument("--save-ingested", metavar="DIR", help="copy the store as the ingest left it to DIR")
     ap.add_argument("--analyses-from", metavar="DIR", help="only the analyses, on a copy of a saved store")
     ap.add_argument("--profile", metavar="FILE", help="write a cProfile of the analyses to FILE (pstats)")
+    ap.add_argument("--bundle", metavar="DIR", help="generate the bundle into DIR once and reuse it on later runs")
     args = ap.parse_args()
     if args.analyses_from:
         analyses_only(Path(args.analyses_from), args.profile)
@@ -126,9 +130,10 @@ def main() -> None:
     scale = max(1, round(args.records / RECORDS_PER_SCALE))
     with tempfile.TemporaryDirectory(prefix="bench_mixed_") as tmp:
         tmp = Path(tmp)
-        bdir = tmp / "bundle"
+        bdir = Path(args.bundle) if args.bundle else tmp / "bundle"
         t = time.perf_counter()
-        generate_bundle(bdir, seed=args.seed, scale=scale, variation=args.variation)
+        if not (bdir / "truth.json").exists():  # a bundle kept from an earlier run is reused as it is
+            generate_bundle(bdir, seed=args.seed, scale=scale, variation=args.variation)
         gen_s = time.perf_counter() - t
         truth_head = (bdir / "truth.json").read_text(encoding="utf-8").split('\n  "gangs"', 1)[0]
         meta = json.loads(truth_head.rstrip().rstrip(",") + "}")
