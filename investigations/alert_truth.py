@@ -54,16 +54,28 @@ def _matches(a: dict[str, Any], t: dict[str, Any]) -> bool:
     if kind.startswith("manifest_"):
         return bool(t.get("manifest")) and str(details.get("manifest")) == str(t["manifest"])
     if kind == "repeated_complaints":
-        try:
-            from graph_schema.keys import site_key
-
-            return site_key(str(t.get("site"))) in targets
-        except ValueError:
-            return False
+        return _about_site(targets, str(t.get("site") or ""))
     if kind == "producer_silent":
         comp = t.get("company") or {}
         return f"company:{ids.normalize_uscc(comp.get('uscc')) or comp.get('uscc')}" in targets
     return False
+
+
+def _about_site(targets: list[str], planted: str) -> bool:
+    """An alert's site is the planted one however the place is written: its key, a fuller
+    name of it (the city or county prefixed), or the same place by `evaluate_detail._same_place`
+    (one village, position and kind of site) — the test the chain report uses for where a
+    chain ends."""
+    from graph_schema.keys import site_key
+    from investigations.evaluate_detail import _same_place
+
+    try:
+        if site_key(planted) in targets:
+            return True
+    except ValueError:
+        return False
+    names = [t.split(":", 1)[1] for t in targets if t.startswith("site:")]
+    return any(planted in n or _same_place(n, planted) for n in names)
 
 
 def alert_precision(alerts: list[Any], truth: dict[str, Any]) -> dict[str, Any]:

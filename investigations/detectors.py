@@ -20,7 +20,9 @@ found.  Detectors (`DETECTORS`, and the alert kinds each writes in `KINDS`):
 * `repeated_complaints` — three or more complaints (hotline, grid) about one
   site or company within 90 days.
 * `gang_associate` — a plate read within 10 minutes of a known gang's vehicle
-  at the same checkpoint on two or more occasions (needs `detect_gangs` write-back).
+  at the same checkpoint on two or more occasions, or once at night at a checkpoint
+  that guards a sensitive site (needs `detect_gangs` write-back); a car whose driver
+  joined the gang by that co-travel alone still counts as a companion.
 * `producer_silent` — a producer whose manifested tonnage in its last 90 days
   falls below half its earlier rate while complaints about it rise.
 """
@@ -297,8 +299,8 @@ def detect_repeated_complaints(store: GraphStore, ctx: dict[str, Any]) -> list[A
     """Three or more hotline complaints about one site within 90 days (grid visits are evidence only).
 
     A complaint is about a site when it is located at it or names it; when a
-    village and a place inside it both qualify on mostly the same tickets, the
-    more specific place is kept.
+    town or village and a place inside it both qualify on mostly the same tickets,
+    the more specific place is kept.
     """
     complaints = [c for c in ctx["complaints"] if _site_complaint(c)]
     about: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -321,9 +323,11 @@ def detect_repeated_complaints(store: GraphStore, ctx: dict[str, Any]) -> list[A
     for key, best in found.items():
         docs = {c["doc"] for c in best}
         name = key.split(":", 1)[1]
-        inner = [k for k in found if k != key and k.split(":", 1)[1].startswith(name)]
+        # a place inside this one names it (`屠甸镇` in `嘉兴市桐乡市屠甸镇西渚村村后荒地`, with
+        # or without the city and county before it)
+        inner = [k for k in found if k != key and name in k.split(":", 1)[1]]
         if any(len(docs & {c["doc"] for c in found[k]}) * 2 >= len(docs) for k in inner):
-            continue  # a village whose complaints are mostly about one place in it
+            continue  # a town or village whose complaints are mostly about one place in it
         out.append(
             Alert(
                 "repeated_complaints",
@@ -338,12 +342,42 @@ def detect_repeated_complaints(store: GraphStore, ctx: dict[str, Any]) -> list[A
     return out
 
 
-def detect_gang_associates(store: GraphStore, ctx: dict[str, Any], window_min: int = 10) -> list[Alert]:
+def _gang_vehicles(store: GraphStore) -> dict[str, str]:
+    """Vehicle key → the stored gang it works for: the gang's vehicles (`Gang.vehicles`: its
+    members' and its cases'), less those that reach it only through a member whom co-travel
+    alone admitted (MEMBER_OF.rules = checkpoint).  Such a car is the companion the alert is
+    about: counted as the gang's own, the convoy that put its driver in the gang would never
+    be shown as one."""
     gang_of: dict[str, str] = {}
     for r in store.query("inv_gang_vehicles"):
         gang_of.setdefault(r["vehicle"], r["gang"])
     if not gang_of:
+        return gang_of
+    convoy_only: dict[str, set[str]] = defaultdict(set)  # vehicle → gangs it reaches by co-travel alone
+    by_others: set[tuple[str, str]] = set()  # (vehicle, gang) held by a member admitted otherwise
+    for r in paged(store, "inv_gang_member_vehicles"):
+        only_convoy = set(r["rules"] or ()) == {"checkpoint"}
+        for v in (*(r["own"] or ()), *(r["cased"] or ())):
+            if only_convoy:
+                convoy_only[v].add(r["gang"])
+            else:
+                by_others.add((v, r["gang"]))
+    for v, gangs in convoy_only.items():
+        if gang_of.get(v) in gangs and (v, gang_of[v]) not in by_others:
+            del gang_of[v]
+    return gang_of
+
+
+def detect_gang_associates(store: GraphStore, ctx: dict[str, Any], window_min: int = 10) -> list[Alert]:
+    """Vehicles read beside a gang's vehicle (same checkpoint, within `window_min`): on two or
+    more occasions (day and checkpoint), or once at night at a checkpoint that guards a
+    sensitive site, the same two tests the convoy tie of gang detection applies
+    (`investigations.gangs.convoy`): a lead car that runs with a dumping truck to a pit at
+    night does it once per job, and a second job may never be read."""
+    gang_of = _gang_vehicles(store)
+    if not gang_of:
         return []
+    guarded = _guarded_checkpoints(store, ctx)
     by_site: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in ctx["reads"]:
         by_site[r["site"]].append(r)
@@ -362,18 +396,20 @@ def detect_gang_associates(store: GraphStore, ctx: dict[str, Any], window_min: i
     out = []
     for (v, gang), pairs in sorted(hits.items()):
         occasions = {(p[0]["t"].date(), p[0]["site"]) for p in pairs}
-        if len(occasions) < 2:
+        night = any(p[0]["site"] in guarded and (is_night(p[0]["t"]) or is_night(p[1]["t"])) for p in pairs)
+        if len(occasions) < 2 and not night:
             continue
         ev = sorted({d for p in pairs for d in (p[0]["doc"], p[1]["doc"]) if d})
+        title = f"{v.split(':', 1)[1]} 与团伙车辆同行 {len(occasions)} 次" + ("（夜间，敏感点位）" if night else "")
         out.append(
             Alert(
                 "gang_associate",
-                round(min(1.0, 0.4 + 0.15 * len(occasions)), 3),
-                f"{v.split(':', 1)[1]} 与团伙车辆同行 {len(occasions)} 次",
+                round(min(1.0, 0.4 + 0.15 * len(occasions) + (0.15 if night else 0.0)), 3),
+                title,
                 [v, gang],
                 ev,
                 _iso(max(p[0]["t"] for p in pairs)),
-                {"occasions": len(occasions)},
+                {"occasions": len(occasions), "night_at_sensitive_site": night},
             )  # fmt: skip
         )
     return out

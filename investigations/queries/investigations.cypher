@@ -462,6 +462,20 @@ MATCH (g:Gang)
 UNWIND coalesce(g.vehicles, []) AS plate
 RETURN g.key AS gang, 'vehicle:' + plate AS vehicle
 
+// name: inv_gang_member_vehicles
+// Each stored gang's members, the rules that admitted them (MEMBER_OF.rules) and the
+// vehicles they hold: those they drive or own, and those named in a case file they are
+// party to (as gang detection's holders: `investigations.gangs.ties.object_holders`).
+MATCH (p:Person)-[m:MEMBER_OF]->(g:Gang)
+OPTIONAL MATCH (p)-[r:DRIVES|OWNS]-(v:Vehicle)
+WHERE coalesce(r.review, '') <> 'rejected'
+WITH g, p, m, collect(DISTINCT v.key) AS own
+OPTIONAL MATCH (p)-[:INVOLVED_IN]->(d:Document)<-[r2:INVOLVED_IN]-(w:Vehicle)
+WHERE d.source = 'case' AND coalesce(r2.review, '') <> 'rejected'
+RETURN g.key AS gang, p.key AS person, m.rules AS rules, own, collect(DISTINCT w.key) AS cased
+ORDER BY gang, person
+SKIP $skip LIMIT $limit
+
 // name: inv_case_docs
 // Case files with their cause and narrative (case-based waste chains).
 MATCH (d:Document)

@@ -110,3 +110,31 @@ def test_upstream_of_a_river_segment_and_the_picker(story_store):
     assert sites["site:HZ-QLX-01"]["kind"] == "segment"
     with pytest.raises(ValueError):
         water.upstream_candidates(story_store, "site:nope")
+
+
+def test_repeated_complaints_name_the_place_not_the_town_it_is_in(empty_store):
+    """Four tickets about one waste land in 西渚村 all also name 屠甸镇: the alert is the waste
+    land's; the town's own alert would repeat it (the place's key carries the city and county
+    before the town's name, so "the town's name starts the place's" does not tell).  Two
+    tickets about another village of the town are not three."""
+    from graph_schema.model import GraphBatch
+
+    land, town, other = "site:嘉兴市桐乡市屠甸镇西渚村村后荒地", "site:屠甸镇", "site:嘉兴市桐乡市屠甸镇北溪村东边农田"
+    b = GraphBatch()
+    for k in (land, town, other):
+        b.add_node(k, kind="place", name=k.split(":", 1)[1])
+    tickets = [(land, "2024-04-26T03:05:00"), (land, "2024-05-10T08:33:00"), (land, "2024-05-28T04:51:00")]
+    tickets += [(land, "2024-06-08T09:57:00"), (other, "2024-05-16T05:15:00"), (other, "2024-06-04T04:05:00")]
+    for i, (site, t) in enumerate(tickets):
+        doc = f"doc:hotline:ZJJX20240000{i}"
+        b.add_node(doc, source="hotline", time=t, category="固废倾倒", text="屠甸镇那边有人半夜倾倒废水")
+        b.add_rel("LOCATED_AT", doc, site, story.prov(doc, t))
+        b.add_rel("MENTIONS", doc, town, story.prov(doc, t, "屠甸镇"))
+    empty_store.write_batch(b)
+    found = [a for a in alerts.run_detectors(empty_store, ["repeated_complaints"], write=False)]
+    assert [a.targets for a in found] == [[land]], [a.title for a in found]
+    assert found[0].details["count"] == 4
+    truth = {"alerts": [{"kind": "repeated_complaints", "site": "桐乡市屠甸镇西渚村村后荒地", "true": True}]}
+    assert alert_precision(found, truth)["true_positive"] == 1  # the planted name, without its city
+    truth["alerts"][0]["site"] = "桐乡市屠甸镇北溪村东边农田"
+    assert alert_precision(found, truth)["true_positive"] == 0

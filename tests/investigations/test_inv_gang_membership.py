@@ -487,3 +487,49 @@ def test_a_ring_of_eighteen_is_one_gang():
     found = gangs.score_groups(proj, groups)
     assert [sorted(g["members"]) for g in found] == [sorted(["L", *others])]
     assert found[0]["leader"] == "L"
+
+
+def _companions(store) -> dict[str, dict]:
+    from investigations.alerts import run_detectors
+
+    alerts = run_detectors(store, ["gang_associate"], write=False)
+    return {t: a for a in alerts for t in a.targets if t.startswith("vehicle:")}
+
+
+def test_a_car_that_joined_the_gang_by_co_travel_alone_is_reported_as_its_companion(crew_store):
+    """CONVOY is in the gang only because his car ran with M1's truck on two days: the
+    `gang_associate` alert still shows that car as the gang's companion (counted as a gang
+    vehicle, the convoy that admitted him would never surface).  The decoy car, read once by
+    day beside the truck, is none."""
+    report = gangs.detect_gangs(crew_store).to_dict()  # written back: the alert reads stored gangs
+    g = _gang_of(report, P["CONVOY"])
+    rules = {e["rule"] for m in g["members"] if m["key"] == P["CONVOY"] for e in m["evidence"]}
+    assert rules == {"checkpoint"}
+    assert CAR.split(":")[1] in g["vehicles"]  # the gang's vehicle list still names it
+    found = _companions(crew_store)
+    assert CAR in found and found[CAR].details["occasions"] == 2, found
+    assert TRUCK not in found and DECOY_CAR not in found
+
+
+def test_one_night_pass_beside_a_gang_vehicle_at_a_pit_road_is_a_companion(crew_store):
+    """Once at night at a checkpoint that guards a dump site is the convoy rule's second test;
+    the same single night pass on an ordinary road is not."""
+    gangs.detect_gangs(crew_store)
+    pit_road, night_car, road_car = "site:KK330522006", "vehicle:浙A5D808", "vehicle:浙A6E919"
+    b = GraphBatch()
+    b.add_node(pit_road, kind="checkpoint", name="煤山镇青岭村村道口")
+    b.add_node("site:青岭村废弃矿坑", kind="dump_site", name="青岭村废弃矿坑")
+    b.add_rel("LOCATED_AT", pit_road, "site:青岭村废弃矿坑", story.prov("doc:place:1"))
+    for site, t, v in (
+        (pit_road, "2024-07-01T23:10:00", TRUCK),
+        (pit_road, "2024-07-01T23:14:00", night_car),
+        (ROAD, "2024-07-02T23:10:00", TRUCK),
+        (ROAD, "2024-07-02T23:12:00", road_car),
+    ):
+        b.add_node(v, plate=v.split(":")[1])
+        b.add_rel("SEEN_AT", v, site, story.prov(f"doc:anpr:{site[5:]}@{t}@{v[8:]}", t), time=t)
+    crew_store.write_batch(b)
+    found = _companions(crew_store)
+    assert night_car in found and found[night_car].details["night_at_sensitive_site"], found
+    assert "夜间" in found[night_car].title
+    assert road_car not in found
