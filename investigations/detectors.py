@@ -16,7 +16,8 @@ found.  Detectors (`DETECTORS`, and the alert kinds each writes in `KINDS`):
   checkpoints were working; read at a checkpoint named after a sensitive site, or
   at night at one that guards such a site by where it stands; first read more than 6 h after
   departure; or a declared quantity under 60 % of the producer's median for
-  that waste.
+  that waste, or a grid report, ticket or case file stating that the receiver took in
+  under 90 % of what the manifest declares (`investigations.receipts`).
 * `repeated_complaints` — three or more complaints (hotline, grid) about one
   site or company within 90 days.
 * `gang_associate` — a plate read within 10 minutes of a known gang's vehicle
@@ -42,6 +43,7 @@ from investigations.alert_model import Alert
 from investigations.chains import _short_company, complaints_about
 from investigations.common import is_night, paged, parse_time, sensitive_kind
 from investigations.gangs.convoy import sensitive_checkpoints
+from investigations.receipts import SHORTFALL, Receipt, stated_receipts
 
 __all__ = [
     "DETECTORS",
@@ -202,6 +204,7 @@ def detect_manifest_anomalies(store: GraphStore, ctx: dict[str, Any]) -> list[Al
     for m in manifests:
         if isinstance(m["tons"], (int, float)):
             tons[(m["producer"], str(m["waste_code"] or m["waste"]))].append(float(m["tons"]))
+    receipts = _short_receipts(store, ctx, manifests)
     out = []
     for m, v, on_trip in trips:
         t = parse_time(m["time"])
@@ -258,7 +261,27 @@ def detect_manifest_anomalies(store: GraphStore, ctx: dict[str, Any]) -> list[Al
                     )  # fmt: skip
                 )
         lst = tons.get((m["producer"], str(m["waste_code"] or m["waste"])), [])
-        if isinstance(m["tons"], (int, float)) and len(lst) >= 4:
+        got = receipts.get(m["manifest"])
+        if got is not None:
+            declared = float(m["tons"]) if isinstance(m["tons"], (int, float)) else got.declared_t
+            out.append(
+                Alert(
+                    "manifest_short",
+                    round(min(1.0, 0.5 + (1 - got.received_t / declared) * 0.5), 3),
+                    f"联单 {label} 申报 {declared:g} 吨，接收单位实收 {got.received_t:g} 吨",
+                    targets,
+                    base_ev + [got.doc],
+                    _iso(t),
+                    {
+                        "manifest": m["manifest"],
+                        "tons": declared,
+                        "received": got.received_t,
+                        "quote": got.quote,
+                        "discriminator": m["doc"],
+                    },
+                )  # fmt: skip
+            )
+        elif isinstance(m["tons"], (int, float)) and len(lst) >= 4:
             med = statistics.median(lst)
             if med > 0 and m["tons"] < 0.6 * med:
                 ratio = m["tons"] / med
@@ -273,6 +296,23 @@ def detect_manifest_anomalies(store: GraphStore, ctx: dict[str, Any]) -> list[Al
                         {"manifest": m["manifest"], "tons": m["tons"], "median": med, "discriminator": m["doc"]},
                     )  # fmt: skip
                 )
+    return out
+
+
+def _short_receipts(store: GraphStore, ctx: dict[str, Any], manifests: list[dict[str, Any]]) -> dict[str, Receipt]:
+    """Manifest number → a report's statement that the receiver took in well under what the
+    manifest declares (`investigations.receipts`), from grid reports, hotline tickets and case files."""
+    declared = {str(m["manifest"]): m["tons"] for m in manifests if m["manifest"]}
+    if not declared:
+        return {}
+    texts = [(c["doc"], c["alltext"]) for c in ctx["complaints"]]
+    texts += [(r["doc"], r["text"]) for r in store.query("inv_case_docs")]
+    out: dict[str, Receipt] = {}
+    for r in stated_receipts(texts, set(declared)):
+        tons = declared[r.manifest]
+        base = float(tons) if isinstance(tons, (int, float)) else r.declared_t
+        if base and r.received_t < SHORTFALL * base and r.manifest not in out:
+            out[r.manifest] = r
     return out
 
 
