@@ -8,7 +8,7 @@ found.  Detectors (`DETECTORS`, and the alert kinds each writes in `KINDS`):
   at night (20:00–05:00) at a checkpoint of a sensitive site (mine pit
   矿坑/石矿/宕口, river bank 河/溪/港/岸, wetland 湿地 — by the checkpoint's own
   name, or by the site or village it stands in, or within 1 km of one:
-  `investigations.gangs.convoy.sensitive_checkpoints`), scored by dwell and
+  `investigations.checkpoints.sensitive_checkpoints`), scored by dwell and
   repetition; a single read is a car passing; police plates (…警) are exempt.
 * `manifest_no_reads`, `manifest_off_route`, `manifest_late`,
   `manifest_short` — the signals the 舟山 and 金华 platforms use: a transfer
@@ -41,8 +41,8 @@ import investigations  # noqa: F401  (registers the query folder)
 from graph_schema.store import GraphStore
 from investigations.alert_model import Alert
 from investigations.chains import _short_company, complaints_about
+from investigations.checkpoints import sensitive_checkpoints
 from investigations.common import is_night, paged, parse_time, sensitive_kind
-from investigations.gangs.convoy import sensitive_checkpoints
 from investigations.receipts import SHORTFALL, Receipt, stated_receipts
 
 __all__ = [
@@ -99,7 +99,7 @@ def read_times(store: GraphStore) -> list[dict[str, Any]]:
 
 
 def _guarded_checkpoints(store: GraphStore, ctx: dict[str, Any]) -> set[str]:
-    """The checkpoints of the reads that guard a sensitive site (`convoy.sensitive_checkpoints`:
+    """The checkpoints of the reads that guard a sensitive site (`investigations.checkpoints`:
     by name or kind, by the site or village they stand in, within 1 km), once per run."""
     if "guarded" not in ctx:
         ctx["guarded"] = sensitive_checkpoints(store, {r["site"] for r in ctx["reads"]})
@@ -123,7 +123,7 @@ def detect_night_dwell(store: GraphStore, ctx: dict[str, Any]) -> list[Alert]:
     """Vehicles that stay at night at a checkpoint of a sensitive site (see the module docstring).
 
     A checkpoint is "of a sensitive site" as convoy co-travel defines it
-    (`investigations.gangs.convoy.sensitive_checkpoints`): by its own name or kind, or by
+    (`investigations.checkpoints.sensitive_checkpoints`): by its own name or kind, or by
     the site or village it stands in, or within a kilometre of a dump or sensitive site.
     Checkpoints on village roads are named after the road (`沈墩村机耕路口`), not the pit
     the road leads to: by name alone, no dwell at them was ever seen.

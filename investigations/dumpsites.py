@@ -81,7 +81,11 @@ class DumpSites:
         return sensitive_kind(name, s.get("kind")) or ("mine_pit" if "矿" in name else None)
 
     def sensitive(self, key: str, name: str | None, kind: str | None) -> bool:
-        """A checkpoint at a pit, bank or wetland by its name, or one standing in a village with a dump site."""
+        """A checkpoint at a pit, bank or wetland by its name, or one standing in a village with a dump site.
+
+        Narrower than `investigations.checkpoints.sensitive_checkpoints` (convoy ties and
+        alerts) on purpose: a chain needs a dump site to end at, and a checkpoint that guards
+        a sensitive place nobody has named a dump site of would end the chain at itself."""
         return bool(sensitive_kind(name, kind)) or bool(self.near(key))
 
     def resolve(self, key: str | None) -> str | None:

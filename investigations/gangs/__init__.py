@@ -102,6 +102,7 @@ leidenalg), and, when `engine="networkx"`, on `networkx.community.louvain_commun
 
 from __future__ import annotations
 
+from investigations.checkpoints import sensitive_checkpoints
 from investigations.gangs.base import (
     CHECKPOINT_WINDOW_MIN,
     DEFAULT_RESOLUTION,
@@ -118,7 +119,7 @@ from investigations.gangs.communities import (
     detect_communities,
     reassign_to_strongest,
 )
-from investigations.gangs.convoy import checkpoint_rows, sensitive_checkpoints
+from investigations.gangs.convoy import checkpoint_rows
 from investigations.gangs.crews import attach_fragments, detach_independent, join_stars
 from investigations.gangs.evidence import RULE_LABELS
 from investigations.gangs.projection import Projection, project, project_coffending

@@ -15,7 +15,7 @@ import inv_story as story
 import pytest
 
 from graph_schema.model import GraphBatch
-from investigations import gangs
+from investigations import checkpoints, gangs
 from investigations.gangs import convoy
 
 P = {name: f"person:{story.pid(100 + i)}" for i, name in enumerate("L M1 M2 M3 CO BORROW SKIP CONVOY X1 X2 X3".split())}
@@ -243,7 +243,7 @@ def test_convoy_rules(crew_store):
     rows = {r["object"]: r for r in convoy.checkpoint_rows(crew_store, people=people)}
     assert rows[f"{DECOY_CAR}|{TRUCK}"]["night"] and rows[f"{DECOY_CAR}|{TRUCK}"]["count"] == 2
     assert rows[f"{CAR}|{TRUCK}"]["count"] == 3 and not rows[f"{CAR}|{TRUCK}"]["night"]
-    assert convoy.sensitive_checkpoints(crew_store, {pit_road, ROAD}) == {pit_road}
+    assert checkpoints.sensitive_checkpoints(crew_store, {pit_road, ROAD}) == {pit_road}
 
 
 @pytest.mark.parametrize(
@@ -260,7 +260,7 @@ def test_sensitive_checkpoint_names(empty_store, name, sensitive):
     b = GraphBatch()
     b.add_node("site:K1", kind="checkpoint", name=name)
     empty_store.write_batch(b)
-    assert (convoy.sensitive_checkpoints(empty_store, {"site:K1"}) == {"site:K1"}) is sensitive
+    assert (checkpoints.sensitive_checkpoints(empty_store, {"site:K1"}) == {"site:K1"}) is sensitive
 
 
 def test_checkpoint_near_a_dump_site_by_coordinates(empty_store):
@@ -271,7 +271,7 @@ def test_checkpoint_near_a_dump_site_by_coordinates(empty_store):
     b.add_node("vehicle:浙E1", plate="浙E1")
     b.add_rel("DUMPED_AT", "vehicle:浙E1", "site:pit", story.prov("doc:case:Z"))
     empty_store.write_batch(b)
-    assert convoy.sensitive_checkpoints(empty_store, {"site:K1", "site:K2"}) == {"site:K1"}
+    assert checkpoints.sensitive_checkpoints(empty_store, {"site:K1", "site:K2"}) == {"site:K1"}
 
 
 def test_attach_follows_small_rows_only_and_respects_max_size():
@@ -328,7 +328,7 @@ def test_checkpoint_named_after_the_village_of_a_dump_site(empty_store):
     b.add_node("vehicle:浙E1", plate="浙E1")
     b.add_rel("DUMPED_AT", "vehicle:浙E1", "site:pit", story.prov("doc:case:Z"))
     empty_store.write_batch(b)
-    assert convoy.sensitive_checkpoints(empty_store, {"site:K1", "site:K2", "site:K3"}) == {"site:K1"}
+    assert checkpoints.sensitive_checkpoints(empty_store, {"site:K1", "site:K2", "site:K3"}) == {"site:K1"}
 
 
 def test_a_name_cut_short_in_one_file_is_folded_into_the_member_that_file_names():
