@@ -142,7 +142,9 @@ def hotline_water(rng, place: str, river: str, what: str) -> str:
 
 
 def hotline_smell_plant(rng, place: str, company_text: str | None) -> str:
-    who = company_text or "[那家|边上的|附近的][化工厂|厂|工厂|企业]"
+    # a slot's value is not expanded by `pick`: the unnamed plant is phrased here, from a
+    # generator of its own (seeded by the place) so that every other text of a seed stays as it was
+    who = company_text or expand(random.Random(place), "[那家|边上的|附近的][化工厂|厂|工厂|企业]")
     body = (
         "{place}{who}{when}[排|冒|放][臭气|黑烟|白烟|刺鼻的气体]，[窗户都不敢开|熏得睡不着|小孩一直咳嗽]",
         "{when}[闻到|有]一股[酸味|化学味|臭鸡蛋味|油漆味]，[应该|肯定|好像]是{who}[排出来的|搞的]，[地址|位置]在{place}",

@@ -247,3 +247,21 @@ def test_cli_generate_variation(tmp_path):
     truth = json.loads((tmp_path / "v" / "truth.json").read_text(encoding="utf-8"))
     assert truth["variation"] is True and truth["broken_files"]
     assert f"共 {truth['records_written']} 条记录" in r.output and "变体模式" in r.output
+
+
+_TEMPLATE_RE = re.compile(r"\[[^\[\]]*\|[^\[\]]*\]")
+
+
+def test_no_template_syntax_left_in_any_text(vbundle, bundle):
+    """`[a|b]` alternatives are expanded everywhere, slot values included (an unnamed plant in a
+    smell complaint once came out as `[那家|边上的|附近的][化工厂|厂|工厂|企业]`)."""
+    for root in (vbundle, bundle):
+        for path in sorted(root.rglob("*")):
+            if path.suffix not in (".csv", ".jsonl", ".txt", ".json") or path.name == "truth.json":
+                continue
+            try:
+                text = path.read_bytes().decode("gb18030" if "gbk" in path.name else "utf-8-sig")
+            except UnicodeDecodeError:
+                continue  # a planted garbage file
+            left = _TEMPLATE_RE.findall(text)
+            assert not left, (path.name, left[:3])
