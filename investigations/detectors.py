@@ -467,7 +467,9 @@ def detect_producer_silent(store: GraphStore, ctx: dict[str, Any]) -> list[Alert
     """A producer whose manifests stop (or collapse) while complaints about it come in.
 
     Stopped: no manifest for more than 2.5 × its usual interval (and 30 days)
-    before the end of the data; collapsed: the last 90 days carry under half
+    before the end of the data — two manifests already give an interval (a small
+    plant files a transfer every few weeks; one that filed twice and then nothing
+    for months while complaints come in is the pattern); collapsed: the last 90 days carry under half
     its earlier rate.  Complaints: hotline tickets or grid events linked to or
     naming the producer after its last regular manifest.  A plant that stops
     without complaints (closed down) or is complained about while filing
@@ -489,7 +491,7 @@ def detect_producer_silent(store: GraphStore, ctx: dict[str, Any]) -> list[Alert
     out = []
     for prod, ms in sorted(by_prod.items()):
         ms.sort()
-        if len(ms) < 3:
+        if len(ms) < 2:
             continue
         gaps = [(b[0] - a[0]).total_seconds() / 86400 for a, b in zip(ms, ms[1:])]
         usual = statistics.median(gaps)
