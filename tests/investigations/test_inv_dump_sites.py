@@ -20,7 +20,7 @@ def _p(doc: str, seen: str | None = None) -> Provenance:
     [
         ("长兴县林城镇桑园村废弃矿坑", "矿坑", "mine_pit"),
         ("桑园村废弃石矿", "矿坑", "mine_pit"),
-        ("煤山镇石矿宕口", "宕口", "mine_pit"),
+        ("煤山镇石矿宕口", "矿坑", "mine_pit"),  # a quarry's pit: one place with the village's 废弃石矿
         ("潘店村东侧农田", "农田", "farmland"),
         ("天子湖镇大桥村承包田", "农田", "farmland"),
         ("荃步村河滩附近", "河岸", "river_bank"),
