@@ -114,7 +114,9 @@ def detect_gangs(
     seed: int = DEFAULT_SEED,
     rows: list[dict[str, Any]] | None = None,
 ) -> GangReport:
-    """Project, detect, score, name leaders, write back; gangs best first."""
+    """Project, detect, score, name leaders, write back; gangs best first.
+
+    Writing back also refreshes the gang-companion alerts, which read the stored gangs."""
     rows = coffending_rows(store) if rows is None else rows
     proj = project(rows)
     groups = communities_from_arrays(
@@ -172,4 +174,14 @@ def detect_gangs(
     stats = {"people": len(proj.keys), "ties": int(len(proj.src)), "rows": len(rows), "communities": len(groups)}
     if write_back:
         stats.update(write_gangs(store, scored))
+        stats["companion_alerts"] = _refresh_companion_alerts(store)
     return GangReport(gangs, stats)
+
+
+def _refresh_companion_alerts(store: GraphStore) -> int:
+    """The gang-companion alerts read the stored gangs: the ingest raised them before any gang
+    was written (so none), and a new write-back changes them; recompute that detector's
+    alerts now, so `ecograph alerts` shows the companions of the gangs just written."""
+    from investigations.alerts import run_detectors  # alerts → detectors → … : imported late
+
+    return len(run_detectors(store, ["gang_associate"]))

@@ -506,6 +506,11 @@ def test_a_car_that_joined_the_gang_by_co_travel_alone_is_reported_as_its_compan
     rules = {e["rule"] for m in g["members"] if m["key"] == P["CONVOY"] for e in m["evidence"]}
     assert rules == {"checkpoint"}
     assert CAR.split(":")[1] in g["vehicles"]  # the gang's vehicle list still names it
+    # the write-back refreshed the stored companion alerts (what `ecograph alerts` lists)
+    from investigations.alerts import list_alerts
+
+    stored = [a for a in list_alerts(crew_store, kind="gang_associate")]
+    assert [t for a in stored for t in a.targets if t.startswith("vehicle:")] == [CAR], stored
     found = _companions(crew_store)
     assert CAR in found and found[CAR].details["occasions"] == 2, found
     assert TRUCK not in found and DECOY_CAR not in found
