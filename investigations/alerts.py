@@ -16,6 +16,7 @@ detectors and store what they find, list the stored alerts.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import investigations  # noqa: F401  (registers the query folder)
 from graph_schema.store import GraphStore
@@ -37,18 +38,33 @@ __all__ = [
 ]
 
 
+class DetectorContext(dict):
+    """What several detectors read (sites, plate reads, complaints), each loaded from the
+    store on first use and shared after: running one detector (the companion refresh after a
+    gang write-back) reads only what that detector needs."""
+
+    _LOADERS: dict[str, Any] = {
+        "sites": lambda store: {r["key"]: r for r in store.query("inv_sites")},
+        "reads": read_times,
+        "complaints": complaints_index,
+    }
+
+    def __init__(self, store: GraphStore) -> None:
+        super().__init__()
+        self._store = store
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self._LOADERS[key](self._store)
+        return value
+
+
 def run_detectors(store: GraphStore, detectors: list[str] | None = None, write: bool = True) -> list[Alert]:
     """Run the detectors (all by default), replace their stored alerts, return them best first."""
     names = detectors or list(DETECTORS)
     for n in names:
         if n not in DETECTORS:
             raise ValueError(f"未知检测器 / unknown detector {n!r}; available: {', '.join(DETECTORS)}")
-    ctx = {
-        "sites": {r["key"]: r for r in store.query("inv_sites")},
-        "reads": read_times(store),
-        "complaints": complaints_index(store),
-        "companies": store.query("inv_companies"),
-    }
+    ctx = DetectorContext(store)
     alerts: list[Alert] = []
     for n in names:
         alerts.extend(DETECTORS[n](store, ctx))

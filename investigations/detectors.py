@@ -31,6 +31,7 @@ found.  Detectors (`DETECTORS`, and the alert kinds each writes in `KINDS`):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from collections import defaultdict
@@ -264,7 +265,7 @@ def detect_manifest_anomalies(store: GraphStore, ctx: dict[str, Any]) -> list[Al
         lst = tons.get((m["producer"], str(m["waste_code"] or m["waste"])), [])
         got = receipts.get(m["manifest"])
         if got is not None:
-            declared = float(m["tons"]) if isinstance(m["tons"], (int, float)) else got.declared_t
+            declared = got.declared_t
             out.append(
                 Alert(
                     "manifest_short",
@@ -302,7 +303,8 @@ def detect_manifest_anomalies(store: GraphStore, ctx: dict[str, Any]) -> list[Al
 
 def _short_receipts(store: GraphStore, ctx: dict[str, Any], manifests: list[dict[str, Any]]) -> dict[str, Receipt]:
     """Manifest number → a report's statement that the receiver took in well under what the
-    manifest declares (`investigations.receipts`), from grid reports, hotline tickets and case files."""
+    manifest declares (`investigations.receipts`), from grid reports, hotline tickets and case
+    files; its `declared_t` is the manifest's own tonnage, the text's only where the export has none."""
     declared = {str(m["manifest"]): m["tons"] for m in manifests if m["manifest"]}
     if not declared:
         return {}
@@ -313,7 +315,7 @@ def _short_receipts(store: GraphStore, ctx: dict[str, Any], manifests: list[dict
         tons = declared[r.manifest]
         base = float(tons) if isinstance(tons, (int, float)) else r.declared_t
         if base and r.received_t < SHORTFALL * base and r.manifest not in out:
-            out[r.manifest] = r
+            out[r.manifest] = dataclasses.replace(r, declared_t=base)
     return out
 
 

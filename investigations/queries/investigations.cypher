@@ -465,7 +465,8 @@ RETURN g.key AS gang, 'vehicle:' + plate AS vehicle
 // name: inv_gang_member_vehicles
 // Each stored gang's members, the rules that admitted them (MEMBER_OF.rules) and the
 // vehicles they hold: those they drive or own, and those named in a case file they are
-// party to (as gang detection's holders: `investigations.gangs.ties.object_holders`).
+// party to (every party, where gang detection's `ties.object_holders` names only the
+// case's principal: a companion car is one no otherwise admitted member holds at all).
 MATCH (p:Person)-[m:MEMBER_OF]->(g:Gang)
 OPTIONAL MATCH (p)-[r:DRIVES|OWNS]-(v:Vehicle)
 WHERE coalesce(r.review, '') <> 'rejected'

@@ -221,6 +221,13 @@ def test_evidence_flows_through_cli_write_back_and_api(crew_store):
         assert not re.search(r"\d{17}[\dX]", text)  # no full resident ID in any key or `with`
 
 
+def _add_pit_road(b: GraphBatch, pit_road: str) -> None:
+    """A village-road checkpoint that stands at a dump site (the pit of 青岭村)."""
+    b.add_node(pit_road, kind="checkpoint", name="煤山镇青岭村村道口")
+    b.add_node("site:青岭村废弃矿坑", kind="dump_site", name="青岭村废弃矿坑")
+    b.add_rel("LOCATED_AT", pit_road, "site:青岭村废弃矿坑", story.prov("doc:place:1"))
+
+
 def test_convoy_rules(crew_store):
     """Once in daytime is chance; twice is a convoy; once at night counts only near a sensitive site."""
     people = {TRUCK: [P["M1"]], CAR: [P["CONVOY"]], DECOY_CAR: [P["X2"]]}
@@ -229,9 +236,7 @@ def test_convoy_rules(crew_store):
     assert set(pairs) == {f"{CAR}|{TRUCK}"} and pairs[f"{CAR}|{TRUCK}"]["count"] == 2
     b = GraphBatch()
     pit_road = "site:KK330522006"
-    b.add_node(pit_road, kind="checkpoint", name="煤山镇青岭村村道口")
-    b.add_node("site:青岭村废弃矿坑", kind="dump_site", name="青岭村废弃矿坑")
-    b.add_rel("LOCATED_AT", pit_road, "site:青岭村废弃矿坑", story.prov("doc:place:1"))
+    _add_pit_road(b, pit_road)
     for site, t, v in (
         (pit_road, "2024-07-01T23:10:00", TRUCK),
         (pit_road, "2024-07-01T23:14:00", DECOY_CAR),
@@ -534,9 +539,7 @@ def test_one_night_pass_at_a_pit_road_makes_a_companion_of_a_car_whose_driver_it
     b.add_node("doc:case:N1", source="case", time="2024-02-11T00:00:00", title="案件 N1", cause="污染环境罪", text="")
     b.add_rel("INVOLVED_IN", driver, "doc:case:N1", story.prov("doc:case:N1", "2024-02-11T00:00:00"), role="suspect")
     b.add_rel("OWNS", driver, night_car, story.prov("doc:vehicle:reg9", None, "车主卫国强"))
-    b.add_node(pit_road, kind="checkpoint", name="煤山镇青岭村村道口")
-    b.add_node("site:青岭村废弃矿坑", kind="dump_site", name="青岭村废弃矿坑")
-    b.add_rel("LOCATED_AT", pit_road, "site:青岭村废弃矿坑", story.prov("doc:place:1"))
+    _add_pit_road(b, pit_road)
     for site, t, v in (
         (pit_road, "2024-07-01T23:10:00", TRUCK),
         (pit_road, "2024-07-01T23:14:00", night_car),
