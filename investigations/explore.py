@@ -65,10 +65,10 @@ _MATCH_FIELDS = ("name", "title", "plate", "uscc", "id_card")  # what a search i
 def _match_score(qn: str, key: str, props: dict[str, Any], seen: dict[str, float] | None = None) -> float:
     """The best `_field_score` over the key and the name fields.  `seen` remembers each written
     form's score for one query: among a common name's 200 candidates most names repeat."""
-    fields = [key.split(":", 1)[-1]]
-    for p in _MATCH_FIELDS:
-        if props.get(p):
-            fields.append(str(props[p]))
+    # The name fields first: an exact name (most of a common name's candidates) ends the
+    # loop before the key, which is unique to each candidate and so never remembered.
+    fields = [str(props[p]) for p in _MATCH_FIELDS if props.get(p)]
+    fields.append(key.split(":", 1)[-1])
     best = 0.0
     for f in fields:
         s = seen.get(f) if seen is not None else None
@@ -88,6 +88,8 @@ def _field_score(qn: str, f: str) -> float:
         return 0.0
     if fn == qn:
         return 100.0
+    if set(qn).isdisjoint(fn):
+        return 0.0  # no character in common: every measure below is 0 (an ID key against a name)
     s = fuzz.ratio(qn, fn)
     if qn in fn:
         s = max(s, 80.0 + 15.0 * len(qn) / len(fn))
