@@ -40,9 +40,15 @@ MAX_PLACE_SITES = 20  # a place holding more sites is a town or county, not "nea
 _SENSITIVE_NAME_RE = re.compile(r"矿|湖(?!州)|水库|保护区|保护地|水源|湿地")
 
 
-def sensitive_checkpoints(store: GraphStore, checkpoints: set[str]) -> set[str]:
-    """The checkpoints (of `checkpoints`) near a sensitive site; see the module docstring."""
-    sites = {r["key"]: r for r in store.query("inv_sites")}
+def sensitive_checkpoints(
+    store: GraphStore, checkpoints: set[str], sites: dict[str, dict[str, Any]] | None = None
+) -> set[str]:
+    """The checkpoints (of `checkpoints`) near a sensitive site; see the module docstring.
+
+    `sites` is every Site by key as `inv_sites` reads them, when the caller holds them
+    already (the detectors' context): read again, they cost a whole-label scan."""
+    if sites is None:
+        sites = {r["key"]: r for r in store.query("inv_sites")}
     dumps = {r["site"] for r in store.query("inv_dumped")}
 
     def named_sensitive(s: dict[str, Any]) -> bool:

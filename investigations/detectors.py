@@ -91,12 +91,14 @@ def _is_police(plate: str) -> bool:
 
 
 def read_times(store: GraphStore) -> list[dict[str, Any]]:
+    """Every plate read with a readable time, by checkpoint, then time as written, then vehicle."""
     out = []
-    for r in paged(store, "inv_all_reads"):
+    for r in store.query("inv_all_reads"):
         t = parse_time(r["time"])
         if t is not None:
             r["t"] = t
             out.append(r)
+    out.sort(key=lambda r: (r["site"], str(r["time"]), r["vehicle"]))
     return out
 
 
@@ -104,7 +106,7 @@ def _guarded_checkpoints(store: GraphStore, ctx: dict[str, Any]) -> set[str]:
     """The checkpoints of the reads that guard a sensitive site (`investigations.checkpoints`:
     by name or kind, by the site or village they stand in, within 1 km), once per run."""
     if "guarded" not in ctx:
-        ctx["guarded"] = sensitive_checkpoints(store, {r["site"] for r in ctx["reads"]})
+        ctx["guarded"] = sensitive_checkpoints(store, {r["site"] for r in ctx["reads"]}, ctx["sites"])
     return ctx["guarded"]
 
 
