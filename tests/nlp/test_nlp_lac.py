@@ -51,3 +51,44 @@ def test_viterbi_rows_of_any_length_order_decode_as_each_alone():
                 alt[t] = tag
                 alt_score = emissions[i, np.arange(n), alt].sum() + lac._trans[alt[:-1], alt[1:]].sum()
                 assert alt_score <= score + 1e-4
+
+
+def _textbook_viterbi(em, n, trans):
+    """One row, step by step: the recursion the batched decoder must reproduce exactly."""
+
+    dp = em[0].copy()
+    back = []
+    for t in range(1, n):
+        sc = dp[:, None] + trans  # [from, to]
+        back.append(sc.argmax(axis=0))
+        dp = sc.max(axis=0) + em[t]
+    path = [int(dp.argmax())]
+    for bp in reversed(back):
+        path.append(int(bp[path[-1]]))
+    return path[::-1]
+
+
+def test_viterbi_equals_the_textbook_recursion_with_pruning_and_ties():
+    """The decoder skips previous tags too far below a row's best to win (transitions span ~0.4,
+    emissions tens): the same paths as the full recursion, first best tag on exact ties included."""
+    import numpy as np
+
+    lac = BatchLAC(workers=1)
+    k = lac._trans.shape[0]
+    rng = np.random.default_rng(11)
+    lengths = np.array([1, 2, 5, 40, 40, 13, 64, 3], dtype=np.int64)
+    cases = {
+        "model transitions, LAC-like emissions": (lac._trans, rng.normal(scale=8.0, size=(8, 64, k))),
+        "model transitions, flat emissions (nothing pruned)": (lac._trans, rng.normal(scale=0.01, size=(8, 64, k))),
+        "ties: integer emissions, transitions in {-0.5, 0, 0.5}": (
+            rng.integers(-1, 2, size=(k, k)) * 0.5,
+            rng.integers(0, 3, size=(8, 64, k)),
+        ),
+        "large running scores": (lac._trans, rng.normal(loc=500.0, scale=30.0, size=(8, 64, k))),
+    }
+    for name, (trans, em) in cases.items():
+        lac._trans = np.asarray(trans, dtype=np.float32)
+        em = em.astype(np.float32)
+        paths = lac._viterbi(em, lengths)
+        for i, n in enumerate(lengths):
+            assert paths[i, :n].tolist() == _textbook_viterbi(em[i], int(n), lac._trans), (name, i)
