@@ -293,3 +293,16 @@ def test_a_changed_record_retracts_only_what_its_old_version_said(store):
     assert st["relationships"] == {"MENTIONS": 2, "OWNS": 1, "FLAGS": 1}
     assert "Person" not in st["nodes"]  # only the old text named 张三
     assert st["nodes"]["Company"] == 2  # 甲化工 keeps the analyst's OWNS
+
+
+def test_a_failed_named_query_names_itself(store):
+    """A server error (here: a parameter left out) says which named query it came from, so a
+    rare failure in a long run can be looked up; the store's own message is kept."""
+    store.write_batch(_plate_batch(1))
+    for run, name in ((store.query, "node_by_key"), (store.run_write, "delete_node")):
+        with pytest.raises(port.StoreError) as caught:
+            run(name)
+        assert type(caught.value) is port.StoreError
+        assert caught.value.query_name == name
+        assert f"named query: {name}" in str(caught.value)
+    assert _count(store, "Vehicle") == 1  # the write that failed deleted nothing
