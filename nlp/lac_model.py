@@ -145,10 +145,9 @@ class BatchLAC:
         paths_sorted = np.zeros((b, t_max), dtype=np.int32)
         cur = np.zeros(b, dtype=np.int64)
         for t in range(t_max - 1, -1, -1):
-            first = int(starts[t])  # rows from here on have a position t
-            ending = slice(int(starts[t]), int(starts[t + 1]))  # rows whose last position is t
-            if ending.start < ending.stop:
-                cur[ending] = hist[ending, t, :].argmax(axis=1)
+            first, last = int(starts[t]), int(starts[t + 1])  # rows from `first` have a position t;
+            if first < last:  # those before `last` end there
+                cur[first:last] = hist[first:last, t, :].argmax(axis=1)
             if first == b:
                 continue
             paths_sorted[first:, t] = cur[first:]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import abc
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,13 +33,18 @@ class UnknownQuery(StoreError):
     pass
 
 
-def _naming(exc: StoreError, name: str) -> None:
-    """A plain store failure with the named query it came from (`query_name`, and at the end
-    of its text), so a rare server error names the query to look at; subclasses (a time
-    budget hit, an unknown query) keep their own text."""
-    if type(exc) is StoreError and getattr(exc, "query_name", None) is None:
-        exc.query_name = name
-        exc.args = (f"{exc.args[0] if exc.args else ''}（命名查询 / named query: {name}）", *exc.args[1:])
+@contextmanager
+def _naming_failures(name: str) -> Iterator[None]:
+    """A plain store failure raised inside carries the named query it came from (`query_name`,
+    and at the end of its text), so a rare server error names the query to look at;
+    subclasses (a time budget hit, an unknown query) keep their own text."""
+    try:
+        yield
+    except StoreError as exc:
+        if type(exc) is StoreError and getattr(exc, "query_name", None) is None:
+            exc.query_name = name
+            exc.args = (f"{exc.args[0] if exc.args else ''}（命名查询 / named query: {name}）", *exc.args[1:])
+        raise
 
 
 @dataclass
@@ -225,20 +231,14 @@ class GraphStore(abc.ABC):
 
     def run_write(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a named write query (e.g. write-back of gang ids)."""
-        try:
+        with _naming_failures(name):
             return self._write(registry().get(name, self.dialect).text, params)
-        except StoreError as exc:
-            _naming(exc, name)
-            raise
 
     # -- reading -------------------------------------------------------------
     def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a named read query; rows come back as plain dicts."""
-        try:
+        with _naming_failures(name):
             return self._read(registry().get(name, self.dialect).text, params)
-        except StoreError as exc:
-            _naming(exc, name)
-            raise
 
     def query_many(self, *requests: tuple[str, dict[str, Any]]) -> list[list[dict[str, Any]]]:
         """Several named reads (`(name, params)`), answered in order, run at the same time.

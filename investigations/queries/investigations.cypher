@@ -355,9 +355,9 @@ RETURN v.key AS vehicle, c.key AS site, c.name AS site_name, c.kind AS site_kind
 
 // name: inv_complaints
 // Hotline tickets and grid events with what they mention and where they are, both as
-// pattern comprehensions, not OPTIONAL MATCH and collect(DISTINCT): that grouped every (mention, site) row by eleven columns, the text among
-// them (0.9 -> 0.65 s at 19.5k complaints).  A list may repeat a key (two facts, one entity);
-// every reader takes them as sets.
+// pattern comprehensions, not OPTIONAL MATCH and collect(DISTINCT): that grouped every
+// (mention, site) row by eleven columns, the text among them (0.9 -> 0.65 s at 19.5k
+// complaints).  A list may repeat a key (two facts, one entity); every reader takes them as sets.
 MATCH (d:Document)
 WHERE d.source IN ['hotline', 'grid']
 RETURN d.key AS doc, d.source AS source, d.time AS time, d.lon AS lon, d.lat AS lat, d.text AS text,

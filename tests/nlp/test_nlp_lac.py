@@ -55,7 +55,6 @@ def test_viterbi_rows_of_any_length_order_decode_as_each_alone():
 
 def _textbook_viterbi(em, n, trans):
     """One row, step by step: the recursion the batched decoder must reproduce exactly."""
-
     dp = em[0].copy()
     back = []
     for t in range(1, n):
