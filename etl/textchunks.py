@@ -79,6 +79,15 @@ def chunked(extract: ExtractFn, size: int = CHUNK_CHARS) -> ExtractFn:
                 )
                 for r in ex.relations
             ]
+            joined.roles += [
+                dataclasses.replace(
+                    r,
+                    entity=r.entity + base,
+                    sentence_start=r.sentence_start + offset,
+                    sentence_end=r.sentence_end + offset,
+                )
+                for r in ex.roles
+            ]
         return merged
 
     return run

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import threading
 
-from nlp.types import LABELS, RELATION_TYPES, Entity, Extraction, Relation
+from nlp.types import LABELS, RELATION_TYPES, Entity, Extraction, PersonRole, Relation
 
 __all__ = [
     "LABELS",
     "RELATION_TYPES",
     "Entity",
     "Extraction",
+    "PersonRole",
     "Relation",
     "extract_texts",
     "get_pipeline",
@@ -45,15 +46,16 @@ def pipe_extractions(nlp, texts: list[str], batch_size: int = 256):
     for n, doc in zip(norms, nlp.pipe([n.clean for n in norms], batch_size=batch_size)):
         ents = list(doc._.entities or [])
         rels = list(doc._.relations or [])
+        roles = list(doc._.roles or [])
         if n.clean != n.original:
             mapped = []
             for e in ents:
                 s, t = n.span(e.start, e.end)
                 mapped.append(Entity(s, t, e.label, n.original[s:t], e.method, e.confidence, e.normalized))
             ents = mapped
-            for r in rels:
+            for r in [*rels, *roles]:
                 r.sentence_start, r.sentence_end = n.span(r.sentence_start, r.sentence_end)
-        yield Extraction(text=n.original, entities=ents, relations=rels), doc
+        yield Extraction(text=n.original, entities=ents, relations=rels, roles=roles), doc
 
 
 def extract_texts(texts: list[str], batch_size: int = 256) -> list[Extraction]:

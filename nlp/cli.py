@@ -51,10 +51,12 @@ def extract_cmd(
                 rd = asdict(r)
                 rd["sentence"] = ex.sentence(r)
                 rels.append(rd)
+            roles = [{"entity": r.entity, "role": r.role, "cue": r.cue, "confidence": r.confidence} for r in ex.roles]
             n_doc += 1
             n_ent += len(ents)
             n_rel += len(rels)
-            out.write(json.dumps({"id": d["id"], "entities": ents, "relations": rels}, ensure_ascii=False) + "\n")
+            line = {"id": d["id"], "entities": ents, "relations": rels, "roles": roles}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
     with out:
         chunk: list[dict] = []

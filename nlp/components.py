@@ -7,7 +7,8 @@ Data flow (all on a character-tokenised `zh` Doc):
     eco_gazetteer    -> doc._.eco_cands   WASTE SPECIES (PhraseMatcher) + HW codes
     eco_domain       -> doc._.eco_cands   company names, address chains, masked names, LAC spans
     eco_merger       -> doc.ents, doc._.entities (list[nlp.types.Entity])
-    eco_relations    -> doc._.relations (list[nlp.types.Relation])
+    eco_relations    -> doc._.relations (list[nlp.types.Relation]),
+                        doc._.roles (list[nlp.types.PersonRole]: who the text calls a suspect)
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from nlp.gazetteer import WASTE_CODE_RE, load_terms
 from nlp.merge import resolve
 from nlp.relations import extract_relations
 from nlp.rules import Cand
+from nlp.suspects import suspect_roles
 from nlp.times import normalize_time
 from nlp.types import Entity
 
-for _name in ("lac_words", "eco_cands", "usccs", "entities", "relations", "raw_text", "places"):
+for _name in ("lac_words", "eco_cands", "usccs", "entities", "relations", "roles", "raw_text", "places"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -331,7 +333,9 @@ def make_merger(nlp: Language, name: str):
 @Language.factory("eco_relations")
 def make_relations(nlp: Language, name: str):
     def relations(doc: Doc) -> Doc:
-        doc._.relations = extract_relations(_text(doc), doc._.entities or [])
+        text, ents = _text(doc), doc._.entities or []
+        doc._.relations = extract_relations(text, ents)
+        doc._.roles = suspect_roles(text, ents)
         return doc
 
     return relations

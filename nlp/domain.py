@@ -81,6 +81,24 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
                 continue  # "姓吴", "我姓陈": a surname given, not a name
             if c.method == "model" and re.match(r"期间|季节|时节|以来|以后|时期|前后", text[c.end : c.end + 2]):
                 continue
+            if re.search(r"夜间|夜里|深夜|凌晨|晚上|傍晚|白天|清晨|上午|下午|中午|半夜|午夜", seg):
+                continue  # "伙同于夜间开车": a preposition and a time, not a name (于 is a surname)
+            if (
+                len(seg) >= 3
+                and seg[0] in "为是系"
+                and re.search(r"[人者员主长]$", text[max(0, c.start - 1) : c.start])
+            ):
+                # "其余嫌疑人为宋涛": the copula after a role word, not a surname
+                c = c._replace(start=c.start + 1)
+                seg = seg[1:]
+            if (
+                seg[-1] in "均都也"
+                and re.match(r"[被已在将于因到是系为]", text[c.end : c.end + 1])
+                and (len(seg) == 4 or (len(seg) >= 3 and "某" in seg[1:-1]))
+            ):
+                # "施梁金均被依法刑事拘留", "王某均已到案": the adverb 均 glued to the name
+                c = c._replace(end=c.end - 1)
+                seg = seg[:-1]
         elif c.label in ("LOC", "ORG"):
             if len(seg) < 2 or seg in GENERIC_PLACE:
                 continue

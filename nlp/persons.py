@@ -88,6 +88,8 @@ def find_persons(text: str, words: list[Word]) -> list[Cand]:
             continue  # "老板拉走": a verb after the role, not a name
         if not _ROLE_BEFORE_NAME.search(text[max(0, s - 8) : s]) and not rare:
             continue
+        if tag in ("v", "vd", "vn") and _e - s == 2 and text[_e : _e + 1] in "，。；、":
+            continue  # "巡逻民警查获。": a two-character verb ending the clause after a role, not a name (查 is a surname)
         # take 2-3 characters starting at s, ending where a delimiter or verb begins
         for ln in (3, 2):
             cand = text[s : s + ln]

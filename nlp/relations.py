@@ -36,6 +36,11 @@ T_DUMP = re.compile(
     r"倾倒|倒入|倒在|倒进|倒|偷排|直排|排放|排入|排到|排进|排至|丢弃|抛弃|抛洒|堆放|堆在|填埋|掩埋|卸入|卸在|卸|弃置|偷倒|乱倒|倾泻|流入|流到"
 )
 T_TRANS = re.compile(r"交由|交给|委托|转交|承运|运输|清运|拉走|运走|转运|代为处置|处置")
+# what a collector does at the producer's: "从X(处)(非法)收集/收购/拉运…"
+T_COLLECT = re.compile(
+    r"(?:处|那里|那儿|手中|手里|厂内|厂区|仓库)?(?:以每吨[^，。；]{1,12}的价格)?(?:非法|低价|先后|多次|分批)*"
+    r"(?:收集|收购|回收|收运|拉运|装运|运走|拉走|接收|承接|购买|购入|收取|清运|转运)"
+)
 T_LOC_ORG = re.compile(r"位于|地处|坐落|设在|厂址|地址|注册地|经营地")
 # "海宁籍男子杨伟东", "江苏宜兴人储某", "肃南县牧民安某某", "长涂镇的吴某某", "金华籍货车司机吴某"
 T_NATIVE = re.compile(r"的|(?:籍|人|的)?(?:男子|女子|村民|居民|渔民|牧民|农民|人)|籍(?:货车|渣土车)?(?:司机|驾驶员)?")
@@ -244,6 +249,18 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                     and re.search(r"交由|交给|委托|由", gap)
                 ):
                     add(o, c, "TRANSPORTS", _conf(0.8, len(gap)), s0, s1)
+
+        # TRANSPORTS, told from the collector's side: "(钱某某…)从鑫达电镀有限公司收集含铜污泥" —
+        # the producer follows 从/向, the collector is the sentence's first party before it
+        for o in orgs:
+            if _is_agency(ents[o]) or not re.search(r"(?:从|向|自)$", text[max(s0, ents[o].start - 1) : ents[o].start]):
+                continue
+            if not T_COLLECT.match(text, ents[o].end, s1):
+                continue
+            parties = [c for c in persons + orgs if ents[c].end <= ents[o].start and not _is_agency(ents[c])]
+            if parties:
+                c = min(parties, key=lambda i: ents[i].start)
+                add(o, c, "TRANSPORTS", _conf(0.8, (ents[o].start - ents[c].end) // 4), s0, s1)
 
         # LOCATED_AT: person 住 LOC, company 位于 LOC, LOC + company
         for a in persons + orgs:

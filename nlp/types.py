@@ -45,10 +45,23 @@ class Relation:
 
 
 @dataclass
+class PersonRole:
+    """What the text itself calls a person (`nlp.suspects`): "suspect", with the cue word."""
+
+    entity: int  # index into Extraction.entities
+    role: str  # "suspect"
+    cue: str  # the words that say so: 被告人, 将…抓获
+    confidence: float
+    sentence_start: int  # evidence sentence offsets in the text
+    sentence_end: int
+
+
+@dataclass
 class Extraction:
     text: str
     entities: list[Entity] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    roles: list[PersonRole] = field(default_factory=list)
 
     def sentence(self, rel: Relation) -> str:
         return self.text[rel.sentence_start : rel.sentence_end]
