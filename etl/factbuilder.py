@@ -64,6 +64,7 @@ class FactBuilder:
         self.seen = iso(record.time)
         self.run_id = run_id
         self.persons: dict[str, str] = {}  # name → key (header suspects, callers, drivers)
+        self.text_names: set[str] = set()  # names in `persons` that only the free text gave
         self.companies: dict[str, str] = {}  # normalised name → key
         self.structured_companies: dict[str, str] = {}  # the record's own (header / column) companies
         self.mentioned: dict[str, dict[str, Any]] = {}  # entity key → props of its MENTIONS rel

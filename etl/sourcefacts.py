@@ -13,7 +13,7 @@ Relationship directions chosen here (all within graph_schema.schema.RELATIONS):
 |----------|-------|
 | hotline  | Person(caller, real name only) INVOLVED_IN{role:caller} Doc; Doc MENTIONS Phone (unmasked only); Person USES_PHONE Phone; Doc LOCATED_AT Site{kind:place} (事发地址, same kind as places named in text) |
 | grid     | Person(reporter) INVOLVED_IN{role:reporter} Doc; Doc MENTIONS Phone; Person USES_PHONE Phone; Doc LOCATED_AT Site{kind:grid} (所属网格) |
-| case     | Person INVOLVED_IN{role:suspect} Doc (key by valid ID, else `person:<name>@<doc>`); Person USES_PHONE Phone and Doc MENTIONS it; Person LOCATED_AT{role:residence} Site (住址); Vehicle/Vessel INVOLVED_IN{role:vehicle/vessel} (涉案车辆, 涉案船舶); Company INVOLVED_IN{role:company}; owner/driver statements of those fields and of a suspect's own line → OWNS{basis} / DRIVES / REPRESENTS / WORKS_FOR (`etl.caselinks`) |
+| case     | Person INVOLVED_IN{role:suspect, rank: header order} Doc (key by valid ID, else `person:<name>@<doc>`; no header suspect → the narrative's, `etl.narrativeparties`); Person USES_PHONE Phone and Doc MENTIONS it; Person LOCATED_AT{role:residence} Site (住址); Vehicle/Vessel INVOLVED_IN{role:vehicle/vessel} (涉案车辆, 涉案船舶); Company INVOLVED_IN{role:company}; owner/driver statements of those fields and of a suspect's own line → OWNS{basis} / DRIVES / REPRESENTS / WORKS_FOR (`etl.caselinks`) |
 | anpr     | Vehicle SEEN_AT{time, file, row, sha256, ingest_run} Site{kind:checkpoint} `site:<卡口编号>`: the relationship is the record (no Document node, no NLP) |
 | manifest | producer/carrier/receiver Company INVOLVED_IN{role}; producer TRANSFERRED_WASTE receiver {waste, waste_code, tons, time, manifest}; carrier TRANSPORTS producer; Vehicle TRANSPORTS producer; Vehicle INVOLVED_IN{role:vehicle}; driver Person DRIVES Vehicle, INVOLVED_IN{role:driver}, WORKS_FOR carrier (confidence 0.8); producer/carrier/receiver/Vehicle HANDLES WasteType |
 | segment  | Site{kind:segment} FLOWS_INTO downstream Site{kind:segment} |
@@ -113,7 +113,7 @@ def _case(x: FactBuilder, t: CaseFile) -> None:
         unit=t.unit,
         filed_at_raw=t.filed_at_raw,
     )
-    for s in t.suspects:
+    for rank, s in enumerate(t.suspects):
         field = "犯罪嫌疑人" if s.line else "嫌疑人"
         quote = s.line or "，".join(
             v for v in (s.name, s.gender, s.birth, s.id_card or s.id_card_invalid, s.address) if v
@@ -131,7 +131,7 @@ def _case(x: FactBuilder, t: CaseFile) -> None:
             masked_name=ids.is_masked_name(s.name) or None,
         )
         x.persons.setdefault(s.name, key)
-        x.rel("INVOLVED_IN", key, x.doc, x.prov(field, quote), role="suspect")
+        x.rel("INVOLVED_IN", key, x.doc, x.prov(field, quote), role="suspect", rank=rank)
         ph = x.phone(s.phone)
         if ph:
             x.rel("USES_PHONE", key, ph, x.prov(field, s.phone_raw))

@@ -18,7 +18,9 @@ that site.  NLP resolves anaphora itself (上述矿坑, 该车, 该公司, 二�
 omitted subject): a relation's head/tail are then the antecedent's entity,
 its quote the sentence that states the relation, its confidence lower.
 Text relations keep the NLP direction except TRANSPORTS, which the text
-states producer → carrier and the graph stores carrier → producer.
+states producer → carrier and the graph stores carrier → producer.  In a case
+file the narrative's suspects, and the companies and vehicles the fields leave
+out, become parties (`etl.narrativeparties`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import dataclasses
 import re
 
 from etl.factbuilder import FactBuilder
+from etl.narrativeparties import narrative_parties
 from graph_schema import identifiers as ids
 from graph_schema import keys
 from graph_schema.model import Provenance
@@ -76,6 +79,10 @@ def _entity_key(x: FactBuilder, e: Entity) -> str | None:
             return None
         if text in x.persons:
             return x.persons[text]
+        named = _structured_name_for(x, text)
+        if named is not None:
+            return x.persons[named]
+        x.text_names.add(text)
         return x.local_person(text)
     if label == "ORG":
         n = ids.normalize_company_name(norm or text)
@@ -139,6 +146,25 @@ def _entity_key(x: FactBuilder, e: Entity) -> str | None:
         b.add_node(key, name=norm or text)
         return key
     return None  # TIME and unknown labels carry no node
+
+
+def _structured_name_for(x: FactBuilder, text: str) -> str | None:
+    """The one name from the record's own fields that a name read from its text cuts short or runs
+    over: 鲁祥 in "鲁祥发以及周某", 施梁金均 in "施梁金均被刑事拘留" (the segmenter's boundary, not
+    another person).  Unmasked names of two characters or more, same surname, exactly one match."""
+    if len(text) < 2 or ids.is_masked_name(text):
+        return None
+    hits = [
+        n
+        for n in x.persons
+        if n not in x.text_names
+        and n != text
+        and len(n) >= 2
+        and not ids.is_masked_name(n)
+        and (n.startswith(text) or text.startswith(n))
+        and abs(len(n) - len(text)) == 1
+    ]
+    return hits[0] if len(hits) == 1 else None
 
 
 _VILLAGE_END_RE = re.compile(r"(?:村|社区|组|镇|乡)$")
@@ -277,3 +303,5 @@ def text_facts(x: FactBuilder, field: str, ex: Extraction) -> None:
             seen=x.seen,
         )
         x.rel(r.type, head, tail, prov)
+    if x.r.source == "case":
+        narrative_parties(x, field, ex, ekeys)

@@ -181,7 +181,11 @@ RELATIONS: dict[str, RelSpec] = {
             "MENTIONS", ("Document",), tuple(LABELS), "the document names the entity (quote and offsets say where)"
         ),
         RelSpec(
-            "INVOLVED_IN", ("Person", "Company", "Vehicle", "Vessel"), ("Document",), "a party to the record", ("role",)
+            "INVOLVED_IN",
+            ("Person", "Company", "Vehicle", "Vessel"),
+            ("Document",),
+            "a party to the record; `rank`: the order the record names its suspects in",
+            ("role", "rank"),
         ),
         RelSpec("DRIVES", ("Person",), ("Vehicle", "Vessel"), "the person drives or skippers the vehicle/vessel"),
         RelSpec(

@@ -79,7 +79,8 @@ Pipeline (`detect_gangs`):
    Freeman degree centrality, Soc. Networks 1, 215, 1978, on affiliation
    data as in Borgatti & Everett, Soc. Networks 19, 243, 1997), ties broken
    by weighted degree inside the gang (strength, Barrat et al., PNAS 101,
-   3747, 2004), then degree, then key order.  Why: the organiser is the
+   3747, 2004), then degree, then who a joint-offence statement names first
+   (张三伙同李四: files name the 主犯 first), then key order.  Why: the organiser is the
    constant of the crew's files — members come and go case by case, the
    leader is in most of them, including the cases he was caught alone;
    one-mode strength alone over-rates a pair of members who co-offended

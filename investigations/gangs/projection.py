@@ -50,6 +50,20 @@ class Projection:
             self._case_counts = np.bincount(self.flat, weights=per, minlength=len(self.keys))
         return self._case_counts
 
+    def named_first(self) -> np.ndarray:
+        """How often each vertex is the one a case file or a joint-offence statement names first:
+        Chinese case files name the principal (主犯) before those who acted with him (张三伙同李四、
+        王五; the first 犯罪嫌疑人 line)."""
+        index = {k: i for i, k in enumerate(self.keys)}
+        out = np.zeros(len(self.keys), dtype=np.float64)
+        for r in self.rows:
+            if len(r["members"]) < 2:
+                continue
+            first = r["members"][0] if r["kind"] == "co_offender" else r.get("principal")
+            if first in index:
+                out[index[first]] += 1.0
+        return out
+
     @property
     def row_members(self) -> list[list[int]]:
         """Each tie row's distinct vertices, sorted (computed once: the membership passes of

@@ -80,9 +80,13 @@ def _internal(proj: Projection, gid: np.ndarray, n_groups: int):
     degree = np.bincount(si, minlength=n) + np.bincount(di, minlength=n)
     n_edges = np.bincount(gid[si], minlength=n_groups) if n_groups else np.zeros(0, dtype=np.int64)
     cases = proj.case_counts()
-    # leader per group: most cases, then largest strength, then degree, then lowest vertex (= key order)
+    # leader per group: most cases, then largest strength, then degree, then named first in joint-offence
+    # statements (伙同), then lowest vertex (= key order)
     members_v = np.nonzero(gid >= 0)[0]
-    order = np.lexsort((members_v, -degree[members_v], -strength[members_v], -cases[members_v], gid[members_v]))
+    first = proj.named_first()
+    order = np.lexsort(
+        (members_v, -first[members_v], -degree[members_v], -strength[members_v], -cases[members_v], gid[members_v])
+    )
     ordered = members_v[order]
     firsts = np.ones(len(ordered), dtype=bool)
     firsts[1:] = gid[ordered][1:] != gid[ordered][:-1]

@@ -25,9 +25,10 @@ def coffending_rows(store: GraphStore, window_min: int = CHECKPOINT_WINDOW_MIN) 
     rows: list[dict[str, Any]] = []
     for r in paged(store, "inv_doc_persons"):
         if r["members"]:  # one-suspect cases tie nobody but count for the leader and the evidence
-            rows.append(
-                {"kind": "case", "members": r["members"], "doc": r["doc"], "time": r["time"], "cause": r["cause"]}
-            )
+            row = {"kind": "case", "members": r["members"], "doc": r["doc"], "time": r["time"], "cause": r["cause"]}
+            if r.get("first_rank") is not None:  # the record says who it names first (its principal)
+                row["principal"] = r["members"][0]
+            rows.append(row)
     for r in paged(store, "inv_doc_mentions", sources=MENTION_SOURCES):
         if len(r["members"]) >= 2:
             rows.append({"kind": "mention", "members": r["members"], "doc": r["doc"], "time": r["time"]})
@@ -40,10 +41,8 @@ def coffending_rows(store: GraphStore, window_min: int = CHECKPOINT_WINDOW_MIN) 
     rows.extend(checkpoint_rows(store, window_min, vehicle_people))
     out = []
     for r in rows:
-        if r["kind"] in TEXT_KINDS:  # names read from free text count only once tied to an identity
-            mem = [m for m in r["members"] if "@" not in m]
-        else:
-            mem = [m for m in r["members"] if _identified(m)]
+        masked_file = r["kind"] in CASE_KINDS and not any(_identified(m) for m in r["members"])
+        mem = [m for m in r["members"] if _counts_in(m, r, masked_file)]
         if len(mem) >= 2 or (mem and r["kind"] == "case"):
             out.append({**r, "members": mem})
     return out
@@ -160,6 +159,27 @@ def principal(keys: list[str], names: list[str | None], text: str | None) -> str
         if best is None or rank < best[0]:
             best = (rank, k)
     return best[1] if best else None
+
+
+def _counts_in(key: str, row: dict[str, Any], masked_file: bool) -> bool:
+    """Whether a person counts as a member of a tie row.
+
+    A name read from free text counts only once tied to an identity (co-mentions,
+    stated joint offences), and a masked one (王某, 张某某) known only inside one
+    document never does: it cannot be told apart from another 王某, and the
+    masked co-suspects of a crew's many files (周某 of one, 周某 of the next) would
+    all join it as if they were one person.  One exception: a case file whose
+    suspects are all masked (a judgment, a published briefing: 被告人钱某某伙同
+    被告人孙某、李某甲…) ties them to each other — they are the crew of that file,
+    and their keys reach no other document, so they can fuse nothing.
+    """
+    if "@" not in key:
+        return True
+    if masked_file and key.endswith("@" + str(row.get("doc"))):
+        return True
+    if row["kind"] in TEXT_KINDS:
+        return False
+    return _identified(key)
 
 
 def _identified(key: str) -> bool:

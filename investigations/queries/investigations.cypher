@@ -196,11 +196,13 @@ LIMIT $limit
 // ---------------------------------------------------------------- gangs (projection)
 
 // name: inv_doc_persons
-// Co-suspects: persons who are parties (INVOLVED_IN role suspect) of one case, one row per document.
+// Co-suspects: persons who are parties (INVOLVED_IN role suspect) of one case, one row per document,
+// members in the order the record names them (`rank`: header line, or first mention in the narrative).
 MATCH (p:Person)-[r:INVOLVED_IN]->(d:Document)
 WHERE (r.role = 'suspect' OR d.source = 'case') AND coalesce(r.review, '') <> 'rejected'
+WITH d, p, r ORDER BY d.key, coalesce(r.rank, 1000000), p.key
 RETURN d.key AS doc, d.source AS source, d.time AS time, d.cause AS cause, 'case' AS kind,
-       collect(DISTINCT p.key) AS members, collect(r.role) AS roles
+       collect(DISTINCT p.key) AS members, collect(r.role) AS roles, min(r.rank) AS first_rank
 ORDER BY doc
 SKIP $skip LIMIT $limit
 
