@@ -47,6 +47,8 @@ T_NATIVE = re.compile(r"的|(?:籍|人|的)?(?:男子|女子|村民|居民|渔�
 T_LOC_PER = re.compile(r"住址|住|家住|居住|户籍|现住|暂住")
 
 VEHICLE = ("PLATE", "VESSEL")
+# kin words that join a list of co-offenders: "许某与其妻子吴某、其弟许某乙结伙"
+_KIN = r"其?(?:妻子|丈夫|儿子|女儿|女婿|父亲|母亲|哥哥|弟弟|姐姐|妹妹|姐夫|妹夫|侄子|表弟|表哥|堂弟|堂兄|妻|夫|子|父|弟|兄)"
 _AGENCY_END = re.compile(
     r"(?:局|分局|派出所|公安|政府|管委会|委员会|中队|大队|支队|总队|执法队|站|办|检察院|法院|海警|海事处|中心)$"
 )
@@ -217,7 +219,7 @@ def extract_relations(text: str, ents: list[Entity]) -> list[Relation]:
                     if ents[p].end <= ents[r].start and ents[r].end <= ents[q].start:
                         inner = inner.replace(ents[r].text, "")
                 if re.fullmatch(
-                    r"(?:[、，,和与及同]|其子|其父|其妻|其弟|其兄|生产厂长|厂长|经理|副总经理|员工|司机|船员)*", inner
+                    r"(?:[、，,和与及同]|" + _KIN + r"|生产厂长|厂长|经理|副总经理|员工|司机|船员)*", inner
                 ):
                     after = text[ents[q].end : s1][:12]
                     if T_CO.search(after) or re.match(r"(?:[二两三四五六]人|等人|兄弟|夫妻|父子)", after):

@@ -42,16 +42,25 @@ _OTHER_ROLE = re.compile(
 )
 # A crew, trade or kin word a list member may carry (船老大乐某、船员邬某、其妻韩某).
 _MEMBER_WORD = (
-    r"(?:船老大|船长|船东|船主|船员|渔民|司机|驾驶员|押运员|装卸工|工人|员工|老板|车主|货主|股东|"
-    r"其妻|其夫|其子|其父|其弟|其兄|其侄|妻子|丈夫|儿子|父亲|弟弟|哥哥|男子|女子|村民)?"
+    r"(?:船老大|船长|船东|船主|船员|渔民|货车司机|司机|驾驶员|押运员|装卸工|工人|员工|老板|车主|货主|股东|"
+    r"其?(?:妻子|丈夫|儿子|女儿|女婿|父亲|弟弟|哥哥|姐夫|妹夫|侄子|表弟|妻|夫|子|父|弟|兄|侄)|男子|女子|村民)?"
 )
 _LIST_JOIN = re.compile(r"[、，,]?(?:和|与|及|以及)?" + _MEMBER_WORD + r"$")
-_ROLE_BEFORE = re.compile(SUSPECT_WORDS + r"(?:[：:]|为|是|还有|有)?" + _MEMBER_WORD + r"$")
+_ROLE_BEFORE = re.compile(
+    r"(?:"
+    + SUSPECT_WORDS
+    + r"(?:[：:]|为|是|还有|有)?|团伙[，,]?(?:的)?(?:其他|其余|主要)?成员(?:包括|有|为|是)?[：:]?)"
+    + _MEMBER_WORD
+    + r"$"
+)
 # "抓获犯罪嫌疑人王某", "刑事拘留了李某": the verb governs the name right after it.
 _MEASURE = r"(?:抓获|抓捕|查获|控制|刑事拘留|刑拘|行政拘留|逮捕|拘传|传唤|取保候审|监视居住|羁押|起诉|判处)"
 _VERB_BEFORE = re.compile(_MEASURE + r"了?(?:" + SUSPECT_WORDS + r")?[：:]?" + _MEMBER_WORD + r"$")
 # "将王某(等3人)(当场)抓获", "对王某(依法)(予以)刑事拘留 / 采取刑事强制措施".
-_JIANG_BEFORE = re.compile(r"(?:将|把|对)(?:" + SUSPECT_WORDS + r")?" + _MEMBER_WORD + r"$")
+# the object may carry a short description: "将正在倾倒的货车驾驶员范某…抓获"
+_JIANG_BEFORE = re.compile(r"(?:将|把|对)(?:[^，。；;！？、]{0,10}?)(?:" + SUSPECT_WORDS + r")?" + _MEMBER_WORD + r"$")
+# "以王某为首的(犯罪)团伙": the head of a gang
+_HEADS_AFTER = re.compile(r"为首")
 _COUNT = r"(?:等(?:\d+|[一二两三四五六七八九十]+)?名?人?|[二两三四五六七八九十\d]+人|二人|两人)?"
 _JIANG_AFTER = re.compile(
     _COUNT + r"(?:当场|依法|先后|一并|分别|全部|均)*(?:予以|采取了?|进行)?(?:" + _MEASURE + r"|刑事强制措施|强制措施)"
@@ -66,6 +75,12 @@ _PASSIVE_AFTER = re.compile(
 _SUSPECT_RE = re.compile(SUSPECT_WORDS)
 _MEASURE_RE = re.compile(_MEASURE + r"|刑事强制措施|强制措施|到案|投案|落网")
 _SENT_END = "。！？!?；;\n"
+
+
+def _role_word(cue: str) -> str:
+    """The role word of a matched cue (被告人 of 被告人：船员, 团伙成员 of 团伙，成员包括)."""
+    m = _SUSPECT_RE.search(cue)
+    return m.group() if m else "团伙成员"
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -127,20 +142,22 @@ def suspect_roles(text: str, ents: list[Entity]) -> list[PersonRole]:
         if not members:
             continue
         if m := _ROLE_BEFORE.search(before):
-            cue, conf = _SUSPECT_RE.search(m.group()).group(), 0.9
+            cue, conf = _role_word(m.group()), 0.9
         elif m := _VERB_BEFORE.search(before):
             cue, conf = m.group(), 0.85
         elif (j := _JIANG_BEFORE.search(before)) and (m := _JIANG_AFTER.match(after)):
             cue, conf = f"{j.group()[0]}…{_MEASURE_RE.search(m.group()).group()}", 0.85
         elif m := _PASSIVE_AFTER.match(after):
             cue, conf = _MEASURE_RE.search(m.group()).group(), 0.8
+        elif before.endswith("以") and _HEADS_AFTER.match(after):
+            cue, conf = "以…为首", 0.85
         if cue is None:
             # one member of the list with its own role word: that member only
             for i in run:
                 b = text[max(0, ents[i].start - 12) : ents[i].start]
                 if (m := _ROLE_BEFORE.search(b)) and not _OTHER_ROLE.search(b):
                     s0, s1 = _sentence(text, ents[i].start, ents[i].end)
-                    out.setdefault(i, PersonRole(i, "suspect", _SUSPECT_RE.search(m.group()).group(), 0.9, s0, s1))
+                    out.setdefault(i, PersonRole(i, "suspect", _role_word(m.group()), 0.9, s0, s1))
             continue
         s0, s1 = _sentence(text, first.start, last.end)
         for i in members:

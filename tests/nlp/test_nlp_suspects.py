@@ -24,6 +24,11 @@ def _suspects(extract, text):
         ("目前，王某已主动到案，李某仍在进一步调查中。", {"王某"}),
         ("其余嫌疑人为宋涛、彭鹏明以及叶文国。", {"宋涛", "彭鹏明", "叶文国"}),
         ("6月5日，朱某在家中被抓获，其妻何某不知情。", {"朱某"}),
+        (
+            "以王某为首的犯罪团伙，成员包括李某、赵某某、孙某甲，长期非法收购废机油。",
+            {"王某", "李某", "赵某某", "孙某甲"},
+        ),
+        ("民警在夹浦镇将正在倾倒的货车驾驶员范某及押运员冯某某抓获。", {"范某", "冯某某"}),
     ],
 )
 def test_suspects_named_by_role_list_or_arrest(extract, text, suspects):
@@ -62,3 +67,11 @@ def test_a_collector_hauls_for_the_company_it_collects_from(extract):
     (ex,) = extract(["被告人钱某某从德清县鑫达电镀有限公司收集含铜污泥共计120余吨。"])
     rels = {(ex.entities[r.head].text, r.type, ex.entities[r.tail].text) for r in ex.relations}
     assert ("德清县鑫达电镀有限公司", "TRANSPORTS", "钱某某") in rels
+
+
+def test_kin_in_a_list_of_co_offenders(extract):
+    (ex,) = extract(["2023年5月，许某与其妻子吴某、其弟许某乙结伙，在禁渔区电鱼。"])
+    pairs = {
+        frozenset((ex.entities[r.head].text, ex.entities[r.tail].text)) for r in ex.relations if r.type == "CO_OFFENDER"
+    }
+    assert pairs == {frozenset(p) for p in (("许某", "吴某"), ("许某", "许某乙"), ("吴某", "许某乙"))}
