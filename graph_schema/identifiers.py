@@ -29,6 +29,12 @@ _VESSEL_WRAP = re.compile(r"^[\"'“”‘’「」『』《》〈〉]+|[\"'“�
 _PLATE_RE = re.compile(
     rf"^[{PROVINCE_CHARS}][A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{{5,6}}|[A-HJ-NP-Z0-9]{{4}}[{PLATE_SUFFIXES}])$"
 )
+# The plate's colour (GA 36: 蓝 cars, 黄 large vehicles, 绿 / 渐变绿 / 黄绿 new energy, 白 police,
+# 黑 foreign) that checkpoint systems write before or after the number.  Leading only before a
+# province character: 黑 is also Heilongjiang's (黑A12345 is a plate).
+_PLATE_COLOUR = re.compile(
+    rf"^(?:渐变绿|黄绿|蓝|黄|绿|白|黑)(?:色)?(?:牌|车牌)?(?=[{PROVINCE_CHARS}])|(?<=[0-9A-Z])(?:渐变绿|黄绿|蓝|黄|绿|白|黑)(?:色)?(?:牌)?$"
+)
 _VESSEL_RE = re.compile(
     rf"^[{PROVINCE_CHARS}][\u4e00-\u9fff]{{1,3}}(?:渔|货|运|客|油|拖|工|养|捕|科|渔运)[\u4e00-\u9fff]?\d{{3,6}}$"
 )
@@ -71,6 +77,9 @@ def normalize_plate(text: str | None) -> str | None:
     t = to_halfwidth(str(text)).strip()
     t = re.split(r"[（(]", t, maxsplit=1)[0]
     t = _PLATE_STRIP.sub("", t).upper()
+    if _PLATE_RE.match(t):
+        return t
+    t = _PLATE_COLOUR.sub("", t)  # "黄浙E3K821", "蓝牌浙A12345", "浙E3K821黄": checkpoint exports
     if _PLATE_RE.match(t):
         return t
     serial = t[2:]

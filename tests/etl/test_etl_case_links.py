@@ -74,6 +74,16 @@ def test_o_and_i_typed_for_zero_and_one_in_the_serial():
     assert ids.normalize_plate("浙AIRBUS") is None  # letters only: not a plate typed wrong
 
 
+@pytest.mark.parametrize("written", ["黄浙E·K3J21", "蓝牌浙EK3J21", "浙EK3J21黄", "黄色浙Ｅ·Ｋ３Ｊ２１", "黑浙EK3J21"])
+def test_a_checkpoint_exports_colour_before_or_after_the_plate(written):
+    assert ids.normalize_plate(written) == "浙EK3J21"
+
+
+def test_heilongjiangs_black_is_a_province_not_a_colour():
+    assert ids.normalize_plate("黑A·12345") == "黑A12345"
+    assert ids.normalize_plate("黄") is None and ids.normalize_plate("蓝牌") is None
+
+
 def test_not_a_plate_stays_none():
     assert ids.normalize_plate("浙E·K3J2") is None  # too short
     assert ids.normalize_plate("黔C·7W2J9") is None  # 黔 is not a plate's province character (贵 is)
