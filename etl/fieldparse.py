@@ -76,6 +76,24 @@ def parse_date(value: Any, field: str) -> date | None:
     return dt.date() if dt else None
 
 
+_WEIGHT_RE = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*(吨|t|公斤|千克|kg)$", re.IGNORECASE)
+_PER_TONNE = {"吨": 1.0, "t": 1.0, "公斤": 1000.0, "千克": 1000.0, "kg": 1000.0}
+
+
+def parse_tons(value: Any, field: str) -> float | None:
+    """A weight in tonnes: a number, or one written with its unit (`6.8吨`, `6800kg`, `6800千克`).
+
+    Why: a column headed 数量(吨) still receives the weighbridge's kilograms or a unit typed
+    into the cell; read as written they are the same weight, and refusing them loses it."""
+    try:
+        return parse_float(value, field)
+    except FieldError:
+        m = _WEIGHT_RE.match(ids.to_halfwidth(str(value)).strip().replace(",", ""))
+        if m is None:
+            raise
+        return float(m.group(1)) / _PER_TONNE[m.group(2).lower()]
+
+
 def parse_float(value: Any, field: str) -> float | None:
     if value is None:
         return None
@@ -143,9 +161,9 @@ class FieldReader:
             self.warnings.append(e.reason + "；原值保留 (kept as written)")
             return None, self.s(name)
 
-    def num(self, name: str) -> tuple[float | None, str | None]:
+    def num(self, name: str, parse: Any = None) -> tuple[float | None, str | None]:
         try:
-            return parse_float(self.f.get(name), name), None
+            return (parse or parse_float)(self.f.get(name), name), None
         except FieldError as e:
             self.warnings.append(e.reason + "；原值保留 (kept as written)")
             return None, self.s(name)

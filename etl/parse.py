@@ -31,7 +31,9 @@ silently:
 * a plate read whose plate does not normalise (`WJ浙12345`) → `plate=None`,
   `plate_raw` kept (facts key it by the cleaned text, flagged non-standard);
   a placeholder such as `未识别` / `无牌` is quarantined (it identifies nothing).
-* 数量(吨) / 数值 not a number → `tons_raw` / `value_raw` + warning.
+* 数量(吨) / 数值 not a number → `tons_raw` / `value_raw` + warning (a weight written with its unit,
+  `6.8吨` / `6800kg`, is read in tonnes); 废物代码 `HW17` or `336-064-17` → category + eight-digit code;
+  驾驶员 `邱海、王军` → two drivers.
 
 Scalars and the per-record reader are `etl.fieldparse` (with the date forms
 accepted); case files' suspects, companies and vehicles are `etl.caseparse`.
@@ -45,7 +47,7 @@ from datetime import datetime
 from typing import Any
 
 from etl.caseparse import case_file
-from etl.fieldparse import FieldReader
+from etl.fieldparse import FieldReader, parse_tons
 from etl.records import (
     FieldError,
     GridEvent,
@@ -167,8 +169,13 @@ def _manifest(c: FieldReader) -> Manifest:
     plate = ids.normalize_plate(plate_raw)
     if plate_raw and plate is None:
         c.warnings.append(f"运输车牌: 非标准车牌 '{plate_raw}' (non-standard plate, kept as written)")
-    tons, tons_raw = c.num("数量(吨)")
+    tons, tons_raw = c.num("数量(吨)", parse_tons)
     code = c.s("废物代码")
+    category, code8 = ids.normalize_waste_code(code)
+    driver = c.s("驾驶员")
+    drivers = [
+        d for d in re.split(r"[、，,；;/\s]+|(?<=[\u4e00-\u9fff])(?:和|及)(?=[\u4e00-\u9fff]{2})", driver or "") if d
+    ]
     return Manifest(
         **c.base(),
         record_id=mid,
@@ -179,12 +186,14 @@ def _manifest(c: FieldReader) -> Manifest:
         carrier=c.s("运输单位"),
         plate=plate,
         plate_raw=plate_raw,
-        driver=c.s("驾驶员"),
+        driver=driver,
+        drivers=drivers,
         receiver=c.s("接收单位"),
         receiver_uscc=r_uscc,
         receiver_uscc_invalid=r_bad,
         waste_name=c.s("废物名称"),
-        waste_code=ids.to_halfwidth(code).upper().replace(" ", "") if code else None,
+        waste_code=category or (ids.to_halfwidth(code).upper().replace(" ", "") if code else None),
+        waste_code_detail=code8,
         tons=tons,
         tons_raw=tons_raw,
         transferred_at=when,

@@ -295,6 +295,8 @@ class Manifest(TypedRecord):
     receiver_uscc_invalid: str | None = None
     waste_name: str | None = None
     waste_code: str | None = None  # `HW34`
+    waste_code_detail: str | None = None  # the national list's eight-digit code `900-300-34`, when written
+    drivers: list[str] = field(default_factory=list)  # 驾驶员 may name two: `邱海、王军`
     tons: float | None = None
     tons_raw: str | None = None
     transferred_at: datetime

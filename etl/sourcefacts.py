@@ -208,6 +208,7 @@ def _manifest(x: FactBuilder, t: Manifest) -> None:
             x.prov("联单编号", t.manifest_id),
             waste=t.waste_name,
             waste_code=t.waste_code,
+            waste_code_detail=t.waste_code_detail,
             tons=t.tons,
             time=x.seen,
             manifest=t.manifest_id,
@@ -219,8 +220,10 @@ def _manifest(x: FactBuilder, t: Manifest) -> None:
         x.rel("INVOLVED_IN", vehicle, x.doc, x.prov("运输车牌", t.plate_raw), role="vehicle")
         if producer:
             x.rel("TRANSPORTS", vehicle, producer, x.prov("运输车牌", t.plate_raw))
-    if t.driver and not ids.is_masked_name(t.driver):
-        driver = x.local_person(t.driver)
+    for name in t.drivers or ([t.driver] if t.driver else []):
+        if ids.is_masked_name(name):
+            continue
+        driver = x.local_person(name)
         x.rel("INVOLVED_IN", driver, x.doc, x.prov("驾驶员", t.driver), role="driver")
         if vehicle:
             x.rel("DRIVES", driver, vehicle, x.prov("驾驶员", t.driver))

@@ -91,6 +91,30 @@ def normalize_plate(text: str | None) -> str | None:
     return None
 
 
+_HW_CATEGORY = re.compile(r"HW-?(\d{2})(?!\d)")
+_WASTE_CODE8 = re.compile(r"(?<!\d)(\d{3})-?(\d{3})-?(\d{2})(?!\d)")
+
+
+def normalize_waste_code(text: str | None) -> tuple[str | None, str | None]:
+    """`(category, code)` of a hazardous-waste code as written: `HW17`, `hw-17`, the national
+    list's eight-digit code `336-064-17` (its last two digits are the category), or both
+    (`HW17（336-064-17）`) → `("HW17", "336-064-17")`.  `(None, None)` when neither is there.
+
+    Why: manifests carry either form, and the category is what a producer's trade, a water
+    indicator and a month-on-month comparison are keyed by (国家危险废物名录 2021)."""
+    if not text:
+        return None, None
+    t = to_halfwidth(str(text)).upper().replace(" ", "")
+    m8 = _WASTE_CODE8.search(t)
+    code = f"{m8.group(1)}-{m8.group(2)}-{m8.group(3)}" if m8 else None
+    m = _HW_CATEGORY.search(t)
+    if m:
+        return f"HW{m.group(1)}", code
+    if m8 and 1 <= int(m8.group(3)) <= 50:
+        return f"HW{m8.group(3)}", code
+    return None, None
+
+
 def normalize_vessel(text: str | None) -> str | None:
     """Return the canonical vessel number (`浙岱渔07215`) or None.
 

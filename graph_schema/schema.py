@@ -221,7 +221,7 @@ RELATIONS: dict[str, RelSpec] = {
             ("Company",),
             ("Company",),
             "producer → receiver on a transfer manifest",
-            ("waste", "waste_code", "tons", "time", "manifest"),
+            ("waste", "waste_code", "waste_code_detail", "tons", "time", "manifest"),
         ),
         RelSpec("TRANSPORTS", ("Company", "Person", "Vehicle"), ("Company",), "carrier hauls for the producer"),
         RelSpec(

@@ -201,3 +201,38 @@ def test_gb18030_case_without_optional_headers(samples):
     assert c.filed_at is None and c.vehicles == [] and c.companies == []
     assert [(s.name, s.birth) for s in c.suspects] == [("王某", "1969"), ("张某某", "1975")]
     assert "小梅口" in c.narrative
+
+
+@pytest.mark.parametrize(
+    ("written", "tons"), [("6.80", 6.8), ("6.8吨", 6.8), ("6800kg", 6.8), ("6,800 千克", 6.8), ("6.8 t", 6.8)]
+)
+def test_manifest_weight_written_with_its_unit_is_read_in_tonnes(written, tons):
+    t = parse_record(_raw("manifest", 联单编号="M1", 转移时间="2024-01-01", **{"数量(吨)": written}))
+    assert t.tons == pytest.approx(tons) and t.tons_raw is None and not t.warnings
+
+
+def test_manifest_weight_that_is_no_weight_is_kept_as_written():
+    t = parse_record(_raw("manifest", 联单编号="M1", 转移时间="2024-01-01", **{"数量(吨)": "约7车"}))
+    assert t.tons is None and t.tons_raw == "约7车" and any("数量(吨)" in w for w in t.warnings)
+
+
+@pytest.mark.parametrize(
+    ("written", "category", "code"),
+    [
+        ("HW17", "HW17", None),
+        ("hw-17", "HW17", None),
+        ("336-064-17", "HW17", "336-064-17"),
+        ("HW17（336-064-17）", "HW17", "336-064-17"),
+        ("900-041-49", "HW49", "900-041-49"),
+    ],
+)
+def test_manifest_waste_code_category_and_national_code(written, category, code):
+    t = parse_record(_raw("manifest", 联单编号="M1", 转移时间="2024-01-01", 废物代码=written))
+    assert (t.waste_code, t.waste_code_detail) == (category, code)
+
+
+def test_manifest_naming_two_drivers():
+    t = parse_record(_raw("manifest", 联单编号="M1", 转移时间="2024-01-01", 驾驶员="邱海、王军"))
+    assert t.drivers == ["邱海", "王军"] and t.driver == "邱海、王军"
+    t = parse_record(_raw("manifest", 联单编号="M1", 转移时间="2024-01-01", 驾驶员="欧阳海和王军"))
+    assert t.drivers == ["欧阳海", "王军"]
