@@ -248,9 +248,35 @@ def cross_refs(x: FactBuilder, field: str, text: str) -> None:
             x.mentioned[ref] = x.b.rels[-1].props
 
 
+_ID_BESIDE_NAME = re.compile(r"[^。！？；;\n]{0,40}")
+
+
+def _identified_names(x: FactBuilder, ex: Extraction) -> None:
+    """A name followed by its own identity number in the text — `蒋卫国（男，身份证号3305…）`,
+    `孔某某，身份证号码3305…` — is that person: keyed by the number, as a header line would be.
+
+    The number belongs to the nearest name before it in the same sentence, with no other name
+    between and at most 40 characters of description; a name the record's fields already
+    key keeps their key."""
+    last: Entity | None = None
+    for e in ex.entities:
+        if e.label == "PERSON":
+            last = e
+        elif e.label == "ID_CARD" and last is not None:
+            gap = ex.text[last.end : e.start]
+            idc = ids.normalize_resident_id(e.normalized or e.text)
+            name = (last.text or "").strip()
+            if idc and name and name not in x.persons and _ID_BESIDE_NAME.fullmatch(gap):
+                key = keys.person_key(id_card=idc)
+                x.b.add_node(key, id_card=idc, name=name, masked_name=ids.is_masked_name(name) or None)
+                x.persons[name] = key
+            last = None
+
+
 def text_facts(x: FactBuilder, field: str, ex: Extraction) -> None:
     text = ex.text
     ekeys: list[str | None] = []
+    _identified_names(x, ex)
     for e in ex.entities:
         if e.label == "LOC":
             e = _with_site_noun(text, e)

@@ -18,6 +18,7 @@ DQ = "doc:case:德公(环)立字〔2024〕00211号"
 ZS = "doc:case:舟公(海)立字〔2024〕00088号"
 DS = "doc:case:岱公(海)立字〔2024〕00131号"
 CX = "doc:case:长公(环)立字〔2024〕00140号"
+HZ = "doc:case:湖公(环)立字〔2024〕00301号"
 
 
 def _local(name: str, doc: str) -> str:
@@ -35,8 +36,8 @@ def found(tmp_path_factory, cli):
     try:
         proc = cli(data_dir, "ingest", str(cases), "--json")
         assert proc.returncode == 0, proc.stderr
-        assert json.loads(proc.stdout)["records_loaded"] == 4
-        docs = json.dumps([DQ, ZS, DS, CX], ensure_ascii=False)
+        assert json.loads(proc.stdout)["records_loaded"] == 5
+        docs = json.dumps([DQ, ZS, DS, CX, HZ], ensure_ascii=False)
         parties = cli(data_dir, "query", "inv_doc_parties", "-p", f"docs={docs}", "--json")
         assert parties.returncode == 0, parties.stderr
         page = cli(data_dir, "query", "export_nodes_page", "-p", "after=", "-p", "limit=5000", "--json")
@@ -87,6 +88,14 @@ def test_narrative_parties_carry_their_sentence(found):
     assert props["method"] == "rule" and props["doc"] == DQ and props["role"] == "suspect"
     assert "伙同被告人孙某、李某甲" in props["quote"] and 0 < props["confidence"] < 1
     assert props["rank"] == 1  # named second, after 钱某某
+
+
+def test_a_name_with_its_identity_number_in_the_text_is_keyed_by_it(found):
+    assert found["parties"][HZ] == {
+        "person:33052219850607003X": "suspect",  # 蒋卫国（男，身份证号…）
+        "person:330501198811110024": "suspect",  # 孔某某（身份证号…）: masked, but identified
+        "vehicle:浙E5G378": "vehicle",
+    }
 
 
 def test_a_header_keeps_the_narratives_extra_names_as_mentions(found):
