@@ -49,7 +49,8 @@ from investigations.common import parse_time
 # Primary: the pollutant the trade's effluent is known for (acid pickling → pH,
 # phosphating / electroplating / farm run-off → 总磷, etchant / leather / food /
 # cold-chain → 氨氮, dyes / solvents / paints / wood / paper → COD); secondary
-# counts half.
+# counts half.  A sewage works is 污水处理 / 水务, never 污水 alone: outfalls are registered
+# as `…污水排口` whatever their owner makes, and the outfall's name is read with the trade.
 POLLUTANT_SOURCES: dict[str, tuple[set[str], str, str]] = {
     "ph": (
         {"HW34", "HW35", "HW31"},
@@ -64,19 +65,19 @@ POLLUTANT_SOURCES: dict[str, tuple[set[str], str, str]] = {
         # and pulp, pharmaceuticals and fermentation, brewing, starch, sugar, dairy, food, slaughter
         r"(?<!精细)化工|印染|染整|家具|汽车维修|汽修|新材料|机械|涂装|纺织|竹木|木业|造纸|纸业|制浆|制药|"
         r"发酵|酿造|酒业|酒厂|啤酒|黄酒|白酒|淀粉|糖业|制糖|乳业|乳品|豆制品|调味|味精|油漆|溶剂",
-        r"食品|养殖|屠宰|污水|水务|皮革|金属制品",
+        r"食品|养殖|屠宰|污水处理|水务|皮革|金属制品",
     ),
     "氨氮": (
         {"HW21", "HW22"},
         r"电子电路|线路板|蚀刻|金属制品|皮革|制革|食品|水产|冷冻|屠宰|化肥|焦化",
-        r"养殖|生猪|畜|禽|污水|水务|制药",
+        r"养殖|生猪|畜|禽|污水处理|水务|制药",
     ),
     "总磷": (
         {"HW17"},
         r"表面处理|磷化|电镀|农业开发|养殖|生猪|畜|禽|洗涤|化肥",
-        r"污水|水务|食品",
+        r"污水处理|水务|食品",
     ),
-    "总氮": ({"HW03"}, r"养殖|生猪|化肥|农业开发", r"污水|水务|食品"),
+    "总氮": ({"HW03"}, r"养殖|生猪|化肥|农业开发", r"污水处理|水务|食品"),
     "重金属": (
         {"HW17", "HW21", "HW22", "HW23", "HW24", "HW26", "HW29", "HW31", "HW46", "HW48"},
         r"电镀|电路|线路板|蓄电池|极板|表面处理|冶炼|铅|铬|镍|铜|锌",

@@ -28,6 +28,16 @@ def _river_of_three(b: GraphBatch, station: str, outfalls: tuple[tuple[str, str,
     b.add_rel("MONITORS", station, "site:S-3", _p("doc:reading:x"))
 
 
+def _owners(on_station: str, three_up: str, one_up: str) -> tuple[tuple[str, str, str, str], ...]:
+    """Outfalls PK-A on the station's segment S-3, PK-B on S-1, PK-C on S-2, owned by these companies."""
+    spots = (
+        ("site:PK-A", "site:S-3", on_station),
+        ("site:PK-B", "site:S-1", three_up),
+        ("site:PK-C", "site:S-2", one_up),
+    )
+    return tuple((code, seg, f"company:{name}", name) for code, seg, name in spots)
+
+
 @pytest.mark.parametrize("indicator", ["COD", "化学需氧量", "BOD5", "五日生化需氧量", "TOC", "溶解氧"])
 def test_organic_load_measures_are_one_family(indicator: str) -> None:
     assert water.indicator_family(indicator) == "cod"
@@ -37,12 +47,7 @@ def test_a_brewery_two_segments_up_outranks_a_plater_on_the_station_segment(empt
     """COD at the station; the plater next to it explains heavy metals and phosphorus, not organic load;
     the brewery upstream (a high-COD trade) is the source."""
     b = GraphBatch()
-    outfalls = (
-        ("site:PK-A", "site:S-3", "company:甲电镀有限公司", "甲电镀有限公司"),
-        ("site:PK-B", "site:S-1", "company:乙酒业有限公司", "乙酒业有限公司"),
-        ("site:PK-C", "site:S-2", "company:丙物流有限公司", "丙物流有限公司"),
-    )
-    _river_of_three(b, "site:JC-9", outfalls)
+    _river_of_three(b, "site:JC-9", _owners("甲电镀有限公司", "乙酒业有限公司", "丙物流有限公司"))
     for i, ind in enumerate(("COD", "BOD5")):
         d = f"doc:reading:o{i}"
         b.add_node(d, source="reading", time="2024-07-01T08:00:00", indicator=ind, value=80, exceeded=True)
@@ -137,3 +142,23 @@ def test_complaints_of_an_earlier_event_at_the_station_do_not_rank_its_source_fo
     april = water.upstream_candidates(empty_store, "JC-5", "氨氮", "2024-04-23 08:00:00").candidates
     assert april[0].outfall == "site:PK-TAN"
     assert april[0].details["complaints"] == ["doc:hotline:T1", "doc:hotline:T2", "doc:hotline:T3"]
+
+
+def test_a_sewage_outfall_is_no_sewage_works(empty_store) -> None:
+    """Outfalls are registered as `…污水排口` whatever their owner makes: the word names the outfall's
+    kind, not a trade.  A farm's 污水排口 on the station's segment explains no COD; a textile mill
+    three segments up does; a sewage works (污水处理) still counts half."""
+    b = GraphBatch()
+    outfalls = _owners("甲农业开发有限公司", "乙纺织有限公司", "丙污水处理有限公司")
+    _river_of_three(b, "site:JC-9", outfalls)
+    for code, _seg, _owner, name in outfalls:
+        b.add_node(code, kind="outfall", name=f"{name[:-4]}污水排口")
+    d = "doc:reading:o1"
+    b.add_node(d, source="reading", time="2024-07-01T08:00:00", indicator="COD", value=80, exceeded=True)
+    b.add_rel("LOCATED_AT", d, "site:JC-9", _p(d, "2024-07-01T08:00:00"))
+    empty_store.write_batch(b)
+    cands = {c.outfall: c for c in water.upstream_candidates(empty_store, "JC-9").candidates}
+    assert cands["site:PK-A"].details["pollutant_match"] == []
+    assert cands["site:PK-B"].details["pollutant_match"] == ["cod"]
+    assert cands["site:PK-C"].details["pollutant_match"] == ["cod"]
+    assert max(cands.values(), key=lambda c: c.score).outfall == "site:PK-B"
