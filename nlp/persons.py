@@ -62,11 +62,30 @@ def person_context(text: str, s: int, e: int) -> bool:
     return bool(_PERSON_CONTEXT_BEFORE.search(text[max(0, s - 6) : s]) or _PERSON_CONTEXT_AFTER.match(text[e : e + 4]))
 
 
+_BEFORE_A_NAME = set('，,。；;：:、（(“"\n 为叫是与和及或由被把将给向')
+
+
+def _surname_split_off(text: str, prev: Word | None, s: int) -> bool:
+    """The one-character word right before a two-character name is its surname: a surname the
+    segmenter read as a noun, standing where a name begins (after punctuation, 为, 叫, 与 …)."""
+    if prev is None or prev[1] != s or prev[1] - prev[0] != 1 or prev[2] not in ("n", "nz", "nw"):
+        return False  # a preposition or verb that is also a surname (向杨莉借的, 于…) is no part of the name
+    ps = prev[0]
+    return text[ps] in SURNAMES and (ps == 0 or text[ps - 1] in _BEFORE_A_NAME)
+
+
 def find_persons(text: str, words: list[Word]) -> list[Cand]:
     """Names LAC misses right after a role word: "驾驶员费建明", "船主郑海波"."""
     out: list[Cand] = []
     bounds = {w[1] for w in words}
+    prev: Word | None = None
     for s, _e, tag in words:
+        if tag == "PER" and _e - s == 2 and _surname_split_off(text, prev, s):
+            # "车主为楼林昌" → 楼 (n) + 林昌 (PER): a surname that is also a noun (楼, 江, 石) cut off
+            out.append(Cand(s - 1, _e, "PERSON", "rule", P_LOC_RULE + 2, 0.7))
+            prev = (s, _e, tag)
+            continue
+        prev = (s, _e, tag)
         if tag == "PER":
             # "施建" + "强，男": LAC stopped one character short of a name before a delimiter
             if (

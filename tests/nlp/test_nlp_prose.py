@@ -36,6 +36,22 @@ def test_people_with_rare_surnames_are_kept(extract, text, name):
     assert (name, "PERSON") in _ents(extract, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("作案车辆苏B52595，该车登记车主为楼林昌，系王鑫庆借用。", "楼林昌"),
+        ("（同案人员：楼林昌与章某）", "楼林昌"),
+    ],
+)
+def test_a_surname_the_segmenter_read_as_a_noun_stays_with_the_name(extract, text, name):
+    assert (name, "PERSON") in _ents(extract, text)  # 楼 (building) + 林昌 was read as 林昌
+
+
+def test_a_preposition_that_is_also_a_surname_stays_out_of_the_name(extract):
+    persons = _ents(extract, "茅武卫供述，其所驾驶的赣E 05906是向杨莉借的。", "PERSON")
+    assert ("杨莉", "PERSON") in persons and ("向杨莉", "PERSON") not in persons
+
+
 def test_a_role_followed_by_a_verb_is_no_name(extract):
     persons = _ents(extract, "上个月有个姓陈的老板拉走了一车污泥，民警赶到现场。", "PERSON")
     assert ("拉走", "PERSON") not in persons and ("赶到", "PERSON") not in persons
