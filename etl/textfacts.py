@@ -150,8 +150,9 @@ def _entity_key(x: FactBuilder, e: Entity) -> str | None:
 
 def _structured_name_for(x: FactBuilder, text: str) -> str | None:
     """The one name from the record's own fields that a name read from its text cuts short or runs
-    over: 鲁祥 in "鲁祥发以及周某", 施梁金均 in "施梁金均被刑事拘留" (the segmenter's boundary, not
-    another person).  Unmasked names of two characters or more, same surname, exactly one match."""
+    over by one character: 鲁祥 in "鲁祥发以及周某", 施梁金均 in "施梁金均被刑事拘留", 林昌 for 楼林昌
+    (a surname read as a noun) — the segmenter's boundary, not another person.  Unmasked names of
+    two characters or more, exactly one match."""
     if len(text) < 2 or ids.is_masked_name(text):
         return None
     hits = [
@@ -161,7 +162,7 @@ def _structured_name_for(x: FactBuilder, text: str) -> str | None:
         and n != text
         and len(n) >= 2
         and not ids.is_masked_name(n)
-        and (n.startswith(text) or text.startswith(n))
+        and (n.startswith(text) or text.startswith(n) or n.endswith(text))
         and abs(len(n) - len(text)) == 1
     ]
     return hits[0] if len(hits) == 1 else None

@@ -81,6 +81,8 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
                 continue  # "姓吴", "我姓陈": a surname given, not a name
             if c.method == "model" and re.match(r"期间|季节|时节|以来|以后|时期|前后", text[c.end : c.end + 2]):
                 continue
+            if seg == "张网":
+                continue  # "张网作业的渔船": setting stake nets, the fishing method (张 is a surname)
             if re.search(r"夜间|夜里|深夜|凌晨|晚上|傍晚|白天|清晨|上午|下午|中午|半夜|午夜", seg):
                 continue  # "伙同于夜间开车": a preposition and a time, not a name (于 is a surname)
             if (

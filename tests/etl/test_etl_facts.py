@@ -177,6 +177,18 @@ def test_case_text_coreference_with_fake_extractor(samples):
     assert d.provenance.quote and d.provenance.confidence == 0.7
 
 
+@pytest.mark.parametrize("cut", ["周卫", "卫东", "周卫东均"])
+def test_a_name_the_segmenter_cut_by_one_character_is_the_header_suspect(samples, cut):
+    """周卫 (end cut), 卫东 (surname read as a noun), 周卫东均 (an adverb glued on): the header's 周卫东."""
+    (case,) = load(samples / "cases/cx-2024-00057.txt")
+    text = case.narrative.replace("周卫东", cut, 1)
+    case = type(case)(**{**case.__dict__, "narrative": text})
+    b = records_to_batch([case], FakeExtractor([(cut, "PERSON")]))
+    doc = "doc:case:长公(环)立字〔2024〕00057号"
+    tails = {r.tail for r in rels(b, "MENTIONS", doc)}
+    assert "person:341822198107151579" in tails and f"person:{cut}@{doc}" not in tails
+
+
 def test_relation_against_schema_is_dropped(samples):
     (case,) = load(samples / "cases/cx-2024-00057.txt")
     fake = FakeExtractor([("青岭村", "LOC"), ("周卫东", "PERSON")], relation="DRIVES")  # Site DRIVES Person: invalid

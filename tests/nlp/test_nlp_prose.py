@@ -52,6 +52,11 @@ def test_a_preposition_that_is_also_a_surname_stays_out_of_the_name(extract):
     assert ("杨莉", "PERSON") in persons and ("向杨莉", "PERSON") not in persons
 
 
+def test_setting_stake_nets_is_no_name(extract):
+    persons = _ents(extract, "经查，张网作业的渔船浙岱渔01234由李某驾驶。", "PERSON")
+    assert persons == [("李某", "PERSON")]  # 张网: the fishing method, though 张 is a surname
+
+
 def test_a_role_followed_by_a_verb_is_no_name(extract):
     persons = _ents(extract, "上个月有个姓陈的老板拉走了一车污泥，民警赶到现场。", "PERSON")
     assert ("拉走", "PERSON") not in persons and ("赶到", "PERSON") not in persons
