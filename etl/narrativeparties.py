@@ -38,12 +38,20 @@ _COMPANY_RELS = frozenset({"TRANSPORTS", "DUMPED_AT"})
 _HOLDS = frozenset({"OWNS", "REPRESENTS", "WORKS_FOR"})
 
 
-def _states(x: FactBuilder, role: str) -> bool:
-    """The case's own fields list a party of this role (suspect, company, vehicle, vessel)."""
-    return any(
-        r.type == "INVOLVED_IN" and r.props.get("role") == role and r.provenance.method != Method.RULE.value
-        for r in x.b.rels[x.first_rel :]
-    )
+def _stated_parties(x: FactBuilder) -> tuple[set[str], set[str]]:
+    """The roles the case's own fields list a party of (suspect, company, vehicle, vessel), and
+    the keys of the suspects the record has so far — one pass over the record's facts."""
+    roles: set[str] = set()
+    suspects: set[str] = set()
+    for r in x.b.rels[x.first_rel :]:
+        if r.type != "INVOLVED_IN":
+            continue
+        role = r.props.get("role")
+        if r.provenance.method != Method.RULE.value:
+            roles.add(role)
+        if role == "suspect":
+            suspects.add(r.head)
+    return roles, suspects
 
 
 def narrative_parties(x: FactBuilder, field: str, ex: Extraction, ekeys: list[str | None]) -> None:
@@ -72,10 +80,10 @@ def narrative_parties(x: FactBuilder, field: str, ex: Extraction, ekeys: list[st
         if key not in found or found[key][1] < conf:
             found[key] = (role, conf, s0, s1)
 
-    had_suspects = _states(x, "suspect")
-    had_companies = _states(x, "company")
-    had_vehicles = _states(x, "vehicle") or _states(x, "vessel")
-    if not had_suspects:
+    stated, suspects = _stated_parties(x)
+    had_companies = "company" in stated
+    had_vehicles = bool(stated & {"vehicle", "vessel"})
+    if "suspect" not in stated:
         for r in ex.roles:
             if r.role == "suspect":
                 party(r.entity, "suspect", r.confidence, r.sentence_start, r.sentence_end)
@@ -85,10 +93,7 @@ def narrative_parties(x: FactBuilder, field: str, ex: Extraction, ekeys: list[st
                 party(r.tail, "suspect", r.confidence, r.sentence_start, r.sentence_end)
             elif r.type == "DUMPED_AT" and ex.entities[r.head].label == "PERSON":
                 party(r.head, "suspect", min(r.confidence, 0.75), r.sentence_start, r.sentence_end)
-    suspects = {k for k, v in found.items() if v[0] == "suspect"}
-    suspects |= {
-        r.head for r in x.b.rels[x.first_rel :] if r.type == "INVOLVED_IN" and r.props.get("role") == "suspect"
-    }
+    suspects |= {k for k, v in found.items() if v[0] == "suspect"}
     for r in ex.relations:
         h, t = ekeys[r.head], ekeys[r.tail]
         if not h or not t:
@@ -106,11 +111,11 @@ def narrative_parties(x: FactBuilder, field: str, ex: Extraction, ekeys: list[st
                 party(r.tail, tl.lower(), r.confidence, r.sentence_start, r.sentence_end)
         if not had_vehicles and r.type == "DUMPED_AT" and hl in ("Vehicle", "Vessel"):
             party(r.head, hl.lower(), r.confidence, r.sentence_start, r.sentence_end)
-    order = sorted(first_at, key=first_at.__getitem__)
+    rank_of = {k: i for i, k in enumerate(sorted(first_at, key=first_at.__getitem__))}
     for key, (role, conf, s0, s1) in found.items():
         wanted = {"suspect": "Person", "company": "Company", "vehicle": "Vehicle", "vessel": "Vessel"}[role]
         if label_for_key(key) != wanted or x.asserts("INVOLVED_IN", key, x.doc):
             continue
         prov = Provenance(x.doc, Method.RULE.value, conf, text[s0:s1], s0, s1, field, x.seen)
-        rank = order.index(key) if role == "suspect" else None  # named first: the principal (主犯)
+        rank = rank_of[key] if role == "suspect" else None  # named first: the principal (主犯)
         x.rel("INVOLVED_IN", key, x.doc, prov, role=role, rank=rank)

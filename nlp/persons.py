@@ -79,13 +79,14 @@ def find_persons(text: str, words: list[Word]) -> list[Cand]:
     out: list[Cand] = []
     bounds = {w[1] for w in words}
     prev: Word | None = None
-    for s, _e, tag in words:
-        if tag == "PER" and _e - s == 2 and _surname_split_off(text, prev, s):
+    for word in words:
+        s, _e, tag = word
+        split_off = tag == "PER" and _e - s == 2 and _surname_split_off(text, prev, s)
+        prev = word
+        if split_off:
             # "车主为楼林昌" → 楼 (n) + 林昌 (PER): a surname that is also a noun (楼, 江, 石) cut off
             out.append(Cand(s - 1, _e, "PERSON", "rule", P_LOC_RULE + 2, 0.7))
-            prev = (s, _e, tag)
             continue
-        prev = (s, _e, tag)
         if tag == "PER":
             # "施建" + "强，男": LAC stopped one character short of a name before a delimiter
             if (

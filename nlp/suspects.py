@@ -26,7 +26,9 @@ member: each rule needs its cue inside the same clause as the name.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
+from nlp.relations import sentences
 from nlp.types import Entity, PersonRole
 
 __all__ = ["SUSPECT_WORDS", "suspect_roles"]
@@ -74,7 +76,6 @@ _PASSIVE_AFTER = re.compile(
 )
 _SUSPECT_RE = re.compile(SUSPECT_WORDS)
 _MEASURE_RE = re.compile(_MEASURE + r"|刑事强制措施|强制措施|到案|投案|落网")
-_SENT_END = "。！？!?；;\n"
 
 
 def _role_word(cue: str) -> str:
@@ -83,10 +84,13 @@ def _role_word(cue: str) -> str:
     return m.group() if m else "团伙成员"
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    s = max(text.rfind(ch, 0, start) for ch in _SENT_END) + 1
-    e = min((i for i in (text.find(ch, end) for ch in _SENT_END) if i >= 0), default=len(text))
-    return s, min(len(text), e + 1)
+def _sentence(sents: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """The span of the sentences (`nlp.relations.sentences`, as relations quote them) from the one
+    holding `start` to the one holding `end`."""
+    starts = [a for a, _b in sents]
+    first = max(0, bisect_right(starts, start) - 1)
+    last = max(first, bisect_left(starts, end) - 1)
+    return sents[first][0], sents[last][1]
 
 
 def _lists(text: str, persons: list[int], ents: list[Entity]) -> list[list[int]]:
@@ -129,6 +133,7 @@ def suspect_roles(text: str, ents: list[Entity]) -> list[PersonRole]:
     """
     persons = [i for i, e in enumerate(ents) if e.label == "PERSON"]
     out: dict[int, PersonRole] = {}
+    sents = sentences(text) if persons else []
     for run in _lists(text, persons, ents):
         first, last = ents[run[0]], ents[run[-1]]
         before = text[max(0, first.start - 24) : first.start]
@@ -156,10 +161,10 @@ def suspect_roles(text: str, ents: list[Entity]) -> list[PersonRole]:
             for i in run:
                 b = text[max(0, ents[i].start - 12) : ents[i].start]
                 if (m := _ROLE_BEFORE.search(b)) and not _OTHER_ROLE.search(b):
-                    s0, s1 = _sentence(text, ents[i].start, ents[i].end)
+                    s0, s1 = _sentence(sents, ents[i].start, ents[i].end)
                     out.setdefault(i, PersonRole(i, "suspect", _role_word(m.group()), 0.9, s0, s1))
             continue
-        s0, s1 = _sentence(text, first.start, last.end)
+        s0, s1 = _sentence(sents, first.start, last.end)
         for i in members:
             out.setdefault(i, PersonRole(i, "suspect", cue.strip(), conf, s0, s1))
     return [out[i] for i in sorted(out)]

@@ -36,6 +36,7 @@ class Projection:
     row_weight: np.ndarray | None = None  # base weight × decay (× occasions) of each row, before sharing
     _case_counts: np.ndarray | None = field(default=None, repr=False)
     _row_members: list[list[int]] | None = field(default=None, repr=False)
+    _named_first: np.ndarray | None = field(default=None, repr=False)
 
     def case_counts(self) -> np.ndarray:
         """Number of case files naming each vertex as suspect (a row's `count` says how many files it stands for)."""
@@ -53,16 +54,18 @@ class Projection:
     def named_first(self) -> np.ndarray:
         """How often each vertex is the one a case file or a joint-offence statement names first:
         Chinese case files name the principal (主犯) before those who acted with him (张三伙同李四、
-        王五; the first 犯罪嫌疑人 line)."""
-        index = {k: i for i, k in enumerate(self.keys)}
-        out = np.zeros(len(self.keys), dtype=np.float64)
-        for r in self.rows:
-            if len(r["members"]) < 2:
-                continue
-            first = r["members"][0] if r["kind"] == "co_offender" else r.get("principal")
-            if first in index:
-                out[index[first]] += 1.0
-        return out
+        王五; the first 犯罪嫌疑人 line).  Computed once: every pruning pass asks for the leaders."""
+        if self._named_first is None:
+            index = {k: i for i, k in enumerate(self.keys)}
+            out = np.zeros(len(self.keys), dtype=np.float64)
+            for r in self.rows:
+                if len(r["members"]) < 2:
+                    continue
+                first = r["members"][0] if r["kind"] == "co_offender" else r.get("principal")
+                if first in index:
+                    out[index[first]] += 1.0
+            self._named_first = out
+        return self._named_first
 
     @property
     def row_members(self) -> list[list[int]]:
