@@ -7,7 +7,9 @@ port.  Persistence: append-only file with fsync every second plus RDB
 snapshots.  A lock file makes start-up race-free, so two ecograph processes on
 one data directory share one server and never start a second one.  The server
 outlives a `kill -9` of the client that started it; the next ecograph process
-reuses it.  `stop_server` shuts it down cleanly (SHUTDOWN SAVE).
+reuses it.  `stop_server` shuts it down cleanly (SHUTDOWN SAVE).  A server whose
+data directory was deleted under it (a user who removes the data dir and ingests
+again) serves nothing anyone can reach; the next start stops it (`_stop_orphans`).
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ def ensure_server(data_dir: Path, start_timeout: float = 60.0, load_timeout: flo
         sock = sdir / SOCKET_NAME
         if sock.exists():  # stale socket of a dead server
             sock.unlink()
+        _stop_orphans(sock)
         server, module = _binaries()
         # One query thread per core this process may use (the API runs a worker per core and
         # each read occupies one server thread), up to 16.
@@ -168,6 +171,54 @@ def ensure_server(data_dir: Path, start_timeout: float = 60.0, load_timeout: flo
         log = sdir / LOG_NAME
         tail = log.read_text(errors="replace")[-500:] if log.exists() else ""
         raise RuntimeError(f"图数据库启动失败 / FalkorDB did not start within {start_timeout:.0f}s: {tail}")
+
+
+def _server_processes(sock: Path) -> list:
+    """Live redis-server processes started on this socket path (psutil.Process objects)."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["cmdline", "status"]):
+        try:
+            cmd = proc.info["cmdline"] or []
+            # redis rewrites its title to "redis-server unixsocket:<path>", so match a substring
+            if proc.info["status"] != psutil.STATUS_ZOMBIE and any(c.endswith(str(sock)) for c in cmd if c):
+                found.append(proc)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
+
+
+def _stop_orphans(sock: Path, timeout: float = 10.0) -> None:
+    """Stop servers left on this socket path whose working directory is gone.
+
+    Why: the server chdirs into the data directory's `falkordb/` folder. When a user deletes
+    the data directory, that server keeps running with nothing on disk and no socket file,
+    unreachable; starting a new one beside it would leave it running for ever. Its store was
+    deleted with the directory, so there is nothing to save: SIGKILL after SIGTERM fails
+    (a Redis whose snapshot cannot be written refuses to exit on SIGTERM).
+    """
+    import psutil
+
+    orphans = []
+    for proc in _server_processes(sock):
+        try:
+            if os.readlink(f"/proc/{proc.pid}/cwd").endswith(" (deleted)"):
+                orphans.append(proc)
+        except OSError:
+            continue
+    for proc in orphans:
+        try:
+            proc.terminate()
+        except psutil.NoSuchProcess:
+            continue
+    _, alive = psutil.wait_procs(orphans, timeout=timeout / 2)
+    for proc in alive:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:
+            continue
+    psutil.wait_procs(alive, timeout=timeout / 2)
 
 
 def _wait_loaded(sock: Path, deadline: float) -> None:
@@ -230,16 +281,4 @@ def _alive(pid: int) -> bool:
 
 def count_servers(data_dir: Path) -> int:
     """How many live redis-server processes serve this data directory's socket (tests, `server status`)."""
-    import psutil
-
-    sock = str(socket_path(data_dir))
-    n = 0
-    for proc in psutil.process_iter(["cmdline", "status"]):
-        try:
-            cmd = proc.info["cmdline"] or []
-            # redis rewrites its title to "redis-server unixsocket:<path>", so match a substring
-            if proc.info["status"] != psutil.STATUS_ZOMBIE and any(c.endswith(sock) for c in cmd if c):
-                n += 1
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-    return n
+    return len(_server_processes(socket_path(data_dir)))

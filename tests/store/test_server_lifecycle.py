@@ -143,3 +143,28 @@ def test_a_killed_server_is_restarted_by_the_next_read(tmp_path):
         store.close()
     finally:
         stop_server(data_dir)
+
+
+def test_deleting_the_data_dir_and_starting_again_leaves_one_server(tmp_path):
+    """A user who removes the data directory and ingests again must not leave the first
+    server running for ever beside the new one (its store went with the directory)."""
+    import shutil
+
+    import psutil
+
+    from graph_schema.store.falkor_server import server_pid
+
+    data_dir = tmp_path / "data"
+    try:
+        with open_store(data_dir=data_dir) as store:
+            store.stats()
+        old = server_pid(data_dir)
+        assert old is not None
+        shutil.rmtree(data_dir)
+        with open_store(data_dir=data_dir) as store:
+            assert sum(store.stats()["nodes"].values()) == 0
+        assert not psutil.pid_exists(old) or psutil.Process(old).status() == psutil.STATUS_ZOMBIE
+        assert count_servers(data_dir) == 1
+    finally:
+        stop_server(data_dir)
+    assert count_servers(data_dir) == 0
