@@ -18,6 +18,8 @@ _ROLE_BEFORE_NAME = re.compile(
     r"网格员|村民|村干部|护林员|巡护员|民警|工人|员工|户主|业主|经营者|举报人|报案人|来电人|同伙|伙同|雇佣|雇用|联系人|"
     r"举报|抓获|传唤|拘留|约谈|询问|讯问|船老大|船东|货主|渔民)[：:]?$"
 )
+# The same, or a role and its copula ("该车登记车主为方峰" + "强，系…借用"): where a cut name is completed.
+_ROLE_BEFORE_CUT_NAME = re.compile(_ROLE_BEFORE_NAME.pattern.replace(")[：:]?$", ")(?:[为是系])?[：:]?$"))
 _NAME_END_RE = re.compile(
     r"[，,。、；;：:（(\s]|驾驶|开着|伙同|和|与|等|在|将|于|从|因|被|已|系|为|是|称|说|驾|把|到|向|的|男|女|，"
 )
@@ -91,7 +93,7 @@ def find_persons(text: str, words: list[Word]) -> list[Cand]:
             # "施建" + "强，男": LAC stopped one character short of a name before a delimiter
             if (
                 _e - s == 2
-                and _ROLE_BEFORE_NAME.search(text[max(0, s - 8) : s])
+                and _ROLE_BEFORE_CUT_NAME.search(text[max(0, s - 9) : s])
                 and re.match(r"[\u4e00-\u9fff](?:[，,、。；（(]|$)", text[_e : _e + 2])
                 and text[_e] not in _NOT_NAME_TAIL
             ):

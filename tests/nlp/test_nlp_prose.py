@@ -47,6 +47,18 @@ def test_a_surname_the_segmenter_read_as_a_noun_stays_with_the_name(extract, tex
     assert (name, "PERSON") in _ents(extract, text)  # 楼 (building) + 林昌 was read as 林昌
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "cut"),
+    [
+        ("作案车辆浙L·7V126，该车登记车主为方峰强，系姜明刚借用。", "方峰强", "方峰"),
+        ("该厂负责人是钱永强，男，52岁。", "钱永强", "钱永"),
+    ],
+)
+def test_a_name_after_a_role_and_its_copula_is_not_cut_one_short(extract, text, name, cut):
+    persons = _ents(extract, text, "PERSON")
+    assert (name, "PERSON") in persons and (cut, "PERSON") not in persons
+
+
 def test_a_preposition_that_is_also_a_surname_stays_out_of_the_name(extract):
     persons = _ents(extract, "茅武卫供述，其所驾驶的赣E 05906是向杨莉借的。", "PERSON")
     assert ("杨莉", "PERSON") in persons and ("向杨莉", "PERSON") not in persons
