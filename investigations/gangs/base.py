@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import gc
 
+import numpy as np
+
 KIND_WEIGHTS: dict[str, float] = {
     "co_offender": 3.0,
     "case": 2.0,
@@ -52,3 +54,28 @@ def _no_gc(func):
                 gc.enable()
 
     return wrapper
+
+
+class GroupMerger:
+    """Groups merged into one another by index (a union of groups that keeps sizes).
+
+    `merge(keep, gone)` folds one root into another; `remap(gid)` gives every vertex its
+    group's root (−1 stays −1)."""
+
+    def __init__(self, sizes: list[int]) -> None:
+        self.size = list(sizes)
+        self._into = list(range(len(sizes)))
+
+    def root(self, g: int) -> int:
+        while self._into[g] != g:
+            g = self._into[g]
+        return g
+
+    def merge(self, keep: int, gone: int) -> None:
+        self._into[gone] = keep
+        self.size[keep] += self.size[gone]
+        self.size[gone] = 0
+
+    def remap(self, gid: np.ndarray) -> np.ndarray:
+        table = np.asarray([self.root(g) for g in range(len(self.size))] + [-1], dtype=np.int64)  # index −1 → −1
+        return table[gid]

@@ -7,7 +7,8 @@ One such co-read on a busy road is chance; it is a tie when
 
 * it *recurs*: two or more separate occasions (an occasion is one passage; reads of
   the pair at one checkpoint less than `OCCASION_GAP_MIN` apart are the same passage,
-  reads at two checkpoints are two), or
+  reads at two checkpoints are two) — of the same two vehicles, or of any vehicles the
+  same two people hold (a crew rotates its trucks: `_rotating_convoys`), or
 * it happened *once, at night, near a sensitive site*: night is 20:00–05:00
   (`investigations.common.is_night`, the hours dumping happens in the cases we hold;
   the Noise Law's 22:00–06:00 would miss the evening runs), and "near a sensitive site"
@@ -81,6 +82,7 @@ def checkpoint_rows(
                 pair = (v0, v1) if v0 < v1 else (v1, v0)
                 pairs[pair].append((t1, site, d0, d1, sens and (is_night(t1) or is_night(t0))))
     out = []
+    tied: set[tuple[str, str]] = set()  # person pairs a vehicle pair's row already ties
     for (va, vb), events in sorted(pairs.items()):
         count = _occasions(events)
         night = any(e[4] for e in events)
@@ -89,21 +91,64 @@ def checkpoint_rows(
         members = sorted(set(people[va]) | set(people[vb]))
         if len(members) < 2 or set(people[va]) == set(people[vb]):
             continue  # one person's two vehicles tie nobody
-        docs = sorted({d for e in events for d in (e[2], e[3]) if d})
-        out.append(
-            {
-                "kind": "checkpoint",
-                "members": members,
-                "doc": docs[0] if docs else None,
-                "docs": docs,
-                "time": max(e[0] for e in events).isoformat(sep=" "),
-                "object": f"{va}|{vb}",
-                "count": count,
-                "night": night,
-                "sites": sorted({e[1] for e in events}),
-            }
-        )
+        tied.update(_person_pairs(people[va], people[vb]))
+        out.append(_row(members, f"{va}|{vb}", events, count, night))
+    out.extend(_rotating_convoys(pairs, people, tied))
     return out
+
+
+def _rotating_convoys(
+    pairs: dict[tuple[str, str], list[tuple[datetime, str, str, str, bool]]],
+    people: dict[str, list[str]],
+    tied: set[tuple[str, str]],
+) -> list[dict[str, Any]]:
+    """Convoys that recur between two people but never with the same two vehicles.
+
+    A crew rotates its trucks: the lead car runs beside the owner's truck one day, beside the
+    truck a member borrowed from him the next, beside a third the crew's case file names the
+    week after.  Counted per vehicle pair each is one chance passage; counted per pair of the
+    people who hold the vehicles they recur.  Only pairs reached through two or more vehicle
+    pairs are added here (one vehicle pair's occasions were counted above), one row per pair
+    of people, and a pair a vehicle pair's row already ties is not tied twice.
+    """
+    by_people: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for va, vb in pairs:
+        for pp in _person_pairs(people[va], people[vb]):
+            if pp not in tied:
+                by_people[pp].append((va, vb))
+    out = []
+    for (a, b), vpairs in sorted(by_people.items()):
+        if len(vpairs) < 2:
+            continue
+        events = [e for vp in vpairs for e in pairs[vp]]
+        count = _occasions(events)
+        night = any(e[4] for e in events)
+        if count < 2 and not night:
+            continue
+        vehicles = sorted({v for vp in vpairs for v in vp})
+        out.append(_row([a, b], "|".join(vehicles), events, count, night))
+    return out
+
+
+def _person_pairs(pa: list[str], pb: list[str]) -> set[tuple[str, str]]:
+    return {(a, b) if a < b else (b, a) for a in pa for b in pb if a != b}
+
+
+def _row(
+    members: list[str], obj: str, events: list[tuple[datetime, str, str, str, bool]], count: int, night: bool
+) -> dict[str, Any]:
+    docs = sorted({d for e in events for d in (e[2], e[3]) if d})
+    return {
+        "kind": "checkpoint",
+        "members": members,
+        "doc": docs[0] if docs else None,
+        "docs": docs,
+        "time": max(e[0] for e in events).isoformat(sep=" "),
+        "object": obj,
+        "count": count,
+        "night": night,
+        "sites": sorted({e[1] for e in events}),
+    }
 
 
 def _occasions(events: list[tuple[datetime, str, str, str, bool]]) -> int:

@@ -52,10 +52,10 @@ from collections import defaultdict
 
 import numpy as np
 
-from investigations.gangs.base import ATTACH_MAX_PARTIES, CASE_KINDS, MAX_GANG_SIZE, OBJECT_KINDS
+from investigations.gangs.base import ATTACH_MAX_PARTIES, CASE_KINDS, MAX_GANG_SIZE, OBJECT_KINDS, GroupMerger
 from investigations.gangs.projection import Projection
 
-__all__ = ["BOND_KINDS", "join_stars", "attach_fragments", "detach_independent"]
+__all__ = ["BOND_KINDS", "join_stars", "join_cut_crews", "attach_fragments", "detach_independent"]
 
 BOND_KINDS = CASE_KINDS | OBJECT_KINDS  # evidence that people act together, not that they crossed paths
 _DOC_SCOPED = "@doc:"  # a person known only inside one document (`person:周波@doc:manifest:…`): no identifier
@@ -221,6 +221,79 @@ def _star_hub(bonds: list[list[int]], size: int) -> int | None:
     hub = next(iter(common))
     reached = {v for b in bonds for v in b}
     return hub if len(reached) == size else None
+
+
+def join_cut_crews(proj: Projection, gid: np.ndarray, max_size: int | None = MAX_GANG_SIZE) -> np.ndarray:
+    """Two groups that two independent bonds cross, one of them a case file, are one crew.
+
+    Leiden-CPM asks a group to be denser than γ per member pair, so a large crew held
+    together by a star — one truck its members all drive, a hub's chain of pair files — is
+    cheaper for CPM as two halves once the seam between them weighs less than γ·n₁·n₂: a
+    crew of sixteen needs a seam of 3.2 at γ = 0.05, and a co-suspect file plus the truck
+    the leader drives weigh about 3.  What holds them together is not the seam's weight but
+    its kind: a case file whose suspects the cut separates (co-suspects of one case stay
+    together) *and* another document or object that ties the halves on its own — two
+    statements of joint activity, not one chance contact (a car lent once, one shared file).
+    Rows naming more than `ATTACH_MAX_PARTIES` people (a sweep, a fleet truck) never count.
+    Strongest seams first, within `max_size`.
+
+    Parameters
+    ----------
+    proj : Projection
+        The co-offending projection (its bond rows are read).
+    gid : ndarray
+        Group index per vertex (−1: in no group).
+    max_size : int, optional
+        Two halves whose union would exceed this stay apart.
+
+    Returns
+    -------
+    ndarray
+        The new group index per vertex (groups are merged, never renumbered).
+
+    Examples
+    --------
+    Two trios cut apart; a case file and a shared truck cross between them:
+
+    >>> from investigations.gangs.projection import project
+    >>> rows = [{"kind": "case", "members": ["a", "b", "c"], "doc": "c1"},
+    ...         {"kind": "case", "members": ["x", "y", "z"], "doc": "c2"},
+    ...         {"kind": "case", "members": ["a", "x"], "doc": "c3"},
+    ...         {"kind": "vehicle", "members": ["b", "y"], "doc": "c4", "object": "vehicle:浙E1"}]
+    >>> p = project(rows)
+    >>> gid = np.array([0 if k in "abc" else 1 for k in p.keys])
+    >>> join_cut_crews(p, gid).tolist()
+    [0, 0, 0, 0, 0, 0]
+    """
+    gid = gid.copy()
+    if not proj.rows:
+        return gid
+    people = proj.row_members
+    seams: dict[tuple[int, int], set[tuple[bool, str]]] = defaultdict(set)
+    for r in _bond_rows(proj):
+        ps = people[r]
+        if len(ps) < 2 or len(ps) > ATTACH_MAX_PARTIES:
+            continue
+        gs = sorted({int(gid[v]) for v in ps if gid[v] >= 0})
+        if len(gs) < 2:
+            continue
+        row = proj.rows[r]
+        case = row["kind"] in CASE_KINDS
+        item = (case, str(row.get("doc") if case else row.get("object") or row.get("doc")))
+        for i, a in enumerate(gs):
+            for b in gs[i + 1 :]:
+                seams[(a, b)].add(item)
+    joins = [(len(items), a, b) for (a, b), items in seams.items() if len(items) >= 2 and any(c for c, _ in items)]
+    if not joins:
+        return gid
+    groups = GroupMerger(np.bincount(gid[gid >= 0]).tolist())
+    size = groups.size
+    for _n, a, b in sorted(joins, key=lambda j: (-j[0], j[1], j[2])):
+        ra, rb = groups.root(a), groups.root(b)
+        if ra == rb or (max_size and size[ra] + size[rb] > max_size):
+            continue
+        groups.merge(*((ra, rb) if (size[ra], -ra) >= (size[rb], -rb) else (rb, ra)))
+    return groups.remap(gid)
 
 
 def detach_independent(proj: Projection, gid: np.ndarray, min_size: int = 3) -> np.ndarray:

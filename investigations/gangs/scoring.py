@@ -46,9 +46,10 @@ from investigations.gangs.base import (
     MAX_GANG_SIZE,
     OBJECT_KINDS,
     WEAK_KINDS,
+    GroupMerger,
     _no_gc,
 )
-from investigations.gangs.crews import attach_fragments, detach_independent, join_stars
+from investigations.gangs.crews import attach_fragments, detach_independent, join_cut_crews, join_stars
 from investigations.gangs.evidence import gang_evidence
 from investigations.gangs.projection import Projection, _buckets
 
@@ -264,20 +265,14 @@ def merge_dependent(
             for o in gs:
                 if o != g:
                     share[g][o] += 1
-    size = list(sizes)
-    into = list(range(K))
-
-    def root(g: int) -> int:
-        while into[g] != g:
-            g = into[g]
-        return g
-
+    groups = GroupMerger(sizes)
+    size = groups.size
     for g in sorted(share, key=lambda g: (size[g], g)):
         if size[g] == 0:
             continue
         best: dict[int, int] = defaultdict(int)
         for o, n in share[g].items():
-            best[root(o)] += n
+            best[groups.root(o)] += n
         cands = [(n, size[o], -o) for o, n in best.items() if o != g and size[o] >= size[g] and n >= own[g]]
         if not cands:
             continue
@@ -285,11 +280,8 @@ def merge_dependent(
         o = -neg
         if max_size and size[o] + size[g] > max_size:
             continue
-        into[g] = o
-        size[o] += size[g]
-        size[g] = 0
-    remap = np.asarray([root(g) for g in range(K)] + [-1], dtype=np.int64)  # index −1 → −1
-    return remap[gid]
+        groups.merge(o, g)
+    return groups.remap(gid)
 
 
 @_no_gc
@@ -335,6 +327,7 @@ def score_groups(
         for i, g in enumerate(kept):
             gid[g] = i
         gid = merge_dependent(proj, gid, [len(g) for g in kept], max_size)
+        gid = join_cut_crews(proj, gid, max_size)
         gid = join_stars(proj, gid, np.bincount(gid[gid >= 0], minlength=len(kept)).tolist(), max_size)
         sizes = np.bincount(gid[gid >= 0], minlength=len(kept)).tolist()
         before = gid

@@ -251,6 +251,41 @@ def test_convoy_rules(crew_store):
     assert checkpoints.sensitive_checkpoints(crew_store, {pit_road, ROAD}) == {pit_road}
 
 
+def test_a_convoy_beside_the_crews_rotating_trucks_is_counted_per_pair_of_people(empty_store):
+    """A lead car passes one checkpoint minutes beside the leader's truck, the truck a member
+    borrowed from him, and a third truck a case file names beside him — once each, by day.
+    Per vehicle pair each is chance; per pair of people it recurs three times. Once each beside
+    two trucks of two different people stays chance."""
+    lead, t1, t2, t3, other = "person:A1", "person:B1", "person:B2", "person:C1", "person:D1"
+    car, trucks = "vehicle:浙E93606", ["vehicle:浙E617C2", "vehicle:苏E82989", "vehicle:浙E67161"]
+    stray_car, stray_trucks = "vehicle:浙E11111", ["vehicle:浙E22222", "vehicle:浙E33333"]
+    people = {
+        car: [lead],
+        trucks[0]: [t1, t2],  # the leader owns it, a member drives it
+        trucks[1]: [t1],
+        trucks[2]: [t1, t3],
+        stray_car: [other],
+        stray_trucks[0]: [t2],
+        stray_trucks[1]: [t3],
+    }
+    b = GraphBatch()
+    reads = []
+    for day, (truck, stray) in enumerate(zip(trucks, [*stray_trucks, None]), start=10):
+        reads += [(f"2024-03-{day}T10:00:00", truck), (f"2024-03-{day}T10:02:00", car)]
+        if stray:
+            reads += [(f"2024-04-{day}T15:00:00", stray), (f"2024-04-{day}T15:03:00", stray_car)]
+    for t, v in reads:
+        b.add_rel("SEEN_AT", v, ROAD, story.prov(f"doc:anpr:{ROAD[5:]}@{t}@{v[8:]}", t), time=t)
+    empty_store.write_batch(b)
+    rows = convoy.checkpoint_rows(empty_store, people=people)
+    by_members = {tuple(r["members"]): r for r in rows}
+    assert set(by_members) == {(lead, t1)}
+    row = by_members[(lead, t1)]
+    assert row["count"] == 3 and not row["night"]
+    assert sorted(row["object"].split("|")) == sorted([car, *trucks])
+    assert len(row["docs"]) == 6  # the three passages, both reads of each
+
+
 @pytest.mark.parametrize(
     ("name", "sensitive"),
     [
@@ -492,6 +527,47 @@ def test_a_ring_of_eighteen_is_one_gang():
     found = gangs.score_groups(proj, groups)
     assert [sorted(g["members"]) for g in found] == [sorted(["L", *others])]
     assert found[0]["leader"] == "L"
+
+
+def test_a_crew_of_sixteen_held_by_one_truck_is_not_cut_in_two():
+    """The tie rows of a planted crew of 16 that came back as two gangs of 8 (generator seed
+    9918, names replaced). Half is the leader's: his files, phone and boat. The other half
+    all drive one truck, registered to its owner, which the leader drives too, and a
+    co-suspect of the leader's second file is the hub of that half's pair files. CPM cuts the
+    sparse crew along the seam; a case file and the truck cross it — two statements of joint
+    activity, not one contact: one gang, led by the leader."""
+
+    def row(kind, members, day, obj=None, doc=None):
+        # a stated joint offence is its case file's; objects are cited from the leader's first file
+        doc = doc or (f"case-{'-'.join(members)}" if kind == "case" else "case-L-a1")
+        r = {"kind": kind, "members": members, "doc": doc, "time": f"2024-{day}"}
+        return {**r, "object": obj} if obj else r
+
+    rows = [
+        row("case", ["L", "a1"], "03-13"),
+        row("co_offender", ["L", "a1"], "03-13"),
+        row("case", ["L", "a2", "H"], "04-08"),
+        row("case", ["L", "a3", "a4"], "04-12"),
+        row("co_offender", ["a3", "a4"], "04-12", doc="case-L-a3-a4"),
+        row("case", ["L"], "04-19"),
+        row("phone", ["L", "a5"], "04-29", "phone:1"),
+        row("phone", ["L", "a6"], "04-29", "phone:1"),
+        row("vessel", ["L", "a7"], "05-13", "vessel:1"),
+        row("case", ["b1", "b2"], "04-29"),
+        row("co_offender", ["b1", "b2"], "04-29", doc="case-b1-b2"),
+        row("case", ["b3", "H"], "05-16"),
+        row("case", ["b4", "H"], "05-16"),
+        *(row("case", [m], "05-07") for m in ("a5", "a6", "a7", "b5", "b6", "OWNER")),
+        *(row("vehicle", ["OWNER", m], "05-16", "vehicle:浙L7V126") for m in ("H", "b3", "b5", "L", "b6", "b1")),
+        row("case", ["x1", "x2", "x3"], "12-31"),  # another crew, the newest evidence in the data
+    ]
+    proj = gangs.project(rows)
+    groups = gangs.communities_from_arrays(len(proj.keys), proj.src, proj.dst, proj.weight)
+    assert len([g for g in groups if len(g) >= 8]) == 2  # what the communities give: the cut
+    found = gangs.score_groups(proj, groups)
+    crew = {"L", "H", "OWNER", *(f"a{i}" for i in range(1, 8)), *(f"b{i}" for i in range(1, 7))}
+    assert [set(g["members"]) for g in found if "L" in g["members"]] == [crew]
+    assert next(g["leader"] for g in found if "L" in g["members"]) == "L"
 
 
 def _companions(store) -> dict[str, dict]:
