@@ -18,10 +18,13 @@ to 12 segments upstream, ranked by
   category, or a river, discharge or dead-fish description: a noise, smoke or
   building complaint says nothing of an outfall) from 30 days before to 7 days
   after the exceedances: one naming or linked to the owner or the outfall counts
-  1 (direct evidence); one only within 2 km of it counts ½, and all of those
-  together at most 1 — they say there is trouble in the area, which holds for
-  every outfall there, and an outfall registered without coordinates cannot
-  collect them at all; c = min(1, (direct + min(1, around)) / 2).  A complaint
+  1 (direct evidence); one only within 2 km of it, or placed by its words on a
+  stretch of river the outfall's water runs through (`investigations.rivers`:
+  "梁家溪…河里翻白的鱼" for an outfall on 梁家溪 or upstream of it), counts ½, and
+  all of those together at most 1 — they say there is trouble in the area or on
+  the river there, which holds for every outfall there, and an outfall registered
+  without coordinates collects them only by its river;
+  c = min(1, (direct + min(1, around)) / 2).  A complaint
   dated nearer another exceedance event at the station belongs to that event
   (the earlier event's source collected it) and does not count for this one.
 
@@ -44,6 +47,7 @@ import investigations  # noqa: F401  (registers the query folder)
 from graph_schema.store import GraphStore
 from investigations.chains import ComplaintIndex, _short_company, complaints_index
 from investigations.common import parse_time
+from investigations.rivers import place_on_stretches, stretches_by_river
 
 # indicator → (waste codes, trades that drive it, trades that may add to it).
 # Primary: the pollutant the trade's effluent is known for (acid pickling → pH,
@@ -245,6 +249,12 @@ def upstream_candidates(
     water_complaints = [
         c for c in in_window if about_water(c) and not _nearer_other_event(c.get("t"), times, other_times)
     ]
+    site_keys = {station, *segments, *best, *(k for r in best.values() for k in (r["seg_path"] or []))}
+    site_names = {
+        r["key"]: {"name": r["name"], "kind": r["kind"]} for r in store.query("inv_site_names", keys=sorted(site_keys))
+    }
+    rivers = stretches_by_river({k: v["name"] for k, v in site_names.items() if v["kind"] == "segment"})
+    placed = {c["doc"]: place_on_stretches(c["alltext"], rivers) for c in water_complaints}
     cands = []
     for o, r in best.items():
         comp = r["company"]
@@ -288,6 +298,7 @@ def upstream_candidates(
                     t_score = max(0.0, min(1.0, 1 - recent / expected))
         # complaints near the outfall, naming the owner or the outfall, around the exceedances
         names = {name, _short_company(name), r["outfall_name"]}
+        passes = set(r["seg_path"] or [r["segment"]])  # the stretches its water runs through to the station
         near, direct, around = [], 0.0, 0.0
         for c in water_complaints:
             linked = o in (c["sites"] or []) or (comp and comp in (c["mentions"] or []))
@@ -297,7 +308,7 @@ def upstream_candidates(
                 direct += 1.0
                 continue
             d = _km(r["lon"], r["lat"], c["lon"], c["lat"])
-            if d is not None and d <= NEAR_KM:
+            if (d is not None and d <= NEAR_KM) or placed[c["doc"]] & passes:
                 near.append(c["doc"])
                 around += 0.5
         c_score = min(1.0, (direct + min(1.0, around)) / 2)
@@ -323,11 +334,7 @@ def upstream_candidates(
     cands.sort(key=lambda c: (-c.score, c.hops, c.outfall))
     exc = [{"doc": r["doc"], "indicator": r["indicator"], "value": r["value"], "time": r["time"]} for r in exceed]
     exc.sort(key=lambda e: (str(e["time"]), str(e["indicator"])))
-    site_keys = {station, *segments, *best, *(k for r in best.values() for k in (r["seg_path"] or []))}
-    names = {
-        r["key"]: {"name": r["name"], "kind": r["kind"]} for r in store.query("inv_site_names", keys=sorted(site_keys))
-    }
-    return UpstreamReport(station, cands, exc, segments, names)
+    return UpstreamReport(station, cands, exc, segments, site_names)
 
 
 def water_sites(store: GraphStore) -> list[dict[str, Any]]:
