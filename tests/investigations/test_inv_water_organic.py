@@ -28,6 +28,17 @@ def _river_of_three(b: GraphBatch, station: str, outfalls: tuple[tuple[str, str,
     b.add_rel("MONITORS", station, "site:S-3", _p("doc:reading:x"))
 
 
+def _outfalls_and_station(b: GraphBatch, outfalls: tuple, station: str, segment: str, suffix: str = "排口") -> None:
+    """Each outfall (code, segment, owner key, owner name, coordinates) and its owner; the station on `segment`."""
+    for code, seg, owner, name, where in outfalls:
+        b.add_node(code, kind="outfall", name=f"{name}{suffix}", **where)
+        b.add_node(owner, name=name)
+        b.add_rel("DISCHARGES_INTO", code, seg, _p(f"doc:outfall:{code}"))
+        b.add_rel("OWNS", owner, code, _p(f"doc:outfall:{code}"))
+    b.add_node(station, kind="station", name="断面")
+    b.add_rel("MONITORS", station, segment, _p("doc:reading:x"))
+
+
 def _owners(on_station: str, three_up: str, one_up: str) -> tuple[tuple[str, str, str, str], ...]:
     """Outfalls PK-A on the station's segment S-3, PK-B on S-1, PK-C on S-2, owned by these companies."""
     spots = (
@@ -88,13 +99,7 @@ def test_background_tickets_around_an_outfall_do_not_outweigh_what_its_owner_dis
         ("site:PK-FOOD", "site:S-ST", "company:甲食品有限公司", "甲食品有限公司", {"lon": 120.10, "lat": 30.80}),
         ("site:PK-DYE", "site:S-UP", "company:乙印染有限公司", "乙印染有限公司", {}),
     )
-    for code, seg, owner, name, where in outfalls:
-        b.add_node(code, kind="outfall", name=f"{name}排口", **where)
-        b.add_node(owner, name=name)
-        b.add_rel("DISCHARGES_INTO", code, seg, _p(f"doc:outfall:{code}"))
-        b.add_rel("OWNS", owner, code, _p(f"doc:outfall:{code}"))
-    b.add_node("site:JC-7", kind="station", name="断面")
-    b.add_rel("MONITORS", "site:JC-7", "site:S-ST", _p("doc:reading:x"))
+    _outfalls_and_station(b, outfalls, "site:JC-7", "site:S-ST")
     for day in (1, 2):
         d = f"doc:reading:c{day}"
         b.add_node(d, source="reading", time=f"2024-07-0{day}T08:00:00", indicator="COD", value=80, exceeded=True)
@@ -198,13 +203,7 @@ def test_a_ticket_naming_the_river_an_outfall_discharges_into_speaks_for_it(empt
         ("site:PK-FARM", "site:S-1", "company:甲养殖专业合作社", "甲养殖专业合作社", {"lon": 120.53, "lat": 30.915}),
         ("site:PK-PCB", "site:S-LJ", "company:乙电子电路有限公司", "乙电子电路有限公司", {}),
     )
-    for code, seg, owner, name, where in outfalls:
-        b.add_node(code, kind="outfall", name=f"{name}排放口", **where)
-        b.add_node(owner, name=name)
-        b.add_rel("DISCHARGES_INTO", code, seg, _p(f"doc:outfall:{code}"))
-        b.add_rel("OWNS", owner, code, _p(f"doc:outfall:{code}"))
-    b.add_node("site:JC-26", kind="station", name="断面")
-    b.add_rel("MONITORS", "site:JC-26", "site:S-1", _p("doc:reading:x"))
+    _outfalls_and_station(b, outfalls, "site:JC-26", "site:S-1", suffix="排放口")
     for day in ("23", "24"):
         d = f"doc:reading:{day}"
         b.add_node(d, source="reading", time=f"2024-04-{day}T08:00:00", indicator="氨氮", value=3.1, exceeded=True)
