@@ -190,12 +190,30 @@ def _with_site_noun(text: str, e: Entity) -> Entity:
     name keeps the position, a qualifier (老砖窑) and the type word, not the filler (那片, 的)."""
     name = (e.normalized or e.text or "").strip()
     if not _VILLAGE_END_RE.search(name):
-        return e
+        glued = _glued_site_word(text, e.end, name)
+        return dataclasses.replace(e, normalized=name + glued) if glued else e
     m = _SITE_NOUN_AFTER_RE.match(text, e.end)
     if not m:
         return e
     site = (m["pos"] or "") + (m["old"] or "").replace("的", "") + m["word"]
     return dataclasses.replace(e, normalized=name + site)
+
+
+def _glued_site_word(text: str, end: int, name: str) -> str | None:
+    """The rest of a dump-site word the place ends in: a road or river in a village followed by
+    a position character (翁浜村村口路 + 边, 荃步村小河 + 边) is its roadside or bank.
+
+    NLP leaves the position word out of the place (the annotation convention: 洪桥港, not
+    洪桥港边); a place inside a village (`村` in its chain) is where the waste or the digging
+    was, and its kind (路边 roadside, 河边 bank) is what makes the village road's checkpoint
+    one that guards it.  Outside a village (黑河边上钓鱼) the river stays the place."""
+    if "村" not in name:
+        return None
+    for w in DUMP_SITE_WORDS:  # longest first
+        for k in range(len(w) - 1, 0, -1):
+            if name.endswith(w[:k]) and text.startswith(w[k:], end):
+                return w[k:]
+    return None
 
 
 def _short_form_of(x: FactBuilder, name: str) -> str | None:

@@ -258,7 +258,9 @@ def site_name(name: str | None) -> SiteName | None:
         return None
     a = _places.parse_address(full)
     places = tuple(Place(level, a.level(level)) for level in range(1, 5) if a.level(level))
-    feature = _TAIL_RE.sub("", a.feature) or a.feature
+    feature = a.feature
+    if a.type is None or not feature.endswith(a.type.word):  # 路旁, 河里: the tail is the type word's own
+        feature = _TAIL_RE.sub("", feature) or feature
     prefix = feature
     typed = feature
     if a.type is not None:

@@ -64,3 +64,11 @@ def test_a_site_at_the_back_or_mouth_of_a_village_is_named_with_it() -> None:
 def test_a_village_not_followed_by_a_site_stays_the_village() -> None:
     text = "余港村村民反映，前几天姚岭村后面来了辆货车。"
     assert _mentioned_sites(["余港村", "姚岭村"], text) == ["site:余港村", "site:姚岭村"]
+
+
+def test_a_village_road_or_river_followed_by_a_position_word_is_its_roadside_or_bank() -> None:
+    """NLP leaves 边 / 旁 out of the place (翁浜村村口路); inside a village that is the roadside or bank
+    where the digging was, a dump site; a river outside any village stays the river."""
+    text = "问：你们在德清县莫干山镇翁浜村村口路边做了什么？另在荃步村小河边堆放，又在黑河边上卸货。"
+    sites = _mentioned_sites(["德清县莫干山镇翁浜村村口路", "荃步村小河", "黑河"], text)
+    assert sites == ["site:德清县莫干山镇翁浜村村口路边", "site:荃步村小河边", "site:黑河"]
