@@ -123,6 +123,11 @@ def test_each_crew_is_one_gang_led_by_the_one_named_first(found, doc, leader, me
         assert any(e["rule"] == "case" and doc in e["docs"] for e in m["evidence"]), m
 
 
+def test_the_three_crews_are_the_only_gangs(found):
+    """The two other files name one suspect, and two (蒋卫国 with 孔某某): no crew of three."""
+    assert sorted(g["leader"]["name"] for g in found["gangs"]) == ["乐某", "谢国平", "钱某某"]
+
+
 def test_the_judgments_waste_runs_from_the_plating_works_to_the_hollow(found):
     (chain,) = [c for c in found["chains"] if c["path"][0]["key"] == "company:德清县鑫达电镀有限公司"]
     names = [n["name"] for n in chain["path"]]
