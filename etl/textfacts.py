@@ -207,13 +207,20 @@ def _glued_site_word(text: str, end: int, name: str) -> str | None:
     洪桥港边); a place inside a village (`村` in its chain) is where the waste or the digging
     was, and its kind (路边 roadside, 河边 bank) is what makes the village road's checkpoint
     one that guards it.  Outside a village (黑河边上钓鱼) the river stays the place."""
-    if "村" not in name:
+    if "村" not in name or end >= len(text):
         return None
-    for w in DUMP_SITE_WORDS:  # longest first
-        for k in range(len(w) - 1, 0, -1):
-            if name.endswith(w[:k]) and text.startswith(w[k:], end):
-                return w[k:]
+    for w, k in _GLUED_BY_NEXT.get(text[end], ()):
+        if name.endswith(w[:k]) and text.startswith(w[k:], end):
+            return w[k:]
     return None
+
+
+# each dump-site word split where a place may end inside it (路|边, 石矿|宕口), indexed by the
+# character after the split; longest words first, as DUMP_SITE_WORDS are
+_GLUED_BY_NEXT: dict[str, list[tuple[str, int]]] = {}
+for _w in DUMP_SITE_WORDS:
+    for _k in range(len(_w) - 1, 0, -1):
+        _GLUED_BY_NEXT.setdefault(_w[_k], []).append((_w, _k))
 
 
 def _short_form_of(x: FactBuilder, name: str) -> str | None:

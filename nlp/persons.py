@@ -13,13 +13,14 @@ from nlp.rules import P_LOC_RULE, SURNAMES, Cand, Word
 
 __all__ = ["find_persons", "person_context"]
 
-_ROLE_BEFORE_NAME = re.compile(
+_ROLES = (
     r"(?:犯罪嫌疑人|嫌疑人|被告人|当事人|驾驶员|司机|船长|船主|车主|负责人|法定代表人|法人代表|实际控制人|老板|经理|厂长|"
     r"网格员|村民|村干部|护林员|巡护员|民警|工人|员工|户主|业主|经营者|举报人|报案人|来电人|同伙|伙同|雇佣|雇用|联系人|"
-    r"举报|抓获|传唤|拘留|约谈|询问|讯问|船老大|船东|货主|渔民)[：:]?$"
+    r"举报|抓获|传唤|拘留|约谈|询问|讯问|船老大|船东|货主|渔民)"
 )
+_ROLE_BEFORE_NAME = re.compile(_ROLES + r"[：:]?$")
 # The same, or a role and its copula ("该车登记车主为方峰" + "强，系…借用"): where a cut name is completed.
-_ROLE_BEFORE_CUT_NAME = re.compile(_ROLE_BEFORE_NAME.pattern.replace(")[：:]?$", ")(?:[为是系])?[：:]?$"))
+_ROLE_BEFORE_CUT_NAME = re.compile(_ROLES + r"(?:[为是系])?[：:]?$")
 _NAME_END_RE = re.compile(
     r"[，,。、；;：:（(\s]|驾驶|开着|伙同|和|与|等|在|将|于|从|因|被|已|系|为|是|称|说|驾|把|到|向|的|男|女|，"
 )

@@ -84,10 +84,9 @@ def _role_word(cue: str) -> str:
     return m.group() if m else "团伙成员"
 
 
-def _sentence(sents: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
-    """The span of the sentences (`nlp.relations.sentences`, as relations quote them) from the one
-    holding `start` to the one holding `end`."""
-    starts = [a for a, _b in sents]
+def _sentence(sents: list[tuple[int, int]], starts: list[int], start: int, end: int) -> tuple[int, int]:
+    """The span of the sentences (`nlp.relations.sentences`, as relations quote them; `starts`
+    their start offsets) from the one holding `start` to the one holding `end`."""
     first = max(0, bisect_right(starts, start) - 1)
     last = max(first, bisect_left(starts, end) - 1)
     return sents[first][0], sents[last][1]
@@ -134,6 +133,7 @@ def suspect_roles(text: str, ents: list[Entity]) -> list[PersonRole]:
     persons = [i for i, e in enumerate(ents) if e.label == "PERSON"]
     out: dict[int, PersonRole] = {}
     sents = sentences(text) if persons else []
+    starts = [a for a, _b in sents]
     for run in _lists(text, persons, ents):
         first, last = ents[run[0]], ents[run[-1]]
         before = text[max(0, first.start - 24) : first.start]
@@ -161,10 +161,10 @@ def suspect_roles(text: str, ents: list[Entity]) -> list[PersonRole]:
             for i in run:
                 b = text[max(0, ents[i].start - 12) : ents[i].start]
                 if (m := _ROLE_BEFORE.search(b)) and not _OTHER_ROLE.search(b):
-                    s0, s1 = _sentence(sents, ents[i].start, ents[i].end)
+                    s0, s1 = _sentence(sents, starts, ents[i].start, ents[i].end)
                     out.setdefault(i, PersonRole(i, "suspect", _role_word(m.group()), 0.9, s0, s1))
             continue
-        s0, s1 = _sentence(sents, first.start, last.end)
+        s0, s1 = _sentence(sents, starts, first.start, last.end)
         for i in members:
             out.setdefault(i, PersonRole(i, "suspect", cue.strip(), conf, s0, s1))
     return [out[i] for i in sorted(out)]
