@@ -80,6 +80,11 @@ class _Stepper:
         self.expanded: set[str] = set()
         self._first: dict[str, list[dict[str, Any]]] = {}  # prefetched steps of single keys
 
+    def _hub_params(self) -> dict[str, Any]:
+        """The hub rule's parameters: a store may count a node's links only up to `cap`,
+        one more than a hub's threshold, which is all the rule needs to know."""
+        return {"hub": self.hub_degree, "cap": self.hub_degree + 1, "force": self.ends}
+
     def prefetch(self, keys: list[str]) -> None:
         """The first step of each of `keys` (the path's ends) in one round trip.
 
@@ -90,7 +95,7 @@ class _Stepper:
         keys = list(dict.fromkeys(keys))
         limit = STEP_LIMIT * len(keys)
         budget.check()
-        rows = self.store.query("inv_path_step", keys=keys, limit=limit, hub=self.hub_degree, force=self.ends)
+        rows = self.store.query("inv_path_step", keys=keys, limit=limit, **self._hub_params())
         if len(rows) >= limit:
             return
         by_key: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
@@ -103,7 +108,7 @@ class _Stepper:
         if len(keys) == 1 and keys[0] in self._first:
             rows = self._first.pop(keys[0])[:limit]
         else:
-            rows = self.store.query("inv_path_step", keys=keys, limit=limit, hub=self.hub_degree, force=self.ends)
+            rows = self.store.query("inv_path_step", keys=keys, limit=limit, **self._hub_params())
         self.expanded.update(r["from"] for r in rows)
         if len(rows) >= limit:
             self.truncated = True
@@ -122,7 +127,7 @@ class _Stepper:
         if not self.hub_degree or not keys:
             return set()
         budget.check()
-        found = {r["key"] for r in self.store.query("inv_path_hubs", keys=keys, hub=self.hub_degree)}
+        found = {r["key"] for r in self.store.query("inv_path_hubs", keys=keys, **self._hub_params())}
         self.hubs += sorted(found)
         return found
 
