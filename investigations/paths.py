@@ -26,6 +26,7 @@ Links an analyst rejected are never part of a path.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,7 @@ MAX_HOPS = 6
 HUB_DEGREE = 1000  # neighbours above which a node is a hub
 STEP_LIMIT = 20000  # rows one breadth-first step may return
 MAX_EDGES = 60000  # relationships fetched for alternatives
+JOINT_FRONTIER = 64  # both frontiers expanded in one round trip while together at most this many keys
 
 Edge = tuple[str, str, str, Any]  # head, type, tail, fact
 
@@ -78,6 +80,7 @@ class _Stepper:
         self.truncated = False
         self.hubs: list[str] = []
         self.expanded: set[str] = set()
+        self.held: set[str] = set()  # hubs found among nodes reached: no path passes through them
         self._first: dict[str, list[dict[str, Any]]] = {}  # prefetched steps of single keys
 
     def _hub_params(self) -> dict[str, Any]:
@@ -128,50 +131,78 @@ class _Stepper:
             return set()
         budget.check()
         found = {r["key"] for r in self.store.query("inv_path_hubs", keys=keys, **self._hub_params())}
-        self.hubs += sorted(found)
+        self.hold(found)
         return found
+
+    def unchecked(self, keys: list[str]) -> list[str]:
+        """Nodes of a path whose hub status is not known yet: reached, never expanded, not an end."""
+        if not self.hub_degree:
+            return []
+        return [k for k in keys if k not in self.ends and k not in self.expanded and k not in self.held]
+
+    def hold(self, keys: set[str]) -> None:
+        """Hubs met and not expanded: reported, and no path may pass through them."""
+        self.hubs += sorted(set(keys) - self.held)
+        self.held |= set(keys)
 
 
 def _edge(r: dict[str, Any]) -> Edge:
     return (r["head"], r["type"], r["tail"], r["fact"])
 
 
-def _bidirectional(stepper: _Stepper, a: str, b: str, max_hops: int) -> list[tuple[str, Edge | None]] | None:
-    """The shortest path as [(key, edge into it)], or None within `max_hops`."""
+def _bidirectional(stepper: _Stepper, a: str, b: str, max_hops: int) -> Iterator[list[tuple[str, Edge | None]]]:
+    """Shortest paths as [(key, edge into it)], shortest first, the first within `max_hops`.
+
+    A generator, because a path is only a candidate until its meeting point is known not to
+    be a hub (`find_paths` learns that with the path's hops, in the same round trip): a
+    candidate whose meeting point was held (`stepper.held`) is passed over for the next.
+
+    Both frontiers are expanded in one round trip while together they hold at most
+    `JOINT_FRONTIER` keys and both have room to grow; otherwise the smaller one alone.  With
+    both balls complete to depths d0 and d1, the common node with the least d0 + d1 lies on
+    a shortest path (any path of length L ≤ d0 + d1 has a node within d0 of a and L - d0 of
+    b), so the joint step finds what alternating steps would, one round trip sooner.
+    """
     if a == b:
-        return [(a, None)]
-    if max_hops >= 2:  # both ends' first steps in one round trip (a's is always taken, b's nearly)
-        stepper.prefetch([a, b])
+        yield [(a, None)]
+        return
     dist: list[dict[str, int]] = [{a: 0}, {b: 0}]
     parent: list[dict[str, tuple[str, Edge] | None]] = [{a: None}, {b: None}]
     frontier = [[a], [b]]
     depth = [0, 0]
     while depth[0] + depth[1] < max_hops:
         if not frontier[0] or not frontier[1]:
-            return None  # one end's component is exhausted
-        side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
-        other = 1 - side
-        nxt: list[str] = []
-        meets: list[str] = []
-        for r in stepper.step(frontier[side]):
-            to = r["to"]
-            if to in dist[side]:
+            return  # one end's component is exhausted
+        room = max_hops - depth[0] - depth[1]
+        if room >= 2 and len(frontier[0]) + len(frontier[1]) <= JOINT_FRONTIER:
+            sides = [0, 1]
+        else:
+            sides = [0 if len(frontier[0]) <= len(frontier[1]) else 1]
+        keys = list(dict.fromkeys(k for side in sides for k in frontier[side]))
+        rows = stepper.step(keys, limit=STEP_LIMIT * len(sides))
+        meets: set[str] = set()
+        for side in sides:
+            own = set(frontier[side])
+            nxt: list[str] = []
+            for r in rows:
+                to = r["to"]
+                if r["from"] not in own or to in dist[side]:
+                    continue
+                dist[side][to] = depth[side] + 1
+                parent[side][to] = (r["from"], _edge(r))
+                nxt.append(to)
+                if to in dist[1 - side]:
+                    meets.add(to)
+            depth[side] += 1
+            frontier[side] = nxt
+        for meet in sorted(meets, key=lambda k: (dist[0][k] + dist[1][k], k)):
+            if dist[0][meet] + dist[1][meet] > max_hops:
+                break
+            if meet in stepper.held:
                 continue
-            dist[side][to] = depth[side] + 1
-            parent[side][to] = (r["from"], _edge(r))
-            nxt.append(to)
-            if to in dist[other]:
-                meets.append(to)
-        depth[side] += 1
-        if meets:
-            held = stepper.hubs_among(meets)
-            meets = [k for k in meets if k not in held]
-        if meets:
-            meet = min(meets, key=lambda k: (dist[other][k], k))
-            if depth[side] + dist[other][meet] <= max_hops:
-                return _join(parent, meet)
-        frontier[side] = nxt
-    return None
+            yield _join(parent, meet)
+            if meet not in stepper.held:
+                return
 
 
 def _join(parent: list[dict[str, Any]], meet: str) -> list[tuple[str, Edge | None]]:
@@ -252,21 +283,25 @@ def _k_shortest(
 
 
 def _with_props(
-    store: GraphStore, found: list[list[tuple[str, Edge | None]]]
-) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    """Found paths in the API's shape, each hop with its relationship's properties, and the
-    nodes on them (`{key: {"key","label","name"}}`), in one query."""
+    store: GraphStore, found: list[list[tuple[str, Edge | None]]], check: list[str] = (), hub_degree: int = 0
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], set[str]]:
+    """Found paths in the API's shape, each hop with its relationship's properties, the nodes
+    on them (`{key: {"key","label","name"}}`) and the hubs (degree above `hub_degree`) among
+    `check`, in one query."""
     wanted = {e for p in found for _, e in p if e is not None}
     props: dict[Edge, dict[str, Any]] = {}
     nodes: dict[str, dict[str, Any]] = {}
+    hubs: set[str] = set()
     if wanted:
         hops = [{"head": h, "type": t, "tail": tl, "fact": f} for h, t, tl, f in sorted(wanted, key=str)]
-        for r in store.query("inv_path_hops", hops=hops):
+        for r in store.query("inv_path_hops", hops=hops, check=list(check), cap=hub_degree + 1):
             props.setdefault((r["head"], r["type"], r["tail"], r["fact"]), r["props"] or {})
             props.setdefault((r["head"], r["type"], r["tail"], None), r["props"] or {})
             for end in ("head", "tail"):
                 label, end_props = r[f"{end}_label"], r[f"{end}_props"] or {}
                 nodes[r[end]] = {"key": r[end], "label": label, "name": node_name(label, r[end], end_props)}
+                if r[end] in check and (r[f"{end}_degree"] or 0) > hub_degree:
+                    hubs.add(r[end])
     out = []
     for p in found:
         hops = [
@@ -275,7 +310,7 @@ def _with_props(
             if e is not None
         ]
         out.append({"keys": [k for k, _ in p], "hops": hops, "length": len(hops)})
-    return out, nodes
+    return out, nodes, hubs
 
 
 def find_paths(
@@ -300,6 +335,7 @@ def find_paths(
         raise ValueError(f"max_hops 应在 1–{MAX_HOPS} / max_hops must be 1–{MAX_HOPS}")
     stepper = _Stepper(store, [a, b], 0 if through_hubs else hub_degree)
     found: list[list[tuple[str, Edge | None]]] = []
+    answered = None  # the shortest path's answer, fetched with its meeting point's hub check
     res = PathResult(a, b, [], budget_s=budget_s)
     try:
         with budget.deadline(budget_s):
@@ -307,12 +343,19 @@ def find_paths(
                 G = _subgraph(stepper, a, b, int(max_hops))
                 found = _k_shortest(stepper, G, a, b, int(max_hops), int(limit))
             else:
-                p = _bidirectional(stepper, a, b, int(max_hops))
-                found = [p] if p else []
+                for p in _bidirectional(stepper, a, b, int(max_hops)):
+                    paths, nodes, hubs = _with_props(
+                        store, [p], stepper.unchecked([k for k, _ in p]), stepper.hub_degree
+                    )
+                    if hubs:  # it met the other side at a hub: the next candidate
+                        stepper.hold(hubs)
+                        continue
+                    found, answered = [p], (paths, nodes)
+                    break
     except QueryTimeout as exc:
         res.budget_hit = True
         res.budget_s = exc.budget_s
-    res.paths, res.nodes = _with_props(store, found)
+    res.paths, res.nodes = answered if answered is not None else _with_props(store, found)[:2]
     if not res.paths or a == b:  # a found path proves both ends exist; otherwise ask
         known = {r["key"]: r for r in store.query("nodes_by_keys", keys=[a, b])}
         for k in (a, b):

@@ -190,12 +190,41 @@ RETURN k AS key, degree
 // The relationships a found path runs along ($hops: [{head, tail, type, fact}]), with their
 // properties and both ends' labels and properties (no document text, no search bigrams), so
 // the answer needs no further query; a relationship written without a fact id is matched by type.
+// The degree of the ends in $check (the path's meeting point, reached but never expanded:
+// the hub rule must still judge it), 0 for the others: one round trip for both.
 UNWIND $hops AS h
 MATCH (a:Entity {key: h.head})-[r]->(b:Entity {key: h.tail})
 WHERE type(r) = h.type AND (h.fact IS NULL OR r.fact = h.fact) AND coalesce(r.review, '') <> 'rejected'
 RETURN a.key AS head, type(r) AS type, b.key AS tail, r.fact AS fact, properties(r) AS props,
        [l IN labels(a) WHERE l <> 'Entity'][0] AS head_label, a {.*, text: null, search: null} AS head_props,
-       [l IN labels(b) WHERE l <> 'Entity'][0] AS tail_label, b {.*, text: null, search: null} AS tail_props
+       [l IN labels(b) WHERE l <> 'Entity'][0] AS tail_label, b {.*, text: null, search: null} AS tail_props,
+       CASE WHEN a.key IN $check THEN size([(a)--() | 1]) ELSE 0 END AS head_degree,
+       CASE WHEN b.key IN $check THEN size([(b)--() | 1]) ELSE 0 END AS tail_degree
+
+// name: inv_path_hops @falkordb
+// FalkorDB: inv_path_hops with the checked ends' links counted up to $cap, as in
+// inv_path_step @falkordb.
+UNWIND $hops AS h
+MATCH (a:Entity {key: h.head})-[r]->(b:Entity {key: h.tail})
+WHERE type(r) = h.type AND (h.fact IS NULL OR r.fact = h.fact) AND coalesce(r.review, '') <> 'rejected'
+CALL {
+  WITH a
+  WITH a WHERE a.key IN $check
+  MATCH (a)--()
+  WITH 1 AS one LIMIT $cap
+  RETURN count(one) AS head_degree
+}
+CALL {
+  WITH b
+  WITH b WHERE b.key IN $check
+  MATCH (b)--()
+  WITH 1 AS one LIMIT $cap
+  RETURN count(one) AS tail_degree
+}
+RETURN a.key AS head, type(r) AS type, b.key AS tail, r.fact AS fact, properties(r) AS props,
+       [l IN labels(a) WHERE l <> 'Entity'][0] AS head_label, a {.*, text: null, search: null} AS head_props,
+       [l IN labels(b) WHERE l <> 'Entity'][0] AS tail_label, b {.*, text: null, search: null} AS tail_props,
+       head_degree, tail_degree
 
 // name: inv_node_rels
 // Every relationship of one node with the other end's label and the props needed for timelines.

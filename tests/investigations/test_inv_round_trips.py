@@ -69,20 +69,73 @@ def test_neighbours_at_one_hop_is_one_round_trip(store):
         explore.neighbours(store, "vehicle:浙E00001", labels=["Nope"])
 
 
-@pytest.mark.parametrize("alternatives", [False, True])
-def test_path_search_asks_both_first_steps_at_once_with_the_same_answers(store, monkeypatch, alternatives):
+def test_alternatives_ask_both_first_steps_at_once_with_the_same_answers(store, monkeypatch):
     people = [f"person:R{c}_0" for c in range(CASES)] + ["site:卡口0"]
     with_prefetch = {}
     for a, b in itertools.permutations(people, 2):
-        with_prefetch[a, b] = _queries(inv_paths.find_paths, store, a, b, 4, alternatives=alternatives, limit=5)
+        with_prefetch[a, b] = _queries(inv_paths.find_paths, store, a, b, 4, alternatives=True, limit=5)
     monkeypatch.setattr(inv_paths._Stepper, "prefetch", lambda self, keys: None)
     fewer = 0
     for (a, b), (res, n) in with_prefetch.items():
-        old, n_old = _queries(inv_paths.find_paths, store, a, b, 4, alternatives=alternatives, limit=5)
+        old, n_old = _queries(inv_paths.find_paths, store, a, b, 4, alternatives=True, limit=5)
         assert res.to_dict() == old.to_dict(), (a, b)
         assert n <= n_old
         fewer += n < n_old
     assert fewer == len(with_prefetch)  # one round trip less on every search
+
+
+def test_shortest_path_expands_both_sides_at_once_and_checks_the_meeting_point_with_the_hops(store, monkeypatch):
+    """Both small frontiers in one round trip, the meeting point's hub check in the hops'
+    query: a 4-hop path in three round trips (was five), as short as one side at a time finds."""
+    people = [f"person:R{c}_0" for c in range(CASES)] + ["site:卡口0", "vehicle:浙E00002"]
+    joint = {(a, b): _queries(inv_paths.find_paths, store, a, b, 4) for a, b in itertools.permutations(people, 2)}
+    monkeypatch.setattr(inv_paths, "JOINT_FRONTIER", 0)  # the smaller frontier alone, every step
+    for (a, b), (res, n) in joint.items():
+        alone, n_alone = _queries(inv_paths.find_paths, store, a, b, 4)
+        assert [p["length"] for p in res.paths] == [p["length"] for p in alone.paths], (a, b)
+        assert res.complete == alone.complete and res.hubs == alone.hubs
+        assert n < n_alone or n <= 2, (a, b, n, n_alone)
+        if [p["length"] for p in res.paths] == [4]:
+            assert n == 3, (a, b)  # two joint steps, the hops with the meeting point's check
+            keys = res.paths[0]["keys"]
+            assert [h["head"] in keys and h["tail"] in keys for h in res.paths[0]["hops"]] == [True] * 4
+
+
+def test_a_shortest_path_never_meets_at_a_hub(tmp_path):
+    """Both sides reach a busy checkpoint (seven links) at their second step: with hubs above
+    five links it is held and reported, and the path goes round by the other meeting point
+    (a borrowed car) or, without one, is not found."""
+    from graph_schema.store import open_store
+    from graph_schema.store.falkor_server import stop_server
+
+    s = open_store(data_dir=tmp_path)
+    try:
+        b = GraphBatch()
+        pv = Provenance(doc="doc:case:H", method="rule", confidence=0.9, quote="q")
+        a, z = b.add_node("person:A", name="甲"), b.add_node("person:Z", name="乙")
+        hub = b.add_node("site:HUB", name="卡口")
+        for who, car in ((a, "vehicle:浙H00001"), (z, "vehicle:浙H00002")):
+            b.add_rel("DRIVES", who, b.add_node(car, plate=car[8:]), pv)
+            b.add_rel("SEEN_AT", car, hub, pv)
+        for i in range(5):
+            b.add_rel("SEEN_AT", b.add_node(f"vehicle:浙K{i:05d}", plate=f"浙K{i:05d}"), hub, pv)
+        s.write_batch(b)
+        via_hub = inv_paths.find_paths(s, a, z, 4)
+        assert [p["keys"] for p in via_hub.paths] == [[a, "vehicle:浙H00001", hub, "vehicle:浙H00002", z]]
+        assert via_hub.complete and via_hub.hubs == []
+        held = inv_paths.find_paths(s, a, z, 4, hub_degree=5)
+        assert held.paths == [] and held.hubs == [hub] and not held.complete and "枢纽" in held.message
+        b = GraphBatch()  # a second way round: each end's accomplice and the car they share
+        for who, mate in ((a, "person:A2"), (z, "person:Z2")):
+            b.add_rel("CO_OFFENDER", who, b.add_node(mate, name="丙"), pv)
+            b.add_rel("DRIVES", mate, b.add_node("vehicle:浙M00001", plate="浙M00001"), pv)
+        s.write_batch(b)
+        round_about = inv_paths.find_paths(s, a, z, 4, hub_degree=5)
+        assert [p["keys"] for p in round_about.paths] == [[a, "person:A2", "vehicle:浙M00001", "person:Z2", z]]
+        assert round_about.hubs == [hub] and not round_about.complete and round_about.message is None
+    finally:
+        s.close()
+        stop_server(tmp_path)
 
 
 def test_falkordb_hub_test_counts_links_only_up_to_the_cap(tmp_path):
