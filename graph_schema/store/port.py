@@ -22,6 +22,7 @@ from graph_schema.schema import LABELS, RECORD_EVENT_TYPES, search_props
 from graph_schema.store.upsert import ENTITY_LABEL, WriteCache, node_statements, rel_statements  # noqa: F401 (re-exported)
 
 _NAME_RE = re.compile(r"^//\s*name:\s*([A-Za-z_][\w]*)(?:\s*@(\w+))?\s*$")
+_SCALAR_REPLY_RE = re.compile(r"^//\s*reply:\s*scalar\s*$")
 QUERY_DIR = Path(__file__).parent / "queries"
 
 
@@ -53,6 +54,9 @@ class NamedQuery:
     text: str
     dialect: str | None = None  # None: common subset of FalkorDB and Neo4j 5
     source: str = ""
+    # `// reply: scalar` in the block: every column is a string, an integer or null, so a
+    # store may answer in a reply format without value types (FalkorDB's plain reply).
+    scalar_reply: bool = False
 
 
 @dataclass
@@ -70,18 +74,21 @@ class QueryRegistry:
         name: str | None = None
         dialect: str | None = None
         lines: list[str] = []
+        scalar = False
 
         def flush() -> None:
             if name is not None:
                 text = "\n".join(lines).strip()
                 if text:
-                    self.queries[(name, dialect)] = NamedQuery(name, text, dialect, str(path))
+                    self.queries[(name, dialect)] = NamedQuery(name, text, dialect, str(path), scalar)
 
         for line in path.read_text(encoding="utf-8").splitlines():
             m = _NAME_RE.match(line.strip())
             if m:
                 flush()
-                name, dialect, lines = m.group(1), m.group(2), []
+                name, dialect, lines, scalar = m.group(1), m.group(2), [], False
+            elif name is not None and _SCALAR_REPLY_RE.match(line.strip()):
+                scalar = True
             elif name is not None and not line.strip().startswith("//"):
                 lines.append(line)
         flush()
@@ -238,7 +245,8 @@ class GraphStore(abc.ABC):
     def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a named read query; rows come back as plain dicts."""
         with _naming_failures(name):
-            return self._read(registry().get(name, self.dialect).text, params)
+            q = registry().get(name, self.dialect)
+            return self._read_scalar(q.text, params) if q.scalar_reply else self._read(q.text, params)
 
     def query_many(self, *requests: tuple[str, dict[str, Any]]) -> list[list[dict[str, Any]]]:
         """Several named reads (`(name, params)`), answered in order, run at the same time.
@@ -381,6 +389,11 @@ class GraphStore(abc.ABC):
 
     @abc.abstractmethod
     def _read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
+
+    def _read_scalar(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """A read whose columns are all strings, integers or nulls (`// reply: scalar`); a store
+        with a cheaper reply format for those overrides it."""
+        return self._read(cypher, params)
 
     def __enter__(self) -> GraphStore:
         return self

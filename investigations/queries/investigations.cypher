@@ -32,6 +32,7 @@ LIMIT $limit
 // Each candidate comes as the scalar fields the ranking reads (name, title, plate, USCC,
 // resident ID), not as its property map: a map per candidate cost more to parse than the
 // ranking; the hits' properties are fetched for the best `limit` only (inv_search_props).
+// reply: scalar
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})
 RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
@@ -157,6 +158,7 @@ RETURN k AS key, degree
 // cost ~0.4 ms a node whatever its degree (0.8 ms → 3.4 ms for a step of four nodes on the
 // 1M benchmark graph), a capped count of a person's five links next to nothing, and of a
 // hub's 5,000 no more than the old test.  Otherwise the common inv_path_step.
+// reply: scalar
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})
 CALL {

@@ -86,6 +86,20 @@ def test_search_ranks_exact_first_and_hides_the_gram_property(search_store):
     assert [h.label for h in explore.search_entities(search_store, "海波", labels=["Company"]).hits] == []
 
 
+@pytest.mark.parametrize("q", ["海波", "浙E3K821", "恒泰", USCC, "废酸"])
+def test_search_candidates_in_the_plain_reply_are_the_typed_ones(search_store, q):
+    """inv_search is marked `// reply: scalar`: its plain reply gives the rows the typed one does."""
+    from graph_schema.store.port import registry
+
+    query = registry().get("inv_search", search_store.dialect)
+    assert query.scalar_reply
+    params = {"keys": explore._exact_keys(q), "ft_labels": dialect.search_labels(),
+              "q": dialect.search_query_text(search_store.dialect, q) or "", "small": ["WasteType", "Species"],
+              "needle": q.lower(), "limit": 100, "ft_limit": 200}  # fmt: skip
+    plain = search_store.query("inv_search", **params)
+    assert plain and plain == search_store._read(query.text, params)
+
+
 def test_every_write_derives_the_search_property(empty_store):
     empty_store.write_batch(_batch())
     assert explore.search_entities(empty_store, "海波").hits

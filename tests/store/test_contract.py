@@ -231,6 +231,29 @@ def test_named_query_dialect_override(store, tmp_path: Path, monkeypatch):
         store.query("no_such_query")
 
 
+def test_a_scalar_reply_query_reads_what_the_typed_reply_reads(store, tmp_path: Path, monkeypatch):
+    """`// reply: scalar` marks only its own block, and such a query (strings, integers, nulls)
+    answers the same rows as the typed reply — including text that looks like a number,
+    a list or a boolean, which the plain reply must not turn into one."""
+    f = tmp_path / "s.cypher"
+    f.write_text(
+        "// name: plain_scalars\n// reply: scalar\n"
+        "UNWIND $rows AS r RETURN r.s AS s, r.i AS i, r.n AS n\n\n"
+        "// name: typed_scalars\nUNWIND $rows AS r RETURN r.s AS s, r.i AS i, r.n AS n\n",
+        encoding="utf-8",
+    )
+    reg = QueryRegistry()
+    reg.load_file(f)
+    monkeypatch.setattr(port, "_REGISTRY", reg)
+    assert reg.get("plain_scalars", store.dialect).scalar_reply
+    assert not reg.get("typed_scalars", store.dialect).scalar_reply
+    rows = [{"s": s, "i": i, "n": None} for s, i in (("浙E·K3J21", 0), ("12", -7), ("[1, 2]", 2**40), ("true", 1),
+                                                       ("", 3), ("null", 4), ("0.5", 5))]  # fmt: skip
+    got = store.query("plain_scalars", rows=rows)
+    assert got == store.query("typed_scalars", rows=rows) == rows
+    assert all(type(r["s"]) is str and type(r["i"]) is int for r in got)
+
+
 def test_shortest_path(store):
     b = GraphBatch()
     p = Provenance("doc:t:1", "structured")

@@ -25,7 +25,7 @@ WHOLE_GRAPH_BY_DESIGN = {
     "count_relationships_by_type": "counts every relationship, from every node",
 }
 _PER_ROW_FEEDS = ("Unwind", "Argument")  # operations that run their parent once per incoming row
-_INT_PARAMS = re.compile(r"(limit|skip|hops|depth|min_|max_|window|days|minutes|seconds|size|offset|top|k)$")
+_INT_PARAMS = re.compile(r"(limit|skip|hops|depth|min_|max_|window|days|minutes|seconds|size|offset|top|k|cap)$")
 _TYPE_MISMATCH = re.compile(r"expected (\w+) but was (\w+)")
 
 
