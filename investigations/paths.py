@@ -5,8 +5,10 @@ entities is exponential: between two hubs it never ended and kept a core busy
 after the client had left.  So:
 
 - **shortest path**: a bidirectional breadth-first search (Pohl 1971), one
-  batched neighbour query (`inv_path_step`) per level, always expanding the
-  smaller frontier — a 6-hop search costs at most six round trips;
+  batched neighbour query (`inv_path_step`) per level: both frontiers at once
+  while they are small, else the smaller one — a 6-hop search costs at most six
+  round trips, a 4-hop one usually two, and the path's hops are fetched with
+  the hub check of its meeting point (the one node on it never expanded);
 - **alternatives** (`alternatives=True`, the API's `all_simple`): the k shortest
   simple paths (Yen 1971, networkx `shortest_simple_paths`) inside a bounded
   subgraph — the balls of radius ⌈L/2⌉ and ⌊L/2⌋ around the two ends (every
