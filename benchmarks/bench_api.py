@@ -100,6 +100,18 @@ kept hits only, each written form scored once per query), run back to back on on
     CPU per search       API 5.92 → 5.55 ms, FalkorDB 2.18 → 2.39 ms (a second round trip)
     in process           investigations.explore.search_entities: 4.00 → 3.09 ms CPU, same hits
 
+2026-12-07, a slow machine of the same kind (load ~1.4), 50 clients × 10, 2 workers, back to back on
+one graph with `--server-repo`: the code before → after the capped hub test (FalkorDB's
+indegree/outdegree took ~0.4 ms a node, asked of every node a path search expanded), joint
+frontier steps with the meeting point checked in the hops' query, and plain FalkorDB replies
+for the search candidates and path steps (`// reply: scalar`):
+
+    2 workers            p50 ms        p95 ms        req/s        CPU per request: API + FalkorDB
+    search               350 → 220     555 → 335     132 → 213    7.6 + 2.8 → 4.9 + 2.5 ms
+    neighbours           109 → 92      166 → 190     404 → 449    (unchanged code)
+    path (4 hops)        330 → 122     510 → 206     141 → 353    4.7 + 8.5 → 2.8 + 2.2 ms (5.1 → 3.0 queries)
+    hubs 6, shortest     1.5 s "not within budget" → found (3 hops) in 0.5–0.7 s; alternatives at the 1.5 s budget
+
 "before" is the code before time budgets (first figure: without hiredis; second: with it,
 the C parser of FalkorDB replies, which alone took a search's client-side parsing from ~60%
 of its time to little).  "after" is the range over three runs.
