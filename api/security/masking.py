@@ -114,7 +114,22 @@ def _mask_digits_cached(text: str) -> str:
     return _mask_all(text)
 
 
+# A bare resident ID or mobile number, or a key made of one (`person:<ID>`, `phone:<digits>`):
+# most identifiers an answer holds.  Masked without the pattern chain (13 µs → ~1 µs each; a
+# search answer holds forty), exactly as the chain masks them (tests compare the two).
+_BARE_ID = re.compile(r"((?:[a-z_]+:)?\d{6})(\d{8})(\d{3}[\dXx])")
+_BARE_MOBILE = re.compile(r"((?:[a-z_]+:)?1[3-9]\d)(\d{4})(\d{4})")
+
+
 def _mask_all(text: str) -> str:
+    bare = _BARE_ID.fullmatch(text) or _BARE_MOBILE.fullmatch(text)
+    if bare is not None:
+        return bare[1] + "*" * len(bare[2]) + bare[3]
+    return _mask_chain(text)
+
+
+def _mask_chain(text: str) -> str:
+    """Every pattern in turn, over the text as the previous one left it."""
     chars: list[str] | None = None  # copied on the first match only
     norm = text.translate(_ASCII)
     kept: list[tuple[int, int]] | None = None
