@@ -48,8 +48,9 @@ def _cell(cell: list[Any]) -> Any:
         return _text(value) == "true"
     if kind == _ARRAY:
         return [_cell(v) for v in value]
-    if kind == _MAP:
-        return {_text(value[i]): _cell(value[i + 1]) for i in range(0, len(value), 2)}
+    if kind == _MAP:  # [key, cell, key, cell, …]; keys come as str
+        pairs = iter(value)
+        return {(k if type(k) is str else _text(k)): _cell(v) for k, v in zip(pairs, pairs)}
     raise _NeedsClient(kind)
 
 
@@ -69,6 +70,10 @@ def decode_rows(response: list[Any]) -> list[dict[str, Any]] | None:
         return []
     names = [_text(h[1]) if isinstance(h, (list, tuple)) else _text(h) for h in response[0]]
     try:
-        return [dict(zip(names, [_cell(c) for c in row])) for row in response[1]]
+        # most cells are strings: taken as they are, without a call per cell
+        return [
+            dict(zip(names, [c[1] if c[0] == _STRING and type(c[1]) is str else _cell(c) for c in row]))
+            for row in response[1]
+        ]
     except _NeedsClient:
         return None
