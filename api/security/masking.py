@@ -125,6 +125,8 @@ def _mask_all(text: str) -> str:
     bare = _BARE_ID.fullmatch(text) or _BARE_MOBILE.fullmatch(text)
     if bare is not None:
         return bare[1] + "*" * len(bare[2]) + bare[3]
+    if _HEX_RE.fullmatch(text):  # a fact id or hash the system wrote: the chain keeps all of it
+        return text
     return _mask_chain(text)
 
 

@@ -65,8 +65,9 @@ def test_hashes_are_never_touched():
 
 
 def test_bare_identifiers_are_masked_exactly_as_the_pattern_chain_masks_them():
-    """A bare resident ID or mobile number (or a key made of one) skips the pattern chain; on
-    every such form, and on digit strings that only look like one, the answer is the chain's."""
+    """A bare resident ID or mobile number (or a key made of one), and a hex id the system wrote,
+    skip the pattern chain; on every such form, and on strings that only look like one, the
+    answer is the chain's."""
     import random
 
     from api.security import masking
@@ -82,11 +83,13 @@ def test_bare_identifiers_are_masked_exactly_as_the_pattern_chain_masks_them():
         lambda: "1" + rnd.choice("3456789") + digits(9),
         lambda: digits(rnd.randrange(8, 21)),
         lambda: "1" + digits(10),
+        lambda: "".join(rnd.choice("0123456789abcdef") for _ in range(rnd.randrange(14, 41))),  # fact ids, hashes
     ]
     prefixes = ["", "person:", "phone:", "Person:", "p1:", "doc_x:", " ", "a:b:"]
     texts = [rnd.choice(prefixes) + rnd.choice(forms)() for _ in range(5000)]
     fast = [t for t in texts if masking._BARE_ID.fullmatch(t) or masking._BARE_MOBILE.fullmatch(t)]
-    assert len(fast) > 1000 and len(texts) - len(fast) > 1000  # both paths are exercised
+    hexes = [t for t in texts if masking._HEX_RE.fullmatch(t)]
+    assert len(fast) > 1000 and len(hexes) > 50 and len(texts) - len(fast) - len(hexes) > 1000  # every path
     assert [masking._mask_all(t) for t in texts] == [masking._mask_chain(t) for t in texts]
     assert masking.mask_text("person:33050219610202081X") == "person:330502********081X"
     assert masking.mask_text("13812345678") == "138****5678"
