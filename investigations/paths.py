@@ -128,13 +128,14 @@ class _Stepper:
     def hubs_among(self, keys: list[str]) -> set[str]:
         """Hubs among nodes the search reached but did not expand (a meeting point, the
         rim of a ball): a path may not pass through them either."""
-        keys = [k for k in keys if k not in self.ends and k not in self.expanded]
+        known = self.held.intersection(keys)  # asked already
+        keys = [k for k in keys if k not in self.ends and k not in self.expanded and k not in self.held]
         if not self.hub_degree or not keys:
-            return set()
+            return known
         budget.check()
         found = {r["key"] for r in self.store.query("inv_path_hubs", keys=keys, **self._hub_params())}
         self.hold(found)
-        return found
+        return found | known
 
     def unchecked(self, keys: list[str]) -> list[str]:
         """Nodes of a path whose hub status is not known yet: reached, never expanded, not an end."""

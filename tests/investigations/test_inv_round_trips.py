@@ -133,6 +133,9 @@ def test_a_shortest_path_never_meets_at_a_hub(tmp_path):
         round_about = inv_paths.find_paths(s, a, z, 4, hub_degree=5)
         assert [p["keys"] for p in round_about.paths] == [[a, "person:A2", "vehicle:浙M00001", "person:Z2", z]]
         assert round_about.hubs == [hub] and not round_about.complete and round_about.message is None
+        alternatives = inv_paths.find_paths(s, a, z, 4, alternatives=True, limit=5, hub_degree=5)
+        assert [p["keys"] for p in alternatives.paths] == [p["keys"] for p in round_about.paths]
+        assert alternatives.hubs == [hub]
     finally:
         s.close()
         stop_server(tmp_path)
