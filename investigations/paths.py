@@ -83,37 +83,15 @@ class _Stepper:
         self.hubs: list[str] = []
         self.expanded: set[str] = set()
         self.held: set[str] = set()  # hubs found among nodes reached: no path passes through them
-        self._first: dict[str, list[dict[str, Any]]] = {}  # prefetched steps of single keys
 
     def _hub_params(self) -> dict[str, Any]:
         """The hub rule's parameters: a store may count a node's links only up to `cap`,
         one more than a hub's threshold, which is all the rule needs to know."""
         return {"hub": self.hub_degree, "cap": self.hub_degree + 1, "force": self.ends}
 
-    def prefetch(self, keys: list[str]) -> None:
-        """The first step of each of `keys` (the path's ends) in one round trip.
-
-        Each end's step is kept whole: a later `step([k], limit)` takes its first `limit`
-        rows, which is what its own query would have returned (a LIMIT picks arbitrary rows
-        anyway).  When the combined query fills its limit an end may be incomplete: nothing
-        is kept, and each step asks on its own as before."""
-        keys = list(dict.fromkeys(keys))
-        limit = STEP_LIMIT * len(keys)
-        budget.check()
-        rows = self.store.query("inv_path_step", keys=keys, limit=limit, **self._hub_params())
-        if len(rows) >= limit:
-            return
-        by_key: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
-        for r in rows:
-            by_key[r["from"]].append(r)
-        self._first.update(by_key)
-
     def step(self, keys: list[str], limit: int = STEP_LIMIT) -> list[dict[str, Any]]:
         budget.check()
-        if len(keys) == 1 and keys[0] in self._first:
-            rows = self._first.pop(keys[0])[:limit]
-        else:
-            rows = self.store.query("inv_path_step", keys=keys, limit=limit, **self._hub_params())
+        rows = self.store.query("inv_path_step", keys=keys, limit=limit, **self._hub_params())
         self.expanded.update(r["from"] for r in rows)
         if len(rows) >= limit:
             self.truncated = True
@@ -225,22 +203,28 @@ def _join(parent: list[dict[str, Any]], meet: str) -> list[tuple[str, Edge | Non
 
 
 def _subgraph(stepper: _Stepper, a: str, b: str, max_hops: int) -> nx.Graph:
-    """The balls around both ends, as an undirected graph whose edges list their relationships."""
+    """The balls around both ends, as an undirected graph whose edges list their relationships.
+
+    Level by level, both balls' frontiers in one round trip while together they hold at most
+    `JOINT_FRONTIER` keys (a 4-hop search: two round trips, was three), else each on its own;
+    the graph is the same either way."""
     G = nx.Graph()
     G.add_nodes_from([a, b])
+    ends = list(dict.fromkeys((a, b)))
     radius = {a: math.ceil(max_hops / 2), b: max_hops // 2}
+    seen = {end: {end} for end in ends}
+    frontier = {end: [end] for end in ends}
     edges = 0
-    if a != b and radius[b] >= 1:
-        stepper.prefetch([a, b])
-    for end in (a, b):
-        seen = {end}
-        frontier = [end]
-        for _ in range(radius[end]):
-            if not frontier or edges >= MAX_EDGES:
-                break
-            rows = stepper.step(frontier, limit=min(STEP_LIMIT, MAX_EDGES - edges + 1))
+    for level in range(max(radius.values())):
+        growing = [end for end in ends if level < radius[end] and frontier[end]]
+        keys = list(dict.fromkeys(k for end in growing for k in frontier[end]))
+        batches = [growing] if len(keys) <= JOINT_FRONTIER else [[end] for end in growing]
+        for batch in batches:
+            if edges >= MAX_EDGES:
+                return G
+            keys = list(dict.fromkeys(k for end in batch for k in frontier[end]))
+            rows = stepper.step(keys, limit=min(STEP_LIMIT * len(batch), MAX_EDGES - edges + 1))
             edges += len(rows)
-            nxt = []
             for r in rows:
                 x, y = r["from"], r["to"]
                 if G.has_edge(x, y):
@@ -249,10 +233,14 @@ def _subgraph(stepper: _Stepper, a: str, b: str, max_hops: int) -> nx.Graph:
                         rels.append(_edge(r))
                 else:
                     G.add_edge(x, y, rels=[_edge(r)])
-                if y not in seen:
-                    seen.add(y)
-                    nxt.append(y)
-            frontier = nxt
+            for end in batch:
+                own, nxt = set(frontier[end]), []
+                for r in rows:
+                    y = r["to"]
+                    if r["from"] in own and y not in seen[end]:
+                        seen[end].add(y)
+                        nxt.append(y)
+                frontier[end] = nxt
     return G
 
 
