@@ -28,7 +28,7 @@ Links an analyst rejected are never part of a path.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,8 +107,8 @@ class _Stepper:
         """Hubs among nodes the search reached but did not expand (a meeting point, the
         rim of a ball): a path may not pass through them either."""
         known = self.held.intersection(keys)  # asked already
-        keys = [k for k in keys if k not in self.ends and k not in self.expanded and k not in self.held]
-        if not self.hub_degree or not keys:
+        keys = self.unchecked(keys)
+        if not keys:
             return known
         budget.check()
         found = {r["key"] for r in self.store.query("inv_path_hubs", keys=keys, **self._hub_params())}
@@ -217,12 +217,11 @@ def _subgraph(stepper: _Stepper, a: str, b: str, max_hops: int) -> nx.Graph:
     edges = 0
     for level in range(max(radius.values())):
         growing = [end for end in ends if level < radius[end] and frontier[end]]
-        keys = list(dict.fromkeys(k for end in growing for k in frontier[end]))
-        batches = [growing] if len(keys) <= JOINT_FRONTIER else [[end] for end in growing]
-        for batch in batches:
+        level_keys = list(dict.fromkeys(k for end in growing for k in frontier[end]))
+        joint = len(level_keys) <= JOINT_FRONTIER
+        for batch, keys in [(growing, level_keys)] if joint else [([end], frontier[end]) for end in growing]:
             if edges >= MAX_EDGES:
                 return G
-            keys = list(dict.fromkeys(k for end in batch for k in frontier[end]))
             rows = stepper.step(keys, limit=min(STEP_LIMIT * len(batch), MAX_EDGES - edges + 1))
             edges += len(rows)
             for r in rows:
@@ -274,7 +273,7 @@ def _k_shortest(
 
 
 def _with_props(
-    store: GraphStore, found: list[list[tuple[str, Edge | None]]], check: list[str] = (), hub_degree: int = 0
+    store: GraphStore, found: list[list[tuple[str, Edge | None]]], check: Sequence[str] = (), hub_degree: int = 0
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], set[str]]:
     """Found paths in the API's shape, each hop with its relationship's properties, the nodes
     on them (`{key: {"key","label","name"}}`) and the hubs (degree above `hub_degree`) among

@@ -178,8 +178,13 @@ class FalkorStore(GraphStore):
             raise reply[-1]
         return reply
 
-    def _run(self, cypher: str, params: dict[str, Any], read_only: bool) -> list[dict[str, Any]]:
-        reply = self._execute((params_header(params) if params else "") + cypher, read_only)
+    def _run(self, cypher: str, params: dict[str, Any], read_only: bool, compact: bool = True) -> list[dict[str, Any]]:
+        reply = self._execute((params_header(params) if params else "") + cypher, read_only, compact)
+        if not compact:  # plain reply: [names, rows, statistics], each value as itself
+            if len(reply) < 3:
+                return []
+            names = [h if isinstance(h, str) else h.decode() for h in reply[0]]
+            return [dict(zip(names, row)) for row in reply[1]]
         rows = decode_rows(reply)
         if rows is not None:
             return rows
@@ -202,9 +207,9 @@ class FalkorStore(GraphStore):
             self.setup_schema()
         return self._run(cypher, params, read_only=False)
 
-    def _read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def _read(self, cypher: str, params: dict[str, Any], compact: bool = True) -> list[dict[str, Any]]:
         try:
-            return self._run(cypher, params, read_only=True)
+            return self._run(cypher, params, read_only=True, compact=compact)
         except StoreError as exc:
             if "Invalid graph operation on empty key" in str(exc) or "empty key" in str(exc):
                 return []  # nothing ingested yet
@@ -216,16 +221,7 @@ class FalkorStore(GraphStore):
         cost a name search (200 candidates × 7 columns) 0.6 ms more client CPU to parse and
         decode, and the server 0.7 ms more to write.  Doubles, booleans, lists and maps come
         as text in that form, so only queries marked `// reply: scalar` use it."""
-        try:
-            reply = self._execute((params_header(params) if params else "") + cypher, True, compact=False)
-        except StoreError as exc:
-            if "Invalid graph operation on empty key" in str(exc) or "empty key" in str(exc):
-                return []  # nothing ingested yet
-            raise
-        if len(reply) < 3:
-            return []
-        names = [h if isinstance(h, str) else h.decode() for h in reply[0]]
-        return [dict(zip(names, row)) for row in reply[1]]
+        return self._read(cypher, params, compact=False)
 
     def read_cypher(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         """For the dialect layer's generated reads (shortest path, full-text)."""
