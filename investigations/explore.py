@@ -55,41 +55,60 @@ _SEPARATORS = re.compile(r"[\s·•・.\-]")
 
 
 def _query_norm(q: str) -> str:
-    """The query as `_match_score` compares it (computed once per search, not per candidate)."""
+    """The query as `_rank_candidates` compares it (computed once per search, not per candidate)."""
     return _SEPARATORS.sub("", ids.to_halfwidth(q)).lower()
 
 
 _MATCH_FIELDS = ("name", "title", "plate", "uscc", "id_card")  # what a search is matched against (inv_search)
 
 
-def _match_score(qn: str, key: str, props: dict[str, Any], seen: dict[str, float] | None = None) -> float:
-    """The best `_field_score` over the key and the name fields.  `seen` remembers each written
-    form's score for one query: among a common name's 200 candidates most names repeat."""
-    # The name fields first: an exact name (most of a common name's candidates) ends the
-    # loop before the key, which is unique to each candidate and so never remembered.
-    fields = [str(props[p]) for p in _MATCH_FIELDS if props.get(p)]
-    fields.append(key.split(":", 1)[-1])
-    best = 0.0
-    for f in fields:
-        s = seen.get(f) if seen is not None else None
-        if s is None:
-            s = _field_score(qn, f)
-            if seen is not None:
-                seen[f] = s
-        if s >= 100.0:
-            return 100.0
-        best = max(best, s)
-    return round(best, 2)
+def _rank_candidates(qn: str, rows: dict[str, dict[str, Any]]) -> list[tuple[float, str]]:
+    """(score, key) of every candidate scoring 40 or more, best first (ties by key).
+
+    A candidate's score is the best `_field_score` over its name fields, then its key.
+    One loop over all candidates rather than a call per candidate: a common name has
+    200 of them and most of their names repeat, so each written form is scored once per
+    query (`seen`); the name fields come first because an exact name (most of a common
+    name's candidates) ends the loop before the key, which is unique to each candidate.
+    """
+    seen: dict[str, float] = {}
+    qset = frozenset(qn)
+    scored: list[tuple[float, str]] = []
+    for key, r in rows.items():
+        fields = (r["props"] if "props" in r else r) or {}
+        best = 0.0
+        for name in _MATCH_FIELDS:
+            value = fields.get(name)
+            if not value:
+                continue
+            f = value if type(value) is str else str(value)
+            s = seen.get(f)
+            if s is None:
+                s = seen[f] = _field_score(qn, f, qset)
+            if s >= 100.0:
+                best = 100.0
+                break
+            if s > best:
+                best = s
+        else:
+            s = _field_score(qn, key.split(":", 1)[-1], qset)
+            best = 100.0 if s >= 100.0 else max(best, s)
+        if best >= 40:
+            scored.append((-round(best, 2), key))
+    scored.sort()
+    return [(-neg, key) for neg, key in scored]
 
 
-def _field_score(qn: str, f: str) -> float:
-    fn = _SEPARATORS.sub("", f).lower()
+def _field_score(qn: str, f: str, qset: frozenset[str]) -> float:
+    """How well the normalised query `qn` (its characters `qset`) matches one written field."""
+    fl = f.lower()
+    if qset.isdisjoint(fl):
+        return 0.0  # no character in common: every measure below is 0 (an ID key against a name)
+    fn = _SEPARATORS.sub("", fl)
     if not fn:
         return 0.0
     if fn == qn:
         return 100.0
-    if set(qn).isdisjoint(fn):
-        return 0.0  # no character in common: every measure below is 0 (an ID key against a name)
     s = fuzz.ratio(qn, fn)
     if qn in fn:
         s = max(s, 80.0 + 15.0 * len(qn) / len(fn))
@@ -212,14 +231,8 @@ def search_entities(store: GraphStore, q: str, labels: list[str] | None = None, 
     if loose and len(rows) < limit:
         for r in _search_rows(store, q, [], ft_labels, loose, [], cand_limit):
             rows.setdefault(r["key"], r)
-    qn = _query_norm(q)
-    ranked = []
-    seen: dict[str, float] = {}
-    for r in rows.values():
-        fields = r["props"] if "props" in r else r
-        ranked.append((_match_score(qn, r["key"], fields or {}, seen), r))
-    ranked.sort(key=lambda x: (-x[0], x[1]["key"]))
-    best = [(score, r) for score, r in ranked if score >= 40][:limit]
+    ranked = _rank_candidates(_query_norm(q), rows)[:limit]
+    best = [(score, rows[key]) for score, key in ranked]
     props_of = _hit_props(store, [r["key"] for _s, r in best if "props" not in r])
     hits = []
     for score, r in best:

@@ -122,3 +122,28 @@ def test_search_query_text_per_dialect():
     assert dialect.search_query_text("neo4j", "（）") is None
     assert "fulltext.analyzer`: 'cjk'" in " ".join(dialect.schema_statements("neo4j"))
     assert any("{field: 'search', nostem: true}" in s for s in dialect.falkor_fulltext_statements())
+
+
+def test_rank_candidates_scores_names_then_key_and_orders_ties_by_key():
+    """The ranking over all candidates: an exact name is 100 whatever the key; a name that
+    only shares characters ranks below; a candidate without a matching name is scored on its
+    key (a plate typed into the search box); below 40 is dropped; equal scores by key."""
+    rows = {
+        "person:P2": {"key": "person:P2", "name": "周强"},
+        "person:P1": {"key": "person:P1", "name": "周强"},
+        "person:P3": {"key": "person:P3", "name": "周强辉", "id_card": None},
+        "person:P4": {"key": "person:P4", "name": "李明"},
+        "vehicle:周强A1": {"key": "vehicle:周强A1", "plate": ""},
+        "site:S1": {"key": "site:S1", "props": {"name": "周·强"}},
+    }
+    ranked = explore._rank_candidates(explore._query_norm("周强"), rows)
+    assert [k for _s, k in ranked[:3]] == ["person:P1", "person:P2", "site:S1"]  # separators ignored
+    assert [s for s, _k in ranked[:3]] == [100.0, 100.0, 100.0]
+    rest = dict((k, s) for s, k in ranked[3:])
+    assert set(rest) == {"person:P3", "vehicle:周强A1"}
+    assert 40 <= rest["person:P3"] < 100 and 40 <= rest["vehicle:周强A1"] < 100
+    assert "person:P4" not in rest  # no character in common
+    plate = explore._rank_candidates(
+        explore._query_norm("浙e·3k821"), {"vehicle:浙E3K821": {"key": "vehicle:浙E3K821"}}
+    )
+    assert plate == [(100.0, "vehicle:浙E3K821")]
