@@ -21,6 +21,11 @@ that file, in the same order):
   to `extract` in one batch.  Extraction is a pure function of the text, and
   the fact mapper only reads an Extraction, so sharing one is safe.
 
+* With an extractor that works in the background (`etl.extract_process`, a
+  child process for runs of many small files), the lookahead reads the *next*
+  run when the runner enters one and submits its texts (`submit_ahead`), so
+  run k+1 is extracted while the runner maps run k.
+
 * `WriteCoalescer` joins the graph batches of consecutive small files into
   one store write.  Each statement the store runs costs ~0.6 ms of server time
   whatever it carries, and a case file's facts made ~10 statements of a few
@@ -68,37 +73,60 @@ class ExtractionCache:
         self.calls = 0  # calls of the wrapped extract, and texts sent to it (for benchmarks)
         self.texts_extracted = 0
         self.texts_answered = 0
+        self._ahead: dict[str, tuple[Any, int]] = {}  # text → (its batch's future, index in it)
 
     def _fill(self, texts: list[str]) -> dict[str, Any]:
         """Extract the unknown ones of `texts`; return the extraction of every one of them.
 
         The answer is built before any eviction, so a text of this very call can
         never be dropped between being extracted (or found) and being answered.
+        A text submitted ahead (`submit_ahead`) is taken from its batch's answer.
         """
         known = self._known
         answer: dict[str, Any] = {}
+        fresh: dict[str, Any] = {}  # extracted for this call or ahead of it: remembered below
         missing: dict[str, None] = {}  # in order, once each
         for t in texts:
             if t in answer or t in missing:
                 continue
             hit = known.get(t, _MISSING)
             if hit is _MISSING:
-                missing[t] = None
-            else:
-                answer[t] = hit
+                hit = self._take_ahead(t)
+                if hit is _MISSING:
+                    missing[t] = None
+                    continue
+                fresh[t] = hit
+            answer[t] = hit
         if missing:
             results = self._extract(list(missing))
             self.calls += 1
             self.texts_extracted += len(missing)
             if len(results) != len(missing):
                 raise ValueError(f"extract returned {len(results)} results for {len(missing)} texts")
-            answer.update(zip(missing, results))
-            if len(known) + len(missing) > self._max:
+            fresh.update(zip(missing, results))
+        if fresh:
+            answer.update(fresh)
+            if len(known) + len(fresh) > self._max:
                 # drop the oldest half: repeated texts (templates) come back and are extracted again once
                 for key in list(known)[: len(known) // 2]:
                     del known[key]
-            known.update(zip(missing, results))
+            known.update(fresh)
         return answer
+
+    def _take_ahead(self, text: str) -> Any:
+        """The extraction of `text` from a batch submitted ahead, or _MISSING (none, or it failed)."""
+        ahead = self._ahead.pop(text, None)
+        if ahead is None:
+            return _MISSING
+        future, i = ahead
+        try:
+            results = self._extract.result(future)
+        except Exception:  # noqa: BLE001 - extracted again by the caller's own call, which meets the failure
+            log.warning("extraction submitted ahead failed; extracting again", exc_info=True)
+            return _MISSING
+        if results is None or len(results) <= i:
+            return _MISSING
+        return results[i]
 
     def prefetch(self, texts: list[str]) -> None:
         """Extract `texts` now, as one batch; a failure is left for the runner's own call to meet."""
@@ -106,6 +134,26 @@ class ExtractionCache:
             self._fill(texts)
         except Exception:  # noqa: BLE001 - the per-file call retries and falls back to rules as before
             log.warning("read-ahead extraction failed; files are extracted one by one", exc_info=True)
+
+    def can_submit_ahead(self) -> bool:
+        """Whether `extract` answers in the background (`etl.extract_process.ExtractionProcess`)."""
+        return callable(getattr(self._extract, "submit", None))
+
+    def submit_ahead(self, texts: list[str]) -> None:
+        """Start extracting `texts` in the background; `prefetch` when `extract` cannot."""
+        if not self.can_submit_ahead():
+            self.prefetch(texts)
+            return
+        todo = list(dict.fromkeys(t for t in texts if t not in self._known and t not in self._ahead))
+        if not todo:
+            return
+        future = self._extract.submit(todo)
+        if future is None:
+            return  # no background extraction any more: each text is extracted when needed
+        self.calls += 1
+        self.texts_extracted += len(todo)
+        for i, t in enumerate(todo):
+            self._ahead[t] = (future, i)
 
     def __call__(self, texts: list[str]) -> list[Any]:
         keys = [t if isinstance(t, str) else ("" if t is None else str(t)) for t in texts]
@@ -155,6 +203,8 @@ class SmallFileLookahead:
         self._small_bytes = small_bytes
         self._held: dict[Path, tuple[list[RawRecord | QuarantineEntry], Exception | None]] = {}
         self.batches = 0  # read-ahead runs (for benchmarks)
+        self._next_run: int | None = None  # plan index after the last run read ahead
+        self._run_starts: set[int] = set()  # first files of runs read ahead of the runner
 
     def _small(self, path: Path, source: str) -> bool:
         if source == "case":  # one record per file, whatever its size (a DOCX may carry images)
@@ -175,12 +225,15 @@ class SmallFileLookahead:
             return items, exc
         return items, None
 
-    def _read_ahead(self, start: int) -> None:
+    def _read_ahead(self, start: int) -> int:
+        """Read the run of small files from `start` and hand its texts to the cache; return
+        the index after the run.  With an extractor that works in the background the
+        texts are only submitted: the runner waits for them when it maps their file."""
         texts: list[str] = []
         i = start
         while i < len(self._plan) and i - start < self._max_files and len(texts) < self._max_texts:
             path, source = self._plan[i]
-            if not self._small(path, source):
+            if not self._small(path, source) or path in self._held:
                 break
             items, exc = self._read_all(path, source)
             self._held[path] = (items, exc)
@@ -192,21 +245,44 @@ class SmallFileLookahead:
                         continue
             i += 1
         if self._cache is not None and texts:
-            self._cache.prefetch(texts)
+            if self._cache.can_submit_ahead():
+                self._cache.submit_ahead(texts)
+            else:
+                self._cache.prefetch(texts)
             self.batches += 1
+        return i
+
+    def _read_next_run(self) -> None:
+        """Read the run after the last one read, while the runner maps that one (background extraction only)."""
+        nxt = self._next_run
+        self._next_run = None
+        if nxt is None or nxt >= len(self._plan):
+            return
+        path, source = self._plan[nxt]
+        if path in self._held or not self._small(path, source):
+            return  # a large file comes next: it is read in its turn
+        self._run_starts.add(nxt)
+        self._next_run = self._read_ahead(nxt)
 
     def iter_records(
         self, path: str | Path, source: str | None = None, mapping: Any = None
     ) -> Iterator[RawRecord | QuarantineEntry]:
         path = Path(path)
         held = self._held.pop(path, None)
+        ahead = self._cache is not None and self._cache.can_submit_ahead()
+        i = self._index.get(path)
         if held is None:
-            i = self._index.get(path)
             if i is None or source is None or not self._small(path, source):
                 yield from self._read(path, source=source, mapping=mapping)
                 return
-            self._read_ahead(i)
+            self._next_run = self._read_ahead(i)
+            if ahead:
+                self._read_next_run()
             held = self._held.pop(path)
+        elif ahead and i in self._run_starts:
+            # the runner enters a run read ahead: read the one after it while this one is mapped
+            self._run_starts.discard(i)
+            self._read_next_run()
         items, exc = held
         yield from items
         if exc is not None:

@@ -24,6 +24,7 @@ from typing import Any
 from etl import unreadable
 from etl.allocation import bulk_allocation_gc
 from etl.batching import PendingWrite, RunWriter, WriteCoalescer
+from etl.extract_process import ExtractionProcess
 from etl.guard import admit
 from etl.records import LoadStats, QuarantineEntry, QuarantineWriter, RawRecord, ReaderError
 from etl.textchunks import chunked
@@ -37,6 +38,9 @@ log = logging.getLogger(__name__)
 SKIP_NAMES = {"truth.json", "package.json", "package-lock.json"}
 DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".json", ".docx"}
 CHECKPOINT_DIR = "ingest_state"
+# Small files (case files) from which free text is extracted in a child process: below, the
+# child's start (~3 s: the models load again) costs more than it saves.
+NLP_PROCESS_MIN_FILES = 1000
 
 ProgressFn = Callable[[str, int], None]  # (file, records done in this file)
 
@@ -178,6 +182,26 @@ def _default_extract() -> Callable[[list[str]], list[Any]]:
     return default_extract()
 
 
+def _many_small_files(plan: list[tuple[Path, str]]) -> bool:
+    """Whether a run holds enough small files (case files) for NLP in a child process."""
+    from etl.batching import SMALL_FILE_BYTES
+
+    n = 0
+    for path, source in plan:
+        if source == "case" or _size(path) <= SMALL_FILE_BYTES:
+            n += 1
+            if n >= NLP_PROCESS_MIN_FILES:
+                return True
+    return False
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 1 << 62
+
+
 def ingest_paths(
     store: GraphStore,
     paths: Iterable[str | Path],
@@ -192,6 +216,7 @@ def ingest_paths(
     transform_batch: Callable[[GraphBatch], GraphBatch] | None = None,
     extract: Callable[[list[str]], list[Any]] | None = None,
     use_nlp: bool = True,
+    nlp_process: bool | None = None,
 ) -> IngestReport:
     """Load every record of `paths` into `store`; quarantine what cannot be loaded.
 
@@ -199,18 +224,18 @@ def ingest_paths(
     resolution's alias map), so a merged alias is never resurrected.
     `mapping` is a column-mapping file or dict (`etl.readers.mapping`); a source
     it names is used for every file unless `source` is given.
+    `nlp_process`: extract free text in a child process (`etl.extract_process`); by
+    default only for runs of at least `NLP_PROCESS_MIN_FILES` small files, where the
+    child's start (loading the models again) pays for itself.
     """
-    from etl.batching import ExtractionCache, SmallFileLookahead
+    from etl.batching import LOOKAHEAD_FILES, LOOKAHEAD_TEXTS, ExtractionCache, SmallFileLookahead
     from etl.readers import detect_source, iter_records, mapping_source
 
     run_id = run_id or time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     data_dir = Path(data_dir)
     qpath = quarantine_path or data_dir / "quarantine" / f"{run_id}.jsonl"
     checkpoints = Checkpoints(data_dir / CHECKPOINT_DIR)
-    if extract is None and use_nlp:
-        extract = _default_extract()
-    if extract is not None:
-        extract = chunked(extract)  # a long text in pieces spaCy accepts, offsets mapped back
+    child = None
     report = IngestReport(run_id=run_id, quarantine=str(qpath))
     # This run is the only writer of its nodes while it runs: identical re-upserts
     # of a plate or checkpoint seen thousands of times are skipped (see WriteCache).
@@ -230,10 +255,20 @@ def ingest_paths(
                 )
             else:
                 order.append((path, None, exc))
+    if extract is None and use_nlp:
+        if nlp_process if nlp_process is not None else _many_small_files(plan):
+            extract = child = ExtractionProcess()  # chunks in the child, as below
+        else:
+            extract = _default_extract()
+    if extract is not None and child is None:
+        extract = chunked(extract)  # a long text in pieces spaCy accepts, offsets mapped back
     # many small files (case files) share NLP batches and one writer thread (etl.batching)
     if extract is not None:
         extract = ExtractionCache(extract)
-    reader = SmallFileLookahead(plan, iter_records, extract, mapping)
+    # A child's batch of four of its pipeline's batches: in the child, LAC tags one while the
+    # rules work on the one before (`nlp.components.LACTagger.pipe`).
+    runs = {"max_texts": 4 * LOOKAHEAD_TEXTS, "max_files": 2 * LOOKAHEAD_FILES} if child is not None else {}
+    reader = SmallFileLookahead(plan, iter_records, extract, mapping, **runs)
     writer = RunWriter()
     coalescer = WriteCoalescer(
         writer, lambda parts: _flush_parts(store, cache, writer, report, parts), max_records=batch_records
@@ -253,6 +288,8 @@ def ingest_paths(
             coalescer.settle()  # the last files' writes, and any failure in them
         finally:
             writer.close()
+            if child is not None:
+                child.close()
     report.seconds = time.monotonic() - started
     return report
 

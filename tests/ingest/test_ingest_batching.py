@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.batching import ExtractionCache, SmallFileLookahead
+from etl.batching import ExtractionCache, SmallFileLookahead, _record_texts
 from etl.idrules import rules_extract
 from etl.ingest import ingest_paths
 from etl.readers import iter_records
@@ -77,23 +77,32 @@ def test_extraction_cache_answers_a_call_that_overflows_it():
     assert [e.text for e in cache(["甲", "庚"])] == ["甲", "庚"]
 
 
+def _direct_and_replayed(ahead, path, source, on_record=None):
+    """(records, error) as the reader yields `path`, and as the lookahead replays it."""
+    direct, direct_exc = [], None
+    try:
+        direct = [r.fields if isinstance(r, RawRecord) else r.reason for r in iter_records(path, source=source)]
+    except ReaderError as exc:
+        direct_exc = str(exc)
+    replayed, replay_exc = [], None
+    try:
+        for r in ahead.iter_records(path, source):
+            if on_record is not None:
+                on_record(r, first=not replayed)
+            replayed.append(r.fields if isinstance(r, RawRecord) else r.reason)
+    except ReaderError as exc:
+        replay_exc = str(exc)
+    return (direct, direct_exc), (replayed, replay_exc)
+
+
 def test_lookahead_replays_each_file_as_the_reader_yields_it(samples_dir, tmp_path):
     b = _bundle(samples_dir, tmp_path)
     plan = [(p, "case") for p in sorted((b / "cases").iterdir())]
     inner = _CountingExtract()
     ahead = SmallFileLookahead(plan, iter_records, ExtractionCache(inner), max_texts=4)
     for path, source in plan:
-        direct, direct_exc = [], None
-        try:
-            direct = [r.fields if isinstance(r, RawRecord) else r.reason for r in iter_records(path, source=source)]
-        except ReaderError as exc:
-            direct_exc = str(exc)
-        replayed, replay_exc = [], None
-        try:
-            replayed = [r.fields if isinstance(r, RawRecord) else r.reason for r in ahead.iter_records(path, source)]
-        except ReaderError as exc:
-            replay_exc = str(exc)
-        assert (replayed, replay_exc) == (direct, direct_exc), path.name
+        direct, replayed = _direct_and_replayed(ahead, path, source)
+        assert replayed == direct, path.name
     # 9 files, at most 4 texts a read-ahead: several batches, each of several files' texts
     assert 1 < ahead.batches < len(plan)
     assert max(len(c) for c in inner.calls) > 1
@@ -308,3 +317,103 @@ def test_a_value_no_store_holds_costs_its_record_not_the_files_written_with_it(s
     }
     lines = Path(report.quarantine).read_text(encoding="utf-8")
     assert poisoned.name in lines and "无法保存" in lines
+
+
+class _AheadExtract(_CountingExtract):
+    """A background extractor (the interface of etl.extract_process.ExtractionProcess) on a
+    thread: `submit` starts a batch, `result` answers it; `fail` makes the next batch fail."""
+
+    def __init__(self):
+        super().__init__()
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.submitted: list[list[str]] = []
+        self.events: list[tuple[str, object]] = []  # ("submit", texts) in the order they came
+        self.fail = False
+        self._pool = ThreadPoolExecutor(1)
+
+    def submit(self, texts):
+        self.submitted.append(list(texts))
+        self.events.append(("submit", list(texts)))
+        if self.fail:
+            self.fail = False
+            return self._pool.submit(lambda: 1 / 0)
+        return self._pool.submit(rules_extract, list(texts))
+
+    def result(self, future):
+        return future.result()
+
+
+def test_extraction_cache_takes_texts_submitted_ahead_from_their_batch():
+    inner = _AheadExtract()
+    cache = ExtractionCache(inner)
+    assert cache.can_submit_ahead() and not ExtractionCache(_CountingExtract()).can_submit_ahead()
+    cache.submit_ahead(["甲车浙A12345", "乙", "甲车浙A12345"])
+    cache.submit_ahead(["乙", "丙"])  # 乙 is on its way already: only 丙 is sent
+    assert inner.submitted == [["甲车浙A12345", "乙"], ["丙"]]
+    out = cache(["乙", "丙", "甲车浙A12345", "丁"])
+    assert [e.text for e in out] == ["乙", "丙", "甲车浙A12345", "丁"]
+    assert inner.calls == [["丁"]]  # only the text nobody submitted is extracted in the call
+    assert any(e.label == "PLATE" for e in out[2].entities)
+    assert [e.text for e in cache(["乙"])] == ["乙"] and inner.calls == [["丁"]]  # remembered
+    inner.fail = True
+    cache.submit_ahead(["戊", "己"])
+    assert [e.text for e in cache(["己", "戊"])] == ["己", "戊"]  # the batch failed: extracted again
+    assert inner.calls[-1] == ["己", "戊"]
+
+
+def test_lookahead_submits_the_next_run_before_the_runner_maps_this_one(samples_dir, tmp_path):
+    """With a background extractor the next run of small files is read and submitted when the
+    runner enters a run, so extraction of run k+1 overlaps the mapping of run k; every file is
+    still replayed exactly as its reader yields it."""
+    b = _bundle(samples_dir, tmp_path)
+    plan = [(p, "case") for p in sorted((b / "cases").iterdir())]
+    inner = _AheadExtract()
+    cache = ExtractionCache(inner)
+    ahead = SmallFileLookahead(plan, iter_records, cache, max_texts=2)
+    submitted_before: list[int] = []  # batches submitted when each file's first record came
+
+    def map_record(r, first):
+        if first:
+            submitted_before.append(len(inner.submitted))
+        if isinstance(r, RawRecord):  # what the runner asks of the cache for this record
+            cache(_record_texts(r))
+
+    for path, source in plan:
+        direct, replayed = _direct_and_replayed(ahead, path, source, map_record)
+        assert replayed == direct, path.name
+    assert len(inner.submitted) >= 3  # several runs of at most two texts
+    # the runner's first file already had the second run on its way, and so on: always a run ahead
+    assert submitted_before[0] == 2
+    assert inner.calls == []  # every text came from a batch submitted ahead
+    assert not ahead._held  # noqa: SLF001 - nothing left in memory
+
+
+def test_nlp_in_a_child_process_extracts_and_loads_what_in_process_does(samples_dir, tmp_path):
+    """etl.extract_process: the same Extractions as in process, and the same graph and per-file
+    report from an ingest that extracts in a child process (forced on this small bundle)."""
+    from etl.extract_process import ExtractionProcess
+    from etl.facts import default_extract
+    from etl.textchunks import chunked
+
+    b = _bundle(samples_dir, tmp_path)
+    texts = [t for p in sorted((b / "cases").glob("*.txt")) for t in [p.read_bytes().decode("utf-8", "replace")]]
+    texts += ["车牌浙E·K3J21的货车，登记车主为王某某，系李某借用。" * 200]  # a text the child cuts in chunks
+    child = ExtractionProcess()
+    try:
+        assert child(texts) == chunked(default_extract())(texts)
+    finally:
+        child.close()
+    assert child.submit(["甲"]) is None and [e.text for e in child(["甲"])] == ["甲"]  # closed: in process
+    stores = {}
+    for mode in (True, False):
+        data = tmp_path / f"data-{mode}"
+        try:
+            with open_store(data_dir=data) as store:
+                store.setup_schema()
+                report = ingest_paths(store, [b], data_dir=data, nlp_process=mode)
+                stores[mode] = (store.stats(), _file_rows(report))
+        finally:
+            stop_server(data)
+    assert stores[True] == stores[False]
+    assert stores[True][0]["nodes"].get("Person") and stores[True][0]["relationships"]
