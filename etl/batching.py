@@ -163,7 +163,7 @@ class ExtractionCache:
         return out
 
 
-def _record_texts(raw: RawRecord) -> list[str]:
+def record_texts(raw: RawRecord) -> list[str]:
     """The free texts the runner will send to NLP for `raw` (none when it will be quarantined)."""
     from etl.factbuilder import free_texts
     from etl.parse import parse_or_quarantine
@@ -240,7 +240,7 @@ class SmallFileLookahead:
             for item in items:
                 if isinstance(item, RawRecord):
                     try:
-                        texts.extend(_record_texts(item))
+                        texts.extend(record_texts(item))
                     except Exception:  # noqa: BLE001 - the runner meets it at this file's turn, as before
                         continue
             i += 1

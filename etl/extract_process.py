@@ -7,7 +7,9 @@ thread held the GIL ~88 % of the run and the client used 1.4 of the two cores: a
 of its own for extraction did not help (tried in an earlier session: 31.6 → 34.6 s on the
 case files).  A process has its own interpreter.  `etl.batching.SmallFileLookahead`
 reads the next run of small files while the runner maps the current one and hands the
-next run's texts to `submit`, so the child extracts run k+1 while the parent maps run k.
+next run's texts to `submit`, so the child extracts run k+1 while the parent maps run k;
+in a large export (`etl.ingest._ingest_file`) a full batch's texts are submitted before
+the batch ahead of it is mapped.
 
 The child runs what the parent would have run (`chunked(default_extract())`), so an
 extraction is the same whichever side made it; `Extraction` is a plain dataclass and

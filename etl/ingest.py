@@ -23,7 +23,7 @@ from typing import Any
 
 from etl import unreadable
 from etl.allocation import bulk_allocation_gc
-from etl.batching import PendingWrite, RunWriter, WriteCoalescer
+from etl.batching import PendingWrite, RunWriter, WriteCoalescer, record_texts
 from etl.extract_process import ExtractionProcess
 from etl.guard import admit
 from etl.records import LoadStats, QuarantineEntry, QuarantineWriter, RawRecord, ReaderError
@@ -41,6 +41,7 @@ CHECKPOINT_DIR = "ingest_state"
 # Small files (case files) from which free text is extracted in a child process: below, the
 # child's start (~3 s: the models load again) costs more than it saves.
 NLP_PROCESS_MIN_FILES = 1000
+NLP_PROCESS_MIN_BYTES = 4 << 20  # or this much of text-bearing exports (~15k tickets or grid events)
 
 ProgressFn = Callable[[str, int], None]  # (file, records done in this file)
 
@@ -182,16 +183,22 @@ def _default_extract() -> Callable[[list[str]], list[Any]]:
     return default_extract()
 
 
-def _many_small_files(plan: list[tuple[Path, str]]) -> bool:
-    """Whether a run holds enough small files (case files) for NLP in a child process."""
+def _worth_a_child_process(plan: list[tuple[Path, str]]) -> bool:
+    """Whether a run holds enough free text for NLP in a child process: many small files
+    (case files), or large exports of a text-bearing source (hotline, grid)."""
     from etl.batching import SMALL_FILE_BYTES
+    from etl.factbuilder import TEXT_FIELDS
+    from etl.records import TYPED_BY_SOURCE
 
-    n = 0
+    small = text_bytes = 0
     for path, source in plan:
-        if source == "case" or _size(path) <= SMALL_FILE_BYTES:
-            n += 1
-            if n >= NLP_PROCESS_MIN_FILES:
-                return True
+        size = _size(path)
+        if source == "case" or size <= SMALL_FILE_BYTES:
+            small += 1
+        elif TYPED_BY_SOURCE.get(source) in TEXT_FIELDS:
+            text_bytes += size
+        if small >= NLP_PROCESS_MIN_FILES or text_bytes >= NLP_PROCESS_MIN_BYTES:
+            return True
     return False
 
 
@@ -225,8 +232,8 @@ def ingest_paths(
     `mapping` is a column-mapping file or dict (`etl.readers.mapping`); a source
     it names is used for every file unless `source` is given.
     `nlp_process`: extract free text in a child process (`etl.extract_process`); by
-    default only for runs of at least `NLP_PROCESS_MIN_FILES` small files, where the
-    child's start (loading the models again) pays for itself.
+    default only for runs with enough free text (`_worth_a_child_process`) for the
+    child's start (loading the models again) to pay for itself.
     """
     from etl.batching import LOOKAHEAD_FILES, LOOKAHEAD_TEXTS, ExtractionCache, SmallFileLookahead
     from etl.readers import detect_source, iter_records, mapping_source
@@ -256,7 +263,7 @@ def ingest_paths(
             else:
                 order.append((path, None, exc))
     if extract is None and use_nlp:
-        if nlp_process if nlp_process is not None else _many_small_files(plan):
+        if nlp_process if nlp_process is not None else _worth_a_child_process(plan):
             extract = child = ExtractionProcess()  # chunks in the child, as below
         else:
             extract = _default_extract()
@@ -430,8 +437,8 @@ def _ingest_file(
         if progress:
             progress(str(path), done)
 
-    def commit() -> None:
-        read, raws, done = len(pending) + len(pending_quarantine), list(pending), seen
+    def commit(raws: list[RawRecord], quarantined: list[QuarantineEntry], done: int) -> None:
+        read = len(raws) + len(quarantined)
         try:
             loaded, warned, rejected, batch = _records_to_batch(raws, extract, run_id)
             if transform_batch is not None:
@@ -440,8 +447,8 @@ def _ingest_file(
             if not _record_fault(exc):
                 raise
             loaded, warned, rejected, batch = _isolate_failing(store, raws, extract, run_id, transform_batch)
-        counts = {"loaded": loaded, "warned": warned, "quarantined": pending_quarantine + rejected}
-        early = list(pending_quarantine)
+        counts = {"loaded": loaded, "warned": warned, "quarantined": quarantined + rejected}
+        early = list(quarantined)
 
         def isolate() -> GraphBatch:
             # the joined write failed on a value: map this commit again without the records that hold one
@@ -453,8 +460,27 @@ def _ingest_file(
             settle(read, counts["quarantined"], counts["loaded"], counts["warned"], done)
 
         coalescer.add(PendingWrite(batch if len(batch) else None, read, settle_commit, isolate))
+
+    # With extraction in the background a full batch is staged: its texts are submitted and the
+    # batch before it is mapped meanwhile, so NLP on batch k+1 overlaps the mapping of batch k.
+    ahead = extract is not None and callable(getattr(extract, "submit_ahead", None)) and extract.can_submit_ahead()
+    staged: list[tuple[list[RawRecord], list[QuarantineEntry], int]] = []
+
+    def commit_pending(full: bool) -> None:
+        batch = (list(pending), list(pending_quarantine), seen)
         pending.clear()
         pending_quarantine.clear()
+        if ahead and full:
+            extract.submit_ahead(_batch_texts(batch[0]))
+            commit_staged()
+            staged.append(batch)
+        else:
+            commit_staged()
+            commit(*batch)
+
+    def commit_staged() -> None:
+        while staged:
+            commit(*staged.pop(0))
 
     try:
         for item in unreadable.guarded(iter_records(path, source=source, mapping=mapping)):
@@ -476,10 +502,12 @@ def _ingest_file(
                 else:
                     pending_quarantine.append(checked)
             if len(pending) + len(pending_quarantine) >= batch_records:
-                commit()
+                commit_pending(full=True)
         if pending or pending_quarantine:
-            commit()
+            commit_pending(full=False)
+        commit_staged()
     except ReaderError as exc:  # readers' own errors reach here only outside unreadable.guarded
+        commit_staged()  # batches read whole before the error are committed, as without staging
         coalescer.settle()
         frep.error = str(exc)
     else:
@@ -487,6 +515,17 @@ def _ingest_file(
         coalescer.add(PendingWrite(None, 0, lambda: checkpoints.clear(fp)))
     frep.seconds = time.monotonic() - started
     return frep
+
+
+def _batch_texts(raws: list[RawRecord]) -> list[str]:
+    """The free texts a batch will send to NLP; a record that fails here fails again when mapped."""
+    texts: list[str] = []
+    for raw in raws:
+        try:
+            texts.extend(record_texts(raw))
+        except Exception:  # noqa: BLE001 - met (and quarantined) when the batch is mapped
+            continue
+    return texts
 
 
 def _document_versions(batch: GraphBatch) -> list[tuple[str, str, str]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.batching import ExtractionCache, SmallFileLookahead, _record_texts
+from etl.batching import ExtractionCache, SmallFileLookahead, record_texts
 from etl.idrules import rules_extract
 from etl.ingest import ingest_paths
 from etl.readers import iter_records
@@ -377,7 +377,7 @@ def test_lookahead_submits_the_next_run_before_the_runner_maps_this_one(samples_
         if first:
             submitted_before.append(len(inner.submitted))
         if isinstance(r, RawRecord):  # what the runner asks of the cache for this record
-            cache(_record_texts(r))
+            cache(record_texts(r))
 
     for path, source in plan:
         direct, replayed = _direct_and_replayed(ahead, path, source, map_record)
@@ -405,15 +405,28 @@ def test_nlp_in_a_child_process_extracts_and_loads_what_in_process_does(samples_
     finally:
         child.close()
     assert child.submit(["甲"]) is None and [e.text for e in child(["甲"])] == ["甲"]  # closed: in process
+    submitted: list[int] = []  # texts per batch submitted ahead (case runs, then the hotline's full batches)
+    submit_ahead = ExtractionCache.submit_ahead
+
+    def counting(self, texts):
+        submitted.append(len(texts))
+        return submit_ahead(self, texts)
+
     stores = {}
     for mode in (True, False):
         data = tmp_path / f"data-{mode}"
         try:
-            with open_store(data_dir=data) as store:
+            with open_store(data_dir=data) as store, pytest.MonkeyPatch.context() as mp:
+                mp.setattr(ExtractionCache, "submit_ahead", counting)
                 store.setup_schema()
-                report = ingest_paths(store, [b], data_dir=data, nlp_process=mode)
+                # batches of 4 records: the 25-ticket hotline export is staged batch by batch
+                report = ingest_paths(store, [b], data_dir=data, nlp_process=mode, batch_records=4)
                 stores[mode] = (store.stats(), _file_rows(report))
         finally:
             stop_server(data)
+        if mode:
+            assert len(submitted) >= 7 and max(submitted) >= 4, submitted  # the hotline's 6 full batches
+            submitted.clear()
+    assert submitted == []  # in process nothing is submitted ahead
     assert stores[True] == stores[False]
     assert stores[True][0]["nodes"].get("Person") and stores[True][0]["relationships"]
