@@ -430,3 +430,28 @@ def test_nlp_in_a_child_process_extracts_and_loads_what_in_process_does(samples_
     assert submitted == []  # in process nothing is submitted ahead
     assert stores[True] == stores[False]
     assert stores[True][0]["nodes"].get("Person") and stores[True][0]["relationships"]
+
+
+def test_a_killed_nlp_child_leaves_the_run_to_extract_in_process():
+    """The child killed (out of memory, a signal) between batches or during one: the batch is
+    extracted in process and so is every later one; nothing is lost or answered twice."""
+    import os
+    import signal
+
+    from etl.extract_process import ExtractionProcess
+
+    child = ExtractionProcess()
+    try:
+        texts = ["车牌浙A12345的货车倾倒废液", "电话13812345678"]
+        first = child(texts)
+        assert [e.text for e in first] == texts
+        pool = child._pool  # noqa: SLF001 - the test reaches the child to kill it
+        pending = child.submit(["车牌浙A12345的货车倾倒废液。" * 3000])  # seconds of work: killed during it
+        for pid in list(pool._processes):  # noqa: SLF001
+            os.kill(pid, signal.SIGKILL)
+        assert child.result(pending) is None  # the child died on it: the caller extracts it again
+        assert child.submit(["乙"]) is None
+        again = child(texts)
+        assert again == first
+    finally:
+        child.close()
