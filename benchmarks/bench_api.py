@@ -112,6 +112,10 @@ for the search candidates and path steps (`// reply: scalar`):
     path (4 hops)        330 → 122     510 → 206     141 → 353    4.7 + 8.5 → 2.8 + 2.2 ms (5.1 → 3.0 queries)
     hubs 6, shortest     1.5 s "not within budget" → found (3 hops) in 0.5–0.7 s; alternatives at the 1.5 s budget
 
+Later on 2026-12-07, same machine, search only, ee60de4 → 784f0e9 (the candidates ranked in one
+loop, 0.60 → 0.38 ms a search in process), interleaved twice: 229 / 265 → 304 / 300 req/s,
+p50 180 / 141 → 147 / 162 ms, p95 446 / 279 → 263 / 267 ms, 0 errors.
+
 "before" is the code before time budgets (first figure: without hiredis; second: with it,
 the C parser of FalkorDB replies, which alone took a search's client-side parsing from ~60%
 of its time to little).  "after" is the range over three runs.
