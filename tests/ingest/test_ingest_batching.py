@@ -445,13 +445,35 @@ def test_a_killed_nlp_child_leaves_the_run_to_extract_in_process():
         texts = ["车牌浙A12345的货车倾倒废液", "电话13812345678"]
         first = child(texts)
         assert [e.text for e in first] == texts
-        pool = child._pool  # noqa: SLF001 - the test reaches the child to kill it
         pending = child.submit(["车牌浙A12345的货车倾倒废液。" * 3000])  # seconds of work: killed during it
-        for pid in list(pool._processes):  # noqa: SLF001
-            os.kill(pid, signal.SIGKILL)
+        os.kill(child.pid, signal.SIGKILL)
         assert child.result(pending) is None  # the child died on it: the caller extracts it again
         assert child.submit(["乙"]) is None
         again = child(texts)
         assert again == first
     finally:
         child.close()
+
+
+def test_a_script_without_a_main_guard_runs_once_beside_the_nlp_child(tmp_path):
+    """The child is `python -m etl.extract_process`, not a multiprocessing worker: a spawned worker
+    imports the parent's main module, and an unguarded script calling the ingest ran again, whole,
+    inside it (seen with an evaluation script)."""
+    import subprocess
+    import sys
+
+    marker = tmp_path / "runs.txt"
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from etl.extract_process import ExtractionProcess\n"
+        f"open({str(marker)!r}, 'a').write('run\\n')\n"
+        "child = ExtractionProcess()\n"
+        "print(sorted(e.label for e in child(['车牌浙A12345的货车倾倒废液'])[0].entities))\n"
+        "child.close()\n",
+        encoding="utf-8",
+    )
+    repo = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, str(script)], cwd=repo, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "PLATE" in out.stdout
+    assert marker.read_text() == "run\n"
