@@ -183,6 +183,15 @@ def _default_extract() -> Callable[[list[str]], list[Any]]:
     return default_extract()
 
 
+def _start_nlp_child() -> ExtractionProcess | None:
+    """The NLP child process, or None (extract in process) when it cannot be started."""
+    try:
+        return ExtractionProcess()
+    except OSError as exc:
+        log.warning("NLP child process could not start (%s); extracting in process", exc)
+        return None
+
+
 def _worth_a_child_process(plan: list[tuple[Path, str]]) -> bool:
     """Whether a run holds enough free text for NLP in a child process: many small files
     (case files), or large exports of a text-bearing source (hotline, grid)."""
@@ -264,9 +273,8 @@ def ingest_paths(
                 order.append((path, None, exc))
     if extract is None and use_nlp:
         if nlp_process if nlp_process is not None else _worth_a_child_process(plan):
-            extract = child = ExtractionProcess()  # chunks in the child, as below
-        else:
-            extract = _default_extract()
+            child = _start_nlp_child()
+        extract = child if child is not None else _default_extract()  # a child chunks texts itself
     if extract is not None and child is None:
         extract = chunked(extract)  # a long text in pieces spaCy accepts, offsets mapped back
     # many small files (case files) share NLP batches and one writer thread (etl.batching)

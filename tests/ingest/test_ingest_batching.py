@@ -477,3 +477,28 @@ def test_a_script_without_a_main_guard_runs_once_beside_the_nlp_child(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert "PLATE" in out.stdout
     assert marker.read_text() == "run\n"
+
+
+def test_an_nlp_child_that_cannot_start_leaves_the_ingest_in_process(samples_dir, tmp_path, monkeypatch):
+    """No child at all (the interpreter cannot be started again): the run extracts in process and
+    loads what an in-process run loads."""
+    import etl.extract_process
+
+    def no_process(*args, **kwargs):
+        raise OSError("no more processes")
+
+    b = _bundle(samples_dir, tmp_path)
+    results = {}
+    for mode in ("refused", "in process"):
+        data = tmp_path / mode
+        try:
+            with open_store(data_dir=data) as store, pytest.MonkeyPatch.context() as mp:
+                if mode == "refused":
+                    mp.setattr(etl.extract_process.subprocess, "Popen", no_process)
+                store.setup_schema()
+                report = ingest_paths(store, [b], data_dir=data, nlp_process=mode == "refused")
+                results[mode] = (store.stats(), _file_rows(report))
+        finally:
+            stop_server(data)
+    assert results["refused"] == results["in process"]
+    assert results["refused"][0]["nodes"].get("Person")
