@@ -123,10 +123,14 @@ class ExtractionCache:
             results = self._extract.result(future)
         except Exception:  # noqa: BLE001 - extracted again by the caller's own call, which meets the failure
             log.warning("extraction submitted ahead failed; extracting again", exc_info=True)
+            results = None
+        if results is None:
+            # the batch failed or its child is gone: its other texts are extracted when needed too,
+            # without asking (and logging) the same failed batch once per text
+            for t in [t for t, (f, _i) in self._ahead.items() if f is future]:
+                del self._ahead[t]
             return _MISSING
-        if results is None or len(results) <= i:
-            return _MISSING
-        return results[i]
+        return results[i] if i < len(results) else _MISSING
 
     def prefetch(self, texts: list[str]) -> None:
         """Extract `texts` now, as one batch; a failure is left for the runner's own call to meet."""
@@ -172,6 +176,19 @@ def record_texts(raw: RawRecord) -> list[str]:
     if isinstance(typed, QuarantineEntry):
         return []
     return [t for _, t in free_texts(typed)]
+
+
+def records_texts(items: list[RawRecord | QuarantineEntry]) -> list[str]:
+    """The free texts of a file's or a batch's records, for extraction ahead of mapping; a record
+    that fails here is skipped: the runner meets the failure (and quarantines it) when it maps it."""
+    texts: list[str] = []
+    for item in items:
+        if isinstance(item, RawRecord):
+            try:
+                texts.extend(record_texts(item))
+            except Exception:  # noqa: BLE001 - met again at the record's turn, as before
+                continue
+    return texts
 
 
 class SmallFileLookahead:
@@ -237,12 +254,7 @@ class SmallFileLookahead:
                 break
             items, exc = self._read_all(path, source)
             self._held[path] = (items, exc)
-            for item in items:
-                if isinstance(item, RawRecord):
-                    try:
-                        texts.extend(record_texts(item))
-                    except Exception:  # noqa: BLE001 - the runner meets it at this file's turn, as before
-                        continue
+            texts.extend(records_texts(items))
             i += 1
         if self._cache is not None and texts:
             if self._cache.can_submit_ahead():

@@ -91,10 +91,7 @@ class ExtractionProcess:
 
     def _in_process(self, texts: list[str]) -> list[Any]:
         if self._local is None:
-            from etl.facts import default_extract
-            from etl.textchunks import chunked
-
-            self._local = chunked(default_extract())
+            self._local = _extractor()
         return self._local(texts)
 
     def submit(self, texts: list[str]) -> Future | None:
@@ -148,11 +145,16 @@ class ExtractionProcess:
         self._reader.join(timeout=5)
 
 
-def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
-    """The child's loop: a list of texts in, (True, extractions) or (False, exception) out."""
+def _extractor() -> Any:
+    """What the runner extracts with in process (`etl.ingest`): the child runs the same."""
     from etl.facts import default_extract
     from etl.textchunks import chunked
 
+    return chunked(default_extract())
+
+
+def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
+    """The child's loop: a list of texts in, (True, extractions) or (False, exception) out."""
     # Requests are taken off the pipe as they come: a parent blocked writing the next batch
     # while this one is extracted would wait for the child instead of working beside it.
     inbox: queue.Queue = queue.Queue()
@@ -165,7 +167,7 @@ def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
             inbox.put(None)
 
     threading.Thread(target=take_requests, name="nlp-child-inbox", daemon=True).start()
-    extract = chunked(default_extract())
+    extract = _extractor()
     extract(["模型预热"])  # the models load before the first batch arrives
     while True:
         texts = inbox.get()

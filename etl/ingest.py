@@ -23,7 +23,7 @@ from typing import Any
 
 from etl import unreadable
 from etl.allocation import bulk_allocation_gc
-from etl.batching import PendingWrite, RunWriter, WriteCoalescer, record_texts
+from etl.batching import ExtractionCache, PendingWrite, RunWriter, WriteCoalescer, records_texts
 from etl.extract_process import ExtractionProcess
 from etl.guard import admit
 from etl.records import LoadStats, QuarantineEntry, QuarantineWriter, RawRecord, ReaderError
@@ -244,7 +244,7 @@ def ingest_paths(
     default only for runs with enough free text (`_worth_a_child_process`) for the
     child's start (loading the models again) to pay for itself.
     """
-    from etl.batching import LOOKAHEAD_FILES, LOOKAHEAD_TEXTS, ExtractionCache, SmallFileLookahead
+    from etl.batching import LOOKAHEAD_FILES, LOOKAHEAD_TEXTS, SmallFileLookahead
     from etl.readers import detect_source, iter_records, mapping_source
 
     run_id = run_id or time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -393,7 +393,7 @@ def _ingest_file(
     run_id: str,
     progress: ProgressFn | None,
     transform_batch: Callable[[GraphBatch], GraphBatch] | None,
-    extract: Callable[[list[str]], list[Any]] | None,
+    extract: ExtractionCache | None,
     coalescer: WriteCoalescer,
     iter_records: Callable[..., Iterator[RawRecord | QuarantineEntry]],
 ) -> FileReport:
@@ -471,7 +471,7 @@ def _ingest_file(
 
     # With extraction in the background a full batch is staged: its texts are submitted and the
     # batch before it is mapped meanwhile, so NLP on batch k+1 overlaps the mapping of batch k.
-    ahead = extract is not None and callable(getattr(extract, "submit_ahead", None)) and extract.can_submit_ahead()
+    ahead = extract is not None and extract.can_submit_ahead()  # the runner's ExtractionCache
     staged: list[tuple[list[RawRecord], list[QuarantineEntry], int]] = []
 
     def commit_pending(full: bool) -> None:
@@ -479,7 +479,7 @@ def _ingest_file(
         pending.clear()
         pending_quarantine.clear()
         if ahead and full:
-            extract.submit_ahead(_batch_texts(batch[0]))
+            extract.submit_ahead(records_texts(batch[0]))
             commit_staged()
             staged.append(batch)
         else:
@@ -523,17 +523,6 @@ def _ingest_file(
         coalescer.add(PendingWrite(None, 0, lambda: checkpoints.clear(fp)))
     frep.seconds = time.monotonic() - started
     return frep
-
-
-def _batch_texts(raws: list[RawRecord]) -> list[str]:
-    """The free texts a batch will send to NLP; a record that fails here fails again when mapped."""
-    texts: list[str] = []
-    for raw in raws:
-        try:
-            texts.extend(record_texts(raw))
-        except Exception:  # noqa: BLE001 - met (and quarantined) when the batch is mapped
-            continue
-    return texts
 
 
 def _document_versions(batch: GraphBatch) -> list[tuple[str, str, str]]:
