@@ -86,13 +86,17 @@ for _canon, _cat, _sens, _words in _CLASSES:
 _WORDS_SORTED = sorted(_BY_WORD, key=len, reverse=True)
 _BRACKET_RE = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 SITE_WORD_RE = re.compile("|".join(map(re.escape, _WORDS_SORTED)))
+_GROUND_WORDS = frozenset({"空地"})  # open ground: of a site of another kind when one is written before it
 
 DUMP_CATEGORY = "dump"
 # every word of a dump-site class: what NLP lets a place name run on into (青岭村 + 东侧农田)
 DUMP_SITE_WORDS = tuple(w for w in _WORDS_SORTED if _BY_WORD[w][1] == "dump")
-# what may stand between a place and its type word: 废弃/原/老 and a short qualifier (老砖窑取土坑:
+# words that say a site is out of use (废弃石矿, 闲置荒地, 原砖厂取土坑, 老窑): they qualify the site,
+# they do not name another one — a regex fragment
+DISUSED_WORD = r"(?:废弃|闲置|原|老)"
+# what may stand between a place and its type word: a disused word and a short qualifier (老砖窑取土坑:
 # the pit by the old brick kiln), never a verb or particle (倒在, 的, 里) — a regex fragment
-DISUSED_QUALIFIER = r"(?:废弃的?|原|老)[^\W\d_的了在是有和与及把被将往向到从倒排放堆里内中上下]{0,3}?"
+DISUSED_QUALIFIER = r"(?:(?:废弃|闲置)的?|原|老)[^\W\d_的了在是有和与及把被将往向到从倒排放堆里内中上下]{0,3}?"
 ROAD_CATEGORY = "road"
 RECYCLING_CATEGORY = "recycling"
 
@@ -123,7 +127,14 @@ def site_type(name: str | None) -> SiteType | None:
         if len(w) > len(word) and text.endswith(w, 0, end):
             word = w
             break
-    canon, cat, sens = _BY_WORD[word]
+    kind = word
+    if word in _GROUND_WORDS:
+        # 林场空地: the open ground of a place of another kind is a place of that kind
+        for w in _WORDS_SORTED:
+            if w not in _GROUND_WORDS and text.endswith(w, 0, end - len(word)):
+                kind, word = w, w + word
+                break
+    canon, cat, sens = _BY_WORD[kind]
     return SiteType(canon, cat, sens, word)
 
 
@@ -140,5 +151,6 @@ __all__ = [
     "DUMP_CATEGORY",
     "DUMP_SITE_WORDS",
     "DISUSED_QUALIFIER",
+    "DISUSED_WORD",
     "ROAD_CATEGORY",
 ]

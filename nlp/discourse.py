@@ -65,6 +65,8 @@ _RX10 = re.compile(r"(?:将|把|被|交由|委托|给)$")
 _RX11 = re.compile(r"(?:产生|生产|的)")
 _RX12 = re.compile(r"由$")
 _RX13 = re.compile(r"(?:^|，)$")
+# what joins two names of one list of actors: 张三、李四 / 张三和李四 / 张三伙同李四
+_COORDINATOR = re.compile(r"、|和|与|及|以及|同|伙同")
 
 
 class Discourse(RoleRules):
@@ -226,7 +228,7 @@ class Discourse(RoleRules):
             if _RX10.search(lead) or _RX11.match(text[e.end : e.end + 2]):
                 continue
             if e.label == "PERSON" and _PIVOT_END.search(text[c0 : e.start]):
-                return [i]  # "指使车间主任汤某…直排": the instructed person acts
+                return [i, *self.coordinated_after(i, v)]  # "指使车间主任汤某…直排": the instructed person acts
             if _PIVOT.search(text, e.end, v):
                 return []  # "老板潘国平让我们…排到": the one who gives the order is not the dumper
             if e.label == "PERSON" and self.subject and i not in self.subject and not _RX12.search(lead):
@@ -237,5 +239,34 @@ class Discourse(RoleRules):
             if e.label in ("PLATE", "VESSEL"):
                 owner = ents_in(ents, c0, e.start, ("PERSON",))
                 group = owner[-1:] + [i] if owner else [i]
+            elif e.label == "PERSON":
+                group = self.coordinated_before(c0, i) + [i]
             return group
         return None
+
+    def coordinated_before(self, c0: int, i: int) -> list[int]:
+        """The persons joined to person `i` by a conjunction (张三、李四和王五…倾倒): all of them act.
+
+        A list of suspects before one verb is one act by each of them; taking its last name alone
+        left the others of a case's list without the place they dumped at."""
+        text, ents = self.text, self.ents
+        out: list[int] = []
+        head = i
+        for j in reversed(ents_in(ents, c0, ents[i].start, ("PERSON",))):
+            if not _COORDINATOR.fullmatch(text[ents[j].end : ents[head].start]):
+                break
+            out.append(j)
+            head = j
+        return out[::-1]
+
+    def coordinated_after(self, i: int, hi: int) -> list[int]:
+        """The persons joined after person `i` by a conjunction, before `hi` (让司机李四和王五将…倒在)."""
+        text, ents = self.text, self.ents
+        out: list[int] = []
+        tail = i
+        for j in ents_in(ents, ents[i].end, hi, ("PERSON",)):
+            if not _COORDINATOR.fullmatch(text[ents[tail].end : ents[j].start]):
+                break
+            out.append(j)
+            tail = j
+        return out

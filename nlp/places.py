@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from graph_schema.sites import DISUSED_QUALIFIER, DUMP_SITE_WORDS, site_type
+from graph_schema.sites import DISUSED_QUALIFIER, DISUSED_WORD, DUMP_SITE_WORDS, site_type
 from nlp.rules import P_LOC_RULE, Cand, Word
 
 __all__ = [
@@ -34,7 +34,7 @@ _NUM_ADDR_RE = re.compile(
     r"(?:第?[0-9０-９一二三四五六七八九十]+(?:号|幢|栋|弄|组|单元|室|楼|层|网格|号楼|区块|车间|仓库))+"
 )
 _SITE_EXT_RE = re.compile(
-    r"(?:(?:东|南|西|北|东南|东北|西南|西北)(?:侧|面|边|部)?)?(?:废弃|原|老)?"
+    rf"(?:(?:东|南|西|北|东南|东北|西南|西北)(?:侧|面|边|部)?)?{DISUSED_WORD}?"
     r"(?:石矿坑|废矿坑|矿坑|采石场|采石宕口|宕口|石矿|鱼塘|废塘|河埠头|滩涂|湿地|码头|渔港|山沟|山坳|后山|排污口|入河口|入海口|水库|垃圾场|填埋场)"
     r"|[\u4e00-\u9fff]{2}(?:渔港|码头|港区)"
 )

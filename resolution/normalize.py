@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from graph_schema import identifiers as ids
+from graph_schema.sites import DISUSED_WORD
 from resolution import places as _places
 
 # Re-exported so callers of the resolution layer need only one import.
@@ -269,7 +270,7 @@ def site_name(name: str | None) -> SiteName | None:
             prefix = feature[:idx]
             typed = a.type.canonical + feature[idx + len(a.type.word) :]
             feature = prefix + typed
-    prefix = re.sub(r"^(?:废弃|原|老)", "", prefix)
+    prefix = re.sub(f"^{DISUSED_WORD}", "", prefix)
     village = f"{a.village}村" if a.village else ""
     pos = f"{a.position}侧" if a.position else ""
     # in a village, words before the type describe the site (老砖窑取土坑, 废弃石矿): the village and

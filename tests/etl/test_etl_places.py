@@ -61,6 +61,13 @@ def test_a_site_at_the_back_or_mouth_of_a_village_is_named_with_it() -> None:
     ]
 
 
+def test_an_idle_site_of_a_village_is_that_site() -> None:
+    """闲置 (idle, disused) qualifies the site as 废弃 does: 邬埭村闲置荒地 is the village's waste ground."""
+    text = "龚国炜多次在东林镇邬埭村闲置荒地乱倒废乳化液，又在桑园村的闲置的空地堆放污泥。"
+    sites = _mentioned_sites(["东林镇邬埭村", "桑园村"], text)
+    assert sites == ["site:东林镇邬埭村闲置荒地", "site:桑园村闲置空地"]
+
+
 def test_a_village_not_followed_by_a_site_stays_the_village() -> None:
     text = "余港村村民反映，前几天姚岭村后面来了辆货车。"
     assert _mentioned_sites(["余港村", "姚岭村"], text) == ["site:余港村", "site:姚岭村"]

@@ -30,6 +30,10 @@ def _p(doc: str, seen: str | None = None) -> Provenance:
         ("开发区荒地", "荒地", "waste_ground"),
         ("原化纤厂厂区空地", "厂区", "factory_yard"),
         ("318国道路边", "路边", "roadside"),
+        ("东林镇邬埭村闲置荒地", "荒地", "waste_ground"),
+        ("许湾村南面林场空地", "林地", "woodland"),  # the open ground of a forest farm is woodland
+        ("杨田村闲置厂房空地", "厂区", "factory_yard"),
+        ("邬埭村空地", "荒地", "waste_ground"),
     ],
 )
 def test_dump_site_vocabulary(name: str, canonical: str, sensitivity: str) -> None:

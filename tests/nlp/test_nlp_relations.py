@@ -121,6 +121,19 @@ def test_instructed_employee_dumps_not_the_boss():
     assert ("蔡文斌", "REPRESENTS", "德清县锦鑫表面处理有限公司") in got
 
 
+def test_every_suspect_of_a_list_dumped_at_the_place():
+    """A list of suspects before one dump verb: each of them dumped there, not only the last named."""
+    got = triples(extract_texts(["2024年5月中旬至6月20日，龚国炜、万敏忠、诸某甲多次在东林镇邬埭村闲置荒地乱倒废乳化液。"])[0])
+    assert {p for p, t, _ in got if t == "DUMPED_AT"} == {"龚国炜", "万敏忠", "诸某甲"}
+    got = triples(extract_texts(["王某伙同李某在青岭村废弃石矿倾倒污泥。"])[0])
+    assert {p for p, t, _ in got if t == "DUMPED_AT"} == {"王某", "李某"}
+
+
+def test_instructed_drivers_of_a_list_dump_and_the_boss_does_not():
+    got = triples(extract_texts(["老板张三让司机李四和王五将废液倒在青岭村河滩。"])[0])
+    assert {p for p, t, _ in got if t == "DUMPED_AT"} == {"李四", "王五"}
+
+
 def test_police_subject_stops_the_carry_over():
     text = "民警在长兴县林城镇查获一辆槽罐车。随后将废液倒入矿坑的情况上报。"
     assert not any(r.type == "DUMPED_AT" for r in extract_texts([text])[0].relations)
