@@ -284,6 +284,29 @@ def parse_address(text: str) -> Address:
     )
 
 
+# a branch of a prefecture's bureau named by its county: 湖州市生态环境局安吉分局, 湖州市公安局吴兴区分局
+_BRANCH_RE = re.compile(r"(?:局|支队)(?P<area>[\u4e00-\u9fff]{2,5}?)(?:分局|大队|中队)$")
+
+
+@functools.lru_cache(maxsize=4096)
+def agency_area(unit: str | None) -> tuple[str | None, str | None]:
+    """(county, town) an agency answers for, from its name: 吴兴区东林镇人民政府 → (吴兴, 东林),
+    安吉县综合行政执法局 → (安吉, None), 湖州市生态环境局安吉分局 → (安吉, None).
+
+    Why: a 12345 ticket is dispatched to the body of the place it is about, a case to the police
+    of the county it happened in; a place written without its town (邬埭村荒地) is in that area."""
+    if not unit:
+        return None, None
+    a = parse_address(unit)
+    if a.county is None:
+        m = _BRANCH_RE.search(_PUNCT_RE.sub("", unit))
+        if m is None:
+            return None, None
+        b = parse_address((a.city or "") + m["area"] + "分局")  # the branch's county in its prefecture
+        return b.county, None
+    return a.county, a.town
+
+
 def implied_parents(level: int, name: str) -> dict[int, str]:
     """What a bare unit implies above it when the gazetteer knows exactly one (长兴 → 湖州 → 浙江)."""
     g = gazetteer()
@@ -298,4 +321,4 @@ def implied_parents(level: int, name: str) -> dict[int, str]:
     return out
 
 
-__all__ = ["Address", "Division", "Gazetteer", "gazetteer", "parse_address", "implied_parents"]
+__all__ = ["Address", "Division", "Gazetteer", "agency_area", "gazetteer", "parse_address", "implied_parents"]

@@ -39,7 +39,7 @@ from resolution.merge import (
 )
 from resolution.persons import decide_persons
 from resolution.rules import Candidate, Decision
-from resolution.sites import SiteView, decide_sites
+from resolution.sites import SiteView, decide_sites, documents_area
 
 EDGE_TYPES = sorted(
     {*rules.COMPANY_TIE_TYPES, *rules.COMPANY_HAUL_TIE_TYPES, *rules.PERSON_TIE_TYPES, "INVOLVED_IN", "MENTIONS"}
@@ -178,7 +178,8 @@ def person_candidates(store: GraphStore) -> tuple[list[Candidate], list[Candidat
 
 
 def site_views(store: GraphStore) -> list[SiteView]:
-    edge_rows, nodes = store.query_many(_edge_read("res_site_edges"), ("res_sites", {}))
+    # a ticket's or a person's address (LOCATED_AT) is a document of the place too: it says where the place is
+    edge_rows, nodes = store.query_many(("res_site_edges", {"types": [*EDGE_TYPES, "LOCATED_AT"]}), ("res_sites", {}))
     edges = _by_key(edge_rows)
     out = []
     for row in nodes:
@@ -190,7 +191,20 @@ def site_views(store: GraphStore) -> list[SiteView]:
         if form is None:
             continue
         out.append(SiteView(_candidate(key, props, edges.get(key, []), "Site"), form))
+    _add_document_areas(store, out)
     return out
+
+
+def _add_document_areas(store: GraphStore, views: list[SiteView], batch: int = 2000) -> None:
+    """The area the documents of a name without its town are about (`resolution.sites.documents_area`)."""
+    townless = [v for v in views if v.form.village and not v.form.town and v.cand.docs]
+    docs = sorted({d for v in townless for d in v.cand.docs})
+    fields: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(docs), batch):
+        for r in store.query("res_doc_areas", docs=docs[i : i + batch]):
+            fields[r["doc"]] = r
+    for v in townless:
+        v.area = documents_area([fields[d] for d in sorted(v.cand.docs) if d in fields], v.form.village)
 
 
 # -- carrying decisions out ------------------------------------------------------

@@ -13,19 +13,63 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from resolution.normalize import SiteName, places_compatible
+from resolution.places import agency_area, parse_address
 from resolution.rules import MAX_SUGGESTIONS_PER_NODE, SITE_SUGGEST, Candidate, Decision, bigram_blocks
 
-__all__ = ["SiteView", "decide_sites"]
+__all__ = ["SiteView", "decide_sites", "documents_area"]
+
+Area = tuple[str | None, str | None]  # (county, town), bare names as resolution.places writes them
 
 
 @dataclass
 class SiteView:
     cand: Candidate
     form: SiteName
+    area: Area = (None, None)  # where its documents say it is, for a name without its town
 
     @property
     def key(self) -> str:
         return self.cand.key
+
+
+def documents_area(docs: list[dict], village: str | None) -> Area:
+    """The county and town the documents naming a place are about, when they agree.
+
+    A 12345 ticket is dispatched to the body of the area it is about (吴兴区东林镇人民政府,
+    湖州市生态环境局安吉分局); a case is investigated by the police of its county; a grid event
+    comes from its grid (东林镇邬埭村第2网格), whose town counts for a place of the grid's own
+    village.  Documents that disagree say nothing.
+
+    Parameters
+    ----------
+    docs : list of dict
+        One row per document: `handling_unit` (ticket), `unit` (case), `grid` (grid event).
+    village : str or None
+        The village the place is written with (bare: 邬埭).
+    """
+    counties: set[str] = set()
+    towns: set[str] = set()
+    for d in docs:
+        county, town = agency_area(d.get("handling_unit"))
+        if county is None:
+            county = agency_area(d.get("unit"))[0]
+        if d.get("grid"):
+            g = parse_address(str(d["grid"]))
+            if village and g.village == village and g.town:
+                town = town or g.town
+                county = county or g.county
+        counties.update([county] if county else [])
+        towns.update([town] if town else [])
+    if len(counties) > 1 or len(towns) > 1:
+        return (None, None)
+    return (next(iter(counties), None), next(iter(towns), None))
+
+
+def _in_area(form: SiteName, area: Area) -> bool:
+    county, town = area
+    if town and form.town and form.town != town:
+        return False
+    return not (county and form.county and form.county != county)
 
 
 def _site_fits(a: SiteName, b: SiteName) -> bool:
@@ -35,6 +79,26 @@ def _site_fits(a: SiteName, b: SiteName) -> bool:
     if a.position and b.position and a.position != b.position:
         return False
     return places_compatible(a.places, b.places)  # the dearest test last
+
+
+def _towns_by_village(views: list[SiteView]) -> dict[str, set[tuple[str | None, str]]]:
+    """(county, town) of every village some name writes with its town: 东林镇邬埭村, 吕山乡邬埭村."""
+    out: dict[str, set[tuple[str | None, str]]] = defaultdict(set)
+    for v in views:
+        if v.form.village and v.form.town:
+            out[v.form.village].add((v.form.county, v.form.town))
+    return out
+
+
+def _namesake_villages(form: SiteName, towns_by_village: dict[str, set[tuple[str | None, str]]]) -> bool:
+    """Whether `form` names its village without the town, and villages of that name stand in several
+    towns (of its county, when it writes one): 邬埭村荒地 when 东林镇 and 吕山乡 both have a 邬埭村.
+
+    Village names repeat from town to town; the name alone is then no evidence of which one."""
+    if form.town or not form.village:
+        return False
+    towns = {t for c, t in towns_by_village.get(form.village, ()) if not form.county or not c or c == form.county}
+    return len(towns) > 1
 
 
 def decide_sites(views: list[SiteView]) -> list[Decision]:
@@ -47,7 +111,12 @@ def decide_sites(views: list[SiteView]) -> list[Decision]:
     (青岭村矿坑, no town) joins the single place it fits, and becomes a
     suggestion when several fit (two 青岭村 in two towns).  A bare site type
     without a village or a name of its own (矿坑) joins nothing: only the
-    document that names its village can say which pit it is (etl.textfacts).
+    document that names its village can say which pit it is (etl.textfacts).  Nor does a name
+    without its town whose village name stands in several towns: the one site of its kind the
+    graph holds may be in the other village of that name (邬埭村荒地 → a suggestion to 吕山乡邬埭村空地
+    when 东林镇 has a 邬埭村 too).  Where its documents say which area it is in (`documents_area`:
+    a ticket handled by 吴兴区东林镇人民政府 is about 东林镇's 邬埭村), it joins the one place of its
+    kind in that area, and none outside it.
     """
     out: list[Decision] = []
     by_base: dict[str, list[SiteView]] = defaultdict(list)
@@ -55,6 +124,7 @@ def decide_sites(views: list[SiteView]) -> list[Decision]:
         by_base[v.form.base].append(v)
     merged: set[str] = set()
     suggested: set[tuple[str, str]] = set()
+    towns_by_village = _towns_by_village(views)
     for base, group in sorted(by_base.items()):
         if len(group) < 2:
             continue
@@ -75,7 +145,13 @@ def decide_sites(views: list[SiteView]) -> list[Decision]:
                 fits = [h for h in fits if h.form.town == v.form.town]
             elif not v.form.places and not v.form.village:
                 fits = [h for h in fits if not h.form.places]  # a named feature alone: same area unknown
-            if len(fits) == 1 and (v.form.position == fits[0].form.position or not v.form.position):
+            if not v.form.town and v.area != (None, None):
+                # its documents say where it is: the one place of its kind there
+                fits = [h for h in fits if _in_area(h.form, v.area)]
+                placed = len(fits) == 1
+            else:
+                placed = len(fits) == 1 and not _namesake_villages(v.form, towns_by_village)
+            if placed and (v.form.position == fits[0].form.position or not v.form.position):
                 h = fits[0]
                 merged.add(v.key)
                 out.append(

@@ -167,3 +167,9 @@ MATCH (n:Phone) RETURN n.key AS key
 MATCH (d:Document)
 WHERE d.lon IS NOT NULL AND d.lat IS NOT NULL
 RETURN d.key AS key, d.lon AS lon, d.lat AS lat
+
+// name: res_doc_areas
+// The fields of a document that say which area it is about: a ticket's handling body, a case's
+// investigating unit, a grid event's grid.
+MATCH (d:Document) WHERE d.key IN $docs
+RETURN d.key AS doc, d.handling_unit AS handling_unit, d.unit AS unit, d.grid AS grid

@@ -177,6 +177,58 @@ def test_a_village_name_in_two_towns_is_only_suggested(store) -> None:
     assert {s.alias for s in report.suggestions if s.canonical.startswith("site:长兴县")} == {"site:青岭村矿坑"}
 
 
+def test_a_townless_site_stays_apart_from_the_one_pit_of_a_namesake_village(store) -> None:
+    """Only one 邬埭村 holds a waste-ground site in the graph, but two towns have a 邬埭村: a ticket's
+    邬埭村荒地 (no town) is only a suggestion to it, not fused (seed 9926: a dump site of 东林镇 fused
+    into 吕山乡's and the chain lost its end)."""
+    g = _base()
+    g.node("site:吕山乡邬埭村空地", name="吕山乡邬埭村空地", kind="place")
+    g.rel("LOCATED_AT", H1, "site:吕山乡邬埭村空地", H1)
+    g.node("site:东林镇邬埭村", name="东林镇邬埭村", kind="place")
+    g.rel("MENTIONS", CASE, "site:东林镇邬埭村", CASE)
+    g.node("site:邬埭村荒地", name="邬埭村荒地", kind="place")
+    g.rel("LOCATED_AT", H2, "site:邬埭村荒地", H2)
+    g.write(store)
+    report = resolve(store)
+    assert "site:邬埭村荒地" not in _merged(report)
+    assert any({s.alias, s.canonical} == {"site:邬埭村荒地", "site:吕山乡邬埭村空地"} for s in report.suggestions)
+
+
+def test_a_townless_site_joins_the_village_of_the_town_its_ticket_was_dispatched_to(store) -> None:
+    """The ticket was handled by 吴兴区东林镇人民政府: its 邬埭村荒地 is 东林镇's, never 吕山乡's; a ticket
+    of the 安吉 branch of the environment bureau places 杨田村闲置厂房空地 in the one 杨田村 of 安吉县."""
+    g = _base()
+    g.doc("doc:hotline:h3", handling_unit="吴兴区东林镇人民政府")
+    g.doc("doc:hotline:h4", handling_unit="湖州市生态环境局安吉分局")
+    g.node("site:吕山乡邬埭村空地", name="吕山乡邬埭村空地", kind="place")
+    g.rel("LOCATED_AT", H1, "site:吕山乡邬埭村空地", H1)
+    g.node("site:吴兴区东林镇邬埭村荒地", name="吴兴区东林镇邬埭村荒地", kind="place")
+    g.rel("MENTIONS", CASE, "site:吴兴区东林镇邬埭村荒地", CASE)
+    g.node("site:邬埭村荒地", name="邬埭村荒地", kind="place")
+    g.rel("LOCATED_AT", "doc:hotline:h3", "site:邬埭村荒地", "doc:hotline:h3")
+    g.node("site:安吉县山川乡杨田村厂区空地", name="安吉县山川乡杨田村厂区空地", kind="place")
+    g.rel("LOCATED_AT", H2, "site:安吉县山川乡杨田村厂区空地", H2)
+    g.node("site:德清县新市镇杨田村", name="德清县新市镇杨田村", kind="place")
+    g.rel("MENTIONS", CASE2, "site:德清县新市镇杨田村", CASE2)
+    g.node("site:杨田村闲置厂房空地", name="杨田村闲置厂房空地", kind="place")
+    g.rel("LOCATED_AT", "doc:hotline:h4", "site:杨田村闲置厂房空地", "doc:hotline:h4")
+    g.write(store)
+    merged = _merged(resolve(store))
+    assert merged["site:邬埭村荒地"] == "site:吴兴区东林镇邬埭村荒地"
+    assert merged["site:杨田村闲置厂房空地"] == "site:安吉县山川乡杨田村厂区空地"
+
+
+def test_a_townless_site_joins_the_one_village_of_its_name(store) -> None:
+    """The same graph without the second 邬埭村: the name can mean one place only, and fuses."""
+    g = _base()
+    g.node("site:吕山乡邬埭村空地", name="吕山乡邬埭村空地", kind="place")
+    g.rel("LOCATED_AT", H1, "site:吕山乡邬埭村空地", H1)
+    g.node("site:邬埭村荒地", name="邬埭村荒地", kind="place")
+    g.rel("LOCATED_AT", H2, "site:邬埭村荒地", H2)
+    g.write(store)
+    assert _merged(resolve(store)) == {"site:邬埭村荒地": "site:吕山乡邬埭村空地"}
+
+
 def test_identifier_keys_written_before_normalisation_fuse(store) -> None:
     g = _base()
     g.node("vehicle:浙E·5G378", plate="浙E·5G378")
