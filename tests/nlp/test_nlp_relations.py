@@ -123,7 +123,9 @@ def test_instructed_employee_dumps_not_the_boss():
 
 def test_every_suspect_of_a_list_dumped_at_the_place():
     """A list of suspects before one dump verb: each of them dumped there, not only the last named."""
-    got = triples(extract_texts(["2024年5月中旬至6月20日，龚国炜、万敏忠、诸某甲多次在东林镇邬埭村闲置荒地乱倒废乳化液。"])[0])
+    got = triples(
+        extract_texts(["2024年5月中旬至6月20日，龚国炜、万敏忠、诸某甲多次在东林镇邬埭村闲置荒地乱倒废乳化液。"])[0]
+    )
     assert {p for p, t, _ in got if t == "DUMPED_AT"} == {"龚国炜", "万敏忠", "诸某甲"}
     got = triples(extract_texts(["王某伙同李某在青岭村废弃石矿倾倒污泥。"])[0])
     assert {p for p, t, _ in got if t == "DUMPED_AT"} == {"王某", "李某"}

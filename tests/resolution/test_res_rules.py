@@ -177,17 +177,20 @@ def test_a_village_name_in_two_towns_is_only_suggested(store) -> None:
     assert {s.alias for s in report.suggestions if s.canonical.startswith("site:长兴县")} == {"site:青岭村矿坑"}
 
 
+def _place(g: G, name: str, doc: str, rel: str = "LOCATED_AT") -> None:
+    """A place named by a document (a ticket's address: LOCATED_AT; a case's text: MENTIONS)."""
+    g.node(f"site:{name}", name=name, kind="place")
+    g.rel(rel, doc, f"site:{name}", doc)
+
+
 def test_a_townless_site_stays_apart_from_the_one_pit_of_a_namesake_village(store) -> None:
     """Only one 邬埭村 holds a waste-ground site in the graph, but two towns have a 邬埭村: a ticket's
     邬埭村荒地 (no town) is only a suggestion to it, not fused (seed 9926: a dump site of 东林镇 fused
     into 吕山乡's and the chain lost its end)."""
     g = _base()
-    g.node("site:吕山乡邬埭村空地", name="吕山乡邬埭村空地", kind="place")
-    g.rel("LOCATED_AT", H1, "site:吕山乡邬埭村空地", H1)
-    g.node("site:东林镇邬埭村", name="东林镇邬埭村", kind="place")
-    g.rel("MENTIONS", CASE, "site:东林镇邬埭村", CASE)
-    g.node("site:邬埭村荒地", name="邬埭村荒地", kind="place")
-    g.rel("LOCATED_AT", H2, "site:邬埭村荒地", H2)
+    _place(g, "吕山乡邬埭村空地", H1)
+    _place(g, "东林镇邬埭村", CASE, "MENTIONS")
+    _place(g, "邬埭村荒地", H2)
     g.write(store)
     report = resolve(store)
     assert "site:邬埭村荒地" not in _merged(report)
@@ -200,18 +203,12 @@ def test_a_townless_site_joins_the_village_of_the_town_its_ticket_was_dispatched
     g = _base()
     g.doc("doc:hotline:h3", handling_unit="吴兴区东林镇人民政府")
     g.doc("doc:hotline:h4", handling_unit="湖州市生态环境局安吉分局")
-    g.node("site:吕山乡邬埭村空地", name="吕山乡邬埭村空地", kind="place")
-    g.rel("LOCATED_AT", H1, "site:吕山乡邬埭村空地", H1)
-    g.node("site:吴兴区东林镇邬埭村荒地", name="吴兴区东林镇邬埭村荒地", kind="place")
-    g.rel("MENTIONS", CASE, "site:吴兴区东林镇邬埭村荒地", CASE)
-    g.node("site:邬埭村荒地", name="邬埭村荒地", kind="place")
-    g.rel("LOCATED_AT", "doc:hotline:h3", "site:邬埭村荒地", "doc:hotline:h3")
-    g.node("site:安吉县山川乡杨田村厂区空地", name="安吉县山川乡杨田村厂区空地", kind="place")
-    g.rel("LOCATED_AT", H2, "site:安吉县山川乡杨田村厂区空地", H2)
-    g.node("site:德清县新市镇杨田村", name="德清县新市镇杨田村", kind="place")
-    g.rel("MENTIONS", CASE2, "site:德清县新市镇杨田村", CASE2)
-    g.node("site:杨田村闲置厂房空地", name="杨田村闲置厂房空地", kind="place")
-    g.rel("LOCATED_AT", "doc:hotline:h4", "site:杨田村闲置厂房空地", "doc:hotline:h4")
+    _place(g, "吕山乡邬埭村空地", H1)
+    _place(g, "吴兴区东林镇邬埭村荒地", CASE, "MENTIONS")
+    _place(g, "邬埭村荒地", "doc:hotline:h3")
+    _place(g, "安吉县山川乡杨田村厂区空地", H2)
+    _place(g, "德清县新市镇杨田村", CASE2, "MENTIONS")
+    _place(g, "杨田村闲置厂房空地", "doc:hotline:h4")
     g.write(store)
     merged = _merged(resolve(store))
     assert merged["site:邬埭村荒地"] == "site:吴兴区东林镇邬埭村荒地"
@@ -221,10 +218,8 @@ def test_a_townless_site_joins_the_village_of_the_town_its_ticket_was_dispatched
 def test_a_townless_site_joins_the_one_village_of_its_name(store) -> None:
     """The same graph without the second 邬埭村: the name can mean one place only, and fuses."""
     g = _base()
-    g.node("site:吕山乡邬埭村空地", name="吕山乡邬埭村空地", kind="place")
-    g.rel("LOCATED_AT", H1, "site:吕山乡邬埭村空地", H1)
-    g.node("site:邬埭村荒地", name="邬埭村荒地", kind="place")
-    g.rel("LOCATED_AT", H2, "site:邬埭村荒地", H2)
+    _place(g, "吕山乡邬埭村空地", H1)
+    _place(g, "邬埭村荒地", H2)
     g.write(store)
     assert _merged(resolve(store)) == {"site:邬埭村荒地": "site:吕山乡邬埭村空地"}
 
