@@ -10,8 +10,9 @@ Two ways, each written as a LOCATED_IN relationship with its rule:
 
 * **by name** — the address of every Site name is parsed (resolution.places);
   a name that writes a village stands in that village.  Villages are one node
-  each: the same village stem in the same town (or written without its town
-  when only one town in the graph has a village of that name).  The village
+  each: the same village stem in the same town (or written without its town:
+  the town its documents are about — `resolution.areas` — or, where they say
+  nothing, the only town in the graph with a village of that name).  The village
   node is the Site that *is* the village (a ticket's 事发地址 长兴县煤山镇青岭村)
   where there is one, else a new Site{kind: village} keyed by the most
   specific spelling.
@@ -39,6 +40,7 @@ from graph_schema.model import GraphBatch, Node
 from graph_schema.schema import Method
 from graph_schema.store import GraphStore
 from resolution import places
+from resolution.areas import Area, read_document_areas
 from resolution.merge import FixedRel
 
 RADIUS_M = 500.0
@@ -83,8 +85,10 @@ class _Village:
     members: list[str] = field(default_factory=list)
 
 
-def _village_clusters(addrs: dict[str, places.Address]) -> dict[str, _Village]:
-    """site key → its village; one _Village per (stem, town), town-less names joining the only fit."""
+def _village_clusters(addrs: dict[str, places.Address], areas: dict[str, Area] | None = None) -> dict[str, _Village]:
+    """site key → its village; one _Village per (stem, town), town-less names joining the only fit
+    in the area their documents are about (`resolution.areas`), or the only fit at all."""
+    areas = areas or {}
     by_stem: dict[str, list[tuple[str, places.Address]]] = defaultdict(list)
     for key, a in addrs.items():
         if a.village:
@@ -94,27 +98,39 @@ def _village_clusters(addrs: dict[str, places.Address]) -> dict[str, _Village]:
         items.sort(key=lambda ka: (not ka[1].town, not ka[1].county, -len(ka[1].village_text), ka[0]))
         clusters: list[_Village] = []
         for key, a in items:
+            county, town = a.county, a.town
+            if not town:
+                county, town = county or areas.get(key, (None, None))[0], areas.get(key, (None, None))[1]
             fits = [
                 c
                 for c in clusters
-                if (not a.town or not c.town or c.town == a.town)
-                and (not a.county or not c.county or c.county == a.county)
+                if (not town or not c.town or c.town == town) and (not county or not c.county or c.county == county)
             ]
-            if a.town:
-                fits = [c for c in fits if c.town == a.town]
+            if town:
+                fits = [c for c in fits if c.town == town]
             if len(fits) == 1:
                 v = fits[0]
             elif not fits:
-                v = _Village(stem, a.town, a.county, a.village_text)
+                v = _Village(stem, town, county, a.village_text)
                 clusters.append(v)
             else:
                 continue  # written without its town, and two towns have such a village: no tie
-            v.county = v.county or a.county
+            v.county = v.county or county
             v.members.append(key)
             if not a.feature and not a.group and v.node is None:
                 v.node = key  # this Site is the village itself
             out[key] = v
     return out
+
+
+def _townless_areas(store: GraphStore, addrs: dict[str, places.Address], batch: int = 2000) -> dict[str, Area]:
+    """The documents' area of every name that writes a village without its town."""
+    keys = sorted(k for k, a in addrs.items() if a.village and not a.town)
+    docs_of: dict[str, set[str]] = {}
+    for i in range(0, len(keys), batch):
+        for r in store.query("res_site_docs", keys=keys[i : i + batch]):
+            docs_of[r["key"]] = set(r["docs"] or ())
+    return read_document_areas(store, docs_of, {k: addrs[k].village for k in docs_of})
 
 
 def locate(store: GraphStore) -> LocateReport:
@@ -133,7 +149,7 @@ def locate(store: GraphStore) -> LocateReport:
             addrs[key] = places.parse_address(name)
         except RuntimeError:
             return report  # no administrative-division library: nothing to tie by name
-    village_of = _village_clusters(addrs)
+    village_of = _village_clusters(addrs, _townless_areas(store, addrs))
     nodes: list[Node] = []
     rels: list[FixedRel] = []
     seen: set[tuple[str, str]] = set()

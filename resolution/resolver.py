@@ -26,6 +26,7 @@ from graph_schema.model import GraphBatch, Node
 from graph_schema.schema import LABELS, Method, label_for_key
 from graph_schema.store import GraphStore
 from resolution import normalize, rules
+from resolution.areas import read_document_areas
 from resolution.companies import CompanyView, decide_companies, is_agency
 from resolution.locate import LocateReport, locate
 from resolution.merge import (
@@ -39,7 +40,7 @@ from resolution.merge import (
 )
 from resolution.persons import decide_persons
 from resolution.rules import Candidate, Decision
-from resolution.sites import SiteView, decide_sites, documents_area
+from resolution.sites import SiteView, decide_sites
 
 EDGE_TYPES = sorted(
     {*rules.COMPANY_TIE_TYPES, *rules.COMPANY_HAUL_TIE_TYPES, *rules.PERSON_TIE_TYPES, "INVOLVED_IN", "MENTIONS"}
@@ -195,16 +196,14 @@ def site_views(store: GraphStore) -> list[SiteView]:
     return out
 
 
-def _add_document_areas(store: GraphStore, views: list[SiteView], batch: int = 2000) -> None:
-    """The area the documents of a name without its town are about (`resolution.sites.documents_area`)."""
+def _add_document_areas(store: GraphStore, views: list[SiteView]) -> None:
+    """The area the documents of a name without its town are about (`resolution.areas`)."""
     townless = [v for v in views if v.form.village and not v.form.town and v.cand.docs]
-    docs = sorted({d for v in townless for d in v.cand.docs})
-    fields: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(docs), batch):
-        for r in store.query("res_doc_areas", docs=docs[i : i + batch]):
-            fields[r["doc"]] = r
+    areas = read_document_areas(
+        store, {v.key: v.cand.docs for v in townless}, {v.key: v.form.village for v in townless}
+    )
     for v in townless:
-        v.area = documents_area([fields[d] for d in sorted(v.cand.docs) if d in fields], v.form.village)
+        v.area = areas[v.key]
 
 
 # -- carrying decisions out ------------------------------------------------------

@@ -12,13 +12,11 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from resolution.areas import Area
 from resolution.normalize import SiteName, places_compatible
-from resolution.places import agency_area, parse_address
 from resolution.rules import MAX_SUGGESTIONS_PER_NODE, SITE_SUGGEST, Candidate, Decision, bigram_blocks
 
-__all__ = ["SiteView", "decide_sites", "documents_area"]
-
-Area = tuple[str | None, str | None]  # (county, town), bare names as resolution.places writes them
+__all__ = ["SiteView", "decide_sites"]
 
 
 @dataclass
@@ -30,39 +28,6 @@ class SiteView:
     @property
     def key(self) -> str:
         return self.cand.key
-
-
-def documents_area(docs: list[dict], village: str | None) -> Area:
-    """The county and town the documents naming a place are about, when they agree.
-
-    A 12345 ticket is dispatched to the body of the area it is about (吴兴区东林镇人民政府,
-    湖州市生态环境局安吉分局); a case is investigated by the police of its county; a grid event
-    comes from its grid (东林镇邬埭村第2网格), whose town counts for a place of the grid's own
-    village.  Documents that disagree say nothing.
-
-    Parameters
-    ----------
-    docs : list of dict
-        One row per document: `handling_unit` (ticket), `unit` (case), `grid` (grid event).
-    village : str or None
-        The village the place is written with (bare: 邬埭).
-    """
-    counties: set[str] = set()
-    towns: set[str] = set()
-    for d in docs:
-        county, town = agency_area(d.get("handling_unit"))
-        if county is None:
-            county = agency_area(d.get("unit"))[0]
-        if d.get("grid"):
-            g = parse_address(str(d["grid"]))
-            if village and g.village == village and g.town:
-                town = town or g.town
-                county = county or g.county
-        counties.update([county] if county else [])
-        towns.update([town] if town else [])
-    if len(counties) > 1 or len(towns) > 1:
-        return (None, None)
-    return (next(iter(counties), None), next(iter(towns), None))
 
 
 def _in_area(form: SiteName, area: Area) -> bool:
@@ -114,7 +79,7 @@ def decide_sites(views: list[SiteView]) -> list[Decision]:
     document that names its village can say which pit it is (etl.textfacts).  Nor does a name
     without its town whose village name stands in several towns: the one site of its kind the
     graph holds may be in the other village of that name (邬埭村荒地 → a suggestion to 吕山乡邬埭村空地
-    when 东林镇 has a 邬埭村 too).  Where its documents say which area it is in (`documents_area`:
+    when 东林镇 has a 邬埭村 too).  Where its documents say which area it is in (`resolution.areas`:
     a ticket handled by 吴兴区东林镇人民政府 is about 东林镇's 邬埭村), it joins the one place of its
     kind in that area, and none outside it.
     """

@@ -173,3 +173,10 @@ RETURN d.key AS key, d.lon AS lon, d.lat AS lat
 // investigating unit, a grid event's grid.
 MATCH (d:Document) WHERE d.key IN $docs
 RETURN d.key AS doc, d.handling_unit AS handling_unit, d.unit AS unit, d.grid AS grid
+
+// name: res_site_docs
+// The documents that name each of these sites (any relationship carrying one).
+UNWIND $keys AS k
+MATCH (n:Site {key: k})-[r]-()
+WHERE r.doc IS NOT NULL AND r.doc <> ''
+RETURN k AS key, collect(DISTINCT r.doc) AS docs

@@ -69,3 +69,26 @@ def test_a_village_in_two_towns_is_not_guessed(store) -> None:
     assert {t for h, t, _ in ties if h.startswith("site:煤山镇")} != {
         t for h, t, _ in ties if h.startswith("site:泗安镇")
     }
+
+
+def test_a_townless_place_stands_in_the_village_of_the_town_its_documents_are_about(store) -> None:
+    """Two towns have a 龚桥村; the river bank a case (德清县公安局) and a ticket handled by
+    德清县雷甸镇人民政府 write without the town stands in 雷甸镇's, where the checkpoint the
+    truck was read at stands — so the checkpoint leads on to it (seed 9928: a chain that ended
+    at another village's gully)."""
+    g = G()
+    g.doc(H1, handling_unit="德清县雷甸镇人民政府")
+    g.doc("doc:case:k1", unit="德清县公安局")
+    g.node("site:KK123", name="雷甸镇龚桥村村道路口", kind="checkpoint", code="KK123")
+    g.node("site:泗安镇龚桥村农田", name="泗安镇龚桥村农田", kind="place")
+    g.node("site:龚桥村北侧河岸", name="龚桥村北侧河岸", kind="place")
+    g.rel("LOCATED_AT", H1, "site:龚桥村北侧河岸", H1)
+    g.rel("MENTIONS", "doc:case:k1", "site:龚桥村北侧河岸", "doc:case:k1")
+    g.node("site:龚桥村鱼塘", name="龚桥村鱼塘", kind="place")  # no document says where: not guessed
+    g.write(store)
+    resolve(store)
+    ties = _ties(store)
+    (village,) = {t for h, t, _ in ties if h == "site:KK123"}
+    assert ("site:龚桥村北侧河岸", village, "name") in ties
+    assert ("site:泗安镇龚桥村农田", village, "name") not in ties
+    assert not any(h == "site:龚桥村鱼塘" for h, _, _ in ties)

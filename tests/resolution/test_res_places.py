@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from resolution import normalize as n
-from resolution.places import parse_address
+from resolution.areas import documents_area
+from resolution.places import agency_area, parse_address
 
 
 @pytest.mark.parametrize(
@@ -82,3 +83,28 @@ def test_places_compatible_uses_the_register() -> None:
     a, b = n.site_name("长兴县煤山镇青岭村矿坑"), n.site_name("湖州市青岭村矿坑")
     assert n.places_compatible(a.places, b.places)
     assert not n.places_compatible(a.places, n.site_name("嘉兴市青岭村矿坑").places)
+
+
+@pytest.mark.parametrize(
+    ("unit", "area"),
+    [
+        ("吴兴区东林镇人民政府", ("吴兴", "东林")),
+        ("安吉县综合行政执法局", ("安吉", None)),
+        ("湖州市生态环境局安吉分局", ("安吉", None)),  # a prefecture bureau's branch, named by its county
+        ("湖州市公安局吴兴区分局", ("吴兴", None)),
+        ("湖州市公安局", (None, None)),  # the whole prefecture: no county
+        ("", (None, None)),
+    ],
+)
+def test_the_area_an_agency_answers_for(unit: str, area: tuple) -> None:
+    assert agency_area(unit) == area
+
+
+def test_documents_agree_on_an_area_or_say_nothing() -> None:
+    ticket = {"handling_unit": "德清县雷甸镇人民政府"}
+    case = {"unit": "德清县公安局"}
+    grid = {"grid": "雷甸镇龚桥村第2网格"}
+    assert documents_area([ticket, case], "龚桥") == ("德清", "雷甸")
+    assert documents_area([case, grid], "龚桥") == ("德清", "雷甸")
+    assert documents_area([case, grid], "钱家") == ("德清", None)  # another village's grid says nothing of its town
+    assert documents_area([ticket, {"handling_unit": "长兴县综合行政执法局"}], "龚桥") == (None, None)
