@@ -61,3 +61,33 @@ def test_a_query_error_in_the_reply_is_raised_as_before(falkor):
 
     with pytest.raises(StoreError):
         falkor.read_cypher("RETURN 1 / 0 AS x, toInteger({a: 1}) AS y", {})
+
+
+def test_a_read_the_engine_fails_on_an_unallocated_entity_is_asked_once_more(falkor, monkeypatch):
+    """FalkorDB's "Attempted to access undefined attribute" on a read (seen once right after merges
+    deleted nodes) is asked again; a write is never repeated, and a second failure is an error."""
+    import redis
+
+    from graph_schema.store import StoreError
+
+    falkor._write("CREATE (:Entity:Person {key: 'person:a'})", {})  # noqa: SLF001
+    real = falkor._raw_reply  # noqa: SLF001
+    calls = []
+
+    def flaky(text, read_only, timeout_ms, compact=True, fail=1):  # noqa: ANN001, ANN202
+        calls.append(read_only)
+        if len(calls) <= fail:
+            raise redis.exceptions.ResponseError("Attempted to access undefined attribute")
+        return real(text, read_only, timeout_ms, compact)
+
+    monkeypatch.setattr(falkor, "_raw_reply", flaky)
+    assert falkor._read("MATCH (n:Person) RETURN n.key AS key", {}) == [{"key": "person:a"}]  # noqa: SLF001
+    assert calls == [True, True]
+    calls.clear()
+    monkeypatch.setattr(falkor, "_raw_reply", lambda *a, **k: flaky(*a, fail=2, **k))
+    with pytest.raises(StoreError):
+        falkor._read("MATCH (n:Person) RETURN n.key AS key", {})  # noqa: SLF001
+    calls.clear()
+    with pytest.raises(StoreError):
+        falkor._write("MATCH (n:Person) SET n.x = 1", {})  # noqa: SLF001
+    assert calls == [False]
