@@ -99,8 +99,9 @@ def _village_clusters(addrs: dict[str, places.Address], areas: dict[str, Area] |
         clusters: list[_Village] = []
         for key, a in items:
             county, town = a.county, a.town
-            if not town:
-                county, town = county or areas.get(key, (None, None))[0], areas.get(key, (None, None))[1]
+            if not town:  # the area its documents are about, if they say
+                area_county, town = areas.get(key, (None, None))
+                county = county or area_county
             fits = [
                 c
                 for c in clusters
@@ -111,7 +112,10 @@ def _village_clusters(addrs: dict[str, places.Address], areas: dict[str, Area] |
             if len(fits) == 1:
                 v = fits[0]
             elif not fits:
-                v = _Village(stem, town, county, a.village_text)
+                # a village known only from its documents' town is named with it: two such villages
+                # of one stem in two towns are two nodes
+                text = a.village_text if a.town or not town else town + a.village_text
+                v = _Village(stem, town, county, text)
                 clusters.append(v)
             else:
                 continue  # written without its town, and two towns have such a village: no tie

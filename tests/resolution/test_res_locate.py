@@ -92,3 +92,17 @@ def test_a_townless_place_stands_in_the_village_of_the_town_its_documents_are_ab
     assert ("site:龚桥村北侧河岸", village, "name") in ties
     assert ("site:泗安镇龚桥村农田", village, "name") not in ties
     assert not any(h == "site:龚桥村鱼塘" for h, _, _ in ties)
+
+
+def test_two_townless_places_of_one_village_name_in_two_areas_stand_in_two_villages(store) -> None:
+    g = G()
+    g.doc(H1, handling_unit="德清县雷甸镇人民政府")
+    g.doc(H2, handling_unit="长兴县泗安镇人民政府")
+    g.node("site:龚桥村北侧河岸", name="龚桥村北侧河岸", kind="place")
+    g.rel("LOCATED_AT", H1, "site:龚桥村北侧河岸", H1)
+    g.node("site:龚桥村鱼塘", name="龚桥村鱼塘", kind="place")
+    g.rel("LOCATED_AT", H2, "site:龚桥村鱼塘", H2)
+    g.write(store)
+    resolve(store)
+    ties = {h: t for h, t, rule in _ties(store) if rule == "name"}
+    assert ties["site:龚桥村北侧河岸"] != ties["site:龚桥村鱼塘"]
