@@ -108,6 +108,12 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+# A server that has not answered one command in this long is hung, not busy: a read is cut by its own
+# budget (FalkorDB's TIMEOUT) long before, and the largest write batch takes seconds.  Seen once
+# (2026-12-07, FalkorDB 4.16.3): a fresh server deadlocked on its global lock and answered nothing,
+# not even PING, and the client waited for ever.  Now the command fails with a clear error.
+SERVER_REPLY_TIMEOUT_S = 900.0
+
 # FalkorDB's error for an entity whose attribute set is not allocated (`GraphEntity_GetProperty`):
 # on a read, transient (see `FalkorStore._read_again`)
 _TRANSIENT_READ_ERROR = "Attempted to access undefined attribute"
@@ -130,7 +136,7 @@ class FalkorStore(GraphStore):
             sock, started = ensure_server(self.data_dir)
         except RuntimeError as exc:
             raise StoreError(str(exc)) from exc
-        self._db = FalkorDB(unix_socket_path=str(sock))
+        self._db = FalkorDB(unix_socket_path=str(sock), socket_timeout=SERVER_REPLY_TIMEOUT_S)
         self._graph = self._db.select_graph(self.graph_name)
         return started
 
@@ -152,6 +158,11 @@ class FalkorStore(GraphStore):
             if read_only and _TRANSIENT_READ_ERROR in str(exc):
                 return self._read_again(text, ms, compact, exc)
             raise StoreError(f"查询失败 / query failed: {exc}") from exc
+        except redis.exceptions.TimeoutError as exc:
+            raise StoreError(
+                f"图数据库 {SERVER_REPLY_TIMEOUT_S:.0f} 秒无响应 / FalkorDB did not answer within "
+                f"{SERVER_REPLY_TIMEOUT_S:.0f} s (server hung?): {exc}"
+            ) from exc
         except redis.exceptions.ConnectionError as exc:
             # The embedded server died (killed, OOM, a reboot of its host process): start it
             # again from its files and, for a read, ask once more.  A write is not repeated

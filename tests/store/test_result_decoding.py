@@ -91,3 +91,23 @@ def test_a_read_the_engine_fails_on_an_unallocated_entity_is_asked_once_more(fal
     with pytest.raises(StoreError):
         falkor._write("MATCH (n:Person) SET n.x = 1", {})  # noqa: SLF001
     assert calls == [False]
+
+
+def test_a_server_that_does_not_answer_is_an_error_not_a_wait_for_ever(falkor, monkeypatch):
+    """Every command carries a socket timeout; a reply that does not come is a StoreError naming it."""
+    import redis
+
+    from graph_schema.store import StoreError
+    from graph_schema.store.falkor import SERVER_REPLY_TIMEOUT_S
+
+    kwargs = falkor._db.connection.connection_pool.connection_kwargs  # noqa: SLF001
+    assert kwargs["socket_timeout"] == SERVER_REPLY_TIMEOUT_S
+
+    def hung(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
+        raise redis.exceptions.TimeoutError("Timeout reading from socket")
+
+    monkeypatch.setattr(falkor, "_raw_reply", hung)
+    with pytest.raises(StoreError, match="无响应"):
+        falkor._read("MATCH (n) RETURN count(n) AS n", {})  # noqa: SLF001
+    with pytest.raises(StoreError, match="无响应"):
+        falkor._write("CREATE (:Entity {key: 'x'})", {})  # noqa: SLF001
