@@ -11,7 +11,8 @@ vocabulary in `graph_schema.sites` (废弃矿坑, 石矿宕口, 农田, 鱼塘, 
 山坳, 荒地, 厂区空地, 路边 …) and it is not a coded site (checkpoint, outfall,
 station, segment, grid).  A checkpoint or recycling station leads to the dump
 sites that stand in the same village (LOCATED_IN, written by resolution), the
-one whose kind the checkpoint's name points at first (矿区道路口 → a pit).
+one whose kind the checkpoint's name points at first (矿区道路口 → a pit), then one that a document
+records as its address or as where waste was dumped (not only a caller's words).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class DumpSites:
             self.members[r["place"]].add(r["site"])
         self._store = store
         self._doc_sites: dict[str, list[str]] = {}
+        self._recorded: dict[str, bool] = {}
 
     def name(self, key: str) -> str:
         s = self.sites.get(key) or {}
@@ -63,12 +65,25 @@ class DumpSites:
         if not out:
             return []
         hint = self._hint(key)
+        recorded = self._on_record(out) if len(out) > 1 else set()
 
         def rank(k: str) -> tuple:
             t = site_type(self.name(k))
-            return (not (hint and t and t.sensitivity == hint), -len(self.members.get(k, ())), k)
+            return (not (hint and t and t.sensitivity == hint), k not in recorded, -len(self.members.get(k, ())), k)
 
         return sorted(out, key=rank)
+
+    def _on_record(self, keys: set[str]) -> set[str]:
+        """Those of `keys` some document records as its address or says waste was dumped at (read once
+        per site): a place only a caller's words name (凤圩村北面那个山沟) comes after the address the
+        operators recorded for the same tickets (凤圩村西侧山沟), as in `in_docs`."""
+        missing = sorted(k for k in keys if k not in self._recorded)
+        if missing:
+            for k in missing:
+                self._recorded[k] = False
+            for r in self._store.query("inv_sites_on_record", keys=missing):
+                self._recorded[r["key"]] = True
+        return {k for k in keys if self._recorded[k]}
 
     def _hint(self, key: str) -> str | None:
         """The kind of dump site a checkpoint's name points at: 村道口（鱼塘方向） → pond, 矿区道路口 → pit."""

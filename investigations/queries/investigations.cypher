@@ -545,3 +545,10 @@ RETURN dk AS doc, s.key AS site, s.name AS name, s.kind AS kind, type(r) AS how
 MATCH (s:Site)-[l:LOCATED_IN]->(p:Site)
 WHERE coalesce(l.review, '') <> 'rejected'
 RETURN s.key AS site, p.key AS place
+
+// name: inv_sites_on_record
+// Which of the given sites some document records as its address (LOCATED_AT) or says waste was dumped at.
+UNWIND $keys AS k
+MATCH (s:Site {key: k})<-[r:LOCATED_AT|DUMPED_AT]-()
+WHERE coalesce(r.review, '') <> 'rejected'
+RETURN DISTINCT k AS key

@@ -204,3 +204,15 @@ def test_the_village_dump_site_the_case_names_is_where_the_checkpoint_leads(empt
         empty_store, "林城镇桑园村东侧农田", "林城镇桑园村路口", "林城镇桑园村西侧农田", "MENTIONS", "doc:case:K1"
     )
     assert ends == ["site:林城镇桑园村西侧农田"]
+
+
+def test_the_checkpoint_leads_to_the_recorded_dump_site_not_a_callers_words_for_it(empty_store):
+    """The ticket is recorded at 凤圩村西侧山坳; its caller says 北面那个山沟, which also stands in the
+    village and sorts first by key: the truck read at the village's road mouth went to the recorded
+    one (seed 9926)."""
+    b = _story("禹越镇凤圩村西侧山坳", "禹越镇凤圩村村道路口")
+    b.add_node("site:禹越镇凤圩村北面山沟", name="禹越镇凤圩村北面山沟", kind="place")
+    b.add_rel("MENTIONS", "doc:hotline:T1", "site:禹越镇凤圩村北面山沟", _p("doc:hotline:T1"))
+    empty_store.write_batch(b)
+    resolve(empty_store)
+    assert [c.path[-1]["key"] for c in find_waste_chains(empty_store).chains] == ["site:禹越镇凤圩村西侧山坳"]
