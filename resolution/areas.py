@@ -15,9 +15,16 @@ from typing import Any
 from graph_schema.store import GraphStore
 from resolution.places import agency_area, parse_address
 
-__all__ = ["Area", "documents_area", "read_document_areas"]
+__all__ = ["Area", "documents_area", "in_area", "read_document_areas"]
 
 Area = tuple[str | None, str | None]  # (county, town), bare names as resolution.places writes them
+
+
+def in_area(county: str | None, town: str | None, area: Area) -> bool:
+    """Whether a place of `county` / `town` (either unknown) can stand in `area`: no level conflicts."""
+    if town and area[1] and town != area[1]:
+        return False
+    return not (county and area[0] and county != area[0])
 
 
 def documents_area(docs: list[dict], village: str | None) -> Area:

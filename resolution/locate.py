@@ -40,7 +40,7 @@ from graph_schema.model import GraphBatch, Node
 from graph_schema.schema import Method
 from graph_schema.store import GraphStore
 from resolution import places
-from resolution.areas import Area, read_document_areas
+from resolution.areas import Area, in_area, read_document_areas
 from resolution.merge import FixedRel
 
 RADIUS_M = 500.0
@@ -102,11 +102,7 @@ def _village_clusters(addrs: dict[str, places.Address], areas: dict[str, Area] |
             if not town:  # the area its documents are about, if they say
                 area_county, town = areas.get(key, (None, None))
                 county = county or area_county
-            fits = [
-                c
-                for c in clusters
-                if (not town or not c.town or c.town == town) and (not county or not c.county or c.county == county)
-            ]
+            fits = [c for c in clusters if in_area(c.county, c.town, (county, town))]
             if town:
                 fits = [c for c in fits if c.town == town]
             if len(fits) == 1:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from resolution.areas import Area
+from resolution.areas import Area, in_area
 from resolution.normalize import SiteName, places_compatible
 from resolution.rules import MAX_SUGGESTIONS_PER_NODE, SITE_SUGGEST, Candidate, Decision, bigram_blocks
 
@@ -28,13 +28,6 @@ class SiteView:
     @property
     def key(self) -> str:
         return self.cand.key
-
-
-def _in_area(form: SiteName, area: Area) -> bool:
-    county, town = area
-    if town and form.town and form.town != town:
-        return False
-    return not (county and form.county and form.county != county)
 
 
 def _site_fits(a: SiteName, b: SiteName) -> bool:
@@ -112,7 +105,7 @@ def decide_sites(views: list[SiteView]) -> list[Decision]:
                 fits = [h for h in fits if not h.form.places]  # a named feature alone: same area unknown
             if not v.form.town and v.area != (None, None):
                 # its documents say where it is: the one place of its kind there
-                fits = [h for h in fits if _in_area(h.form, v.area)]
+                fits = [h for h in fits if in_area(h.form.county, h.form.town, v.area)]
                 placed = len(fits) == 1
             else:
                 placed = len(fits) == 1 and not _namesake_villages(v.form, towns_by_village)
