@@ -248,7 +248,7 @@ class Block:
     def trip(
         self, plate: str, start: datetime, region: V.Region, n: int | None = None, cps: list | None = None
     ) -> list[str]:
-        roads = [c for c in self.g.checkpoints[region.code] if c.kind == "road"]
+        roads = self.g.road_checkpoints[region.code]
         cps = cps or self.rng.sample(roads, min(len(roads), n or self.rng.randint(1, 3)))
         t = start
         keys = []

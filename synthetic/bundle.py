@@ -147,6 +147,11 @@ class Generator:
         self.checkpoints: dict[str, list[Checkpoint]] = {}
         for r in V.REGIONS:
             self.checkpoints[r.code] = [self._road_checkpoint(r) for _ in range(self.rng.randrange(4, 7))]
+        # Road checkpoints are made only here; site checkpoints are appended per site (thousands
+        # per region at 220k records), so trips and convoys look roads and site checkpoints up
+        # here rather than scanning every checkpoint of a region each time.
+        self.road_checkpoints: dict[str, list[Checkpoint]] = {code: list(cps) for code, cps in self.checkpoints.items()}
+        self.site_checkpoints: dict[str, Checkpoint] = {}
         for cps in self.checkpoints.values():
             for cp in cps:
                 self.truth.add("checkpoints", self._cp_truth(cp))
@@ -273,6 +278,12 @@ class Generator:
             round(region.lat + self.rng.uniform(-spread, spread), 6),
         )
 
+    def add_site_checkpoint(self, region: V.Region, cp: Checkpoint) -> None:
+        """A site's checkpoint: listed with its region's, findable by its site's name."""
+        self.checkpoints[region.code].append(cp)
+        self.site_checkpoints.setdefault(cp.site, cp)
+        self.truth.add("checkpoints", self._cp_truth(cp))
+
     def _road_checkpoint(self, region: V.Region) -> Checkpoint:
         road = self.rng.choice(region.roads)
         town = self.rng.choice(region.towns)
@@ -319,8 +330,7 @@ class Generator:
             kind="site",
             site=name,
         )
-        self.checkpoints[region.code].append(cp)
-        self.truth.add("checkpoints", self._cp_truth(cp))
+        self.add_site_checkpoint(region, cp)
         short = T.pick(
             self.rng,
             ("{vil}[北面|后面|外面|边上]那个{k}", "{town}{vil}的{k}", "{vil}{k}"),

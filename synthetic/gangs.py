@@ -250,7 +250,7 @@ def plant_gang(b: Block, gid: str, decoy_names: list[str]) -> dict:
         for _ in range(rng.randint(2, 4)):
             day = rng.randrange(0, DAYS - 1)
             t = b.g.night_dt(day) if rng.random() < 0.6 else b.g.dt(day, day, 6, 20)
-            cp = rng.choice([c for c in b.g.checkpoints[region.code] if c.kind == "road"])
+            cp = rng.choice(b.g.road_checkpoints[region.code])
             for p in plates:
                 gang_docs.append(b.read(t, p, cp))
                 t += timedelta(seconds=rng.randrange(20, 300))

@@ -174,9 +174,7 @@ def _convoy(b: VariedBlock, gang: dict, region: V.Region, crime: str, new: Perso
     case_doc = _case(
         b, crime, region, [new], place, vtexts=[lambda doc: b.reg.plate_text(own, doc, "涉案车辆", "header")]
     )
-    site_cp = next(
-        (c for cps in g.checkpoints.values() for c in cps if c.kind == "site" and c.site == gang["place"]), None
-    )
+    site_cp = g.site_checkpoints.get(gang["place"])
     night = site_cp is not None and rng.random() < 0.5
     keys: list[str] = []
     times = 1 if night else rng.randint(3, 4)
@@ -185,7 +183,7 @@ def _convoy(b: VariedBlock, gang: dict, region: V.Region, crime: str, new: Perso
         if night:
             cp, t = site_cp, g.night_dt(day)
         else:
-            cp = rng.choice([c for c in g.checkpoints[region.code] if c.kind == "road"])
+            cp = rng.choice(g.road_checkpoints[region.code])
             t = g.dt(day, day, 0, 24)
         lead_plate = rng.choice(gang["vehicles"])
         gap = timedelta(seconds=rng.randrange(60, 300))

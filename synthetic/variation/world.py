@@ -109,8 +109,7 @@ class VariedGenerator(Generator):
             kind="site",
             site=name,
         )
-        self.checkpoints[region.code].append(cp)
-        self.truth.add("checkpoints", self._cp_truth(cp))
+        self.add_site_checkpoint(region, cp)
         short = T.pick(
             self.rng,
             ("{vil}[北面|后头|旁边]那[块|片|个]{k}", "{vil}的{k}", "{town}那边的{k}"),
