@@ -116,6 +116,25 @@ Later on 2026-12-07, same machine, search only, ee60de4 → 784f0e9 (the candida
 loop, 0.60 → 0.38 ms a search in process), interleaved twice: 229 / 265 → 304 / 300 req/s,
 p50 180 / 141 → 147 / 162 ms, p95 446 / 279 → 263 / 267 ms, 0 errors.
 
+2026-12-07 evening, a quiet machine of the same kind (load < 0.2 before the run), 50 clients × 20,
+2 workers, the code of ff6b6ab; `floor (no store)` (`--ops "floor (no store)"`: `/api/schema`,
+authenticated, audited, masked, served, no store query) is the stack's own cost per request:
+
+    2 workers            p50 ms   p95 ms   req/s    CPU per request: API + FalkorDB
+    floor (no store)       15.7     38.6   2,300    0.52 + 0
+    search                107.9    206.8     403    2.53 + 1.53 ms (2 queries)
+    neighbours             53.6    153.5     699    1.69 + 0.43 ms (1 query)
+    path (4 hops)          75.0    146.5     578    1.75 + 1.25 ms (3 queries)
+
+Path meets its target here (p95 ≤ 200 ms, ≥ 500 req/s; 528 req/s, p95 157 ms on a second run);
+neighbours does not (p95 ≤ 100 ms); search is furthest (~4 ms of CPU a request: two cores top
+out near 500 a second, and a closed loop of 50 clients then waits 100 ms on average).  The
+same operations repeated with 60 requests a client minutes later gave 312 / 390 / 446 req/s:
+on this shared host one run's figures move by a third, so compare runs only back to back.
+In process, a search's own work (query, ranking, masking, JSON) is 0.99 ms of CPU and a
+neighbour view's 0.74 ms; under load the API spends 1–1.5 ms more per request than that
+(threads, the GIL, the second worker and FalkorDB on the same two cores).
+
 "before" is the code before time budgets (first figure: without hiredis; second: with it,
 the C parser of FalkorDB replies, which alone took a search's client-side parsing from ~60%
 of its time to little).  "after" is the range over three runs.
@@ -261,7 +280,10 @@ def request_makers(g: BenchGraph) -> dict:
         a, b = (f"site:S{rnd.randrange(n_sites):06d}" for _ in range(2))
         return "/api/paths", {"a": a, "b": b, "max_hops": 6, "all_simple": "true", "limit": 10}
 
-    makers = {"search": search_req, "neighbours": neigh_req, "alternatives 6": alt_req}
+    def floor_req(_rnd):  # authenticated, audited and served, but no store query: the stack's own cost
+        return "/api/schema", {}
+
+    makers = {"search": search_req, "neighbours": neigh_req, "alternatives 6": alt_req, "floor (no store)": floor_req}
     if pairs:
         makers["path (4 hops)"] = path_req
     return makers

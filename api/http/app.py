@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -30,6 +31,16 @@ VENDOR = [
 ]
 
 
+# FastAPI's own OpenTelemetry (newer releases) looks its providers up on every request, a few
+# per cent of a search's CPU; ecograph keeps its own record of requests (the audit log and
+# each response's Server-Timing), so it is off where the installed FastAPI has it.
+_TELEMETRY_OFF = (
+    {"telemetry": {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}}
+    if "telemetry" in inspect.signature(FastAPI.__init__).parameters
+    else {}
+)
+
+
 def _masked(request: Request, text: str) -> str:
     """`text` masked unless the request's user is cleared to see identifiers."""
     user = getattr(request.state, "user", None)
@@ -50,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="搜索、展开、路径、团伙、链条、溯源、预警、复核与证据链导出。所有请求需登录（Bearer 令牌），并写入防篡改审计日志。",
         lifespan=lifespan,
+        **_TELEMETRY_OFF,
     )
     app.state.ctx = ctx
     app.add_middleware(Guard, ctx=lambda: app.state.ctx)  # inside the audit middleware: its refusals are audited

@@ -24,6 +24,21 @@ def test_no_base_http_middleware_and_cheap_dependencies_are_coroutines(app):
         assert inspect.iscoroutinefunction(dep), dep
 
 
+def test_fastapi_telemetry_is_off_where_fastapi_has_it(app):
+    """FastAPI's OpenTelemetry looked its providers up on every request; the audit log and
+    Server-Timing are ecograph's record of requests."""
+    from fastapi import FastAPI
+
+    from api.http.app import _TELEMETRY_OFF
+
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        assert _TELEMETRY_OFF == {}  # an older FastAPI: nothing to turn off
+        return
+    config = app._telemetry
+    assert not any(config[k] for k in ("tracing", "metrics", "logs", "operation_spans"))
+    assert not app._native_telemetry.enabled()
+
+
 def test_the_route_thread_sees_the_request_budget_and_timing(client, login):
     r = client.get("/api/search", params={"q": "张建国"}, headers=login("demo"))
     assert r.status_code == 200
