@@ -5,10 +5,13 @@ with a lead car that watches for patrols, or two trucks that tip at the same pit
 plate readers see this as two different vehicles passing one checkpoint minutes apart.
 One such co-read on a busy road is chance; it is a tie when
 
-* it *recurs*: two or more separate occasions (an occasion is one passage; reads of
-  the pair at one checkpoint less than `OCCASION_GAP_MIN` apart are the same passage,
-  reads at two checkpoints are two) — of the same two vehicles, or of any vehicles the
-  same two people hold (a crew rotates its trucks: `_rotating_convoys`), or
+* it *recurs*: two or more separate occasions (an occasion is one journey: co-reads of
+  the pair less than `OCCASION_GAP_MIN` after the last one are the same journey, at the
+  same checkpoint or at the next one down the road — two cars that happen onto one
+  highway together pass each of its checkpoints together, and the number of checkpoints
+  on a road says nothing about whether they travel together again) — of the same two
+  vehicles, or of any vehicles the same two people hold (a crew rotates its trucks:
+  `_rotating_convoys`), or
 * it happened *once, at night, near a sensitive site*: night is 20:00–05:00
   (`investigations.common.is_night`, the hours dumping happens in the cases we hold;
   the Noise Law's 22:00–06:00 would miss the evening runs), and "near a sensitive site"
@@ -35,7 +38,7 @@ from investigations.checkpoints import sensitive_checkpoints
 from investigations.common import is_night, paged, parse_time
 from investigations.gangs.base import CHECKPOINT_WINDOW_MIN, MAX_WINDOW_VEHICLES
 
-OCCASION_GAP_MIN = 60  # reads of one pair at one checkpoint closer than this are one passage
+OCCASION_GAP_MIN = 60  # co-reads of one pair closer than this, at any checkpoints, are one journey
 
 
 def checkpoint_rows(
@@ -152,12 +155,9 @@ def _row(
 
 
 def _occasions(events: list[tuple[datetime, str, str, str, bool]]) -> int:
-    """Separate passages: per checkpoint, a new one starts `OCCASION_GAP_MIN` after the last read."""
-    n = 0
-    by_site: dict[str, list[datetime]] = defaultdict(list)
-    for e in events:
-        by_site[e[1]].append(e[0])
-    for times in by_site.values():
-        times.sort()
-        n += 1 + sum(1 for a, b in zip(times, times[1:]) if (b - a).total_seconds() > OCCASION_GAP_MIN * 60)
-    return n
+    """Separate journeys: a new one starts more than `OCCASION_GAP_MIN` after the pair's last
+    co-read, wherever that was (one trip past three checkpoints is one occasion, not three)."""
+    if not events:
+        return 0
+    times = sorted(e[0] for e in events)
+    return 1 + sum(1 for a, b in zip(times, times[1:]) if (b - a).total_seconds() > OCCASION_GAP_MIN * 60)

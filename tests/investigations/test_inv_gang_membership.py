@@ -251,6 +251,29 @@ def test_convoy_rules(crew_store):
     assert checkpoints.sensitive_checkpoints(crew_store, {pit_road, ROAD}) == {pit_road}
 
 
+def test_one_journey_past_several_checkpoints_is_one_occasion(empty_store):
+    """Two cars on one highway pass each of its checkpoints minutes apart: one journey, chance
+    by day however many checkpoints the road has.  The same pair on another day is a convoy."""
+    car, truck, stranger = "vehicle:浙E69G13", "vehicle:浙E9T779", "vehicle:浙E11W74"
+    people = {car: ["person:A"], truck: ["person:B"], stranger: ["person:C"]}
+    roads = ["site:KK1", "site:KK2", "site:KK3"]
+    b = GraphBatch()
+    reads = [
+        (roads[0], "2024-06-22T09:55:47", car), (roads[0], "2024-06-22T09:46:22", truck),
+        (roads[1], "2024-06-22T10:03:05", car), (roads[1], "2024-06-22T10:00:08", truck),
+        (roads[2], "2024-06-22T10:45:30", car), (roads[2], "2024-06-22T10:41:10", truck),
+        (roads[0], "2024-06-23T09:55:47", car), (roads[0], "2024-06-23T09:52:00", stranger),
+        (roads[1], "2024-06-23T10:40:00", car), (roads[1], "2024-06-23T10:37:00", stranger),
+        (roads[1], "2024-06-30T16:00:00", car), (roads[1], "2024-06-30T16:04:00", stranger),
+    ]  # fmt: skip
+    for site, t, v in reads:
+        b.add_rel("SEEN_AT", v, site, story.prov(f"doc:anpr:{site[5:]}@{t}@{v[8:]}", t), time=t)
+    empty_store.write_batch(b)
+    rows = {r["object"]: r for r in convoy.checkpoint_rows(empty_store, people=people)}
+    assert f"{car}|{truck}" not in rows  # three checkpoints in 50 minutes: one journey
+    assert rows[f"{stranger}|{car}"]["count"] == 2  # 23 June (two checkpoints) and 30 June
+
+
 def test_a_convoy_beside_the_crews_rotating_trucks_is_counted_per_pair_of_people(empty_store):
     """A lead car passes one checkpoint minutes beside the leader's truck, the truck a member
     borrowed from him, and a third truck a case file names beside him — once each, by day.
