@@ -10,7 +10,7 @@ hops apart, and two hubs of ~5,000 links each (a busy checkpoint, a receiver of
 transfer manifests).  `--build-only` stops there (build the 1M graph once, then
 benchmark it many times).
 
-Then, for each `--workers` count (0: one per core), starts `uvicorn api.http.asgi:app`
+Then, for each `--workers` count (0: one per core), starts `ecograph serve`
 on it and drives it over HTTP with `--clients` concurrent httpx clients logged in as
 the analyst (masking and the audit log on, as in production).  Prints, per worker
 count, with the host's cores and load average (on a shared host the load is much of

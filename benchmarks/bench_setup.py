@@ -15,7 +15,7 @@ Plus two hubs, because real data has them and they are what makes path search ex
 (TRANSFERRED_WASTE from the producers).  `hub_degree` is 5,000, or the number of case
 units when the graph has fewer.  A graph built before the hubs existed gets them added.
 
-The server (`api_server`): `uvicorn api.http.asgi:app` on a free port over the data
+The server (`api_server`): `ecograph serve` (uvicorn) on a free port over the data
 directory, masking and the audit log on as in production, stopped on exit (and on
 SIGTERM).  `login` gets the analyst's token.
 """
@@ -268,16 +268,17 @@ class Server:
 
 @contextmanager
 def api_server(data_dir: Path, workers: int = 1, server_repo: Path = REPO) -> Iterator[Server]:
-    """`uvicorn api.http.asgi:app` with `workers` processes over `data_dir`, until the block ends."""
+    """`ecograph serve` (uvicorn, `api.http.serving`) with `workers` processes over `data_dir`,
+    until the block ends: the server as users start it."""
     import httpx
 
     ensure_analyst(data_dir)
     port = _free_port()
     env = {**os.environ, "ECOGRAPH_DATA_DIR": str(data_dir), "ECOGRAPH_BACKEND": "falkordb",
            "PYTHONPATH": str(server_repo)}  # fmt: skip
-    cmd = [sys.executable, "-m", "uvicorn", "api.http.asgi:app", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=server_repo, env=env)
+    cmd = [sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "serve", "--host", "127.0.0.1",
+           "--port", str(port), "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=server_repo, env=env, stdout=subprocess.DEVNULL)
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on kill, too
     base = f"http://127.0.0.1:{port}"
     try:

@@ -39,8 +39,7 @@ def register(app: typer.Typer) -> None:
         """启动研判工作台和 API / serve the web workbench and the API (docs at /docs)."""
         import os
 
-        import uvicorn
-
+        from api.http.serving import serve as serve_app
         from graph_schema.store import budget
         from graph_schema.store.falkor_server import default_data_dir
 
@@ -58,7 +57,8 @@ def register(app: typer.Typer) -> None:
         console.print(f"数据目录 / data dir: {data_dir}   进程数 / workers: {workers}")
         # On SIGTERM uvicorn waits for requests in flight; each ends within its time budget
         # (store-side), so the wait is bounded: a stuck request cannot keep the server up.
-        uvicorn.run(
+        # Several workers each listen on a socket of their own (api.http.serving: why).
+        serve_app(
             "api.http.asgi:app", host=host, port=port, workers=workers, log_level=log_level, factory=False,
             **serving_options(),
             proxy_headers=False,  # the app itself trusts X-Forwarded-For only from --trusted-proxy

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import graph_fixture as G
+import httpx
+import psutil
 import pytest
 from starlette.middleware.base import BaseHTTPMiddleware
 
@@ -148,13 +157,13 @@ def test_hot_routes_skip_response_validation_and_answer_what_it_would_make(clien
 def test_serve_runs_uvicorn_with_httptools_uvloop_and_a_worker_per_core(monkeypatch, tmp_path):
     import os
 
-    import uvicorn
     from typer.testing import CliRunner
 
     from api.cli.main import app as cli
+    from api.http import serving
 
     calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: calls.append(kw))
+    monkeypatch.setattr(serving, "serve", lambda *a, **kw: calls.append(kw))
     for var in ("ECOGRAPH_DATA_DIR", "ECOGRAPH_TRUSTED_PROXIES"):  # serve sets them for the workers
         monkeypatch.setenv(var, os.environ.get(var, ""))
     res = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "serve"])
@@ -162,6 +171,66 @@ def test_serve_runs_uvicorn_with_httptools_uvloop_and_a_worker_per_core(monkeypa
     (kw,) = calls
     assert kw["http"] == "httptools" and kw["loop"] == "uvloop"
     assert kw["workers"] == len(os.sched_getaffinity(0))
+
+
+def test_serve_spreads_connections_over_workers_whichever_is_awake(tmp_path):
+    """With one shared listening socket, the worker awake when connections arrive accepts
+    them all and keeps them (keep-alive): 35 / 15 of 50 benchmark clients.  Each worker
+    listening on a socket of its own (SO_REUSEPORT) gets its share even while it is busy:
+    one worker is stopped while 24 connections open, and still serves some of them."""
+    root = Path(__file__).resolve().parents[2]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "--data-dir", str(tmp_path), "serve", "--port", str(port), "--workers", "2"],
+        cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    conns: list[socket.socket] = []
+    try:
+        workers: list[psutil.Process] = []
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline:  # both workers up and answering
+            workers = [c for c in psutil.Process(proc.pid).children() if _listens(c, port)]
+            time.sleep(0.2)
+        assert len(workers) == 2, "two workers listening"
+        _wait_answer(port, deadline)
+        workers[0].send_signal(signal.SIGSTOP)
+        try:
+            for _ in range(24):
+                conns.append(socket.create_connection(("127.0.0.1", port), timeout=30))
+                conns[-1].sendall(b"GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n")
+            time.sleep(0.5)  # the awake worker accepts whatever it is given
+        finally:
+            workers[0].send_signal(signal.SIGCONT)
+        answers = [c.recv(4096).split(b"\r\n", 1)[0] for c in conns]
+        assert answers == [b"HTTP/1.1 200 OK"] * 24
+        served = {w.pid: _established(w, port) for w in workers}
+        assert sum(served.values()) == 24 and min(served.values()) >= 1, served
+    finally:
+        for c in conns:
+            c.close()
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _listens(p, port: int) -> bool:
+    return any(c.status == "LISTEN" and c.laddr.port == port for c in p.net_connections("tcp"))
+
+
+def _established(p, port: int) -> int:
+    return sum(c.status == "ESTABLISHED" and c.laddr.port == port for c in p.net_connections("tcp"))
+
+
+def _wait_answer(port: int, deadline: float) -> None:
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, "the server answers /api/health"
+        time.sleep(0.2)
 
 
 def test_fast_json_writes_what_the_store_may_hand_back():

@@ -1,0 +1,122 @@
+"""Serving the API on worker processes that each listen on a socket of their own.
+
+*Why*: uvicorn's `--workers` hands one listening socket to all its workers, and whichever
+worker is awake when connections arrive accepts every one that is pending.  A keep-alive
+connection then stays with that worker for its life, so a room of analysts who open the
+workbench together lands unevenly: 50 clients connecting at once were split 35 / 15 over
+two workers on the 1M benchmark (`benchmarks/bench_api.py`), and the 35 waited on one
+process while the other had time to spare — the slow tail (p95) of every operation.
+
+With `SO_REUSEPORT` every worker listens on a socket of its own bound to the same address,
+and the kernel spreads new connections over the sockets by a hash of the connection's
+addresses and ports: evenly on average, whichever worker happens to be awake (the same
+mechanism as nginx's `listen … reuseport`).  Where the platform has no `SO_REUSEPORT`, or
+with one worker, uvicorn serves as it always did.
+
+References
+----------
+.. [1] Linux `socket(7)`, SO_REUSEPORT: "incoming connections … are distributed across
+   the listening sockets" of the group.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+__all__ = ["reuseport_sockets", "serve"]
+
+
+def reuseport_sockets(host: str, port: int, count: int, backlog: int = 2048) -> list[socket.socket]:
+    """`count` listening TCP sockets bound to one (host, port), members of one reuseport group.
+
+    They listen at once, in the parent, so that a connection that arrives while a worker
+    starts (or restarts) waits in its socket's queue rather than being refused.  Port 0
+    binds the first socket to a free port and the others to the same one.
+
+    Parameters
+    ----------
+    host, port : str, int
+        The address; a host with ":" is IPv6.
+    count : int
+        How many sockets (one per worker).
+    backlog : int
+        Each socket's queue of connections not yet accepted.
+
+    Returns
+    -------
+    list of socket.socket
+        Inheritable, so that uvicorn's spawned workers receive them.
+
+    Examples
+    --------
+    >>> socks = reuseport_sockets("127.0.0.1", 0, 2)
+    >>> len({s.getsockname()[1] for s in socks})
+    1
+    >>> for s in socks:
+    ...     s.close()
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    out: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+            out.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            sock.bind((host, port))
+            port = sock.getsockname()[1]  # port 0: the others join the one the first got
+            sock.listen(backlog)
+            sock.set_inheritable(True)
+    except OSError:
+        for sock in out:
+            sock.close()
+        raise
+    return out
+
+
+def _supervisor_class() -> type:
+    """uvicorn's worker supervisor, with worker *i* started on socket *i* alone.
+
+    A worker that dies is replaced by uvicorn's own code, on all the sockets: whichever
+    socket the dead worker had is then still served (its queued connections are not
+    stranded), at the price of a less even split until the next start."""
+    from uvicorn.supervisors.multiprocess import Multiprocess, Process
+
+    class _OwnSocketPerWorker(Multiprocess):
+        def init_processes(self) -> None:
+            for sock in self.sockets:
+                process = Process(self.config, [sock])
+                process.start()
+                self.processes.append(process)
+
+    return _OwnSocketPerWorker
+
+
+def serve(app: str, host: str, port: int, workers: int, **uvicorn_options: Any) -> None:
+    """Run `app` (an import string) on `workers` processes until a signal stops it.
+
+    Parameters
+    ----------
+    app : str
+        The ASGI app's import string (`"api.http.asgi:app"`).
+    host, port : str, int
+        Where to listen.
+    workers : int
+        Worker processes; with more than one, each listens on a socket of its own
+        (`reuseport_sockets`).
+    **uvicorn_options
+        Passed to `uvicorn.Config` (http, loop, log_level, timeouts…).
+    """
+    import uvicorn
+
+    if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
+        uvicorn.run(app, host=host, port=port, workers=workers, **uvicorn_options)
+        return
+    config = uvicorn.Config(app, host=host, port=port, workers=workers, **uvicorn_options)
+    sockets = reuseport_sockets(host, port, workers, backlog=config.backlog)
+    try:
+        _supervisor_class()(config, sockets=sockets).run()
+    finally:
+        for sock in sockets:
+            sock.close()
