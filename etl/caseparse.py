@@ -126,10 +126,13 @@ def _suspect_from_obj(obj: dict[str, Any], warnings: list[str]) -> Suspect | Non
     if not name:
         warnings.append(f"嫌疑人: 缺少姓名，已忽略该条 {obj!r} (suspect without a name skipped; see raw)")
         return None
+    # the address under whichever label the file uses (formats.md: 住址), the current one first;
+    # an address under another label stays in the note
+    addr_key = next((k for k in _ADDRESS_KEYS if text_or_none(obj.get(k))), None)
     s = Suspect(
         name=name,
         gender=text_or_none(obj.get("性别")),
-        address=text_or_none(obj.get("住址") or obj.get("户籍地")),
+        address=text_or_none(obj.get(addr_key)) if addr_key else None,
         line=None,
     )
     birth_raw = text_or_none(obj.get("出生日期"))
@@ -148,14 +151,16 @@ def _suspect_from_obj(obj: dict[str, Any], warnings: list[str]) -> Suspect | Non
     rest = [
         f"{k}：{text_or_none(v)}"
         for k, v in obj.items()
-        if k not in _SUSPECT_KEYS and text_or_none(v) and not isinstance(v, dict | list)
+        if k not in _SUSPECT_KEYS and k != addr_key and text_or_none(v) and not isinstance(v, dict | list)
     ]
     if rest:
         s.note = "，".join(([s.note] if s.note else []) + rest)
     return s
 
 
-_SUSPECT_KEYS = {"姓名", "name", "性别", "住址", "户籍地", "出生日期", "身份证号", "电话"}
+_SUSPECT_KEYS = {"姓名", "name", "性别", "出生日期", "身份证号", "电话"}
+_ADDRESS_KEYS = ("住址", "现住址", "现住地址", "现居住地址", "现居住地", "现住地", "居住地址", "居住地", "家庭住址",
+                 "家庭地址", "暂住地址", "暂住址", "住所地", "地址", "户籍地", "户籍地址", "户籍所在地", "户籍住址")  # fmt: skip
 _USCC_IN_TEXT = re.compile(r"(?:统一社会信用代码|信用代码|代码)\s*[:：]?\s*([0-9A-Za-z０-９Ａ-Ｚ]{18})")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.places import GENERIC_PLACE, LEAD_STRIP, UNIT_CHARS
+from nlp.places import ADDRESS_LABEL_RE, GENERIC_PLACE, LEAD_STRIP, UNIT_CHARS
 from nlp.rules import Cand
 from nlp.times import keep_time
 
@@ -112,6 +112,12 @@ def postfilter(text: str, chosen: list[Cand]) -> list[Cand]:
                 continue  # "镇农办", "上游生猪养殖合作社": a kind of body, not a named one
             if c.label == "ORG" and c.method == "model" and re.search(r"(?:办|局|队|所|站)(?:和|及|与)", seg):
                 continue  # "海防办和执法大队": two generic bodies joined
+            label = ADDRESS_LABEL_RE.match(seg) if c.label == "LOC" else None
+            if label and len(seg) - label.end() < 2:
+                continue  # "户籍地址": the label of an address, not a place
+            if label:  # "户籍地址递铺街道桃墩村": the place after its label
+                c = c._replace(start=c.start + label.end())
+                seg = seg[label.end() :]
             if c.label == "LOC" and seg[-1] in "艇船车机":
                 continue
             if c.label == "LOC" and text[c.end : c.end + 1] == "长" and seg[-1] in "镇乡村县市区":

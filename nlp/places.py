@@ -14,6 +14,8 @@ from graph_schema.sites import DISUSED_QUALIFIER, DISUSED_WORD, DUMP_SITE_WORDS,
 from nlp.rules import P_LOC_RULE, Cand, Word
 
 __all__ = [
+    "ADDRESS_LABELS",
+    "ADDRESS_LABEL_RE",
     "ADMIN_SUFFIX",
     "GENERIC_PLACE",
     "LEAD_STRIP",
@@ -71,7 +73,21 @@ _GENERIC_AFTER = {
 }
 _LOCISH_TAGS = {"LOC", "ns"}
 UNIT_CHARS = set("省市县区镇乡村路街巷港溪河塘湖桥浦湾岛山")
-_LOC_LEAD_WORDS = re.compile(r"(?:户籍地|户籍所在地|户籍|家住|住址|居住地|住所地|住|地址|位于|地处)")
+# The labels of an address in a record ("户籍地址：…"), never part of a place; LAC may glue one
+# to the place after it ("户籍地址递铺街道桃墩村") or tag it a place of its own.
+ADDRESS_LABELS = frozenset(
+    {"户籍所在地", "户籍地址", "户籍住址", "户籍地", "现住址", "现住地址", "现居住地址", "现居住地", "现住地",
+     "暂住地址", "暂住址", "家庭住址", "家庭地址", "居住地址", "住址", "居住地", "住所地"}
+)  # fmt: skip
+
+
+def _longest_first(words) -> re.Pattern[str]:
+    """One alternation, longest word first: 户籍地址 is not 户籍地 + a place 址…."""
+    return re.compile("(?:" + "|".join(sorted(words, key=lambda w: (-len(w), w))) + ")")
+
+
+ADDRESS_LABEL_RE = _longest_first(ADDRESS_LABELS)
+_LOC_LEAD_WORDS = _longest_first(ADDRESS_LABELS | {"户籍", "家住", "住", "地址", "位于", "地处"})
 _ORG_TAIL = re.compile(r"(?:公司|厂|合作社|经营部|商行|养殖场|料场|局|所|队|站|中心|委员会|村委|管委会|政府)$")
 _ADMIN_UNIT_END = re.compile(r"(?:县|区|镇|乡|街道|村|社区)")
 
@@ -249,6 +265,10 @@ def find_locs(text: str, words: list[Word]) -> list[Cand]:
                 j += 1
             if e > m.end() and text[e : e + 1] == "段":
                 e += 1
+        # a label LAC glued to the first pieces ("户籍地址" + "递铺街道"): only the whole chain shows it
+        lead = _LOC_LEAD_WORDS.match(text, s, e)
+        if lead and e - lead.end() >= 2:
+            s = lead.end()
         out.append(Cand(s, e, "LOC", "rule", P_LOC_RULE, 0.85))
         i = j
     return out

@@ -195,6 +195,21 @@ def test_json_case_fields(samples):
     assert c.companies[0].uscc == "91330921MA2A3QE578"
 
 
+@pytest.mark.parametrize(
+    ("suspect", "address"),
+    [({"住址": "长兴县泗安镇", "户籍地": "安徽省广德市"}, "长兴县泗安镇"), ({"户籍地址": "递铺街道桃墩村"}, "递铺街道桃墩村"),
+     ({"现居住地址": "孝丰镇汤圩村"}, "孝丰镇汤圩村"), ({"地址": "杭垓镇"}, "杭垓镇"), ({"住址": " "}, None)],
+)  # fmt: skip
+def test_json_suspect_address_under_other_labels(suspect, address):
+    """A case file written by other hands labels the address 户籍地址, 现居住地址 …; the one not
+    taken (户籍地 beside 住址) stays readable in the note."""
+    c = parse_record(_raw("case", 案件编号="C1", 嫌疑人=[{"姓名": "翁祥福", **suspect}]))
+    (s,) = c.suspects
+    assert s.address == address
+    rest = [f"{k}：{v}" for k, v in suspect.items() if v.strip() and v != address]
+    assert all(r in (s.note or "") for r in rest), s.note
+
+
 def test_gb18030_case_without_optional_headers(samples):
     from etl.readers import iter_records
 

@@ -52,6 +52,16 @@ def test_a_site_named_more_closely_after_its_first_type_word_is_one_loc():
     assert ("屠港村后山", "LOC") in labels(extract_texts(["他在屠港村后山倒了一车废渣。"])[0])
 
 
+def test_an_address_label_is_neither_a_place_nor_part_of_one():
+    # LAC glues 户籍地址 to the first pieces, or tags it a place of its own; other hands write
+    # 户籍所在地, 现居住地址 … in free text as well as in case headers
+    text = "犯罪嫌疑人张三，男，户籍地址递铺街道桃墩村，户籍所在地浙江省安吉县天子湖镇高禹村，现居住地址：长兴县煤山镇新川村。"
+    ents = extract_texts([text])[0].entities
+    locs = [e.text for e in ents if e.label == "LOC"]
+    assert locs == ["递铺街道桃墩村", "浙江省安吉县天子湖镇高禹村", "长兴县煤山镇新川村"], ents
+    assert [e for e in extract_texts(["他的户籍地址不详。"])[0].entities if e.label == "LOC"] == []
+
+
 def test_address_before_company_is_split_off():
     got = labels(extract_texts(["织里镇河西村湖州织里顺风童装厂夜间噪声扰民"])[0])
     assert ("湖州织里顺风童装厂", "ORG") in got
