@@ -4,7 +4,9 @@ A person known only by name (`person:<name>@<doc>`) fuses into a
 `person:<id>` node only when the names are compatible (a masked `周某` is
 compatible with `周卫东`, never enough by itself) *and* a strong tie exists;
 two name-only persons fuse only with an identical unmasked full name *and* a
-shared unmasked phone or driven vehicle.  Recorded births or sexes that
+shared unmasked phone or driven vehicle.  Without a shared object, a full name of
+three or more characters fuses into the one identified namesake when both are tied
+to the same identified associate.  Recorded births or sexes that
 cannot belong to one person veto any fusion (`person_conflict`).
 """
 
@@ -86,10 +88,49 @@ def decide_persons(id_persons: list[Candidate], local_persons: list[Candidate]) 
                         sorted(p.docs | q.docs)[:20],
                     )
                 )
+        elif (d := _same_name_shared_associate(p, name, masked, by_tie)) is not None:
+            out.append(d)
         else:
             left.append(p)
     out.extend(_peer_persons(left))
     return out
+
+
+def _same_name_shared_associate(
+    p: Candidate, name: str, masked: bool, by_tie: dict[str, list[Candidate]]
+) -> Decision | None:
+    """A name-only person and the one identified person of the same full name, both tied to the
+    same identified associate (each through a strong object of their own), are one person.
+
+    *Why*: a record may name a crew's vehicle owner only in passing ("浙F·J4786的机动车所有人为
+    苏志刚"), while his own case gives his ID and a phone he shares with the crew's leader, who
+    drives that vehicle: no object is shared directly, yet the same three-character name in the
+    same circle, one associate apart, is the same man — left apart, the crew split in two at him.
+    Only an unmasked full name of three or more characters counts (a masked 苏某 or a two-character
+    name singles out no one), and only when exactly one identified person qualifies."""
+    if masked or len(name) < 3:
+        return None
+    mine = p.tie_keys(PERSON_TIE_TYPES)
+    found: dict[str, tuple[Candidate, str, str]] = {}
+    for k in mine:
+        for z in by_tie.get(k, ()):
+            for k2 in z.tie_keys(PERSON_TIE_TYPES) - mine:
+                for q in by_tie.get(k2, ()):
+                    if q.key != z.key and name in q.names and not person_conflict(p.props, q.props, q.key):
+                        found.setdefault(q.key, (q, k, f"{z.key} {k2}"))
+    if len(found) != 1:
+        return None
+    q, via_own, via_assoc = next(iter(found.values()))
+    return Decision(
+        "merge",
+        p.key,
+        q.key,
+        "person_same_name_shared_associate",
+        f"姓名 {name} 相同，且经同一关系人关联（{via_own}；{via_assoc}）/ same full name, tied to one associate "
+        f"through {via_own} and {via_assoc}",
+        90.0,
+        sorted(p.docs | q.docs)[:50],
+    )
 
 
 def _birth_gender(props: dict, key: str = "") -> tuple[str | None, str | None]:

@@ -142,6 +142,52 @@ def test_name_only_peers_need_full_equal_name_and_unmasked_tie(store) -> None:
     assert m == {f"person:李建华@{H2}": f"person:李建华@{H1}"} or m == {f"person:李建华@{H1}": f"person:李建华@{H2}"}
 
 
+def _owner_named_in_passing(g: G, owner: str = "周卫东") -> str:
+    """A vehicle owner named only in a narrative: he owns the car 沈国梁 drives; 沈国梁 shares
+    a phone with the identified 周卫东 (his own case: an ID and that phone, no vehicle)."""
+    g.node("vehicle:浙FJ4786", plate="浙FJ4786")
+    g.rel("DRIVES", SHEN, "vehicle:浙FJ4786", CASE2)
+    g.rel("USES_PHONE", SHEN, "phone:15167231846", CASE2)
+    alias = g.person(f"person:{owner}@{H1}", owner, H1)
+    g.rel("OWNS", alias, "vehicle:浙FJ4786", H1)
+    return alias
+
+
+def test_a_full_name_one_shared_associate_apart_is_the_identified_person(store) -> None:
+    g = _base()
+    g.rel("DRIVES", ZHOU, "vehicle:浙E5G378", CASE)  # (in _base) the identified 周卫东 has no tie to 浙FJ4786
+    alias = _owner_named_in_passing(g)
+    g.write(store)
+    assert _merged(resolve(store)) == {alias: ZHOU}
+    assert explain(store, ZHOU)["aliases"][0]["rule"] == "person_same_name_shared_associate"
+
+
+def test_a_shared_associate_does_not_fuse_a_masked_or_short_name(store) -> None:
+    g = _base()
+    masked = _owner_named_in_passing(g, "周某")
+    g.person("person:周伟@" + H2, "周伟", H2)  # a two-character name: too common to single anyone out
+    g.rel("OWNS", "person:周伟@" + H2, "vehicle:浙FJ4786", H2)
+    g.person("person:沈国梁@" + M1, "沈国梁", M1)  # the associate's own name: a direct tie decides, not this rule
+    g.write(store)
+    merged = _merged(resolve(store))
+    assert masked not in merged and "person:周伟@" + H2 not in merged
+
+
+def test_a_shared_associate_of_two_identified_namesakes_fuses_neither(store) -> None:
+    from graph_schema.identifiers import resident_id_check_char
+
+    g = _base()
+    alias = _owner_named_in_passing(g)
+    twin = "person:341822199001010" + "01"
+    twin += resident_id_check_char(twin[7:])
+    g.person(twin, "周卫东", CASE2, id_card=twin[7:])  # a second identified 周卫东 by the same associate
+    g.node("phone:13900001111", number="13900001111")
+    g.rel("USES_PHONE", twin, "phone:13900001111", CASE2)
+    g.rel("USES_PHONE", SHEN, "phone:13900001111", CASE2)
+    g.write(store)
+    assert alias not in _merged(resolve(store))
+
+
 def test_sites_fuse_in_the_same_town_and_are_suggested_otherwise(store) -> None:
     """The same village's pit written with and without its county and town is one place (issue 13);
     when two towns each have a 青岭村 with a pit, the name without a town is only a suggestion."""
