@@ -135,6 +135,22 @@ In process, a search's own work (query, ranking, masking, JSON) is 0.99 ms of CP
 neighbour view's 0.74 ms; under load the API spends 1–1.5 ms more per request than that
 (threads, the GIL, the second worker and FalkorDB on the same two cores).
 
+2026-12-07 night (eleventh session), a busier machine of the same kind (the floor ran 1.1 ms of API CPU
+a request, twice the figure above), 50 clients × 10, 2 workers: `ecograph serve` with one shared
+listening socket (uvicorn's `--workers`) → a socket per worker (SO_REUSEPORT, `api.http.serving`).
+The shared socket had split the 50 clients' keep-alive connections 35 / 15 between the workers (counted
+with `ss` during a run); medians of 8 alternating bursts, the two servers up side by side:
+
+    2 workers            p50 ms         p95 ms         req/s        CPU per request: API + FalkorDB
+    search               130 → 126      254 → 239      331 → 348    3.23 + 1.68 → 3.13 + 1.68 ms
+    neighbours            88 → 94       202 → 210      474 → 446    2.36 + 0.62 → 2.81 + 0.67 ms
+
+Within this host's noise on two cores, where both workers and FalkorDB are always runnable and the
+kernel shares the cores between them whatever the split; the even split matters where a worker
+would otherwise idle (more cores than load).  anyio's thread limit per worker at 2 or 4 (FIFO
+requests instead of 25 interleaved on the GIL) was measured the same way: within noise (search
+p95 270 / 241 ms, neighbours 186 / 187 ms).
+
 "before" is the code before time budgets (first figure: without hiredis; second: with it,
 the C parser of FalkorDB replies, which alone took a search's client-side parsing from ~60%
 of its time to little).  "after" is the range over three runs.
