@@ -14,8 +14,8 @@ found.  Detectors (`DETECTORS`, and the alert kinds each writes in `KINDS`):
   `manifest_short` — the signals the 舟山 and 金华 platforms use: a transfer
   whose truck is never read by any checkpoint on the transfer day although the
   checkpoints were working; read at a checkpoint named after a sensitive site, or
-  at night at one that guards such a site by where it stands; first read more than 6 h after
-  departure; or a declared quantity under 60 % of the producer's median for
+  at night at one that guards such a site by where it stands; last read of the trip (before
+  the truck's next transfer) more than 6 h after departure; or a declared quantity under 60 % of the producer's median for
   that waste, or a grid report, ticket or case file stating that the receiver took in
   under 90 % of what the manifest declares (`investigations.receipts`).
 * `repeated_complaints` — three or more complaints (hotline, grid) about one
@@ -244,14 +244,21 @@ def detect_manifest_anomalies(store: GraphStore, ctx: dict[str, Any]) -> list[Al
                         {"manifest": m["manifest"], "night": night, "discriminator": m["doc"]},
                     )  # fmt: skip
                 )
-            # late: the last read of the trip (arrival side) long after departure, no other transfer that day
-            last_r = max(on_trip, key=lambda r: r["t"])
-            others = [
-                x
+            # late: the last read of the trip (arrival side) long after departure.  A later transfer
+            # of the same truck within the day ends this trip's reads an hour before it departs
+            # (the on-trip window's own lead): what is read after that is the next trip's.  After
+            # an earlier transfer of the day (or one at the same time) no read is this trip's for
+            # sure — a late earlier trip's arrival would read as this one's — so none is judged.
+            near = [
+                tt
                 for x in trips_of[v]
                 if x is not m and (tt := parse_time(x["time"])) is not None and abs(tt - t) < timedelta(hours=24)
             ]
-            if t is not None and not off and not others and last_r["t"] - t > LATE_AFTER:
+            later = [tt for tt in near if tt > t]
+            cut = min(later) - timedelta(hours=1) if later else None
+            arrival = [r for r in on_trip if cut is None or r["t"] < cut]
+            last_r = max(arrival, key=lambda r: r["t"]) if arrival and len(later) == len(near) else None
+            if t is not None and not off and last_r is not None and last_r["t"] - t > LATE_AFTER:
                 hours = (last_r["t"] - t).total_seconds() / 3600
                 out.append(
                     Alert(
