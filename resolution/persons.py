@@ -112,9 +112,9 @@ def _same_name_shared_associate(
         return None
     mine = p.tie_keys(PERSON_TIE_TYPES)
     found: dict[str, tuple[Candidate, str, str]] = {}
-    for k in mine:
+    for k in sorted(mine):  # sorted: the same reason text on every run
         for z in by_tie.get(k, ()):
-            for k2 in z.tie_keys(PERSON_TIE_TYPES) - mine:
+            for k2 in sorted(z.tie_keys(PERSON_TIE_TYPES) - mine):
                 for q in by_tie.get(k2, ()):
                     if q.key != z.key and name in q.names and not person_conflict(p.props, q.props, q.key):
                         found.setdefault(q.key, (q, k, f"{z.key} {k2}"))
