@@ -17,6 +17,7 @@ from etl import caselinks
 from etl.fieldparse import FieldReader, text_or_none
 from etl.records import CaseCompany, CaseFile, CaseVehicle, Suspect
 from graph_schema import identifiers as ids
+from nlp.places import ADDRESS_LABELS, longest_first
 
 __all__ = ["case_file", "parse_company_line", "parse_suspect_line", "parse_vehicle_entry"]
 
@@ -25,15 +26,10 @@ _ISO_BIRTH_RE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日
 _ID_RE = re.compile(r"(?:公民)?身份(?:证)?(?:号码|号)?\s*[:：]?\s*([0-9０-９]{17}[0-9０-９Xx])")
 _BARE_ID_RE = re.compile(r"(?<![0-9])([0-9]{17}[0-9Xx])(?![0-9])")
 _PHONE_RE = re.compile(r"(?:联系电话|电话|手机号码|手机号|手机)\s*[:：]?\s*([0-9０-９\-\*＊xX\s]{7,16}\d)")
-# The labels before a suspect's address, longest first: 现住址 is a label, not 现住 + an address
-# 址马口村, and 户籍地址 not 户籍地 + 址递铺街道桃墩村 (2,391 sites named 址… on a 220k bundle).
-_ADDR_LABELS = sorted(
-    {"现住址", "现住地址", "现居住地", "现居住地址", "现住地", "暂住址", "暂住地址", "家庭住址", "家庭地址",
-     "户籍所在地", "户籍地址", "户籍住址", "户籍地", "居住地址", "居住地", "住所地", "住址", "现住", "暂住",
-     "家住", "住"},
-    key=lambda w: (-len(w), w),
-)  # fmt: skip
-_ADDR_RE = re.compile(rf"^(?:{'|'.join(_ADDR_LABELS)})\s*[:：]?\s*(.+)$")
+# The labels before a suspect's address (nlp.places.ADDRESS_LABELS and the bare 现住, 住 …),
+# longest first: 现住址 is a label, not 现住 + an address 址马口村, and 户籍地址 not 户籍地 + 址递铺街道桃墩村
+# (2,391 sites named 址… on a 220k bundle).
+_ADDR_RE = re.compile(rf"^{longest_first((*ADDRESS_LABELS, '现住', '暂住', '家住', '住')).pattern}\s*[:：]?\s*(.+)$")
 _GENDER = {"男", "女"}
 
 
@@ -159,8 +155,12 @@ def _suspect_from_obj(obj: dict[str, Any], warnings: list[str]) -> Suspect | Non
 
 
 _SUSPECT_KEYS = {"姓名", "name", "性别", "出生日期", "身份证号", "电话"}
-_ADDRESS_KEYS = ("住址", "现住址", "现住地址", "现居住地址", "现居住地", "现住地", "居住地址", "居住地", "家庭住址",
-                 "家庭地址", "暂住地址", "暂住址", "住所地", "地址", "户籍地", "户籍地址", "户籍所在地", "户籍住址")  # fmt: skip
+# a JSON suspect's address keys, in the order taken: where the person lives, a bare 地址, then 户籍
+_ADDRESS_KEYS = (
+    *(k for k in ADDRESS_LABELS if not k.startswith("户籍")),
+    "地址",
+    *(k for k in ADDRESS_LABELS if k.startswith("户籍")),
+)
 _USCC_IN_TEXT = re.compile(r"(?:统一社会信用代码|信用代码|代码)\s*[:：]?\s*([0-9A-Za-z０-９Ａ-Ｚ]{18})")
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "LEAD_STRIP",
     "UNIT_CHARS",
     "find_locs",
+    "longest_first",
     "merge_adjacent_locs",
     "overlay_places",
 ]
@@ -74,20 +75,22 @@ _GENERIC_AFTER = {
 _LOCISH_TAGS = {"LOC", "ns"}
 UNIT_CHARS = set("省市县区镇乡村路街巷港溪河塘湖桥浦湾岛山")
 # The labels of an address in a record ("户籍地址：…"), never part of a place; LAC may glue one
-# to the place after it ("户籍地址递铺街道桃墩村") or tag it a place of its own.
-ADDRESS_LABELS = frozenset(
-    {"户籍所在地", "户籍地址", "户籍住址", "户籍地", "现住址", "现住地址", "现居住地址", "现居住地", "现住地",
-     "暂住地址", "暂住址", "家庭住址", "家庭地址", "居住地址", "住址", "居住地", "住所地"}
+# to the place after it ("户籍地址递铺街道桃墩村") or tag it a place of its own.  In the order a
+# record's address is taken in when it gives several (etl.caseparse): where the person lives
+# first, the registered (户籍) address last.
+ADDRESS_LABELS = (
+    "住址", "现住址", "现住地址", "现居住地址", "现居住地", "现住地", "居住地址", "居住地", "家庭住址", "家庭地址",
+    "暂住地址", "暂住址", "住所地", "户籍地", "户籍地址", "户籍所在地", "户籍住址",
 )  # fmt: skip
 
 
-def _longest_first(words) -> re.Pattern[str]:
-    """One alternation, longest word first: 户籍地址 is not 户籍地 + a place 址…."""
-    return re.compile("(?:" + "|".join(sorted(words, key=lambda w: (-len(w), w))) + ")")
+def longest_first(words) -> re.Pattern[str]:
+    """One alternation of `words`, longest first: 户籍地址 is not 户籍地 + a place 址…."""
+    return re.compile("(?:" + "|".join(sorted(set(words), key=lambda w: (-len(w), w))) + ")")
 
 
-ADDRESS_LABEL_RE = _longest_first(ADDRESS_LABELS)
-_LOC_LEAD_WORDS = _longest_first(ADDRESS_LABELS | {"户籍", "家住", "住", "地址", "位于", "地处"})
+ADDRESS_LABEL_RE = longest_first(ADDRESS_LABELS)
+_LOC_LEAD_WORDS = longest_first((*ADDRESS_LABELS, "户籍", "家住", "住", "地址", "位于", "地处"))
 _ORG_TAIL = re.compile(r"(?:公司|厂|合作社|经营部|商行|养殖场|料场|局|所|队|站|中心|委员会|村委|管委会|政府)$")
 _ADMIN_UNIT_END = re.compile(r"(?:县|区|镇|乡|街道|村|社区)")
 
