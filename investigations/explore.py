@@ -59,6 +59,7 @@ def _query_norm(q: str) -> str:
     return _SEPARATORS.sub("", ids.to_halfwidth(q)).lower()
 
 
+FT_CANDIDATES_PER_HIT = 3  # full-text candidates shipped per hit shown (explore._search_rows)
 _MATCH_FIELDS = ("name", "title", "plate", "uscc", "id_card")  # what a search is matched against (inv_search)
 
 
@@ -169,12 +170,29 @@ def _loose_query(dialect_name: str, q: str) -> str | None:
 
 
 def _search_rows(
-    store: GraphStore, q: str, keys: list[str], ft_labels: list[str], text: str | None, small: list[str], limit: int
+    store: GraphStore,
+    q: str,
+    keys: list[str],
+    ft_labels: list[str],
+    text: str | None,
+    small: list[str],
+    limit: int,
+    hit_limit: int,
+    loose: bool = False,
 ) -> list[dict[str, Any]]:
-    """`inv_search`: exact keys, full text and small vocabularies in one query."""
+    """`inv_search`: exact keys, full text and small vocabularies in one query.
+
+    The plain full-text query (every bigram of `q` present) ships the
+    `FT_CANDIDATES_PER_HIT` × `hit_limit` shortest names: its matches all contain the query's
+    bigrams, so the shortest are what rapidfuzz ranks first, and the index's own score
+    cannot tell them from long names holding the same bigrams.  The typo-tolerant query
+    (`loose`) ships its 2 × `limit` best-scored: its score counts the runs of bigrams a
+    node holds, a coarser guide, so it keeps the larger pool (it runs only when the plain
+    query found fewer than `hit_limit`)."""
+    ft_limit = 2 * limit if loose else FT_CANDIDATES_PER_HIT * hit_limit
     params = {"keys": keys, "ft_labels": ft_labels, "q": text or "", "small": small,
-              "needle": ids.to_halfwidth(q).lower(), "limit": limit,
-              "ft_limit": 2 * limit}  # fmt: skip
+              "needle": ids.to_halfwidth(q).lower(), "limit": limit, "ft_limit": ft_limit,
+              "by_score": loose}  # fmt: skip
     try:
         return store.query("inv_search", **params)
     except StoreError as exc:
@@ -183,7 +201,7 @@ def _search_rows(
             # A label without an index yet (nothing of it ingested): ask label by label.
             out = store.query("inv_search", **{**params, "ft_labels": []})
             for lab in ft_labels:
-                out += _fulltext(store, lab, text or "", limit)
+                out += _fulltext(store, lab, text or "", ft_limit)
             return out
         raise
 
@@ -224,12 +242,12 @@ def search_entities(store: GraphStore, q: str, labels: list[str] | None = None, 
     small = [lab for lab in ("WasteType", "Species") if lab in labels]
     # One round trip for keys, full text over every label and the small vocabularies
     # (it was one query per label: nine on a search).
-    for r in _search_rows(store, q, _exact_keys(q), ft_labels if text else [], text, small, cand_limit):
+    for r in _search_rows(store, q, _exact_keys(q), ft_labels if text else [], text, small, cand_limit, limit):
         if r["label"] in labels:
             rows.setdefault(r["key"], r)
     loose = _loose_query(store.dialect, q) if text else None
     if loose and len(rows) < limit:
-        for r in _search_rows(store, q, [], ft_labels, loose, [], cand_limit):
+        for r in _search_rows(store, q, [], ft_labels, loose, [], cand_limit, limit, loose=True):
             rows.setdefault(r["key"], r)
     ranked = _rank_candidates(_query_norm(q), rows)[:limit]
     best = [(score, rows[key]) for score, key in ranked]

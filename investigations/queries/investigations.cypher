@@ -26,9 +26,15 @@ LIMIT $limit
 // outright ($keys), the full-text index of every label in $ft_labels (bigram query $q;
 // FalkorDB keeps one index per label, so the labels are unwound into its procedure), and
 // a substring scan of the two small vocabularies ($small, $needle).  Each part at most
-// $limit rows; the full text the $ft_limit best-scored over all its labels together
-// (twice $limit: a common name matches thousands of persons, and every candidate shipped
-// is parsed and ranked); rapidfuzz ranks the union.
+// $limit rows; the full text the $ft_limit first over all its labels together: the
+// shortest names first, then by key ($by_score false), or, for the typo-tolerant query whose
+// score counts the runs of bigrams a node holds ($by_score true), the best-scored first.
+// Every node the plain query matches holds all its bigrams, so the shortest names are the
+// ones rapidfuzz ranks first, and the index's score cannot tell them apart (a name of three
+// characters and a company name of twenty holding the same bigrams score alike): a few times
+// the hits shown then suffice where ~200 arbitrary candidates of a common name were shipped,
+// parsed and ranked before (half a search's CPU), and an exact name is always among them.
+// rapidfuzz ranks the union.
 // Each candidate comes as the scalar fields the ranking reads (name, title, plate, USCC,
 // resident ID), not as its property map: a map per candidate cost more to parse than the
 // ranking; the hits' properties are fetched for the best `limit` only (inv_search_props).
@@ -39,7 +45,9 @@ RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.name AS
 UNION ALL
 UNWIND $ft_labels AS lab
 CALL db.idx.fulltext.queryNodes(lab, $q) YIELD node, score
-WITH node, lab, score ORDER BY score DESC LIMIT $ft_limit
+WITH node, lab, score
+ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
+LIMIT $ft_limit
 RETURN node.key AS key, lab AS label, node.name AS name, node.title AS title, node.plate AS plate, node.uscc AS uscc, node.id_card AS id_card
 UNION ALL
 MATCH (n:WasteType)
@@ -57,6 +65,7 @@ LIMIT $limit
 // name: inv_search @neo4j
 // Neo4j: one full-text index over every label (dialect.FULLTEXT_INDEX, `cjk` analyzer),
 // queried once and filtered to $ft_labels; not called at all when $ft_labels is empty.
+// Candidates in the FalkorDB form's order.
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})
 RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
@@ -65,7 +74,9 @@ UNWIND CASE WHEN size($ft_labels) > 0 THEN [$q] ELSE [] END AS text
 CALL db.index.fulltext.queryNodes('entity_text_cjk', text) YIELD node, score
 WITH node, score, [l IN labels(node) WHERE l <> 'Entity'][0] AS label
 WHERE label IN $ft_labels
-WITH node, label, score ORDER BY score DESC LIMIT $ft_limit
+WITH node, label, score
+ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
+LIMIT $ft_limit
 RETURN node.key AS key, label, node.name AS name, node.title AS title, node.plate AS plate, node.uscc AS uscc, node.id_card AS id_card
 UNION ALL
 MATCH (n:WasteType)

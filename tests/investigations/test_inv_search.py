@@ -95,7 +95,7 @@ def test_search_candidates_in_the_plain_reply_are_the_typed_ones(search_store, q
     assert query.scalar_reply
     params = {"keys": explore._exact_keys(q), "ft_labels": dialect.search_labels(),
               "q": dialect.search_query_text(search_store.dialect, q) or "", "small": ["WasteType", "Species"],
-              "needle": q.lower(), "limit": 100, "ft_limit": 200}  # fmt: skip
+              "needle": q.lower(), "limit": 100, "ft_limit": 60, "by_score": False}  # fmt: skip
     plain = search_store.query("inv_search", **params)
     assert plain and plain == search_store._read(query.text, params)
 
@@ -147,3 +147,24 @@ def test_rank_candidates_scores_names_then_key_and_orders_ties_by_key():
         explore._query_norm("浙e·3k821"), {"vehicle:浙E3K821": {"key": "vehicle:浙E3K821"}}
     )
     assert plate == [(100.0, "vehicle:浙E3K821")]
+
+
+def test_a_whole_name_is_found_first_among_many_longer_names_holding_it(empty_store):
+    """A common two-character name is held by hundreds of longer names, which the index
+    scores alike; the full text ships only a few candidates per hit shown, the shortest
+    names first, so the person named exactly that (written last here) is the first hit."""
+    b = GraphBatch()
+    given = "建国明华伟强军平东波涛勇杰磊斌浩鹏超亮刚辉鑫宇晨阳小虎龙飞"
+    for i in range(400):
+        b.add_node(f"person:陈海{given[i % len(given)]}@doc:case:L{i:03d}", name="陈海" + given[i % len(given)])
+    for i in range(40):
+        b.add_node(f"company:陈海化工有限公司{i}", name=f"陈海化工有限公司{i}")
+    b.add_node("person:陈海@doc:case:L999", name="陈海")
+    empty_store.write_batch(b)
+    hits = explore.search_entities(empty_store, "陈海", limit=10).hits
+    assert hits[0].key == "person:陈海@doc:case:L999" and hits[0].score == 100
+    assert all(h.label == "Person" and len(h.name) == 3 for h in hits[1:])  # then the names closest in length
+    rows = empty_store.query("inv_search", keys=[], ft_labels=dialect.search_labels(), q="@search:(陈海)", small=[],
+                             needle="陈海", limit=100, ft_limit=5, by_score=False)  # fmt: skip
+    assert [r["name"] for r in rows][0] == "陈海" and len(rows) == 5
+    assert [r["key"] for r in rows[1:]] == sorted(r["key"] for r in rows[1:])  # same length: by key
