@@ -151,6 +151,22 @@ would otherwise idle (more cores than load).  anyio's thread limit per worker at
 requests instead of 25 interleaved on the GIL) was measured the same way: within noise (search
 p95 270 / 241 ms, neighbours 186 / 187 ms).
 
+2026-12-07 late (twelfth session), a busy machine of the same kind (floor 0.8–1.0 ms of API CPU), 50
+clients × 10, 2 workers, 6 alternating bursts against two servers side by side (04a1fc8 → eb2b8d8: a name
+search's full text ships 3 candidates per hit shown, the shortest names first, instead of its ~200
+best-scored — the index scores a common name's ~600 matches alike, and parsing and ranking 200 of them was
+half of the search's CPU):
+
+    2 workers            p50 ms        p95 ms        req/s
+    search               140 → 125     248 → 215     324 → 372
+
+The whole run on eb2b8d8 (50 clients × 20): floor 24 / 41 ms / 1,890 req/s; search 127 / 233 / 359 (CPU
+per request API 2.77 + FalkorDB 2.13 ms; 4.53 + 2.25 on this host at the session's start); neighbours
+74 / 187 / 557; path (4 hops) 114 / 198 / 394; hubs 6: shortest found in 0.5–0.7 s, alternatives at
+the 1.5 s budget, store idle after.  Measured and not kept: a search route on the event loop reading
+FalkorDB through redis' asyncio client (no worker thread, no GIL hand-offs between 25 threads): 342 →
+390 req/s in alternating bursts — kept for later, it needs an async twin of every read the route makes.
+
 "before" is the code before time budgets (first figure: without hiredis; second: with it,
 the C parser of FalkorDB replies, which alone took a search's client-side parsing from ~60%
 of its time to little).  "after" is the range over three runs.
