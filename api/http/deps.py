@@ -134,6 +134,30 @@ class Viewer:
             return masking.mask_text(key)
         return real
 
+    async def akey(self, key: str) -> str:
+        """`key()` for a route on the event loop: a tagged key may need the store (the masked
+        key's candidates), so it is resolved on a worker thread; any other key costs no I/O."""
+        if masking.is_tagged(key):
+            return await run_in_threadpool(self.key, key)
+        return self.key(key)
+
+    async def acheck(self, *keys: str) -> None:
+        """`check()` for a route on the event loop: a scoped role's scope may be read from the
+        store and the user database, on a worker thread; other roles see everything."""
+        if self.scoped:
+            await run_in_threadpool(self.check, *keys)
+
+    async def avisible(self, items: list[Any], *key_fields: str) -> list[Any]:
+        """The `items` (dicts) whose `key_fields` are all visible to this viewer, for a route on
+        the event loop (the scope read as in `acheck`)."""
+        if not self.scoped:
+            return items
+
+        def keep() -> list[Any]:
+            return [x for x in items if all(self.visible(x[f]) for f in key_fields)]
+
+        return await run_in_threadpool(keep)
+
     def echo(self, key: str) -> str:
         """A key as the caller sent it, for an error text: masked for roles that see masked data."""
         return key if self.cleared else masking.mask_text(key)

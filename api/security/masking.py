@@ -148,6 +148,11 @@ def _mask_chain(text: str) -> str:
     return text if chars is None else "".join(chars)
 
 
+def is_tagged(key: str) -> bool:
+    """Whether `key` is a masked key with its tag (`Masker.tag_key`): one only the masker resolves."""
+    return bool(_TAGGED_RE.match(key or ""))
+
+
 def has_identifier(text: str) -> bool:
     """Whether `text` holds a resident ID or phone number in clear (what `mask_text` would hide)."""
     return isinstance(text, str) and mask_text(text) != text

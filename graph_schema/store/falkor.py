@@ -7,13 +7,16 @@ ignore a rollback and crash under batched MERGE, so it is not used.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
 import redis
+import redis.asyncio
 from falkordb import FalkorDB
 from falkordb.edge import Edge
 from falkordb.node import Node
@@ -119,6 +122,15 @@ SERVER_REPLY_TIMEOUT_S = 900.0
 _TRANSIENT_READ_ERROR = "Attempted to access undefined attribute"
 
 
+def _checked(reply: list[Any]) -> list[Any]:
+    """The reply, or the failure the server reports inside it, first or last (as QueryResult reads it)."""
+    if reply and isinstance(reply[0], redis.exceptions.ResponseError):
+        raise reply[0]
+    if reply and isinstance(reply[-1], redis.exceptions.ResponseError):
+        raise reply[-1]
+    return reply
+
+
 class FalkorStore(GraphStore):
     dialect = "falkordb"
     read_budget_s = budget.INVESTIGATION_S
@@ -127,6 +139,9 @@ class FalkorStore(GraphStore):
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.graph_name = graph_name
+        self._async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, redis.asyncio.Redis] = (
+            weakref.WeakKeyDictionary()
+        )
         self.started_server = self._connect()
         self._schema_ready = False
 
@@ -136,6 +151,7 @@ class FalkorStore(GraphStore):
             sock, started = ensure_server(self.data_dir)
         except RuntimeError as exc:
             raise StoreError(str(exc)) from exc
+        self._sock = sock
         self._db = FalkorDB(unix_socket_path=str(sock), socket_timeout=SERVER_REPLY_TIMEOUT_S)
         self._graph = self._db.select_graph(self.graph_name)
         return started
@@ -195,7 +211,7 @@ class FalkorStore(GraphStore):
         except redis.exceptions.ResponseError as again:
             raise StoreError(f"查询失败 / query failed: {again}") from first
 
-    def _raw_reply(self, text: str, read_only: bool, timeout_ms: int | None, compact: bool = True) -> list[Any]:
+    def _command(self, text: str, read_only: bool, timeout_ms: int | None, compact: bool) -> list[Any]:
         """GRAPH.QUERY / GRAPH.RO_QUERY in compact form, as `falkordb.Graph._query` sends it, or
         (`compact=False`) in the plain form: each value as itself, without its type."""
         command: list[Any] = ["GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", self.graph_name, text]
@@ -203,16 +219,19 @@ class FalkorStore(GraphStore):
             command.append("--compact")
         if timeout_ms is not None:
             command += ["timeout", timeout_ms]
-        reply = self._graph.execute_command(*command)
-        # the server reports a failed query inside the reply, first or last (QueryResult does the same)
-        if reply and isinstance(reply[0], redis.exceptions.ResponseError):
-            raise reply[0]
-        if reply and isinstance(reply[-1], redis.exceptions.ResponseError):
-            raise reply[-1]
-        return reply
+        return command
+
+    def _raw_reply(self, text: str, read_only: bool, timeout_ms: int | None, compact: bool = True) -> list[Any]:
+        return _checked(self._graph.execute_command(*self._command(text, read_only, timeout_ms, compact)))
 
     def _run(self, cypher: str, params: dict[str, Any], read_only: bool, compact: bool = True) -> list[dict[str, Any]]:
-        reply = self._execute((params_header(params) if params else "") + cypher, read_only, compact)
+        return self._decode(
+            self._execute((params_header(params) if params else "") + cypher, read_only, compact), compact
+        )
+
+    def _decode(self, reply: list[Any], compact: bool) -> list[dict[str, Any]]:
+        """Rows of a reply: plain, compact decoded here, or (nodes, edges, paths) by the client,
+        which may ask the server for its label and property names."""
         if not compact:  # plain reply: [names, rows, statistics], each value as itself
             if len(reply) < 3:
                 return []
@@ -259,6 +278,52 @@ class FalkorStore(GraphStore):
     def read_cypher(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         """For the dialect layer's generated reads (shortest path, full-text)."""
         return self._read(cypher, params)
+
+    async def _aread(self, cypher: str, params: dict[str, Any], scalar: bool) -> list[dict[str, Any]]:
+        """One read awaited on the running loop through redis' asyncio client (one per loop).
+
+        The same command, time budget and errors as the blocking read.  What the blocking
+        path knows how to recover from — a lost connection (it restarts the embedded server
+        and asks again), FalkorDB's transient read error, a reply holding nodes whose label
+        names the client must fetch — is handed to it, on a worker thread."""
+        compact = not scalar
+        timeout_s, budget_s = budget.read_timeout(self.read_budget_s)
+        ms = None if timeout_s is None else max(1, int(timeout_s * 1000))
+        text = (params_header(params) if params else "") + cypher
+        t0 = time.perf_counter()
+        try:
+            reply = _checked(await self._async_client().execute_command(*self._command(text, True, ms, compact)))
+        except redis.exceptions.ResponseError as exc:
+            budget.record(time.perf_counter() - t0)
+            msg = str(exc)
+            if "timed out" in msg.lower() and budget_s is not None:
+                raise budget.QueryTimeout(budget_s) from exc
+            if "empty key" in msg:
+                return []  # nothing ingested yet
+            if _TRANSIENT_READ_ERROR not in msg:
+                raise StoreError(f"查询失败 / query failed: {exc}") from exc
+            return await super()._aread(cypher, params, scalar)
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
+            return await super()._aread(cypher, params, scalar)
+        budget.record(time.perf_counter() - t0)
+        rows = decode_rows(reply) if compact else None
+        if rows is not None:
+            return rows
+        if not compact:
+            return self._decode(reply, compact)
+        import anyio.to_thread
+
+        return await anyio.to_thread.run_sync(self._decode, reply, compact)
+
+    def _async_client(self) -> redis.asyncio.Redis:
+        """This loop's asyncio client of the server (a client belongs to the loop it was made on)."""
+        loop = asyncio.get_running_loop()
+        client = self._async_clients.get(loop)
+        if client is None:
+            client = self._async_clients[loop] = redis.asyncio.Redis(
+                unix_socket_path=str(self._sock), decode_responses=True, socket_timeout=SERVER_REPLY_TIMEOUT_S
+            )
+        return client
 
     def explain(self, cypher: str, params: dict[str, Any]) -> list[str]:
         """FalkorDB's execution plan of a statement (`GRAPH.EXPLAIN`: planned, not run), one

@@ -248,6 +248,26 @@ class GraphStore(abc.ABC):
             q = registry().get(name, self.dialect)
             return self._read_scalar(q.text, params) if q.scalar_reply else self._read(q.text, params)
 
+    async def aquery(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """`query` for code on an event loop (the API's hot routes, `plans.arun_plan`): the
+        same rows, the same errors, awaited instead of blocking the loop."""
+        with _naming_failures(name):
+            q = registry().get(name, self.dialect)
+            return await self._aread(q.text, params, q.scalar_reply)
+
+    async def aread_cypher(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """`read_cypher`, awaited."""
+        return await self._aread(cypher, params, False)
+
+    async def _aread(self, cypher: str, params: dict[str, Any], scalar: bool) -> list[dict[str, Any]]:
+        """Adapter hook: one read, awaited.  By default the blocking read on a worker thread
+        (which inherits the caller's context: its time budget and store timing); an adapter
+        with an asyncio client overrides it."""
+        import anyio.to_thread
+
+        read = self._read_scalar if scalar else self._read
+        return await anyio.to_thread.run_sync(read, cypher, params)
+
     def query_many(self, *requests: tuple[str, dict[str, Any]]) -> list[list[dict[str, Any]]]:
         """Several named reads (`(name, params)`), answered in order, run at the same time.
 

@@ -51,29 +51,30 @@ def schema_names(v: Viewer = Depends(require("read"))) -> dict:
 
 
 @router.get("/search", response_model=SearchOut, summary="实体搜索 / fuzzy entity search")
-def search(
+async def search(
     q: str = Query(..., min_length=1, max_length=200),
     labels: str | None = Query(None, description="逗号分隔的类型 / comma-separated labels"),
     limit: int = Query(20, ge=1, le=200),
     v: Viewer = Depends(require("read")),
 ) -> FastJSON:
+    # On the event loop, the store awaited (explore.asearch_entities): no worker thread per search.
     v.note(q=q)
     if not v.cleared and _names_identifier(q):
         # Answered as a search that finds nothing, whether or not the person exists (no oracle).
         v.note(identifier_refused=True)
         return FastJSON(v.show(explore.SearchResult(q, []).to_dict()))
     try:
-        res = explore.search_entities(v.ctx.store, q, labels=_csv(labels), limit=limit if not v.scoped else 200)
+        res = await explore.asearch_entities(v.ctx.store, q, labels=_csv(labels), limit=limit if not v.scoped else 200)
     except ValueError as exc:
         raise _bad(exc, v) from None
     out = res.to_dict()
     if v.scoped:
-        out["hits"] = [h for h in out["hits"] if v.visible(h["key"])][:limit]
+        out["hits"] = (await v.avisible(out["hits"], "key"))[:limit]
     return FastJSON(v.show(out))
 
 
 @router.get("/entities/{key:path}/neighbours", response_model=GraphOut, summary="展开邻居 / k-hop neighbours")
-def neighbours(
+async def neighbours(
     key: str,
     hops: int = Query(1, ge=1, le=3),
     labels: str | None = None,
@@ -84,17 +85,17 @@ def neighbours(
     include_rejected: bool = Query(False, description="含已否决的关联（复核用）/ include rejected links"),
     v: Viewer = Depends(require("read")),
 ) -> FastJSON:
-    key = v.key(key)
-    v.check(key)
+    # On the event loop, the store awaited (explore.aneighbours), as the search.
+    key = await v.akey(key)
+    await v.acheck(key)
     try:
-        sub = explore.neighbours(v.ctx.store, key, hops=hops, labels=_csv(labels), rel_types=_csv(rel_types),
-                                 since=since, until=until, limit=limit,
-                                 include_rejected=include_rejected).to_dict()  # fmt: skip
+        sub = (await explore.aneighbours(v.ctx.store, key, hops=hops, labels=_csv(labels), rel_types=_csv(rel_types),
+                                         since=since, until=until, limit=limit,
+                                         include_rejected=include_rejected)).to_dict()  # fmt: skip
     except ValueError as exc:
         raise _bad(exc, v) from None
-    if v.scoped:
-        sub["nodes"] = [n for n in sub["nodes"] if v.visible(n["key"])]
-        sub["edges"] = [e for e in sub["edges"] if v.visible(e["head"]) and v.visible(e["tail"])]
+    sub["nodes"] = await v.avisible(sub["nodes"], "key")
+    sub["edges"] = await v.avisible(sub["edges"], "head", "tail")
     return FastJSON(v.show(sub))
 
 
