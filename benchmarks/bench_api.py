@@ -163,9 +163,19 @@ half of the search's CPU):
 The whole run on eb2b8d8 (50 clients × 20): floor 24 / 41 ms / 1,890 req/s; search 127 / 233 / 359 (CPU
 per request API 2.77 + FalkorDB 2.13 ms; 4.53 + 2.25 on this host at the session's start); neighbours
 74 / 187 / 557; path (4 hops) 114 / 198 / 394; hubs 6: shortest found in 0.5–0.7 s, alternatives at
-the 1.5 s budget, store idle after.  Measured and not kept: a search route on the event loop reading
-FalkorDB through redis' asyncio client (no worker thread, no GIL hand-offs between 25 threads): 342 →
-390 req/s in alternating bursts — kept for later, it needs an async twin of every read the route makes.
+the 1.5 s budget, store idle after.
+
+Then the search and neighbours routes on the event loop, the store awaited (redis' asyncio client;
+no worker thread per request, no GIL hand-offs among ~25 threads per worker), dadf32c → d937b7e, 6
+alternating bursts of 50 clients × 10 (the host busier than above):
+
+    2 workers            p50 ms        p95 ms        req/s
+    search               136 → 115     254 → 195     319 → 391
+    neighbours            93 → 76      224 → 173     436 → 510
+
+The whole run on d937b7e minutes later, busier still (floor 1,034 req/s at 1.03 ms of API CPU, half the
+figure above): search 133 / 246 / 321 (API 2.90 + FalkorDB 2.36 ms), neighbours 73 / 160 / 545, path
+112 / 253 / 369, hubs 6 as above.
 
 "before" is the code before time budgets (first figure: without hiredis; second: with it,
 the C parser of FalkorDB replies, which alone took a search's client-side parsing from ~60%
