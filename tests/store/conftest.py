@@ -10,6 +10,22 @@ import pytest
 from graph_schema.store.falkor_server import stop_server
 
 
+def _run_on_own_thread(coro):
+    """`asyncio.run` on a thread of its own: a browser test earlier in the session may leave
+    an event loop running on the main thread, where `asyncio.run` refuses to start."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result(timeout=120)
+
+
+@pytest.fixture
+def run_async():
+    """Runs a coroutine to its end and returns its value (`_run_on_own_thread`)."""
+    return _run_on_own_thread
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path):
     """A fresh data directory; its FalkorDB server is stopped at teardown."""

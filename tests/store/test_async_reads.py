@@ -30,7 +30,7 @@ def _batch() -> GraphBatch:
     return b
 
 
-def test_awaited_reads_give_the_blocking_reads_rows(store):
+def test_awaited_reads_give_the_blocking_reads_rows(store, run_async):
     store.write_batch(_batch())
 
     async def both():
@@ -39,7 +39,7 @@ def test_awaited_reads_give_the_blocking_reads_rows(store):
         near = await explore.aneighbours(store, "vehicle:浙E3K821", hops=2)
         return scalar, search, near
 
-    scalar, search, near = asyncio.run(both())
+    scalar, search, near = run_async(both())
     assert scalar == store.query("inv_search_props", keys=["person:王海波@doc:case:X1"])
     assert scalar[0]["props"]["name"] == "王海波"
     assert search.to_dict() == explore.search_entities(store, "海波").to_dict()
@@ -48,7 +48,7 @@ def test_awaited_reads_give_the_blocking_reads_rows(store):
     assert {n["key"] for n in near.nodes} == {"vehicle:浙E3K821", "person:王海波@doc:case:X1", "site:KK1"}
 
 
-def test_awaited_reads_keep_the_deadline_timing_and_errors(store):
+def test_awaited_reads_keep_the_deadline_timing_and_errors(store, run_async):
     store.write_batch(_batch())
 
     async def slow():
@@ -57,7 +57,7 @@ def test_awaited_reads_keep_the_deadline_timing_and_errors(store):
 
     t0 = time.monotonic()
     with pytest.raises(QueryTimeout) as err:
-        asyncio.run(slow())
+        run_async(slow())
     assert time.monotonic() - t0 < 2.0 and err.value.budget_s == pytest.approx(0.3)
 
     async def timed():
@@ -66,16 +66,16 @@ def test_awaited_reads_keep_the_deadline_timing_and_errors(store):
             await store.aquery("inv_search_props", keys=[])
         return t
 
-    t = asyncio.run(timed())
+    t = run_async(timed())
     assert t.queries == 2 and t.seconds > 0
     with pytest.raises(StoreError) as bad:
-        asyncio.run(store.aread_cypher("MATCH (n RETURN n", {}))
+        run_async(store.aread_cypher("MATCH (n RETURN n", {}))
     assert "查询失败" in str(bad.value)
     with pytest.raises(ValueError, match="找不到实体"):
-        asyncio.run(explore.aneighbours(store, "vehicle:浙X00000"))
+        run_async(explore.aneighbours(store, "vehicle:浙X00000"))
 
 
-def test_an_awaited_read_restarts_a_killed_server(tmp_path):
+def test_an_awaited_read_restarts_a_killed_server(tmp_path, run_async):
     """The API's loop holds its asyncio connections for its life: when the embedded server dies
     under them, the next awaited read starts it again and answers (as a blocking read does)."""
     data_dir = tmp_path / "d"
@@ -94,7 +94,7 @@ def test_an_awaited_read_restarts_a_killed_server(tmp_path):
             again = await store.aquery("inv_search_props", keys=["person:王海波@doc:case:X1"])
             return old, first, again
 
-        old, first, again = asyncio.run(reads())
+        old, first, again = run_async(reads())
         assert again == first and first
         assert server_pid(data_dir) not in (None, old)
         store.close()
@@ -134,11 +134,11 @@ def _plan_with_fallback():
 
 
 @pytest.mark.parametrize("driver", ["blocking", "asyncio"])
-def test_a_plan_sees_store_errors_where_it_asked_and_both_drivers_agree(driver):
+def test_a_plan_sees_store_errors_where_it_asked_and_both_drivers_agree(driver, run_async):
     def run(answers):
         s = _ScriptedStore(answers)
         plan = _plan_with_fallback()
-        out = run_plan(s, plan) if driver == "blocking" else asyncio.run(arun_plan(s, plan))
+        out = run_plan(s, plan) if driver == "blocking" else run_async(arun_plan(s, plan))
         return out, s.asked
 
     ok = {"first": [{"k": 1}], "fallback": [{"k": 9}], "second": [{"k": 2}]}

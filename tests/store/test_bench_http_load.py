@@ -14,21 +14,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from http_load import KeepAliveConnection  # noqa: E402
 
 
-def _run(coro):
-    """`asyncio.run` on a thread of its own: a browser test earlier in the session may leave
-    an event loop running on the main thread."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result(timeout=60)
-
-
 async def _serve(handler):
     server = await asyncio.start_server(handler, "127.0.0.1", 0)
     return server, f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
 
 
-def test_length_and_chunked_bodies_on_one_connection():
+def test_length_and_chunked_bodies_on_one_connection(run_async):
     seen: list[bytes] = []
     connections = 0
 
@@ -60,7 +51,7 @@ def test_length_and_chunked_bodies_on_one_connection():
         server.close()
         return a, b
 
-    a, b = _run(run())
+    a, b = run_async(run())
     assert a.status_code == 404 and a.json() == {"budget_hit": True, "q": "王"}
     assert a.headers["server-timing"].startswith("store;dur=1.5")
     assert b.status_code == 200 and b.json() == {"a": 1}
@@ -69,7 +60,7 @@ def test_length_and_chunked_bodies_on_one_connection():
     assert b"Authorization: Bearer t0k\r\n" in seen[0]
 
 
-def test_reconnects_when_the_server_closed_the_connection():
+def test_reconnects_when_the_server_closed_the_connection(run_async):
     connections = 0
 
     async def handler(reader, writer):
@@ -88,5 +79,5 @@ def test_reconnects_when_the_server_closed_the_connection():
         server.close()
         return bodies
 
-    assert _run(run()) == [b"ok"] * 3
+    assert run_async(run()) == [b"ok"] * 3
     assert connections == 3
