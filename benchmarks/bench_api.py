@@ -177,6 +177,22 @@ The whole run on d937b7e minutes later, busier still (floor 1,034 req/s at 1.03 
 figure above): search 133 / 246 / 321 (API 2.90 + FalkorDB 2.36 ms), neighbours 73 / 160 / 545, path
 112 / 253 / 369, hubs 6 as above.
 
+Half an hour later the host was quiet again (load 0.6; floor 1,858 req/s at 0.73 ms of API CPU), bab8557,
+`--workers 2 1`, 50 clients × 20:
+
+    workers   operation        p50 ms   p95 ms   req/s    CPU per request: API + FalkorDB
+    2         search            125.2    200.7     382    2.47 + 2.08 ms (2 queries)
+    2         neighbours         68.9    169.3     622    2.19 + 0.55
+    2         path (4 hops)      88.2    170.5     511    2.01 + 1.32 (3 queries)
+    1         search            115.4    202.0     401    1.97 + 1.80
+    1         neighbours         88.3    201.1     497    1.91 + 0.48
+    1         path (4 hops)     119.2    242.1     387    2.34 + 1.56
+
+The 4-hop path meets its targets here (p95 ≤ 200 ms, ≥ 500 req/s); neighbours reaches 500 req/s
+but not p95 ≤ 100 ms; search reaches neither.  One awaiting worker serves searches as well as two
+(less API CPU a search: no second process contending for the cores), but neighbours and paths
+(still on worker threads) need both.
+
 "before" is the code before time budgets (first figure: without hiredis; second: with it,
 the C parser of FalkorDB replies, which alone took a search's client-side parsing from ~60%
 of its time to little).  "after" is the range over three runs.
