@@ -17,11 +17,14 @@ from typing import Any
 
 import redis
 import redis.asyncio
+import redis.asyncio.retry
 from falkordb import FalkorDB
 from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as FPath
 from falkordb.query_result import QueryResult
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graph_schema.store import budget, dialect
 from graph_schema.store.falkor_results import decode_rows
@@ -122,6 +125,13 @@ SERVER_REPLY_TIMEOUT_S = 900.0
 _TRANSIENT_READ_ERROR = "Attempted to access undefined attribute"
 
 
+def _hung(exc: Exception) -> StoreError:
+    return StoreError(
+        f"图数据库 {SERVER_REPLY_TIMEOUT_S:.0f} 秒无响应 / FalkorDB did not answer within "
+        f"{SERVER_REPLY_TIMEOUT_S:.0f} s (server hung?): {exc}"
+    )
+
+
 def _checked(reply: list[Any]) -> list[Any]:
     """The reply, or the failure the server reports inside it, first or last (as QueryResult reads it)."""
     if reply and isinstance(reply[0], redis.exceptions.ResponseError):
@@ -152,7 +162,12 @@ class FalkorStore(GraphStore):
         except RuntimeError as exc:
             raise StoreError(str(exc)) from exc
         self._sock = sock
-        self._db = FalkorDB(unix_socket_path=str(sock), socket_timeout=SERVER_REPLY_TIMEOUT_S)
+        # No retries in the client (redis-py 8 retries a command 10 times, backing off, on a
+        # timeout or a lost connection): a hung server would hold a command for eleven reply
+        # timeouts, and a dead one is restarted by `_execute`, which asks once more itself.
+        self._db = FalkorDB(
+            unix_socket_path=str(sock), socket_timeout=SERVER_REPLY_TIMEOUT_S, retry=Retry(NoBackoff(), 0)
+        )
         self._graph = self._db.select_graph(self.graph_name)
         return started
 
@@ -175,10 +190,7 @@ class FalkorStore(GraphStore):
                 return self._read_again(text, ms, compact, exc)
             raise StoreError(f"查询失败 / query failed: {exc}") from exc
         except redis.exceptions.TimeoutError as exc:
-            raise StoreError(
-                f"图数据库 {SERVER_REPLY_TIMEOUT_S:.0f} 秒无响应 / FalkorDB did not answer within "
-                f"{SERVER_REPLY_TIMEOUT_S:.0f} s (server hung?): {exc}"
-            ) from exc
+            raise _hung(exc) from exc
         except redis.exceptions.ConnectionError as exc:
             # The embedded server died (killed, OOM, a reboot of its host process): start it
             # again from its files and, for a read, ask once more.  A write is not repeated
@@ -303,7 +315,9 @@ class FalkorStore(GraphStore):
             if _TRANSIENT_READ_ERROR not in msg:
                 raise StoreError(f"查询失败 / query failed: {exc}") from exc
             return await super()._aread(cypher, params, scalar)
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
+        except redis.exceptions.TimeoutError as exc:
+            raise _hung(exc) from exc  # not asked again: a hung server would hold it as long once more
+        except (redis.exceptions.ConnectionError, OSError):
             return await super()._aread(cypher, params, scalar)
         budget.record(time.perf_counter() - t0)
         rows = decode_rows(reply) if compact else None
@@ -321,7 +335,10 @@ class FalkorStore(GraphStore):
         client = self._async_clients.get(loop)
         if client is None:
             client = self._async_clients[loop] = redis.asyncio.Redis(
-                unix_socket_path=str(self._sock), decode_responses=True, socket_timeout=SERVER_REPLY_TIMEOUT_S
+                unix_socket_path=str(self._sock),
+                decode_responses=True,
+                socket_timeout=SERVER_REPLY_TIMEOUT_S,
+                retry=redis.asyncio.retry.Retry(NoBackoff(), 0),  # as the blocking client (`_connect`)
             )
         return client
 

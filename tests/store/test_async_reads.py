@@ -147,3 +147,26 @@ def test_a_plan_sees_store_errors_where_it_asked_and_both_drivers_agree(driver, 
     assert run(refused) == ([9, 2], ["first", "fallback", "second"])
     with pytest.raises(StoreError, match="down"):
         run({**ok, "second": StoreError("down")})  # not handled by the plan: the caller's error
+
+
+def test_a_hung_server_fails_an_awaited_read_once_with_a_clear_error(data_dir, run_async, monkeypatch):
+    """A server that answers nothing (seen once: a deadlock on its global lock) fails the read
+    after the reply timeout, awaited as blocking, and is not asked the same read again (which
+    would hold the request as long once more)."""
+    from graph_schema.store import falkor
+
+    monkeypatch.setattr(falkor, "SERVER_REPLY_TIMEOUT_S", 0.5)
+    store = open_store(data_dir=data_dir)
+    store.write_batch(_batch())
+    pid = server_pid(data_dir)
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(StoreError, match="无响应"):
+            run_async(store.aquery("inv_search_props", keys=["person:王海波@doc:case:X1"]))
+        assert time.monotonic() - t0 < 1.5
+        with pytest.raises(StoreError, match="无响应"):
+            store.query("inv_search_props", keys=["person:王海波@doc:case:X1"])
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    store.close()
