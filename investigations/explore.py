@@ -17,13 +17,9 @@ from graph_schema.store.plans import Plan, Read, arun_plan, run_plan
 from investigations import paths
 from investigations.common import node_name, parse_time
 from investigations.paths import PathResult
-from investigations.search import (  # noqa: F401  (the search's home; re-exported for explore's callers)
-    FT_CANDIDATES_PER_HIT,
+from investigations.search import (  # the search's home; its public names stay reachable from here
     SearchHit,
     SearchResult,
-    _exact_keys,
-    _query_norm,
-    _rank_candidates,
     asearch_entities,
     refresh_search_index,
     search_entities,

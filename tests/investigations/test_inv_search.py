@@ -8,6 +8,7 @@ from graph_schema.model import GraphBatch
 from graph_schema.schema import SEARCH_PROPERTY, search_grams, search_props
 from graph_schema.store import dialect
 from investigations import explore
+from investigations import search as name_search
 
 USCC = "91330501MA2B3C4D5X"
 
@@ -93,7 +94,7 @@ def test_search_candidates_in_the_plain_reply_are_the_typed_ones(search_store, q
 
     query = registry().get("inv_search", search_store.dialect)
     assert query.scalar_reply
-    params = {"keys": explore._exact_keys(q), "ft_labels": dialect.search_labels(),
+    params = {"keys": name_search._exact_keys(q), "ft_labels": dialect.search_labels(),
               "q": dialect.search_query_text(search_store.dialect, q) or "", "small": ["WasteType", "Species"],
               "needle": q.lower(), "limit": 100, "ft_limit": 60, "by_score": False}  # fmt: skip
     plain = search_store.query("inv_search", **params)
@@ -136,15 +137,15 @@ def test_rank_candidates_scores_names_then_key_and_orders_ties_by_key():
         "vehicle:周强A1": {"key": "vehicle:周强A1", "plate": ""},
         "site:S1": {"key": "site:S1", "props": {"name": "周·强"}},
     }
-    ranked = explore._rank_candidates(explore._query_norm("周强"), rows)
+    ranked = name_search._rank_candidates(name_search._query_norm("周强"), rows)
     assert [k for _s, k in ranked[:3]] == ["person:P1", "person:P2", "site:S1"]  # separators ignored
     assert [s for s, _k in ranked[:3]] == [100.0, 100.0, 100.0]
     rest = dict((k, s) for s, k in ranked[3:])
     assert set(rest) == {"person:P3", "vehicle:周强A1"}
     assert 40 <= rest["person:P3"] < 100 and 40 <= rest["vehicle:周强A1"] < 100
     assert "person:P4" not in rest  # no character in common
-    plate = explore._rank_candidates(
-        explore._query_norm("浙e·3k821"), {"vehicle:浙E3K821": {"key": "vehicle:浙E3K821"}}
+    plate = name_search._rank_candidates(
+        name_search._query_norm("浙e·3k821"), {"vehicle:浙E3K821": {"key": "vehicle:浙E3K821"}}
     )
     assert plate == [(100.0, "vehicle:浙E3K821")]
 

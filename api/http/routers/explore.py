@@ -22,6 +22,7 @@ from api.security import masking
 from graph_schema.schema import SEARCH_PROPERTY
 from investigations import explore
 from investigations import paths as explore_paths
+from investigations import search as name_search
 from investigations.common import node_name
 
 router = APIRouter(prefix="/api", tags=["研判 explore"])
@@ -42,7 +43,7 @@ def _bad(exc: ValueError, v: Viewer) -> HTTPException:
 def _names_identifier(q: str) -> bool:
     """Whether the search would look a resident ID or phone number up by key: the keys the
     search derives from the text (every written form it normalises), or an identifier in clear."""
-    return masking.has_identifier(q) or any(masking.has_identifier(k) for k in explore._exact_keys(q))
+    return masking.has_identifier(q) or any(masking.has_identifier(k) for k in name_search._exact_keys(q))
 
 
 @router.get("/schema", summary="类型与关系的中文名 / display names")
@@ -57,14 +58,16 @@ async def search(
     limit: int = Query(20, ge=1, le=200),
     v: Viewer = Depends(require("read")),
 ) -> FastJSON:
-    # On the event loop, the store awaited (explore.asearch_entities): no worker thread per search.
+    # On the event loop, the store awaited (search.asearch_entities): no worker thread per search.
     v.note(q=q)
     if not v.cleared and _names_identifier(q):
         # Answered as a search that finds nothing, whether or not the person exists (no oracle).
         v.note(identifier_refused=True)
-        return FastJSON(v.show(explore.SearchResult(q, []).to_dict()))
+        return FastJSON(v.show(name_search.SearchResult(q, []).to_dict()))
     try:
-        res = await explore.asearch_entities(v.ctx.store, q, labels=_csv(labels), limit=limit if not v.scoped else 200)
+        res = await name_search.asearch_entities(
+            v.ctx.store, q, labels=_csv(labels), limit=limit if not v.scoped else 200
+        )
     except ValueError as exc:
         raise _bad(exc, v) from None
     out = res.to_dict()
