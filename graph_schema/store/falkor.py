@@ -242,17 +242,19 @@ class FalkorStore(GraphStore):
         )
 
     def _decode(self, reply: list[Any], compact: bool) -> list[dict[str, Any]]:
-        """Rows of a reply: plain, compact decoded here, or (nodes, edges, paths) by the client,
-        which may ask the server for its label and property names."""
+        """Rows of a reply: plain, compact decoded here, or by the client (`_client_rows`)."""
         if not compact:  # plain reply: [names, rows, statistics], each value as itself
             if len(reply) < 3:
                 return []
             names = [h if isinstance(h, str) else h.decode() for h in reply[0]]
             return [dict(zip(names, row)) for row in reply[1]]
         rows = decode_rows(reply)
-        if rows is not None:
-            return rows
-        res = QueryResult(self._graph, reply)  # nodes, edges, paths: the client knows their schema
+        return rows if rows is not None else self._client_rows(reply)
+
+    def _client_rows(self, reply: list[Any]) -> list[dict[str, Any]]:
+        """A compact reply `decode_rows` cannot read alone (nodes, edges, paths): the client
+        knows their schema, and may ask the server for label and property names."""
+        res = QueryResult(self._graph, reply)
         header = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
         return [dict(zip(header, (_plain(v) for v in row))) for row in res.result_set]
 
@@ -320,14 +322,12 @@ class FalkorStore(GraphStore):
         except (redis.exceptions.ConnectionError, OSError):
             return await super()._aread(cypher, params, scalar)
         budget.record(time.perf_counter() - t0)
-        rows = decode_rows(reply) if compact else None
+        rows = decode_rows(reply) if compact else self._decode(reply, compact)
         if rows is not None:
             return rows
-        if not compact:
-            return self._decode(reply, compact)
         import anyio.to_thread
 
-        return await anyio.to_thread.run_sync(self._decode, reply, compact)
+        return await anyio.to_thread.run_sync(self._client_rows, reply)  # it may ask the server: not on the loop
 
     def _async_client(self) -> redis.asyncio.Redis:
         """This loop's asyncio client of the server (a client belongs to the loop it was made on)."""

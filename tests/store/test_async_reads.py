@@ -17,6 +17,7 @@ from graph_schema.store.falkor_server import server_pid, stop_server
 from graph_schema.store.plans import Read, arun_plan, run_plan
 from investigations import explore
 
+NODE = "MATCH (n:Person {key: $k}) RETURN n"
 SLOW = "UNWIND range(1, 5000) AS x UNWIND range(1, 5000) AS y WITH x, y WHERE x * y = -1 RETURN count(*) AS n"
 
 
@@ -37,9 +38,11 @@ def test_awaited_reads_give_the_blocking_reads_rows(store, run_async):
         scalar = await store.aquery("inv_search_props", keys=["person:王海波@doc:case:X1"])  # compact (a map)
         search = await explore.asearch_entities(store, "海波")
         near = await explore.aneighbours(store, "vehicle:浙E3K821", hops=2)
-        return scalar, search, near
+        node = await store.aread_cypher(NODE, {"k": "person:王海波@doc:case:X1"})  # decoded by the client
+        return scalar, search, near, node
 
-    scalar, search, near = run_async(both())
+    scalar, search, near, node = run_async(both())
+    assert node == store.read_cypher(NODE, {"k": "person:王海波@doc:case:X1"}) and len(node) == 1
     assert scalar == store.query("inv_search_props", keys=["person:王海波@doc:case:X1"])
     assert scalar[0]["props"]["name"] == "王海波"
     assert search.to_dict() == explore.search_entities(store, "海波").to_dict()
