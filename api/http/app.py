@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.http.auditing import AuditMiddleware
 from api.http.context import AppContext, Settings
 from api.http.guard import Guard
+from api.http.heap import settle_heap
 from api.http.routers import admin, analyses, auth, casefiles, explore, export, review
 from api.security import roles
 from api.security.masking import mask_text
@@ -53,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if settings.settle_heap:
+            settle_heap()
         yield
         ctx.close()
 

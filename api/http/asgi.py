@@ -24,6 +24,7 @@ app = create_app(
         data_dir=Path(_dir) if _dir else None,
         backend=os.environ.get("ECOGRAPH_BACKEND"),
         trusted_proxies=_proxies,
+        settle_heap=True,
         **_budgets,
     )
 )

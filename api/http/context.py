@@ -38,6 +38,9 @@ class Settings:
     # a checked token's user, and a user found not throttled for probing, are reused this long
     # (0: look up every request); a disabled user or a revoked token is refused within it
     user_cache_s: float = 2.0
+    # a serving worker freezes its start-up heap out of the cyclic collector (api.http.heap);
+    # the uvicorn entry (api.http.asgi) sets it, processes that build many apps do not
+    settle_heap: bool = False
 
 
 @dataclass
