@@ -21,7 +21,9 @@ from graph_schema.store.plans import Plan, Read, arun_plan, run_plan
 from investigations.common import node_name
 
 __all__ = [
+    "EXACT_NAME_LABELS",
     "FT_CANDIDATES_PER_HIT",
+    "FT_SCAN_PER_HIT",
     "SearchHit",
     "SearchResult",
     "search_entities",
@@ -61,7 +63,13 @@ def _query_norm(q: str) -> str:
     return _SEPARATORS.sub("", ids.to_halfwidth(q)).lower()
 
 
-FT_CANDIDATES_PER_HIT = 3  # full-text candidates shipped per hit shown (`_search_rows`)
+FT_CANDIDATES_PER_HIT = 3  # full-text candidates shipped per hit shown, per label (`_search_rows`)
+FT_SCAN_PER_HIT = 10  # full-text matches read per hit shown, per label, before the shortest are kept
+LOOSE_SCAN = 5_000  # matches of the typo-tolerant query read per label (its score picks among them)
+# People and companies named exactly as the query are looked up by their name's range index
+# (inv_search's exact part), whatever the full-text scan cap leaves out: their names are not
+# their keys (resident ID, USCC), while a site's name and a vehicle's plate are (`_exact_keys`).
+EXACT_NAME_LABELS = ("Person", "Company")
 _MATCH_FIELDS = ("name", "title", "plate", "uscc", "id_card")  # what a search is matched against (inv_search)
 
 
@@ -182,19 +190,27 @@ def _search_rows(
     hit_limit: int,
     loose: bool = False,
 ) -> Plan[list[dict[str, Any]]]:
-    """`inv_search`: exact keys, full text and small vocabularies in one query.
+    """`inv_search`: exact keys, exact names, full text and small vocabularies in one query.
 
-    The plain full-text query (every bigram of `q` present) ships the
-    `FT_CANDIDATES_PER_HIT` × `hit_limit` shortest names: its matches all contain the query's
-    bigrams, so the shortest are what rapidfuzz ranks first, and the index's own score
-    cannot tell them from long names holding the same bigrams.  The typo-tolerant query
-    (`loose`) ships its 2 × `limit` best-scored: its score counts the runs of bigrams a
-    node holds, a coarser guide, so it keeps the larger pool (it runs only when the plain
-    query found fewer than `hit_limit`)."""
+    The plain full-text query (every bigram of `q` present) reads the first
+    `FT_SCAN_PER_HIT` × `hit_limit` matches of each label and ships the
+    `FT_CANDIDATES_PER_HIT` × `hit_limit` shortest names of them: its matches all contain
+    the query's bigrams, so the shortest are what rapidfuzz ranks first, and the index's own
+    score cannot tell them from long names holding the same bigrams.  The scan cap bounds a
+    query that half the graph holds (a surname, 有限公司); names written exactly as the
+    query come by their range index beside it (`EXACT_NAME_LABELS`), so a common name's
+    holders are never lost behind the cap.  The typo-tolerant query (`loose`) ships its
+    2 × `limit` best-scored of up to `LOOSE_SCAN` matches a label: its score counts the
+    runs of bigrams a node holds, a coarser guide, so it keeps the larger pool (it runs
+    only when the plain query found fewer than `hit_limit`)."""
     ft_limit = 2 * limit if loose else FT_CANDIDATES_PER_HIT * hit_limit
+    ft_scan = LOOSE_SCAN if loose else max(ft_limit, FT_SCAN_PER_HIT * hit_limit)
+    written = q.strip()
+    exact = [] if loose else list(dict.fromkeys((written, ids.to_halfwidth(written).strip())))
     params = {"keys": keys, "ft_labels": ft_labels, "q": text or "", "small": small,
               "needle": ids.to_halfwidth(q).lower(), "limit": limit, "ft_limit": ft_limit,
-              "by_score": loose}  # fmt: skip
+              "ft_scan": ft_scan, "by_score": loose, "exact": exact,
+              "exact_labels": [lab for lab in ft_labels if lab in EXACT_NAME_LABELS]}  # fmt: skip
     try:
         return (yield Read("inv_search", params))
     except StoreError as exc:

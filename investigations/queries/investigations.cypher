@@ -22,33 +22,78 @@ RETURN n.key AS key, 'Species' AS label, properties(n) AS props
 LIMIT $limit
 
 // name: inv_search @falkordb
-// A name search in one round trip (explore.search_entities): the keys the query names
-// outright ($keys), the full-text index of every label in $ft_labels (bigram query $q;
-// FalkorDB keeps one index per label, so the labels are unwound into its procedure), and
-// a substring scan of the two small vocabularies ($small, $needle).  Each part at most
-// $limit rows; the full text the $ft_limit first over all its labels together: the
-// shortest names first, then by key ($by_score false), or, for the typo-tolerant query whose
-// score counts the runs of bigrams a node holds ($by_score true), the best-scored first.
-// Every node the plain query matches holds all its bigrams, so the shortest names are the
-// ones rapidfuzz ranks first, and the index's score cannot tell them apart (a name of three
-// characters and a company name of twenty holding the same bigrams score alike): a few times
-// the hits shown then suffice where ~200 arbitrary candidates of a common name were shipped,
-// parsed and ranked before (half a search's CPU), and an exact name is always among them.
-// rapidfuzz ranks the union.
-// Each candidate comes as the scalar fields the ranking reads (name, title, plate, USCC,
-// resident ID), not as its property map: a map per candidate cost more to parse than the
-// ranking; the hits' properties are fetched for the best `limit` only (inv_search_props).
+// A name search in one round trip (search.search_entities), each part bounded:
+// - the keys the query names outright ($keys);
+// - the people and companies whose name is written exactly as the query ($exact), through
+//   their range index, at most $limit a label: a common name's holders are found whatever
+//   else holds its characters (a site's name and a vehicle's plate are their keys: $keys);
+// - each label's full-text index (bigram query $q; FalkorDB keeps one index per label, so a
+//   part per label of dialect.search_labels()): the first $ft_scan matches the index yields,
+//   then the $ft_limit shortest names of them, by key ($by_score false), or, for the
+//   typo-tolerant query whose score counts the runs of bigrams a node holds ($by_score
+//   true), the best-scored.  Every match of the plain query holds all its bigrams, so the
+//   shortest are what rapidfuzz ranks first.  The scan cap bounds what a query held by a
+//   hundred thousand names costs (sorting a common name's 500 matches was two thirds of the
+//   index's time); the exact part keeps whole names first beyond it;
+// - a substring scan of the two small vocabularies ($small, $needle).
+// rapidfuzz ranks the union.  Each candidate comes as the scalar fields the ranking reads
+// (name, title, plate, USCC, resident ID), not as its property map: a map per candidate
+// cost more to parse than the ranking; the hits' properties are fetched for the best
+// `limit` only (inv_search_props).
 // reply: scalar
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})
 RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
 UNION ALL
-UNWIND $ft_labels AS lab
-CALL db.idx.fulltext.queryNodes(lab, $q) YIELD node, score
-WITH node, lab, score
+UNWIND CASE WHEN 'Person' IN $exact_labels THEN $exact ELSE [] END AS written
+MATCH (n:Person {name: written})
+WITH n LIMIT $limit
+RETURN n.key AS key, 'Person' AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
+UNION ALL
+UNWIND CASE WHEN 'Company' IN $exact_labels THEN $exact ELSE [] END AS written
+MATCH (n:Company {name: written})
+WITH n LIMIT $limit
+RETURN n.key AS key, 'Company' AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
+UNION ALL
+UNWIND CASE WHEN 'Person' IN $ft_labels THEN [$q] ELSE [] END AS text
+CALL db.idx.fulltext.queryNodes('Person', text) YIELD node, score
+WITH node, score LIMIT $ft_scan
+WITH node, score
 ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
 LIMIT $ft_limit
-RETURN node.key AS key, lab AS label, node.name AS name, node.title AS title, node.plate AS plate, node.uscc AS uscc, node.id_card AS id_card
+RETURN node.key AS key, 'Person' AS label, node.name AS name, node.title AS title, node.plate AS plate, node.uscc AS uscc, node.id_card AS id_card
+UNION ALL
+UNWIND CASE WHEN 'Company' IN $ft_labels THEN [$q] ELSE [] END AS text
+CALL db.idx.fulltext.queryNodes('Company', text) YIELD node, score
+WITH node, score LIMIT $ft_scan
+WITH node, score
+ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
+LIMIT $ft_limit
+RETURN node.key AS key, 'Company' AS label, node.name AS name, node.title AS title, node.plate AS plate, node.uscc AS uscc, node.id_card AS id_card
+UNION ALL
+UNWIND CASE WHEN 'Vehicle' IN $ft_labels THEN [$q] ELSE [] END AS text
+CALL db.idx.fulltext.queryNodes('Vehicle', text) YIELD node, score
+WITH node, score LIMIT $ft_scan
+WITH node, score
+ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
+LIMIT $ft_limit
+RETURN node.key AS key, 'Vehicle' AS label, node.name AS name, node.title AS title, node.plate AS plate, node.uscc AS uscc, node.id_card AS id_card
+UNION ALL
+UNWIND CASE WHEN 'Vessel' IN $ft_labels THEN [$q] ELSE [] END AS text
+CALL db.idx.fulltext.queryNodes('Vessel', text) YIELD node, score
+WITH node, score LIMIT $ft_scan
+WITH node, score
+ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
+LIMIT $ft_limit
+RETURN node.key AS key, 'Vessel' AS label, node.name AS name, node.title AS title, node.plate AS plate, node.uscc AS uscc, node.id_card AS id_card
+UNION ALL
+UNWIND CASE WHEN 'Site' IN $ft_labels THEN [$q] ELSE [] END AS text
+CALL db.idx.fulltext.queryNodes('Site', text) YIELD node, score
+WITH node, score LIMIT $ft_scan
+WITH node, score
+ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
+LIMIT $ft_limit
+RETURN node.key AS key, 'Site' AS label, node.name AS name, node.title AS title, node.plate AS plate, node.uscc AS uscc, node.id_card AS id_card
 UNION ALL
 MATCH (n:WasteType)
 WHERE 'WasteType' IN $small
@@ -65,15 +110,27 @@ LIMIT $limit
 // name: inv_search @neo4j
 // Neo4j: one full-text index over every label (dialect.FULLTEXT_INDEX, `cjk` analyzer),
 // queried once and filtered to $ft_labels; not called at all when $ft_labels is empty.
-// Candidates in the FalkorDB form's order.
+// Lucene yields its matches best-scored first (BM25 favours short names), so the scan cap
+// keeps the first $ft_scan of the labels together.  The other parts as in the FalkorDB form.
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})
 RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
+UNION ALL
+UNWIND CASE WHEN 'Person' IN $exact_labels THEN $exact ELSE [] END AS written
+MATCH (n:Person {name: written})
+WITH n LIMIT $limit
+RETURN n.key AS key, 'Person' AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
+UNION ALL
+UNWIND CASE WHEN 'Company' IN $exact_labels THEN $exact ELSE [] END AS written
+MATCH (n:Company {name: written})
+WITH n LIMIT $limit
+RETURN n.key AS key, 'Company' AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
 UNION ALL
 UNWIND CASE WHEN size($ft_labels) > 0 THEN [$q] ELSE [] END AS text
 CALL db.index.fulltext.queryNodes('entity_text_cjk', text) YIELD node, score
 WITH node, score, [l IN labels(node) WHERE l <> 'Entity'][0] AS label
 WHERE label IN $ft_labels
+WITH node, label, score LIMIT $ft_scan
 WITH node, label, score
 ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
 LIMIT $ft_limit

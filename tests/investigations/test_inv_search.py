@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph_schema.model import GraphBatch
-from graph_schema.schema import SEARCH_PROPERTY, search_grams, search_props
+from graph_schema.schema import LABELS, SEARCH_PROPERTY, search_grams, search_props
 from graph_schema.store import dialect
 from investigations import explore
 from investigations import search as name_search
@@ -96,7 +96,8 @@ def test_search_candidates_in_the_plain_reply_are_the_typed_ones(search_store, q
     assert query.scalar_reply
     params = {"keys": name_search._exact_keys(q), "ft_labels": dialect.search_labels(),
               "q": dialect.search_query_text(search_store.dialect, q) or "", "small": ["WasteType", "Species"],
-              "needle": q.lower(), "limit": 100, "ft_limit": 60, "by_score": False}  # fmt: skip
+              "needle": q.lower(), "limit": 100, "ft_limit": 60, "ft_scan": 200, "by_score": False, "exact": [q],
+              "exact_labels": list(name_search.EXACT_NAME_LABELS)}  # fmt: skip
     plain = search_store.query("inv_search", **params)
     assert plain and plain == search_store._read(query.text, params)
 
@@ -152,20 +153,63 @@ def test_rank_candidates_scores_names_then_key_and_orders_ties_by_key():
 
 def test_a_whole_name_is_found_first_among_many_longer_names_holding_it(empty_store):
     """A common two-character name is held by hundreds of longer names, which the index
-    scores alike; the full text ships only a few candidates per hit shown, the shortest
-    names first, so the person named exactly that (written last here) is the first hit."""
+    scores alike; the full text reads a few matches per hit shown and ships the shortest names
+    of them, and the name's range index finds whoever is named exactly that, so the person
+    named so (written last here: the last the index yields) is the first hit."""
     b = GraphBatch()
     given = "建国明华伟强军平东波涛勇杰磊斌浩鹏超亮刚辉鑫宇晨阳小虎龙飞"
     for i in range(400):
         b.add_node(f"person:陈海{given[i % len(given)]}@doc:case:L{i:03d}", name="陈海" + given[i % len(given)])
     for i in range(40):
         b.add_node(f"company:陈海化工有限公司{i}", name=f"陈海化工有限公司{i}")
-    b.add_node("person:陈海@doc:case:L999", name="陈海")
     empty_store.write_batch(b)
+    last = GraphBatch()
+    last.add_node("person:陈海@doc:case:L999", name="陈海")
+    empty_store.write_batch(last)  # a later write: the last match the index yields
     hits = explore.search_entities(empty_store, "陈海", limit=10).hits
     assert hits[0].key == "person:陈海@doc:case:L999" and hits[0].score == 100
     assert all(h.label == "Person" and len(h.name) == 3 for h in hits[1:])  # then the names closest in length
-    rows = empty_store.query("inv_search", keys=[], ft_labels=dialect.search_labels(), q="@search:(陈海)", small=[],
-                             needle="陈海", limit=100, ft_limit=5, by_score=False)  # fmt: skip
+
+    def ft_rows(scan: int, exact: list[str]) -> list[dict]:
+        return empty_store.query("inv_search", keys=[], ft_labels=["Person"], q="@search:(陈海)", small=[],
+                                 needle="陈海", limit=100, ft_limit=5, ft_scan=scan, by_score=False, exact=exact,
+                                 exact_labels=["Person"])  # fmt: skip
+
+    rows = ft_rows(1000, [])  # the whole index read: the shortest names, then by key
     assert [r["name"] for r in rows][0] == "陈海" and len(rows) == 5
     assert [r["key"] for r in rows[1:]] == sorted(r["key"] for r in rows[1:])  # same length: by key
+    # The index read only so far (the scan cap): the whole name, written last, is beyond
+    # it, and comes through the name's range index instead.
+    assert "陈海" not in [r["name"] for r in ft_rows(50, [])]
+    assert [r["name"] for r in ft_rows(50, ["陈海"])].count("陈海") == 1
+
+
+def test_each_label_reads_its_own_full_text_matches_up_to_the_cap(empty_store):
+    """The scan cap is per label: three hundred people holding a query do not crowd out the
+    one company that holds it too."""
+    b = GraphBatch()
+    for i in range(300):
+        b.add_node(f"person:陈海{i}@doc:case:M{i:03d}", name=f"陈海{'建国明华伟'[i % 5]}")
+    b.add_node("company:陈海环保科技有限公司", name="陈海环保科技有限公司")
+    empty_store.write_batch(b)
+    rows = empty_store.query("inv_search", keys=[], ft_labels=["Person", "Company"], q="@search:(陈海)", small=[],
+                             needle="陈海", limit=100, ft_limit=5, ft_scan=20, by_score=False, exact=[],
+                             exact_labels=[])  # fmt: skip
+    assert [r["label"] for r in rows].count("Person") == 5
+    assert [r["key"] for r in rows if r["label"] == "Company"] == ["company:陈海环保科技有限公司"]
+
+
+def test_the_search_query_has_a_part_per_searched_label_and_per_exact_name_label():
+    """The FalkorDB form names its labels (one full-text index per label); a label added to
+    the schema without its part would silently never be found."""
+    from graph_schema.store.port import registry
+
+    text = registry().get("inv_search", "falkordb").text
+    for lab in dialect.search_labels():
+        assert f"queryNodes('{lab}', text)" in text, lab
+    for lab in name_search.EXACT_NAME_LABELS:
+        prop = LABELS[lab].search_source
+        assert prop in LABELS[lab].indexed, lab  # looked up by its range index
+        assert f"'{lab}' IN $exact_labels THEN $exact" in text and f"MATCH (n:{lab} {{{prop}: written}})" in text, lab
+    for form in ("falkordb", "neo4j"):
+        assert "LIMIT $ft_scan" in registry().get("inv_search", form).text, form
