@@ -22,19 +22,26 @@ after the client had left.  So:
   the Python loops check it.  When it runs out the answer says so, with what
   was found until then.
 
+The search is written once as a plan (`graph_schema.store.plans`): `find_paths` runs
+it blocking (CLI, analyses), `afind_paths` awaits its reads on the event loop (the
+API), where a shortest-path request needs no worker thread; alternatives (Yen's loop is
+CPU work) run on one.
+
 Links an analyst rejected are never part of a path.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import networkx as nx
 
 from graph_schema.store import GraphStore, QueryTimeout, budget
+from graph_schema.store.plans import Plan, Read, arun_plan, run_plan
 from investigations.common import node_name
 
 MAX_HOPS = 6
@@ -73,10 +80,9 @@ class PathResult:
 
 
 class _Stepper:
-    """Batched neighbour queries with the hub rule; remembers truncation and skipped hubs."""
+    """Batched neighbour queries (plans) with the hub rule; remembers truncation and skipped hubs."""
 
-    def __init__(self, store: GraphStore, ends: list[str], hub_degree: int) -> None:
-        self.store = store
+    def __init__(self, ends: list[str], hub_degree: int) -> None:
         self.ends = ends
         self.hub_degree = max(0, int(hub_degree))
         self.truncated = False
@@ -89,9 +95,9 @@ class _Stepper:
         one more than a hub's threshold, which is all the rule needs to know."""
         return {"hub": self.hub_degree, "cap": self.hub_degree + 1, "force": self.ends}
 
-    def step(self, keys: list[str], limit: int = STEP_LIMIT) -> list[dict[str, Any]]:
+    def step(self, keys: list[str], limit: int = STEP_LIMIT) -> Plan[list[dict[str, Any]]]:
         budget.check()
-        rows = self.store.query("inv_path_step", keys=keys, limit=limit, **self._hub_params())
+        rows = yield Read("inv_path_step", {"keys": keys, "limit": limit, **self._hub_params()})
         self.expanded.update(r["from"] for r in rows)
         if len(rows) >= limit:
             self.truncated = True
@@ -100,10 +106,10 @@ class _Stepper:
             # nothing was held back by the hub rule, or has only rejected links: ask which.
             silent = [k for k in keys if k not in self.expanded]
             if silent:
-                self.hubs_among(silent)
+                yield from self.hubs_among(silent)
         return rows
 
-    def hubs_among(self, keys: list[str]) -> set[str]:
+    def hubs_among(self, keys: list[str]) -> Plan[set[str]]:
         """Hubs among nodes the search reached but did not expand (a meeting point, the
         rim of a ball): a path may not pass through them either."""
         known = self.held.intersection(keys)  # asked already
@@ -111,7 +117,7 @@ class _Stepper:
         if not keys:
             return known
         budget.check()
-        found = {r["key"] for r in self.store.query("inv_path_hubs", keys=keys, **self._hub_params())}
+        found = {r["key"] for r in (yield Read("inv_path_hubs", {"keys": keys, **self._hub_params()}))}
         self.hold(found)
         return found | known
 
@@ -131,12 +137,18 @@ def _edge(r: dict[str, Any]) -> Edge:
     return (r["head"], r["type"], r["tail"], r["fact"])
 
 
-def _bidirectional(stepper: _Stepper, a: str, b: str, max_hops: int) -> Iterator[list[tuple[str, Edge | None]]]:
-    """Shortest paths as [(key, edge into it)], shortest first, the first within `max_hops`.
+Candidate = list[tuple[str, Edge | None]]  # a path as [(key, edge into it)]
 
-    A generator, because a path is only a candidate until its meeting point is known not to
-    be a hub (`find_paths` learns that with the path's hops, in the same round trip): a
-    candidate whose meeting point was held (`stepper.held`) is passed over for the next.
+
+def _bidirectional(
+    stepper: _Stepper, a: str, b: str, max_hops: int, accept: Callable[[Candidate], Plan[Any]]
+) -> Plan[Any]:
+    """The first shortest path within `max_hops` that `accept` takes: its answer, or None.
+
+    A path is only a candidate until its meeting point is known not to be a hub
+    (`_paths_plan` learns that with the path's hops, in the same round trip): `accept` is a
+    plan that answers None for a candidate whose meeting point it held (`stepper.held`),
+    and the search goes on to the next.
 
     Both frontiers are expanded in one round trip while together they hold at most
     `JOINT_FRONTIER` keys and both have room to grow; otherwise the smaller one alone.  With
@@ -145,22 +157,21 @@ def _bidirectional(stepper: _Stepper, a: str, b: str, max_hops: int) -> Iterator
     b), so the joint step finds what alternating steps would, one round trip sooner.
     """
     if a == b:
-        yield [(a, None)]
-        return
+        return (yield from accept([(a, None)]))
     dist: list[dict[str, int]] = [{a: 0}, {b: 0}]
     parent: list[dict[str, tuple[str, Edge] | None]] = [{a: None}, {b: None}]
     frontier = [[a], [b]]
     depth = [0, 0]
     while depth[0] + depth[1] < max_hops:
         if not frontier[0] or not frontier[1]:
-            return  # one end's component is exhausted
+            return None  # one end's component is exhausted
         room = max_hops - depth[0] - depth[1]
         if room >= 2 and len(frontier[0]) + len(frontier[1]) <= JOINT_FRONTIER:
             sides = [0, 1]
         else:
             sides = [0 if len(frontier[0]) <= len(frontier[1]) else 1]
         keys = list(dict.fromkeys(k for side in sides for k in frontier[side]))
-        rows = stepper.step(keys, limit=STEP_LIMIT * len(sides))
+        rows = yield from stepper.step(keys, limit=STEP_LIMIT * len(sides))
         meets: set[str] = set()
         for side in sides:
             own = set(frontier[side])
@@ -181,9 +192,10 @@ def _bidirectional(stepper: _Stepper, a: str, b: str, max_hops: int) -> Iterator
                 break
             if meet in stepper.held:
                 continue
-            yield _join(parent, meet)
-            if meet not in stepper.held:
-                return
+            answer = yield from accept(_join(parent, meet))
+            if answer is not None:
+                return answer
+    return None
 
 
 def _join(parent: list[dict[str, Any]], meet: str) -> list[tuple[str, Edge | None]]:
@@ -202,7 +214,7 @@ def _join(parent: list[dict[str, Any]], meet: str) -> list[tuple[str, Edge | Non
     return out
 
 
-def _subgraph(stepper: _Stepper, a: str, b: str, max_hops: int) -> nx.Graph:
+def _subgraph(stepper: _Stepper, a: str, b: str, max_hops: int) -> Plan[nx.Graph]:
     """The balls around both ends, as an undirected graph whose edges list their relationships.
 
     Level by level, both balls' frontiers in one round trip while together they hold at most
@@ -222,7 +234,7 @@ def _subgraph(stepper: _Stepper, a: str, b: str, max_hops: int) -> nx.Graph:
         for batch, keys in [(growing, level_keys)] if joint else [([end], frontier[end]) for end in growing]:
             if edges >= MAX_EDGES:
                 return G
-            rows = stepper.step(keys, limit=min(STEP_LIMIT * len(batch), MAX_EDGES - edges + 1))
+            rows = yield from stepper.step(keys, limit=min(STEP_LIMIT * len(batch), MAX_EDGES - edges + 1))
             edges += len(rows)
             for r in rows:
                 x, y = r["from"], r["to"]
@@ -243,16 +255,14 @@ def _subgraph(stepper: _Stepper, a: str, b: str, max_hops: int) -> nx.Graph:
     return G
 
 
-def _k_shortest(
-    stepper: _Stepper, G: nx.Graph, a: str, b: str, max_hops: int, limit: int
-) -> list[list[tuple[str, Edge | None]]]:
+def _k_shortest(stepper: _Stepper, G: nx.Graph, a: str, b: str, max_hops: int, limit: int) -> Plan[list[Candidate]]:
     """Up to `limit` shortest simple paths of at most `max_hops`, shortest first (Yen)."""
     if a not in G or b not in G:
         return []
     da = nx.single_source_shortest_path_length(G, a, cutoff=max_hops)
     db = nx.single_source_shortest_path_length(G, b, cutoff=max_hops)
     keep = {n for n in da if n in db and da[n] + db[n] <= max_hops}
-    keep -= stepper.hubs_among(sorted(keep))
+    keep -= yield from stepper.hubs_among(sorted(keep))
     H = G.subgraph(keep)
     if a not in H or b not in H:
         return []
@@ -273,8 +283,8 @@ def _k_shortest(
 
 
 def _with_props(
-    store: GraphStore, found: list[list[tuple[str, Edge | None]]], check: Sequence[str] = (), hub_degree: int = 0
-) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], set[str]]:
+    found: list[Candidate], check: Sequence[str] = (), hub_degree: int = 0
+) -> Plan[tuple[list[dict[str, Any]], dict[str, dict[str, Any]], set[str]]]:
     """Found paths in the API's shape, each hop with its relationship's properties, the nodes
     on them (`{key: {"key","label","name"}}`) and the hubs (degree above `hub_degree`) among
     `check`, in one query."""
@@ -284,7 +294,7 @@ def _with_props(
     hubs: set[str] = set()
     if wanted:
         hops = [{"head": h, "type": t, "tail": tl, "fact": f} for h, t, tl, f in sorted(wanted, key=str)]
-        for r in store.query("inv_path_hops", hops=hops, check=list(check), cap=hub_degree + 1):
+        for r in (yield Read("inv_path_hops", {"hops": hops, "check": list(check), "cap": hub_degree + 1})):
             props.setdefault((r["head"], r["type"], r["tail"], r["fact"]), r["props"] or {})
             props.setdefault((r["head"], r["type"], r["tail"], None), r["props"] or {})
             for end in ("head", "tail"):
@@ -321,33 +331,75 @@ def find_paths(
     Each path is `{"keys": [...], "hops": [{"head","type","tail","props"}], "length": n}`,
     shortest first.  Raises ValueError for a bad hop count or an unknown key.
     """
+    plan = _paths_plan(a, b, max_hops, alternatives, limit, hub_degree, through_hubs, budget_s)
+    return run_plan(store, plan)
+
+
+async def afind_paths(
+    store: GraphStore,
+    a: str,
+    b: str,
+    max_hops: int = 4,
+    alternatives: bool = False,
+    limit: int = 10,
+    *,
+    hub_degree: int = HUB_DEGREE,
+    through_hubs: bool = False,
+    budget_s: float | None = budget.PATH_S,
+) -> PathResult:
+    """`find_paths` for the event loop: a shortest path's reads awaited on it; alternatives
+    on a worker thread (Yen's loop over the subgraph is CPU work the loop must not wait on)."""
+    if alternatives:
+        import anyio.to_thread
+
+        run = partial(find_paths, store, a, b, max_hops, True, limit, hub_degree=hub_degree,
+                      through_hubs=through_hubs, budget_s=budget_s)  # fmt: skip
+        return await anyio.to_thread.run_sync(run)
+    return await arun_plan(store, _paths_plan(a, b, max_hops, False, limit, hub_degree, through_hubs, budget_s))
+
+
+def _paths_plan(
+    a: str,
+    b: str,
+    max_hops: int,
+    alternatives: bool,
+    limit: int,
+    hub_degree: int,
+    through_hubs: bool,
+    budget_s: float | None,
+) -> Plan[PathResult]:
+    """The reads and the search of `find_paths`, written once for both drivers."""
     if not 1 <= int(max_hops) <= MAX_HOPS:
         raise ValueError(f"max_hops 应在 1–{MAX_HOPS} / max_hops must be 1–{MAX_HOPS}")
-    stepper = _Stepper(store, [a, b], 0 if through_hubs else hub_degree)
-    found: list[list[tuple[str, Edge | None]]] = []
+    stepper = _Stepper([a, b], 0 if through_hubs else hub_degree)
+    found: list[Candidate] = []
     answered = None  # the shortest path's answer, fetched with its meeting point's hub check
     res = PathResult(a, b, [], budget_s=budget_s)
+
+    def accept(p: Candidate) -> Plan[Any]:
+        """A candidate's hops and the hub check of its nodes never expanded, in one read;
+        None when it met the other side at a hub (held: the search goes on)."""
+        paths, nodes, hubs = yield from _with_props([p], stepper.unchecked([k for k, _ in p]), stepper.hub_degree)
+        if hubs:
+            stepper.hold(hubs)
+            return None
+        return [p], (paths, nodes)
+
     try:
         with budget.deadline(budget_s):
             if alternatives:
-                G = _subgraph(stepper, a, b, int(max_hops))
-                found = _k_shortest(stepper, G, a, b, int(max_hops), int(limit))
+                G = yield from _subgraph(stepper, a, b, int(max_hops))
+                found = yield from _k_shortest(stepper, G, a, b, int(max_hops), int(limit))
             else:
-                for p in _bidirectional(stepper, a, b, int(max_hops)):
-                    paths, nodes, hubs = _with_props(
-                        store, [p], stepper.unchecked([k for k, _ in p]), stepper.hub_degree
-                    )
-                    if hubs:  # it met the other side at a hub: the next candidate
-                        stepper.hold(hubs)
-                        continue
-                    found, answered = [p], (paths, nodes)
-                    break
+                first = yield from _bidirectional(stepper, a, b, int(max_hops), accept)
+                if first is not None:
+                    found, answered = first
     except QueryTimeout as exc:
         res.budget_hit = True
         res.budget_s = exc.budget_s
-    res.paths, res.nodes = answered if answered is not None else _with_props(store, found)[:2]
+    res.paths, res.nodes = answered if answered is not None else (yield from _with_props(found))[:2]
     if not res.paths or a == b:  # a found path proves both ends exist; otherwise ask
-        known = {r["key"]: r for r in store.query("nodes_by_keys", keys=[a, b])}
+        known = {r["key"]: r for r in (yield Read("nodes_by_keys", {"keys": [a, b]}))}
         for k in (a, b):
             if k not in known:
                 raise ValueError(f"找不到实体 / no entity with key {k!r}")

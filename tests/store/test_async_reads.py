@@ -15,7 +15,7 @@ from graph_schema.model import GraphBatch, Provenance
 from graph_schema.store import QueryTimeout, StoreError, budget, deadline, open_store
 from graph_schema.store.falkor_server import server_pid, stop_server
 from graph_schema.store.plans import Read, arun_plan, run_plan
-from investigations import explore
+from investigations import explore, paths
 
 NODE = "MATCH (n:Person {key: $k}) RETURN n"
 SLOW = "UNWIND range(1, 5000) AS x UNWIND range(1, 5000) AS y WITH x, y WHERE x * y = -1 RETURN count(*) AS n"
@@ -49,6 +49,29 @@ def test_awaited_reads_give_the_blocking_reads_rows(store, run_async):
     assert {h.key for h in search.hits} >= {"person:330502198001011234", "person:王海波@doc:case:X1"}
     assert near.to_dict() == explore.neighbours(store, "vehicle:浙E3K821", hops=2).to_dict()
     assert {n["key"] for n in near.nodes} == {"vehicle:浙E3K821", "person:王海波@doc:case:X1", "site:KK1"}
+
+
+def test_an_awaited_path_search_answers_as_the_blocking_one(store, run_async):
+    """Paths are a plan too (investigations.paths): the API awaits a shortest path's reads on the
+    event loop, and alternatives run on a worker thread; each answers what the CLI's blocking
+    call answers, unknown keys included."""
+    store.write_batch(_batch())
+    a, b = "person:王海波@doc:case:X1", "site:KK1"
+
+    async def awaited():
+        shortest = await paths.afind_paths(store, a, b, max_hops=4)
+        alternatives = await paths.afind_paths(store, a, b, max_hops=4, alternatives=True, limit=5)
+        try:
+            await paths.afind_paths(store, a, "person:nobody", max_hops=4)
+        except ValueError as exc:
+            return shortest, alternatives, str(exc)
+        return shortest, alternatives, None
+
+    shortest, alternatives, unknown = run_async(awaited())
+    assert shortest.paths and shortest.paths[0]["keys"] == [a, "vehicle:浙E3K821", b]
+    assert shortest.to_dict() == explore.find_paths(store, a, b, max_hops=4).to_dict()
+    assert alternatives.to_dict() == explore.find_paths(store, a, b, max_hops=4, all_simple=True, limit=5).to_dict()
+    assert unknown is not None and "person:nobody" in unknown
 
 
 def test_awaited_reads_keep_the_deadline_timing_and_errors(store, run_async):

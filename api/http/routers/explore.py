@@ -159,7 +159,7 @@ def document(key: str, v: Viewer = Depends(require("read"))) -> dict:
 
 
 @router.get("/paths", response_model=PathsOut, summary="路径查找 / paths between two entities")
-def paths(
+async def paths(
     a: str,
     b: str,
     max_hops: int = Query(4, ge=1, le=6),
@@ -169,20 +169,23 @@ def paths(
     hub_degree: int = Query(explore_paths.HUB_DEGREE, ge=10, le=1_000_000, description="枢纽阈值 / hub degree"),
     v: Viewer = Depends(require("read")),
 ) -> FastJSON:
-    a, b = v.key(a), v.key(b)
-    v.check(a, b)
+    # On the event loop, the store awaited (paths.afind_paths), as the search.
+    a, b = await v.akey(a), await v.akey(b)
+    await v.acheck(a, b)
     v.note(a=a, b=b, max_hops=max_hops)
     try:
-        res = explore.find_paths(v.ctx.store, a, b, max_hops=max_hops, all_simple=all_simple, limit=limit,
-                                 through_hubs=through_hubs, hub_degree=hub_degree,
-                                 budget_s=v.ctx.settings.path_budget_s)  # fmt: skip
+        res = await explore_paths.afind_paths(v.ctx.store, a, b, max_hops=max_hops, alternatives=all_simple,
+                                              limit=limit, through_hubs=through_hubs, hub_degree=hub_degree,
+                                              budget_s=v.ctx.settings.path_budget_s)  # fmt: skip
     except ValueError as exc:
         raise _bad(exc, v) from None
     out = res.to_dict()
     v.note(paths=len(out["paths"]), complete=res.complete, **({"budget_hit": res.budget_s} if res.budget_hit else {}))
     if v.scoped:
-        out["paths"] = [p for p in out["paths"] if all(v.visible(k) for k in p["keys"])]
-        out["hubs"] = [k for k in out["hubs"] if v.visible(k)]
+        named = sorted({k for p in out["paths"] for k in p["keys"]} | set(out["hubs"]))
+        shown = {n["key"] for n in await v.avisible([{"key": k} for k in named], "key")}
+        out["paths"] = [p for p in out["paths"] if all(k in shown for k in p["keys"])]
+        out["hubs"] = [k for k in out["hubs"] if k in shown]
     keys = {k for p in out["paths"] for k in p["keys"]}
     out["nodes"] = sorted((n for n in out["nodes"] if n["key"] in keys), key=lambda n: n["key"])
     return FastJSON(v.show(out))
