@@ -10,6 +10,9 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
+from graph_schema.model import GraphBatch
 from graph_schema.store import open_store
 from graph_schema.store.falkor_server import count_servers, stop_server
 
@@ -168,3 +171,52 @@ def test_deleting_the_data_dir_and_starting_again_leaves_one_server(tmp_path):
     finally:
         stop_server(data_dir)
     assert count_servers(data_dir) == 0
+
+
+def _page_faults_of_reads(data_dir: Path, reads: int) -> float:
+    """Minor page faults the server takes per read query (a result set's record blocks are
+    calloc'd per query: how jemalloc zeroes them is what this counts)."""
+    from graph_schema.store.falkor_server import server_pid
+
+    store = open_store(data_dir=data_dir)
+    try:
+        b = GraphBatch()
+        for i in range(50):
+            b.add_node(f"person:P{i}", name=f"张{i}")
+        store.write_batch(b)
+        cypher = "MATCH (n:Person) RETURN n.key AS key LIMIT 20"
+        for _ in range(20):  # warm: the allocator's caches filled
+            store.read_cypher(cypher, {})
+        stat = Path(f"/proc/{server_pid(data_dir)}/stat")
+        before = int(stat.read_text().rsplit(")", 1)[1].split()[7])  # minflt
+        for _ in range(reads):
+            store.read_cypher(cypher, {})
+        return (int(stat.read_text().rsplit(")", 1)[1].split()[7]) - before) / reads
+    finally:
+        store.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc only")
+def test_the_server_zeroes_result_blocks_without_page_faults_and_keeps_small_pages(data_dir, tmp_path, monkeypatch):
+    """jemalloc zeroed every query's calloc'd result blocks by purging them (madvise: a TLB
+    shoot-down on every core, then ~35 page faults a query) unless told THP is "always";
+    the server runs with that setting and with huge pages off for its process."""
+    import redis
+
+    from graph_schema.store.falkor_server import server_pid, socket_path
+
+    per_read = _page_faults_of_reads(data_dir, 300)
+    pid = server_pid(data_dir)
+    status = Path(f"/proc/{pid}/status").read_text()
+    stats = redis.Redis(unix_socket_path=str(socket_path(data_dir))).execute_command("MEMORY", "MALLOC-STATS")
+    assert 'opt.thp: "always"' in stats.decode()
+    if "THP_enabled" in status:  # kernels since 6.x report the process flag
+        assert "THP_enabled:\t0" in status
+    # The allocator's default, as before: the same reads fault pages in again and again.
+    monkeypatch.setenv("JE_MALLOC_CONF", "thp:default")
+    before = tmp_path / "before"
+    try:
+        per_read_default = _page_faults_of_reads(before, 300)
+    finally:
+        stop_server(before)
+    assert per_read < 0.5 and per_read_default > 1.5, (per_read, per_read_default)
