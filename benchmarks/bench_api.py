@@ -193,6 +193,51 @@ but not p95 ≤ 100 ms; search reaches neither.  One awaiting worker serves sear
 (less API CPU a search: no second process contending for the cores), but neighbours and paths
 (still on worker threads) need both.
 
+2026-12-07 night (thirteenth session), the same kind of machine, its load moving through the session
+(the floor ran 1,765–2,145 req/s).  What still cost time was not in the request path:
+
+- *full garbage collections*: a worker's ~100,000 long-lived start-up objects were re-scanned by
+  every full collection, every half second under load, stopping the worker 20–90 ms; a worker
+  stopped while its audit thread held the shared audit lock stalled the other one too (clusters of
+  10–40 requests finishing together ~130 ms late).  Each worker now freezes its start-up heap
+  (`api.http.heap`).  A/B, 8 alternating bursts of 50 × 10, 20057cc → a55c7e3: neighbours p95
+  146 → 69 ms, 718 → 1,048 req/s; search 162 → 131 ms, 531 → 575; path 181 → 132 ms, 521 → 605;
+- *the store's allocator*: jemalloc zeroed the result blocks FalkorDB callocs for every query by
+  madvise (MADV_DONTNEED): ~25 calls, each a TLB shoot-down on both cores, and ~35 page faults a
+  name search (`perf`: a sixth of FalkorDB's CPU in the kernel).  The server now runs with
+  `JE_MALLOC_CONF=thp:always` (jemalloc memsets) and huge pages off (`PR_SET_THP_DISABLE`).  Same
+  API code, server restarted each way, medians of 6 bursts of 50 × 20: search 519 → 591 req/s
+  (p95 145 → 125 ms), 4-hop path 526 → 638 (142 → 122), neighbours within noise;
+- a name search's full text reads at most 10 matches per hit shown *per label* before keeping the
+  shortest names, and names written exactly as the query come by their range index: search A/B
+  395 → 483 req/s, p95 193 → 155 ms (FalkorDB 1.6 → 1.1 ms a search in process);
+- a shortest path awaits its reads on the event loop (a plan, as search and neighbours): A/B
+  369 → 404 req/s, p95 203 → 173 ms.
+
+The session's base and end, the server restarted with each one's code, 4 rounds × 2 bursts of
+50 clients × 20, alternating (medians):
+
+    2 workers            p50 ms       p95 ms       req/s
+    search               103 → 84     180 → 139    443 → 547
+    neighbours            58 → 53     146 → 85     690 → 856
+    path (4 hops)        106 → 74     216 → 129    417 → 607
+
+The whole run on the end (00:12, load settling after the graph load):
+
+    operation        p50 ms   p95 ms   req/s    CPU per request: API + FalkorDB
+    floor (no store)   21.9     36.3   2,145    0.63 + 0
+    search             72.1    118.6     667    1.60 + 0.98 ms (2 queries)
+    neighbours         43.2     63.5   1,100    1.16 + 0.33
+    path (4 hops)      61.5     99.1     761    1.30 + 0.97 (3 queries)
+    hubs 6             shortest found (3 hops) in 0.37–0.42 s; 10 alternatives "not within budget"
+                       at 1.5–1.8 s; the store idle after each
+
+Neighbours (p95 ≤ 100 ms, ≥ 500 req/s) and the 4-hop path (p95 ≤ 200 ms, ≥ 500 req/s) meet issue
+17's targets here and in the A/B; a run at a busier moment (23:53, the floor at 0.78 ms of API CPU)
+gave neighbours p95 112 ms / 625 req/s and the path 177 ms / 455 req/s.  Search reaches 500 requests
+a second but not p95 ≤ 100 ms (119–139 ms): at 2.6 ms of CPU a search, two cores serve ~770 a
+second, and a closed loop of 50 clients then waits ~65 ms on average with a tail above 100.
+
 "before" is the code before time budgets (first figure: without hiredis; second: with it,
 the C parser of FalkorDB replies, which alone took a search's client-side parsing from ~60%
 of its time to little).  "after" is the range over three runs.
