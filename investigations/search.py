@@ -204,12 +204,12 @@ def _search_rows(
     runs of bigrams a node holds, a coarser guide, so it keeps the larger pool (it runs
     only when the plain query found fewer than `hit_limit`)."""
     ft_limit = 2 * limit if loose else FT_CANDIDATES_PER_HIT * hit_limit
-    ft_scan = LOOSE_SCAN if loose else max(ft_limit, FT_SCAN_PER_HIT * hit_limit)
+    scan_limit = LOOSE_SCAN if loose else max(ft_limit, FT_SCAN_PER_HIT * hit_limit)
     written = q.strip()
     exact = [] if loose else list(dict.fromkeys((written, ids.to_halfwidth(written).strip())))
     params = {"keys": keys, "ft_labels": ft_labels, "q": text or "", "small": small,
               "needle": ids.to_halfwidth(q).lower(), "limit": limit, "ft_limit": ft_limit,
-              "ft_scan": ft_scan, "by_score": loose, "exact": exact,
+              "scan_limit": scan_limit, "by_score": loose, "exact": exact,
               "exact_labels": [lab for lab in ft_labels if lab in EXACT_NAME_LABELS]}  # fmt: skip
     try:
         return (yield Read("inv_search", params))

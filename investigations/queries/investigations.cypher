@@ -28,7 +28,7 @@ LIMIT $limit
 //   their range index, at most $limit a label: a common name's holders are found whatever
 //   else holds its characters (a site's name and a vehicle's plate are their keys: $keys);
 // - each label's full-text index (bigram query $q; FalkorDB keeps one index per label, so a
-//   part per label of dialect.search_labels()): the first $ft_scan matches the index yields,
+//   part per label of dialect.search_labels()): the first $scan_limit matches the index yields,
 //   then the $ft_limit shortest names of them, by key ($by_score false), or, for the
 //   typo-tolerant query whose score counts the runs of bigrams a node holds ($by_score
 //   true), the best-scored.  Every match of the plain query holds all its bigrams, so the
@@ -57,7 +57,7 @@ RETURN n.key AS key, 'Company' AS label, n.name AS name, n.title AS title, n.pla
 UNION ALL
 UNWIND CASE WHEN 'Person' IN $ft_labels THEN [$q] ELSE [] END AS text
 CALL db.idx.fulltext.queryNodes('Person', text) YIELD node, score
-WITH node, score LIMIT $ft_scan
+WITH node, score LIMIT $scan_limit
 WITH node, score
 ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
 LIMIT $ft_limit
@@ -65,7 +65,7 @@ RETURN node.key AS key, 'Person' AS label, node.name AS name, node.title AS titl
 UNION ALL
 UNWIND CASE WHEN 'Company' IN $ft_labels THEN [$q] ELSE [] END AS text
 CALL db.idx.fulltext.queryNodes('Company', text) YIELD node, score
-WITH node, score LIMIT $ft_scan
+WITH node, score LIMIT $scan_limit
 WITH node, score
 ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
 LIMIT $ft_limit
@@ -73,7 +73,7 @@ RETURN node.key AS key, 'Company' AS label, node.name AS name, node.title AS tit
 UNION ALL
 UNWIND CASE WHEN 'Vehicle' IN $ft_labels THEN [$q] ELSE [] END AS text
 CALL db.idx.fulltext.queryNodes('Vehicle', text) YIELD node, score
-WITH node, score LIMIT $ft_scan
+WITH node, score LIMIT $scan_limit
 WITH node, score
 ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
 LIMIT $ft_limit
@@ -81,7 +81,7 @@ RETURN node.key AS key, 'Vehicle' AS label, node.name AS name, node.title AS tit
 UNION ALL
 UNWIND CASE WHEN 'Vessel' IN $ft_labels THEN [$q] ELSE [] END AS text
 CALL db.idx.fulltext.queryNodes('Vessel', text) YIELD node, score
-WITH node, score LIMIT $ft_scan
+WITH node, score LIMIT $scan_limit
 WITH node, score
 ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
 LIMIT $ft_limit
@@ -89,7 +89,7 @@ RETURN node.key AS key, 'Vessel' AS label, node.name AS name, node.title AS titl
 UNION ALL
 UNWIND CASE WHEN 'Site' IN $ft_labels THEN [$q] ELSE [] END AS text
 CALL db.idx.fulltext.queryNodes('Site', text) YIELD node, score
-WITH node, score LIMIT $ft_scan
+WITH node, score LIMIT $scan_limit
 WITH node, score
 ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
 LIMIT $ft_limit
@@ -111,7 +111,7 @@ LIMIT $limit
 // Neo4j: one full-text index over every label (dialect.FULLTEXT_INDEX, `cjk` analyzer),
 // queried once and filtered to $ft_labels; not called at all when $ft_labels is empty.
 // Lucene yields its matches best-scored first (BM25 favours short names), so the scan cap
-// keeps the first $ft_scan of the labels together.  The other parts as in the FalkorDB form.
+// keeps the first $scan_limit of the labels together.  The other parts as in the FalkorDB form.
 UNWIND $keys AS k
 MATCH (n:Entity {key: k})
 RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.name AS name, n.title AS title, n.plate AS plate, n.uscc AS uscc, n.id_card AS id_card
@@ -130,7 +130,7 @@ UNWIND CASE WHEN size($ft_labels) > 0 THEN [$q] ELSE [] END AS text
 CALL db.index.fulltext.queryNodes('entity_text_cjk', text) YIELD node, score
 WITH node, score, [l IN labels(node) WHERE l <> 'Entity'][0] AS label
 WHERE label IN $ft_labels
-WITH node, label, score LIMIT $ft_scan
+WITH node, label, score LIMIT $scan_limit
 WITH node, label, score
 ORDER BY CASE WHEN $by_score THEN score ELSE 0 END DESC, size(coalesce(node.name, node.plate, '')), node.key
 LIMIT $ft_limit

@@ -192,7 +192,7 @@ def test_search_candidates_come_as_match_fields_and_only_hits_get_their_properti
     candidate cost more to parse than the ranking); the hits' properties come in one more
     round trip, for the hits kept only, without the search bigrams."""
     rows = store.query("inv_search", keys=["person:R1_0"], ft_labels=["Person"], q="张1", small=[], needle="张1",
-                       limit=10, ft_limit=10, ft_scan=100, by_score=False, exact=[], exact_labels=[])  # fmt: skip
+                       limit=10, ft_limit=10, scan_limit=100, by_score=False, exact=[], exact_labels=[])  # fmt: skip
     assert rows and all("props" not in r and "search" not in r for r in rows)
     assert set(rows[0]) == {"key", "label", "name", "title", "plate", "uscc", "id_card"}
     assert {r["name"] for r in rows} >= {"张10"}

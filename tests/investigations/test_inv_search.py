@@ -96,7 +96,7 @@ def test_search_candidates_in_the_plain_reply_are_the_typed_ones(search_store, q
     assert query.scalar_reply
     params = {"keys": name_search._exact_keys(q), "ft_labels": dialect.search_labels(),
               "q": dialect.search_query_text(search_store.dialect, q) or "", "small": ["WasteType", "Species"],
-              "needle": q.lower(), "limit": 100, "ft_limit": 60, "ft_scan": 200, "by_score": False, "exact": [q],
+              "needle": q.lower(), "limit": 100, "ft_limit": 60, "scan_limit": 200, "by_score": False, "exact": [q],
               "exact_labels": list(name_search.EXACT_NAME_LABELS)}  # fmt: skip
     plain = search_store.query("inv_search", **params)
     assert plain and plain == search_store._read(query.text, params)
@@ -172,7 +172,7 @@ def test_a_whole_name_is_found_first_among_many_longer_names_holding_it(empty_st
 
     def ft_rows(scan: int, exact: list[str]) -> list[dict]:
         return empty_store.query("inv_search", keys=[], ft_labels=["Person"], q="@search:(陈海)", small=[],
-                                 needle="陈海", limit=100, ft_limit=5, ft_scan=scan, by_score=False, exact=exact,
+                                 needle="陈海", limit=100, ft_limit=5, scan_limit=scan, by_score=False, exact=exact,
                                  exact_labels=["Person"])  # fmt: skip
 
     rows = ft_rows(1000, [])  # the whole index read: the shortest names, then by key
@@ -193,7 +193,7 @@ def test_each_label_reads_its_own_full_text_matches_up_to_the_cap(empty_store):
     b.add_node("company:陈海环保科技有限公司", name="陈海环保科技有限公司")
     empty_store.write_batch(b)
     rows = empty_store.query("inv_search", keys=[], ft_labels=["Person", "Company"], q="@search:(陈海)", small=[],
-                             needle="陈海", limit=100, ft_limit=5, ft_scan=20, by_score=False, exact=[],
+                             needle="陈海", limit=100, ft_limit=5, scan_limit=20, by_score=False, exact=[],
                              exact_labels=[])  # fmt: skip
     assert [r["label"] for r in rows].count("Person") == 5
     assert [r["key"] for r in rows if r["label"] == "Company"] == ["company:陈海环保科技有限公司"]
@@ -212,4 +212,4 @@ def test_the_search_query_has_a_part_per_searched_label_and_per_exact_name_label
         assert prop in LABELS[lab].indexed, lab  # looked up by its range index
         assert f"'{lab}' IN $exact_labels THEN $exact" in text and f"MATCH (n:{lab} {{{prop}: written}})" in text, lab
     for form in ("falkordb", "neo4j"):
-        assert "LIMIT $ft_scan" in registry().get("inv_search", form).text, form
+        assert "LIMIT $scan_limit" in registry().get("inv_search", form).text, form
