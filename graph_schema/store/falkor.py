@@ -123,6 +123,9 @@ SERVER_REPLY_TIMEOUT_S = 900.0
 # FalkorDB's error for an entity whose attribute set is not allocated (`GraphEntity_GetProperty`):
 # on a read, transient (see `FalkorStore._read_again`)
 _TRANSIENT_READ_ERROR = "Attempted to access undefined attribute"
+# How long opening the store waits for the server to rebuild its indexes after loading
+# (`FalkorStore._wait_for_indexes`); a large graph's full-text indexes take a while.
+INDEX_BUILD_TIMEOUT_S = 3600.0
 
 
 def _hung(exc: Exception) -> StoreError:
@@ -169,7 +172,32 @@ class FalkorStore(GraphStore):
             unix_socket_path=str(sock), socket_timeout=SERVER_REPLY_TIMEOUT_S, retry=Retry(NoBackoff(), 0)
         )
         self._graph = self._db.select_graph(self.graph_name)
+        self._wait_for_indexes(time.monotonic() + INDEX_BUILD_TIMEOUT_S)
         return started
+
+    def _wait_for_indexes(self, deadline: float) -> None:
+        """Return once no index of the graph is under construction.
+
+        *Why*: a server that has just loaded its files rebuilds every index in the background,
+        and until a full-text index is built a name search finds nothing, without an error
+        (seen on the demo store: the first searches after a restart answered no hits).  An
+        analyst would take that for "no such person"; opening the store waits instead."""
+        while True:
+            try:
+                reply = self._db.connection.execute_command(
+                    "GRAPH.RO_QUERY", self.graph_name, "CALL db.indexes() YIELD status RETURN status"
+                )
+            except redis.exceptions.ResponseError:
+                return  # no graph yet (nothing ingested): no index to wait for
+            building = [row[0] for row in reply[1] if "UNDER CONSTRUCTION" in str(row[0]).upper()]
+            if not building:
+                return
+            if time.monotonic() > deadline:
+                raise StoreError(
+                    "图数据库仍在重建索引，请稍后再试 / FalkorDB is still building its indexes; try again shortly: "
+                    + ", ".join(map(str, building[:3]))
+                )
+            time.sleep(0.05)
 
     # -- adapter hooks -------------------------------------------------------
     def _execute(self, text: str, read_only: bool, compact: bool = True) -> list[Any]:

@@ -220,3 +220,34 @@ def test_the_server_zeroes_result_blocks_without_page_faults_and_keeps_small_pag
     finally:
         stop_server(before)
     assert per_read < 0.5 and per_read_default > 1.5, (per_read, per_read_default)
+
+
+def test_a_restarted_server_answers_name_searches_only_once_its_indexes_are_rebuilt(data_dir):
+    """A server that has just loaded its files rebuilds its indexes in the background, and a
+    full-text query meanwhile finds nothing, without an error: opening the store waits for them,
+    so the first search after a restart finds what the last one before it did."""
+    from investigations import search as name_search
+
+    store = open_store(data_dir=data_dir)
+    b = GraphBatch()
+    for i in range(30000):
+        b.add_node(f"person:R{i}@doc:case:Q{i % 300}", name=f"{'王李张刘陈杨'[i % 6]}海{'波涛军明'[i % 4]}{i % 97}")
+    b.add_node("company:长兴恒泰精细化工有限公司", name="长兴恒泰精细化工有限公司")
+    store.write_batch(b)
+    assert [h.key for h in name_search.search_entities(store, "恒泰化工").hits][:1] == [
+        "company:长兴恒泰精细化工有限公司"
+    ]
+    store.close()
+    stop_server(data_dir)
+    reopened = open_store(data_dir=data_dir)
+    try:
+        statuses = [r["status"] for r in reopened.read_cypher("CALL db.indexes() YIELD status RETURN status", {})]
+        hits = name_search.search_entities(reopened, "恒泰化工").hits
+        count = reopened.read_cypher(
+            "CALL db.idx.fulltext.queryNodes('Person', '@search:(海波)') YIELD node RETURN count(node) AS n", {}
+        )
+    finally:
+        reopened.close()
+    assert statuses and all(s == "OPERATIONAL" for s in statuses), statuses
+    assert [h.key for h in hits][:1] == ["company:长兴恒泰精细化工有限公司"]
+    assert count == [{"n": 7500}]
