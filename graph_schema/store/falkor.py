@@ -183,13 +183,12 @@ class FalkorStore(GraphStore):
         (seen on the demo store: the first searches after a restart answered no hits).  An
         analyst would take that for "no such person"; opening the store waits instead."""
         while True:
-            try:
-                reply = self._db.connection.execute_command(
-                    "GRAPH.RO_QUERY", self.graph_name, "CALL db.indexes() YIELD status RETURN status"
-                )
+            try:  # the raw round trip: `_execute` would reconnect, and reconnecting waits here
+                reply = self._raw_reply("CALL db.indexes() YIELD status RETURN status", True, None, compact=False)
             except redis.exceptions.ResponseError:
                 return  # no graph yet (nothing ingested): no index to wait for
-            building = [row[0] for row in reply[1] if "UNDER CONSTRUCTION" in str(row[0]).upper()]
+            statuses = [str(r["status"]) for r in self._decode(reply, compact=False)]
+            building = [status for status in statuses if "UNDER CONSTRUCTION" in status.upper()]
             if not building:
                 return
             if time.monotonic() > deadline:
