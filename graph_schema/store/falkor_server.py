@@ -19,6 +19,7 @@ import os
 import subprocess
 import time
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import redis
@@ -38,7 +39,8 @@ EFFECTS_THRESHOLD_US = "0"
 # every query, so each read paid ~25 madvise calls, each a TLB shoot-down interrupting every
 # core, and ~35 page faults re-zeroing them: a sixth of the store's CPU on a name search.
 # With "thp:always" jemalloc memsets; huge pages themselves stay off for the server
-# (`_small_pages`, what redis' own `disable-thp` does where the kernel's THP is "always"):
+# (`_private_files_small_pages`, what redis' own `disable-thp` does where the kernel's THP is
+# "always"):
 # no 2 MiB copy-on-write during its background saves.
 JEMALLOC_CONF = "thp:always"
 PR_SET_THP_DISABLE = 41  # linux/prctl.h; inherited across fork and exec
@@ -137,15 +139,12 @@ def _prctl():
         return None
 
 
-_PRCTL = _prctl()
-
-
-def _private_files_small_pages() -> None:
+def _private_files_small_pages(prctl) -> None:
     """In the server's process before exec: its files (AOF, RDB, log) private, and no
     transparent huge pages for it (see `JEMALLOC_CONF`)."""
     os.umask(0o077)
-    if _PRCTL is not None:
-        _PRCTL(PR_SET_THP_DISABLE, 1, 0, 0, 0)  # best effort: a kernel without it keeps its default
+    if prctl is not None:
+        prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)  # best effort: a kernel without it keeps its default
 
 
 def ensure_server(data_dir: Path, start_timeout: float = 60.0, load_timeout: float = 3600.0) -> tuple[Path, bool]:
@@ -191,7 +190,7 @@ def ensure_server(data_dir: Path, start_timeout: float = 60.0, load_timeout: flo
             stderr=subprocess.DEVNULL,
             start_new_session=True,
             close_fds=True,
-            preexec_fn=_private_files_small_pages,
+            preexec_fn=partial(_private_files_small_pages, _prctl()),  # looked up only to start a server
             env={**os.environ, "JE_MALLOC_CONF": os.environ.get("JE_MALLOC_CONF") or JEMALLOC_CONF},
         )
         deadline = time.monotonic() + start_timeout
