@@ -84,6 +84,9 @@ def _rank_candidates(qn: str, rows: dict[str, dict[str, Any]]) -> list[tuple[flo
     """
     seen: dict[str, float] = {}
     qset = frozenset(qn)
+    # A query without ASCII characters shares none with an ASCII field (its lower case is
+    # ASCII too): a resident ID, a USCC, most keys score 0 without being looked at.
+    skip_ascii = not any(c.isascii() for c in qn)
     scored: list[tuple[float, str]] = []
     for key, r in rows.items():
         fields = (r["props"] if "props" in r else r) or {}
@@ -95,14 +98,15 @@ def _rank_candidates(qn: str, rows: dict[str, dict[str, Any]]) -> list[tuple[flo
             f = value if type(value) is str else str(value)
             s = seen.get(f)
             if s is None:
-                s = seen[f] = _field_score(qn, f, qset)
+                s = seen[f] = 0.0 if skip_ascii and f.isascii() else _field_score(qn, f, qset)
             if s >= 100.0:
                 best = 100.0
                 break
             if s > best:
                 best = s
         else:
-            s = _field_score(qn, key.split(":", 1)[-1], qset)
+            tail = key.split(":", 1)[-1]
+            s = 0.0 if skip_ascii and tail.isascii() else _field_score(qn, tail, qset)
             best = 100.0 if s >= 100.0 else max(best, s)
         if best >= 40:
             scored.append((-round(best, 2), key))
@@ -120,12 +124,15 @@ def _field_score(qn: str, f: str, qset: frozenset[str]) -> float:
         return 0.0
     if fn == qn:
         return 100.0
+    if qn in fn:  # most candidates: the full text found them by the query's bigrams
+        # fuzz.ratio is 100 · (1 − indel distance / total length), and a substring's indel
+        # distance is the length difference: the same value, without aligning the two.
+        q, n = len(qn), len(fn)
+        return max(100.0 * (1.0 - (n - q) / (q + n)), 80.0 + 15.0 * q / n)
     s = fuzz.ratio(qn, fn)
-    if qn in fn:
-        s = max(s, 80.0 + 15.0 * len(qn) / len(fn))
-    else:
-        s = max(s, 0.9 * fuzz.partial_ratio(qn, fn) if len(qn) >= 2 else 0)
-        if len(qn) >= 2 and ids.chars_in_order(qn, fn):  # 恒泰化工 in 长兴恒泰精细化工有限公司
+    if len(qn) >= 2:
+        s = max(s, 0.9 * fuzz.partial_ratio(qn, fn))
+        if ids.chars_in_order(qn, fn):  # 恒泰化工 in 长兴恒泰精细化工有限公司
             s = max(s, 70.0 + 15.0 * len(qn) / len(fn))
     return s
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
+from graph_schema import identifiers as ids
 from graph_schema.model import GraphBatch
 from graph_schema.schema import LABELS, SEARCH_PROPERTY, search_grams, search_props
 from graph_schema.store import dialect
@@ -213,3 +217,46 @@ def test_the_search_query_has_a_part_per_searched_label_and_per_exact_name_label
         assert f"'{lab}' IN $exact_labels THEN $exact" in text and f"MATCH (n:{lab} {{{prop}: written}})" in text, lab
     for form in ("falkordb", "neo4j"):
         assert "LIMIT $scan_limit" in registry().get("inv_search", form).text, form
+
+
+def _field_score_reference(qn: str, f: str) -> float:
+    """`_field_score` as written before its substring shortcut: rapidfuzz's ratio first."""
+    fn = name_search._SEPARATORS.sub("", f.lower())
+    if not fn or set(qn).isdisjoint(fn):
+        return 0.0
+    if fn == qn:
+        return 100.0
+    s = fuzz.ratio(qn, fn)
+    if qn in fn:
+        return max(s, 80.0 + 15.0 * len(qn) / len(fn))
+    s = max(s, 0.9 * fuzz.partial_ratio(qn, fn) if len(qn) >= 2 else 0)
+    if len(qn) >= 2 and ids.chars_in_order(qn, fn):
+        s = max(s, 70.0 + 15.0 * len(qn) / len(fn))
+    return s
+
+
+_CHARS = "王伟强海波浙EeK3821·- "
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=_CHARS, min_size=1, max_size=12), st.lists(st.text(alphabet=_CHARS, max_size=14), max_size=6))
+def test_ranking_shortcuts_score_as_rapidfuzz_does(query, names):
+    """A name holding the query is scored without aligning the two (its ratio follows from the
+    lengths) and ASCII fields are skipped for a query without ASCII: the same scores and order
+    as rapidfuzz over every field."""
+    names = [*names, query + "伟", "王" + query + "波"]  # a long query one character short of a name
+    qn = name_search._query_norm(query)
+    if not qn:
+        return
+    rows = {f"person:{i:02d}{n}": {"key": f"person:{i:02d}{n}", "name": n, "id_card": f"33{i:016d}"}
+            for i, n in enumerate(names)}  # fmt: skip
+    expected = []
+    for key, r in rows.items():
+        best = max(_field_score_reference(qn, r["name"]), _field_score_reference(qn, r["id_card"]))
+        if best < 100.0:
+            best = max(best, _field_score_reference(qn, key.split(":", 1)[-1]))
+        if best >= 40:
+            expected.append((-round(min(best, 100.0), 2), key))
+    assert name_search._rank_candidates(qn, rows) == [(-s, k) for s, k in sorted(expected)]
+    for f in names + [r["id_card"] for r in rows.values()]:
+        assert name_search._field_score(qn, f, frozenset(qn)) == _field_score_reference(qn, f)
