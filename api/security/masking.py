@@ -228,12 +228,22 @@ class Masker:
         t = type(value)  # exact types first: an answer is thousands of plain str, dict, list
         if t is str:
             return self._mask_str(value)
+        # A string already shown is looked up in place (`_shown`), without a call per value:
+        # a search answer holds ~300 strings, most of them property names and labels.
         if t is dict:  # keys too: a map keyed by entity key names people
-            ms, m = self._mask_str, self.mask
-            return {(ms(k) if type(k) is str else m(k) if isinstance(k, str) else k): m(v) for k, v in value.items()}
+            ms, m, shown = self._mask_str, self.mask, self._shown.get
+            return {
+                (shown(k) or ms(k) if type(k) is str else m(k) if isinstance(k, str) else k): (
+                    shown(v) or ms(v) if type(v) is str else m(v)
+                )
+                for k, v in value.items()
+            }
         if t is list:
-            m = self.mask
-            return [m(v) for v in value]
+            ms, m, shown = self._mask_str, self.mask, self._shown.get
+            return [shown(v) or ms(v) if type(v) is str else m(v) for v in value]
+        if t is int or t is float:  # fewer than ten digits written: no identifier (MIN_DIGITS)
+            text = str(value)
+            return mask_text(text) if len(text) >= MIN_DIGITS and has_identifier(text) else value
         if isinstance(value, str):
             return self._mask_str(value)
         if isinstance(value, bool):
