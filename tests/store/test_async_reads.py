@@ -184,6 +184,11 @@ def test_a_hung_server_fails_an_awaited_read_once_with_a_clear_error(data_dir, r
     monkeypatch.setattr(falkor, "SERVER_REPLY_TIMEOUT_S", 0.5)
     store = open_store(data_dir=data_dir)
     store.write_batch(_batch())
+
+    async def client_timeout():
+        return store._async_client().connection_pool.connection_kwargs.get("socket_timeout")
+
+    assert run_async(client_timeout()) is None  # the bound is the read's own (asyncio.timeout), not a wait_for a send
     pid = server_pid(data_dir)
     os.kill(pid, signal.SIGSTOP)
     try:
