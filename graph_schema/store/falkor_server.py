@@ -23,6 +23,8 @@ from functools import partial
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 SOCKET_NAME = "falkordb.sock"
 PID_NAME = "falkordb.pid"
@@ -87,6 +89,15 @@ def _start_lock(data_dir: Path):
         os.close(fd)
 
 
+def _admin_client(sock: Path, timeout: float | None) -> redis.Redis:
+    """A client for one control command (PING, INFO, SHUTDOWN) that asks once.
+
+    redis-py retries a failed command with backoff by default: a stale socket after a crash
+    took PING 4.3 s to refuse, a hung server 5.6 s, and a SHUTDOWN whose connection closes as
+    the server exits (what success looks like) was retried for ~4 s."""
+    return redis.Redis(unix_socket_path=str(sock), socket_timeout=timeout, retry=Retry(NoBackoff(), 0))
+
+
 def ping(data_dir: Path, timeout: float = 1.0) -> bool:
     """Is a server answering on this data directory's socket (still loading counts)?
 
@@ -97,7 +108,7 @@ def ping(data_dir: Path, timeout: float = 1.0) -> bool:
     if not sock.exists():
         return False
     try:
-        client = redis.Redis(unix_socket_path=str(sock), socket_timeout=timeout)
+        client = _admin_client(sock, timeout)
         try:
             return bool(client.ping())
         finally:
@@ -254,7 +265,7 @@ def _stop_orphans(sock: Path, timeout: float = 10.0) -> None:
 
 def _wait_loaded(sock: Path, deadline: float) -> None:
     """A server loading a large store answers commands with LOADING; wait it out (INFO works meanwhile)."""
-    client = redis.Redis(unix_socket_path=str(sock))
+    client = _admin_client(sock, 30.0)  # INFO is answered while loading; 30 s: a server that hangs
     try:
         while True:
             try:
@@ -278,17 +289,21 @@ def stop_server(data_dir: Path, timeout: float = 30.0) -> bool:
         if not ping(data_dir):
             return False
         pid = server_pid(data_dir)
-        client = redis.Redis(unix_socket_path=str(socket_path(data_dir)))
+        # SHUTDOWN is answered by the connection closing once the snapshot is written: waited
+        # for up to `timeout`, then the process for as long again.
+        client = _admin_client(socket_path(data_dir), timeout)
         try:
             client.shutdown(save=True)
         except redis.exceptions.BusyLoadingError:
             # Still loading: what is on disk is complete, so stop without a snapshot.
             try:
                 client.shutdown(nosave=True)
-            except redis.exceptions.ConnectionError:
+            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
                 pass
-        except redis.exceptions.ConnectionError:
-            pass
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+            pass  # the connection closes as the server exits
+        finally:
+            client.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if pid is None or not _alive(pid):

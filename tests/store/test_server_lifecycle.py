@@ -251,3 +251,39 @@ def test_a_restarted_server_answers_name_searches_only_once_its_indexes_are_rebu
     assert statuses and all(s == "OPERATIONAL" for s in statuses), statuses
     assert [h.key for h in hits][:1] == ["company:长兴恒泰精细化工有限公司"]
     assert count == [{"n": 7500}]
+
+
+def test_control_commands_ask_once(tmp_path):
+    """PING, INFO and SHUTDOWN are asked once: a stale socket left by a crash is refused at once
+    and a server that accepts but never answers within PING's timeout (redis-py's default
+    retries took 4.3 s and 5.6 s), and a SHUTDOWN — answered by the connection closing — is not
+    sent again (that retry held every stop ~4 s)."""
+    import socket
+
+    from graph_schema.store.falkor_server import ping, socket_path
+
+    sock = socket_path(tmp_path / "stale")
+    sock.parent.mkdir(parents=True, exist_ok=True)
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind(str(sock))  # bound, closed: nobody listens, as after kill -9
+    t0 = time.monotonic()
+    assert ping(tmp_path / "stale") is False
+    assert time.monotonic() - t0 < 1.0
+    sock.unlink()
+    with socket.socket(socket.AF_UNIX) as silent:
+        silent.bind(str(sock))
+        silent.listen(4)  # accepts, never answers: a hung server
+        t0 = time.monotonic()
+        assert ping(tmp_path / "stale", timeout=0.3) is False
+        assert time.monotonic() - t0 < 1.0
+
+    try:
+        with open_store(data_dir=tmp_path / "live") as store:
+            b = GraphBatch()
+            b.add_node("person:341822198107151579", name="周卫东")
+            store.write_batch(b)
+        t0 = time.monotonic()
+        assert stop_server(tmp_path / "live") is True
+        assert time.monotonic() - t0 < 3.0 and count_servers(tmp_path / "live") == 0
+    finally:
+        stop_server(tmp_path / "live")
