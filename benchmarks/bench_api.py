@@ -10,7 +10,7 @@ hops apart, and two hubs of ~5,000 links each (a busy checkpoint, a receiver of
 transfer manifests).  `--build-only` stops there (build the 1M graph once, then
 benchmark it many times).
 
-Then, for each `--workers` count (0: one per core), starts `ecograph serve`
+Then, for each `--workers` count (0: `ecograph serve`'s default), starts `ecograph serve`
 on it and drives it over HTTP with `--clients` concurrent httpx clients logged in as
 the analyst (masking and the audit log on, as in production).  Prints, per worker
 count, with the host's cores and load average (on a shared host the load is much of
@@ -535,7 +535,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--requests", type=int, default=10, help="requests per client per operation")
     ap.add_argument("--workers", type=int, nargs="+", default=[0],
-                    help="uvicorn worker processes, one table each (0: one per core)")  # fmt: skip
+                    help="uvicorn worker processes, one table each (0: ecograph serve's default)")  # fmt: skip
     ap.add_argument("--data-dir", type=Path, default=None, help="reuse/keep the graph here (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="leave the data dir (and its FalkorDB server) in place")
     ap.add_argument("--build-only", action="store_true", help="build the graph into --data-dir and exit")

@@ -26,7 +26,11 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="监听地址 / bind address"),
         port: int = typer.Option(8765, "--port", help="端口 / port"),
         workers: int = typer.Option(
-            0, "--workers", min=0, help="进程数，0 为 CPU 核数 / worker processes (0: one per core)"
+            0,
+            "--workers",
+            min=0,
+            help="进程数，0 为自动：内置图库时取核数一半（向上取整），Neo4j 时取核数"
+            " / worker processes (0: half the cores, rounded up, with the embedded store; every core with Neo4j)",
         ),
         log_level: str = typer.Option("warning", "--log-level"),
         trusted_proxy: list[str] = typer.Option(
@@ -39,13 +43,16 @@ def register(app: typer.Typer) -> None:
         """启动研判工作台和 API / serve the web workbench and the API (docs at /docs)."""
         import os
 
+        from api.http.serving import default_workers
         from api.http.serving import serve as serve_app
         from graph_schema.store import budget
         from graph_schema.store.falkor_server import default_data_dir
 
-        # One worker per core the process may run on: requests are CPU-bound Python between
-        # store round trips, so a single worker leaves the other cores idle.
-        workers = workers or len(os.sched_getaffinity(0)) or 1
+        # The API's share of the cores this process may run on (`default_workers`: the
+        # embedded store's threads need the rest).
+        workers = workers or default_workers(
+            len(os.sched_getaffinity(0)), state.backend or os.environ.get("ECOGRAPH_BACKEND")
+        )
 
         data_dir = state.data_dir or default_data_dir()
         os.environ["ECOGRAPH_DATA_DIR"] = str(data_dir)

@@ -154,7 +154,9 @@ def test_hot_routes_skip_response_validation_and_answer_what_it_would_make(clien
     assert len(validated) == 1  # the other routes are unchanged
 
 
-def test_serve_runs_uvicorn_with_httptools_uvloop_and_a_worker_per_core(monkeypatch, tmp_path):
+def test_serve_runs_uvicorn_with_httptools_uvloop_and_the_apis_share_of_the_cores(monkeypatch, tmp_path):
+    """Half the cores (rounded up) with the embedded store, whose threads need the rest;
+    every core when the store is elsewhere (Neo4j); `--workers` as given."""
     import os
 
     from typer.testing import CliRunner
@@ -164,13 +166,18 @@ def test_serve_runs_uvicorn_with_httptools_uvloop_and_a_worker_per_core(monkeypa
 
     calls = []
     monkeypatch.setattr(serving, "serve", lambda *a, **kw: calls.append(kw))
-    for var in ("ECOGRAPH_DATA_DIR", "ECOGRAPH_TRUSTED_PROXIES"):  # serve sets them for the workers
+    for var in ("ECOGRAPH_DATA_DIR", "ECOGRAPH_TRUSTED_PROXIES", "ECOGRAPH_BACKEND"):  # serve sets them for the workers
         monkeypatch.setenv(var, os.environ.get(var, ""))
-    res = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "serve"])
-    assert res.exit_code == 0, res.output
-    (kw,) = calls
-    assert kw["http"] == "httptools" and kw["loop"] == "uvloop"
-    assert kw["workers"] == len(os.sched_getaffinity(0))
+    cores = len(os.sched_getaffinity(0))
+    for env, extra, workers in (("", [], (cores + 1) // 2), ("neo4j", [], cores), ("", ["--workers", "3"], 3)):
+        monkeypatch.setenv("ECOGRAPH_BACKEND", env)
+        res = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "serve", *extra])
+        assert res.exit_code == 0, res.output
+        kw = calls.pop()
+        assert kw["http"] == "httptools" and kw["loop"] == "uvloop"
+        assert kw["workers"] == workers, (env, extra)
+    assert [serving.default_workers(n) for n in (1, 2, 3, 4, 16)] == [1, 1, 2, 2, 8]
+    assert serving.default_workers(16, "neo4j") == 16 and serving.default_workers(2, "FalkorDB") == 1
 
 
 def test_serve_spreads_connections_over_workers_whichever_is_awake(tmp_path):
