@@ -10,8 +10,8 @@ process while the other had time to spare — the slow tail (p95) of every opera
 With `SO_REUSEPORT` every worker listens on a socket of its own bound to the same address,
 and the kernel spreads new connections over the sockets by a hash of the connection's
 addresses and ports: evenly on average, whichever worker happens to be awake (the same
-mechanism as nginx's `listen … reuseport`).  Where the platform has no `SO_REUSEPORT`, or
-with one worker, uvicorn serves as it always did.
+mechanism as nginx's `listen … reuseport`).  Where the platform has no `SO_REUSEPORT`,
+uvicorn serves as it always did.
 
 References
 ----------
@@ -146,16 +146,19 @@ def serve(app: str, host: str, port: int, workers: int, **uvicorn_options: Any) 
     host, port : str, int
         Where to listen.
     workers : int
-        Worker processes; with more than one, each listens on a socket of its own
-        (`reuseport_sockets`).
+        Worker processes, each listening on a socket of its own (`reuseport_sockets`) and
+        replaced by the supervisor when it dies.
     **uvicorn_options
         Passed to `uvicorn.Config` (http, loop, log_level, timeouts…).
     """
     import uvicorn
 
-    if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
+    if not hasattr(socket, "SO_REUSEPORT"):
         uvicorn.run(app, host=host, port=port, workers=workers, **uvicorn_options)
         return
+    # One worker too runs under the supervisor: uvicorn serves a single worker in its own
+    # process, and a worker that dies (killed, out of memory) is replaced only by a supervisor.
+    workers = max(1, workers)
     config = uvicorn.Config(app, host=host, port=port, workers=workers, **uvicorn_options)
     sockets = reuseport_sockets(host, port, workers, backlog=config.backlog)
     try:

@@ -283,3 +283,31 @@ def test_the_served_app_freezes_its_startup_heap_and_an_app_built_in_tests_does_
     built_frozen, built_young, served_frozen, served_young = map(int, out.stdout.split())
     assert built_frozen == 0 and built_young != YOUNG_THRESHOLD
     assert served_frozen > 10_000 and served_young == YOUNG_THRESHOLD
+
+
+def test_a_single_worker_that_dies_is_replaced(tmp_path):
+    """The default on two cores is one worker (`serving.default_workers`): it runs under the
+    supervisor too, so a worker killed (out of memory, kill -9) is started again."""
+    root = Path(__file__).resolve().parents[2]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "--data-dir", str(tmp_path), "serve", "--port", str(port), "--workers", "1"],
+        cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        _wait_answer(port, deadline)
+        (worker,) = [c for c in psutil.Process(proc.pid).children() if _listens(c, port)]
+        worker.kill()
+        worker.wait(timeout=10)
+        replaced: list[psutil.Process] = []
+        while not replaced and time.monotonic() < deadline:
+            replaced = [c for c in psutil.Process(proc.pid).children() if c.pid != worker.pid and _listens(c, port)]
+            time.sleep(0.2)
+        assert replaced, "a new worker listens"
+        _wait_answer(port, deadline)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
