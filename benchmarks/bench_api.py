@@ -550,8 +550,10 @@ def main() -> None:
     args = ap.parse_args()
     if args.build_only and args.data_dir is None:
         ap.error("--build-only needs --data-dir (where the graph is kept)")
+    from api.http.serving import default_workers
+
     cores = len(os.sched_getaffinity(0)) or 1
-    workers_list = [w or cores for w in args.workers]
+    workers_list = [w or default_workers(cores) for w in args.workers]  # 0: what `ecograph serve` starts
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="egbench-"))
     try:
