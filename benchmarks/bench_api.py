@@ -238,6 +238,46 @@ gave neighbours p95 112 ms / 625 req/s and the path 177 ms / 455 req/s.  Search 
 a second but not p95 ≤ 100 ms (119–139 ms): at 2.6 ms of CPU a search, two cores serve ~770 a
 second, and a closed loop of 50 clients then waits ~65 ms on average with a tail above 100.
 
+2026-12-08 (fourteenth session), the same kind of machine, noisier still: two back-to-back runs of the
+same code and worker count gave search p95 171 and 119 ms (458 and 693 req/s).  Two changes:
+
+- *less CPU a request*: a name holding the query is ranked from the lengths (rapidfuzz's ratio of a
+  substring follows from them), ASCII fields skipped for a query without ASCII; strings already
+  masked looked up in place and small numbers passed without a scan; one JSON encoder for every
+  query parameter (28 → 15 µs a search); redis' asyncio client without a socket timeout (it
+  wrapped every send in `asyncio.wait_for`, a task and two more turns of the loop: 90 → 70 µs a
+  read), each awaited read bounded by `asyncio.timeout` instead.  A/B, 2 workers, 6 alternating
+  bursts of 50 × 20, d59574c → 03621c0: search API CPU 1.86 → 1.70 ms, 577 → 616 req/s;
+- *the API's share of the cores* (`api.http.serving.default_workers`): with the embedded store one
+  worker per core oversubscribed two cores (the store's threads run there too, ~40 % of a read's
+  CPU), each worker's CPU per request rose and the kernel split the cores equally between the two
+  workers however unevenly the 50 keep-alive connections were split between them (per-client mean
+  latencies fell in two groups, 59–63 and 71–72 ms).  `ecograph serve` now starts half the cores,
+  rounded up (one here).  Medians of 4 alternating bursts of 50 × 20, 1 → 2 workers, same code:
+
+      operation        p50 ms         p95 ms         req/s          API CPU ms
+      search           65 / 57        102 / 115      736 / 738      1.24 / 1.37
+      neighbours       40 / 43         63 / 69      1,182 / 1,091   0.82 / 1.10
+      path (4 hops)    67 / 59        101 / 123      706 / 768      1.24 / 1.22
+
+  and 10 clients searching while a whole-graph gang detection (75 s of Python) ran on the
+  server: 279 / 203 searches a second, p95 54 / 80 ms.
+
+Whole runs, 50 clients × 20: at 02:39 (`--workers 2 1`), 1 worker: search p50 67 / p95 86 ms / 735
+req/s (CPU API 1.24 + FalkorDB 0.90 ms), neighbours 56 / 91 / 842, path 76 / 97 / 669 — every target
+of issue 17 met; 2 workers in the same run: search 61 / 113 / 648, neighbours 46 / 68 / 1,025, path
+54 / 149 / 718.  At 02:52 on a slower moment (the floor 1,483 req/s, 2,000 a few minutes before; the
+same code's search CPU 1.81 + 1.33 ms): search 98 / 148 / 492, neighbours 66 / 84 / 742, path 91 /
+133 / 536; hubs 6: shortest found in 0.52–0.63 s, alternatives at the 1.5 s budget, store idle after.
+
+Looked at and left: the first two requests of each client (50 connections opened at once) take
+~125 ms while later ones take ~65, a tenth of a 20-request run's samples; an audit line's group
+commit is ~22 ms of a request under load, but answering before it (tried) only moved the wait to
+the store's queue — the cores are the limit, as Little's law says of a closed loop; the hits'
+properties in the candidates' query instead of a second round trip (FalkorDB spends 70–90 µs of CPU
+on any query): FalkorDB's `toJSON` writes quotes, backslashes and newlines inside strings as they
+are (not JSON; a name could forge a field) and its plain reply writes maps unquoted.
+
 "before" is the code before time budgets (first figure: without hiredis; second: with it,
 the C parser of FalkorDB replies, which alone took a search's client-side parsing from ~60%
 of its time to little).  "after" is the range over three runs.
