@@ -33,7 +33,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from graph_schema.store import GraphStore
+from graph_schema.store import GraphStore, budget
 from investigations.checkpoints import sensitive_checkpoints
 from investigations.common import is_night, paged, parse_time
 from investigations.gangs.base import CHECKPOINT_WINDOW_MIN, MAX_WINDOW_VEHICLES
@@ -70,6 +70,7 @@ def checkpoint_rows(
     # (va, vb) → [(time, site, doc_a, doc_b, night at a sensitive site)]
     pairs: dict[tuple[str, str], list[tuple[datetime, str, str, str, bool]]] = defaultdict(list)
     for site in sorted(by_site):
+        budget.check()  # the caller's time budget: a busy checkpoint's reads are a long loop
         reads = sorted(by_site[site])
         sens = site in sensitive
         for hi in range(1, len(reads)):

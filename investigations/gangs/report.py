@@ -8,7 +8,7 @@ from typing import Any
 
 import investigations  # noqa: F401  (registers the query folder)
 from graph_schema import identifiers as ids
-from graph_schema.store import GraphStore
+from graph_schema.store import GraphStore, budget
 from investigations.gangs.base import DEFAULT_RESOLUTION, DEFAULT_SEED, MAX_GANG_SIZE
 from investigations.gangs.communities import communities_from_arrays
 from investigations.gangs.evidence import fold_evidence
@@ -117,12 +117,19 @@ def detect_gangs(
     """Project, detect, score, name leaders, write back; gangs best first.
 
     Writing back also refreshes the gang-companion alerts, which read the stored gangs."""
+    # Between the phases (and inside the long ones) the request's time budget is checked: the
+    # store's reads end by it on their own, the Python work in between would run on past it
+    # (a whole-graph detection over 570k people answered its 60 s budget after 101 s).
     rows = coffending_rows(store) if rows is None else rows
+    budget.check()
     proj = project(rows)
+    budget.check()
     groups = communities_from_arrays(
         len(proj.keys), proj.src, proj.dst, proj.weight, resolution, seed, max_size, min_size=min_size
     )
+    budget.check()
     scored = score_groups(proj, groups, min_size, max_size)
+    budget.check()
     people: dict[str, dict[str, Any]] = {}
     objects: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"Vehicle": set(), "Vessel": set()})
     keys = [m for g in scored for m in g["members"]]
@@ -139,7 +146,9 @@ def detect_gangs(
         for r in store.query("inv_case_vehicles", docs=docs[i : i + 5000]):
             case_objects[r["doc"]][r["label"]].add(r["object"])
     gangs = []
-    for g in scored:
+    for i, g in enumerate(scored):
+        if i % 1024 == 0:
+            budget.check()
         members = []
         for m in g["members"]:
             p = people.get(m, {})

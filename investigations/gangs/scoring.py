@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from graph_schema.store import budget
 from investigations.gangs.base import (
     ATTACH_MAX_PARTIES,
     HALF_LIFE_DAYS,
@@ -306,6 +307,7 @@ def score_groups(
     keep = np.zeros(n, dtype=bool)
     keep[cohits(proj, gid, strong)[1]] = True
     pruned = prune_periphery(proj, gid, len(cand), keep=keep)
+    budget.check()  # the caller's time budget, between the steps (report.detect_gangs)
     gl = pruned.tolist()
     kept = []
     for i, g in enumerate(cand):
@@ -327,13 +329,18 @@ def score_groups(
         for i, g in enumerate(kept):
             gid[g] = i
         gid = merge_dependent(proj, gid, [len(g) for g in kept], max_size)
+        budget.check()
         gid = join_cut_crews(proj, gid, max_size)
+        budget.check()
         gid = join_stars(proj, gid, np.bincount(gid[gid >= 0], minlength=len(kept)).tolist(), max_size)
         sizes = np.bincount(gid[gid >= 0], minlength=len(kept)).tolist()
         before = gid
         gid = attach_tied(proj, gid, sizes, max_size)
+        budget.check()
         gid = attach_fragments(proj, before, gid, groups, min_size, max_size)
+        budget.check()
         gid = detach_independent(proj, gid, min_size)
+        budget.check()
         members_of: dict[int, list[int]] = defaultdict(list)
         for v in np.nonzero(gid >= 0)[0].tolist():
             members_of[int(gid[v])].append(v)
@@ -382,6 +389,8 @@ def score_groups(
                 last[g] = t
     out = []
     for i, g in enumerate(kept):
+        if i % 1024 == 0:
+            budget.check()
         if proj.rows and not kinds[i] - WEAK_KINDS:
             continue  # only co-mentions: names in one complaint are not a crew
         leader = leader_of[i]

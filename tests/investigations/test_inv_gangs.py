@@ -119,3 +119,23 @@ def test_detect_communities_is_deterministic():
     rows, _ = _planted(50, 5)
     G = gangs.project_coffending(rows)
     assert gangs.detect_communities(G, seed=1) == gangs.detect_communities(G, seed=1)
+
+
+def test_the_python_phases_stop_at_the_request_time_budget(story_store):
+    """The store's reads end by the request's budget on their own; the Python work between
+    them checks it too (a detection over 570k people answered its 60 s budget after 101 s):
+    scoring under a budget already spent raises QueryTimeout, as a read would, and the same
+    call without a budget answers."""
+    from graph_schema.store import budget
+
+    rows = gangs.coffending_rows(story_store)
+    proj = gangs.project(rows)
+    groups = gangs.communities_from_arrays(
+        len(proj.keys), proj.src, proj.dst, proj.weight, gangs.DEFAULT_RESOLUTION, gangs.DEFAULT_SEED,
+        gangs.MAX_GANG_SIZE, min_size=3,
+    )  # fmt: skip
+    assert gangs.score_groups(proj, groups)
+    with budget.deadline(0), pytest.raises(budget.QueryTimeout):
+        gangs.score_groups(proj, groups)
+    with budget.deadline(0), pytest.raises(budget.QueryTimeout):
+        gangs.detect_gangs(story_store, write_back=False, rows=rows)
