@@ -175,8 +175,9 @@ def ensure_server(data_dir: Path, start_timeout: float = 60.0, load_timeout: flo
             sock.unlink()
         _stop_orphans(sock)
         server, module = _binaries()
-        # One query thread per core this process may use (the API runs a worker per core and
-        # each read occupies one server thread), up to 16.
+        # One query thread per core this process may use, up to 16: each read occupies one server
+        # thread, and reads come from the API's workers, its awaited requests' concurrent reads
+        # and the command line at once (an idle thread costs nothing).
         threads = str(max(1, min(16, len(os.sched_getaffinity(0)) or 1)))
         args = [
             server,
