@@ -7,6 +7,9 @@ from pathlib import Path
 
 from api.http.app import create_app
 from api.http.context import Settings
+from api.http.serving import exit_with_supervisor
+
+exit_with_supervisor()  # a worker of `ecograph serve` ends when its supervisor does
 
 _dir = os.environ.get("ECOGRAPH_DATA_DIR")
 _proxies = tuple(p.strip() for p in os.environ.get("ECOGRAPH_TRUSTED_PROXIES", "").split(",") if p.strip())

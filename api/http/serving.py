@@ -21,10 +21,16 @@ References
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
 import socket
 from typing import Any
 
-__all__ = ["default_workers", "reuseport_sockets", "serve"]
+__all__ = ["default_workers", "exit_with_supervisor", "reuseport_sockets", "serve"]
+
+SUPERVISOR_ENV = "ECOGRAPH_SUPERVISOR_PID"  # set by `serve` for its workers (they inherit it)
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 EMBEDDED_BACKENDS = ("falkordb", "embedded", "falkor")
 
@@ -136,6 +142,35 @@ def _supervisor_class() -> type:
     return _OwnSocketPerWorker
 
 
+def exit_with_supervisor() -> bool:
+    """In a worker `serve` started: ask the kernel for SIGTERM when the supervisor dies.
+
+    *Why*: a supervisor killed outright (kill -9, the OOM killer) left its workers running,
+    still bound to the port; a server started again then shared its connections with the old
+    workers through the reuseport group.  On SIGTERM a worker ends as on a normal stop.
+    Called at the app's import (`api.http.asgi`), in every worker, a replacement included; a
+    process not started by `serve` (no `ECOGRAPH_SUPERVISOR_PID`) is left alone.  Linux only
+    (`prctl(PR_SET_PDEATHSIG)`); elsewhere it does nothing.
+
+    Returns
+    -------
+    bool
+        Whether the request was made.
+    """
+    parent = os.environ.get(SUPERVISOR_ENV)
+    if not parent or not parent.isdigit():
+        return False
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return False
+    if prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        return False
+    if os.getppid() != int(parent):  # it died before the request: nobody would send the signal
+        os.kill(os.getpid(), signal.SIGTERM)
+    return True
+
+
 def serve(app: str, host: str, port: int, workers: int, **uvicorn_options: Any) -> None:
     """Run `app` (an import string) on `workers` processes until a signal stops it.
 
@@ -159,6 +194,7 @@ def serve(app: str, host: str, port: int, workers: int, **uvicorn_options: Any) 
     # One worker too runs under the supervisor: uvicorn serves a single worker in its own
     # process, and a worker that dies (killed, out of memory) is replaced only by a supervisor.
     workers = max(1, workers)
+    os.environ[SUPERVISOR_ENV] = str(os.getpid())  # the workers end with this process (exit_with_supervisor)
     config = uvicorn.Config(app, host=host, port=port, workers=workers, **uvicorn_options)
     sockets = reuseport_sockets(host, port, workers, backlog=config.backlog)
     try:

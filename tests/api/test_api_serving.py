@@ -185,14 +185,7 @@ def test_serve_spreads_connections_over_workers_whichever_is_awake(tmp_path):
     them all and keeps them (keep-alive): 35 / 15 of 50 benchmark clients.  Each worker
     listening on a socket of its own (SO_REUSEPORT) gets its share even while it is busy:
     one worker is stopped while 24 connections open, and still serves some of them."""
-    root = Path(__file__).resolve().parents[2]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "--data-dir", str(tmp_path), "serve", "--port", str(port), "--workers", "2"],
-        cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    proc, port = _serve(tmp_path, 2)
     conns: list[socket.socket] = []
     try:
         workers: list[psutil.Process] = []
@@ -219,6 +212,27 @@ def test_serve_spreads_connections_over_workers_whichever_is_awake(tmp_path):
             c.close()
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def _serve(data_dir: Path, workers: int) -> tuple[subprocess.Popen, int]:
+    """`ecograph serve` on a free port over `data_dir`, as users start it."""
+    root = Path(__file__).resolve().parents[2]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "serve", "--port", str(port), "--workers", str(workers)],
+        cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    return proc, port
+
+
+def _the_worker(proc: subprocess.Popen, port: int) -> tuple[psutil.Process, float]:
+    """The one worker of a server started with `--workers 1`, once it answers; and a deadline."""
+    deadline = time.monotonic() + 60
+    _wait_answer(port, deadline)
+    (worker,) = [c for c in psutil.Process(proc.pid).children() if _listens(c, port)]
+    return worker, deadline
 
 
 def _listens(p, port: int) -> bool:
@@ -288,18 +302,9 @@ def test_the_served_app_freezes_its_startup_heap_and_an_app_built_in_tests_does_
 def test_a_single_worker_that_dies_is_replaced(tmp_path):
     """The default on two cores is one worker (`serving.default_workers`): it runs under the
     supervisor too, so a worker killed (out of memory, kill -9) is started again."""
-    root = Path(__file__).resolve().parents[2]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "--data-dir", str(tmp_path), "serve", "--port", str(port), "--workers", "1"],
-        cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    proc, port = _serve(tmp_path, 1)
     try:
-        deadline = time.monotonic() + 60
-        _wait_answer(port, deadline)
-        (worker,) = [c for c in psutil.Process(proc.pid).children() if _listens(c, port)]
+        worker, deadline = _the_worker(proc, port)
         worker.kill()
         worker.wait(timeout=10)
         replaced: list[psutil.Process] = []
@@ -311,3 +316,22 @@ def test_a_single_worker_that_dies_is_replaced(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_workers_end_when_their_supervisor_is_killed(tmp_path):
+    """A supervisor killed outright (kill -9, the OOM killer) used to leave its workers serving
+    the port, where a server started again shared connections with them (reuseport): each
+    worker asks the kernel for SIGTERM when its supervisor dies, and ends as on a stop."""
+    proc, port = _serve(tmp_path, 1)
+    worker = None
+    try:
+        worker, _deadline = _the_worker(proc, port)
+        proc.kill()
+        proc.wait(timeout=10)
+        worker.wait(timeout=20)  # psutil.TimeoutExpired when it outlives its supervisor
+        with pytest.raises(httpx.HTTPError):
+            httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
+    finally:
+        proc.kill()
+        if worker is not None and worker.is_running():
+            worker.kill()  # orphaned: no longer our child
