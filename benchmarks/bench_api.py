@@ -269,6 +269,10 @@ of issue 17 met; 2 workers in the same run: search 61 / 113 / 648, neighbours 46
 54 / 149 / 718.  At 02:52 on a slower moment (the floor 1,483 req/s, 2,000 a few minutes before; the
 same code's search CPU 1.81 + 1.33 ms): search 98 / 148 / 492, neighbours 66 / 84 / 742, path 91 /
 133 / 536; hubs 6: shortest found in 0.52–0.63 s, alternatives at the 1.5 s budget, store idle after.
+The final code at 03:28 (default workers = 1; workers end with their supervisor): floor 20.6 / 35.8 /
+2,186; search 69.5 / 112.8 / 694 (CPU API 1.26 + FalkorDB 0.91 ms); neighbours 49.7 / 82.3 / 903;
+path 67.6 / 101.1 / 704; 0 errors; hubs 6 as above (shortest in 0.49–0.55 s).  The one worker's
+core is now what bounds search (1.26 ms a search: ~790 a second at most).
 
 Looked at and left: the first two requests of each client (50 connections opened at once) take
 ~125 ms while later ones take ~65, a tenth of a 20-request run's samples; an audit line's group
