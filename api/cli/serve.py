@@ -45,14 +45,12 @@ def register(app: typer.Typer) -> None:
 
         from api.http.serving import default_workers
         from api.http.serving import serve as serve_app
-        from graph_schema.store import budget
+        from graph_schema.store import backend_name, budget
         from graph_schema.store.falkor_server import default_data_dir
 
         # The API's share of the cores this process may run on (`default_workers`: the
         # embedded store's threads need the rest).
-        workers = workers or default_workers(
-            len(os.sched_getaffinity(0)), state.backend or os.environ.get("ECOGRAPH_BACKEND")
-        )
+        workers = workers or default_workers(len(os.sched_getaffinity(0)), backend_name(state.backend))
 
         data_dir = state.data_dir or default_data_dir()
         os.environ["ECOGRAPH_DATA_DIR"] = str(data_dir)

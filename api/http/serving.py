@@ -27,15 +27,15 @@ import signal
 import socket
 from typing import Any
 
+from graph_schema.store import EMBEDDED_BACKENDS
+
 __all__ = ["default_workers", "exit_with_supervisor", "reuseport_sockets", "serve"]
 
 SUPERVISOR_ENV = "ECOGRAPH_SUPERVISOR_PID"  # set by `serve` for its workers (they inherit it)
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
-EMBEDDED_BACKENDS = ("falkordb", "embedded", "falkor")
 
-
-def default_workers(cores: int, backend: str | None = None) -> int:
+def default_workers(cores: int, backend: str = "falkordb") -> int:
     """Worker processes for a machine of `cores` cores: the API's share of them.
 
     *Why not one per core*: with the embedded store (FalkorDB, the default) the store's
@@ -55,8 +55,8 @@ def default_workers(cores: int, backend: str | None = None) -> int:
     ----------
     cores : int
         Cores this process may run on.
-    backend : str, optional
-        `ECOGRAPH_BACKEND` (`falkordb` when not set).
+    backend : str
+        The configured backend (`graph_schema.store.backend_name`).
 
     Returns
     -------
@@ -71,7 +71,7 @@ def default_workers(cores: int, backend: str | None = None) -> int:
     16
     """
     cores = max(1, cores)
-    if (backend or "falkordb").lower() in EMBEDDED_BACKENDS:
+    if backend.lower() in EMBEDDED_BACKENDS:
         return (cores + 1) // 2
     return cores
 
